@@ -1,0 +1,78 @@
+//! Stable diagnostic codes. A code never changes meaning once shipped; retire it instead.
+
+use crate::Severity;
+use serde::Serialize;
+
+macro_rules! codes {
+    ($($name:ident = $text:literal, $sev:ident, $summary:literal;)*) => {
+        /// Every diagnostic stringent can report.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($name),* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            /// The code as users see it, e.g. `E0201`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => $text),* }
+            }
+
+            /// A one-line description of what the code means.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$name => $summary),* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$name => Severity::$sev),* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Files and the rules tree.
+    RootMissing = "E0001", Error, "a rules path does not exist";
+    Unreadable = "E0002", Error, "a file or directory could not be read";
+    InvalidUtf8 = "E0003", Error, "a rule file is not valid UTF-8";
+    EmptyFile = "E0004", Error, "a rule file is empty";
+    OutsideRoot = "E0005", Error, "a link leads outside the rules root";
+    TooLarge = "E0006", Error, "a rule file is larger than stringent reads";
+    NulByte = "E0007", Error, "a rule file contains a NUL byte";
+    // Syntax.
+    Syntax = "E0100", Error, "the text does not follow the stringent grammar";
+    InvalidDate = "E0101", Error, "a date is not a real calendar date";
+    InvalidNumber = "E0102", Error, "a number is out of range";
+    // Names and structure.
+    UnknownName = "E0200", Error, "a name is not declared";
+    DuplicateName = "E0201", Error, "a name is declared twice";
+    DuplicateField = "E0202", Error, "a rule states the same field twice";
+    MissingField = "E0203", Error, "a rule lacks a required field";
+    RuleOutsideLayer = "E0204", Error, "a rule stands in a file with no jurisdiction header";
+    ExceptionAcrossLayers = "E0205", Error, "a rule is an exception to a rule of another layer";
+    ExceptionCycle = "E0206", Error, "exceptions form a cycle";
+    ParentCycle = "E0207", Error, "parents form a cycle";
+    DatesOutOfOrder = "E0208", Error, "a rule expires before it takes effect";
+    MissingAxis = "E0209", Error, "a required axis or value is not declared";
+    BadDeferral = "E0210", Error, "only the federal layer may defer a dimension";
+    SecondHeader = "E0211", Error, "a file has more than one jurisdiction header";
+    // Resolution.
+    MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
+    RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
+    // Warnings.
+    Preempted = "W0001", Warning, "a rule is looser than federal law and has no effect";
+    NoEffect = "W0002", Warning, "a rule decides nothing in any cell it matches";
+    Expired = "W0003", Warning, "a rule has expired or is not yet in effect";
+    MandateOverridesRestriction = "W0004", Warning, "federal law overrides a rule in some cells";
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

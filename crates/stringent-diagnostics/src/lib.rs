@@ -1,0 +1,197 @@
+//! One diagnostic model for every stringent command.
+//!
+//! Every stage (file discovery, parsing, checks, resolution) reports problems as
+//! [`Diagnostic`] values. Renderers turn them into what people and machines read: the
+//! human renderer goes through miette, the machine formats are plain serde. Keeping one
+//! model means a new output format never needs a new error path.
+
+mod codes;
+mod human;
+mod lines;
+mod source;
+
+pub use codes::Code;
+pub use human::{HumanStyle, render_human};
+pub use lines::LineIndex;
+pub use source::SourceMap;
+
+use serde::Serialize;
+
+/// A half-open byte range `start..end` in one source file.
+///
+/// Syntax-tree equality ignores spans (two trees that differ only in layout are the same
+/// tree), so `PartialEq` always answers `true`; compare `start`/`end` directly when the
+/// position itself matters.
+#[derive(Debug, Clone, Copy, Default, Serialize, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl PartialEq for Span {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+
+    /// The span that covers both `self` and `other`.
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// The same range moved `offset` bytes further into the file.
+    pub fn shifted(self, offset: usize) -> Span {
+        Span::new(self.start + offset, self.end + offset)
+    }
+
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a file, with what to say about it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Location {
+    /// The file's path as the user gave it, with `/` separators.
+    pub file: String,
+    pub span: Span,
+    pub label: Option<String>,
+}
+
+impl Location {
+    pub fn new(file: impl Into<String>, span: Span) -> Self {
+        Location {
+            file: file.into(),
+            span,
+            label: None,
+        }
+    }
+
+    pub fn labelled(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+}
+
+/// A problem found in the rules, with its code, where it is and what to do about it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// One line, lower case, no final period; user input in backticks.
+    pub message: String,
+    /// Where the problem is. `None` only for problems with no file (a missing rules root).
+    pub primary: Option<Location>,
+    /// Other places that explain the problem (the rule it conflicts with, a first declaration).
+    pub related: Vec<Location>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            primary: None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, location: Location) -> Self {
+        self.primary = Some(location);
+        self
+    }
+
+    pub fn with_related(mut self, location: Location) -> Self {
+        self.related.push(location);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The order in which diagnostics are reported: by file, then position, then code.
+    pub fn sort_key(&self) -> (String, usize, usize, Code, String) {
+        match &self.primary {
+            Some(l) => (
+                l.file.clone(),
+                l.span.start,
+                l.span.end,
+                self.code,
+                self.message.clone(),
+            ),
+            None => (String::new(), 0, 0, self.code, self.message.clone()),
+        }
+    }
+}
+
+/// Sort diagnostics into reporting order and drop exact repeats.
+pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by_key(Diagnostic::sort_key);
+    diags.dedup_by(|a, b| a.sort_key() == b.sort_key());
+}
+
+/// "did you mean" for an unknown name: the closest candidate within a small edit distance.
+pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev_diag = i;
+        let mut next = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
+            let left = next.last().copied().unwrap_or(usize::MAX);
+            let cost = prev_diag + usize::from(ca != *cb);
+            next.push(cost.min(above + 1).min(left + 1));
+            prev_diag = above;
+        }
+        row = next;
+    }
+    row.last().copied().unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_a_typo_and_refuses_a_stranger() {
+        let names = ["mental_health", "substance_use", "hiv"];
+        assert_eq!(nearest("mental_helth", names), Some("mental_health"));
+        assert_eq!(nearest("genetic", names), None);
+    }
+}

@@ -1,0 +1,258 @@
+//! The typed syntax tree of one rule file. Spans are byte offsets into the file; equality
+//! ignores them, so a tree compares equal to the tree of its reformatted text.
+
+use crate::Date;
+pub use stringent_diagnostics::Span;
+
+/// A parsed rule file: its items in source order, and its comments on the side.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceFile {
+    pub items: Vec<Item>,
+    pub comments: Vec<Comment>,
+}
+
+/// A `//` comment, text without the slashes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Jurisdiction(JurisdictionDecl),
+    Axis(AxisDecl),
+    Element(TermDecl),
+    Form(TermDecl),
+    Obligation(ObligationDecl),
+    Rule(RuleDecl),
+    Test(TestDecl),
+}
+
+impl Item {
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Jurisdiction(d) => d.span,
+            Item::Axis(d) => d.span,
+            Item::Element(d) | Item::Form(d) => d.span,
+            Item::Obligation(d) => d.span,
+            Item::Rule(d) => d.span,
+            Item::Test(d) => d.span,
+        }
+    }
+}
+
+/// A name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A string literal with its escapes resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A value with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// `jurisdiction US-CA "California" under US`
+#[derive(Debug, Clone, PartialEq)]
+pub struct JurisdictionDecl {
+    pub id: Name,
+    pub title: Text,
+    pub parent: Option<Name>,
+    pub span: Span,
+}
+
+/// `axis category "Record category" { value … }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct AxisDecl {
+    pub name: Name,
+    pub title: Text,
+    pub values: Vec<ValueDecl>,
+    pub span: Span,
+}
+
+/// `value mental_health "Mental health" under behavioral_health hl7 "MH"`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueDecl {
+    pub name: Name,
+    pub title: Text,
+    pub parents: Vec<Name>,
+    pub hl7: Vec<Text>,
+    pub span: Span,
+}
+
+/// `element recipient_name "…"` and `form separate_document "…"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermDecl {
+    pub name: Name,
+    pub title: Text,
+    pub span: Span,
+}
+
+/// `obligation name "title" { hl7 "…" text "…" }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObligationDecl {
+    pub name: Name,
+    pub title: Text,
+    pub hl7: Vec<Text>,
+    pub text: Vec<Text>,
+    pub span: Span,
+}
+
+/// `rule id "title" { fields }`. Fields stay in source order; the compiler checks which
+/// are required and which may appear once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDecl {
+    pub id: Name,
+    pub title: Text,
+    pub fields: Vec<RuleField>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    Verified,
+    Secondary,
+    Recalled,
+    Unverified,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Verified => "verified",
+            Confidence::Secondary => "secondary",
+            Confidence::Recalled => "recalled",
+            Confidence::Unverified => "unverified",
+        }
+    }
+}
+
+/// A legal basis that can make a disclosure permissible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BasisWord {
+    None,
+    NoObjection,
+    Authorization,
+    SpecificAuthorization,
+    CourtOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DayUnit {
+    CalendarDays,
+    BusinessDays,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActionWord {
+    Inspect,
+    Copy,
+    Any,
+}
+
+/// The dimensions of a requirement, as named in `defers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DimensionWord {
+    Permission,
+    Mandate,
+    Deadlines,
+    Elements,
+    Form,
+    Obligations,
+    MaxValidity,
+}
+
+/// A display level, as named in a test's `expect level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LevelWord {
+    Allowed,
+    AllowedUnlessObjects,
+    Authorization,
+    SpecificAuthorization,
+    CourtOrderOnly,
+    Prohibited,
+}
+
+/// What a pattern over one axis matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PatternValues {
+    /// `any`, or `any except a, b`.
+    Any { except: Vec<Name> },
+    /// `a, b`: these values and their descendants.
+    Listed(Vec<Name>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub axis: Name,
+    pub values: PatternValues,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deadline {
+    pub days: Spanned<u32>,
+    pub unit: DayUnit,
+    pub action: ActionWord,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleField {
+    Cite(Text),
+    Source(Text),
+    Confidence(Spanned<Confidence>),
+    Effective(Spanned<Date>),
+    Expires(Spanned<Date>),
+    Justification(Text),
+    Pattern(Pattern),
+    /// `permission a or b`; an empty list is `permission prohibited`.
+    Permission(Spanned<Vec<BasisWord>>),
+    Mandatory(Span),
+    Deadline(Deadline),
+    Elements(Spanned<Vec<Name>>),
+    Form(Spanned<Vec<Name>>),
+    Obligations(Spanned<Vec<Name>>),
+    MaxValidity(Spanned<u32>),
+    Excepts(Spanned<Vec<Name>>),
+    Defers(Spanned<Vec<DimensionWord>>),
+}
+
+/// `test "title" { jurisdiction US-CA  category hiv … expect level allowed }`
+#[derive(Debug, Clone, PartialEq)]
+pub struct TestDecl {
+    pub title: Text,
+    pub jurisdictions: Vec<Name>,
+    pub as_of: Option<Spanned<Date>>,
+    pub axes: Vec<Pattern>,
+    pub expectations: Vec<Spanned<Expectation>>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expectation {
+    Level(LevelWord),
+    Mandatory(bool),
+    Deadline {
+        days: u32,
+        unit: DayUnit,
+        action: ActionWord,
+    },
+    Bases(Vec<BasisWord>),
+    Obligations(Vec<Name>),
+    Elements(Vec<Name>),
+    Form(Vec<Name>),
+    MaxValidity(u32),
+    DecidedBy(Name),
+}

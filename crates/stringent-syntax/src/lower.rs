@@ -1,0 +1,547 @@
+//! From pest's concrete tree to the typed syntax tree, collecting every error on the way.
+
+use crate::ast::*;
+use crate::{Date, Rule, StringentParser, messages};
+use pest::Parser;
+use pest::iterators::Pair;
+use stringent_diagnostics::{Code, Diagnostic, Location, Span};
+
+/// Parse one rule file. Always returns a tree (of the items that parsed) and every
+/// diagnostic found; `path` is only used to label the diagnostics.
+pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
+    let mut lower = Lower {
+        path,
+        diags: Vec::new(),
+    };
+    let file = match StringentParser::parse(Rule::file, text) {
+        Ok(mut pairs) => match pairs.next() {
+            Some(file) => lower.file(file, text),
+            None => SourceFile::default(),
+        },
+        Err(err) => {
+            lower.syntax_error(&err, 0);
+            SourceFile::default()
+        }
+    };
+    (file, lower.diags)
+}
+
+struct Lower<'a> {
+    path: &'a str,
+    diags: Vec<Diagnostic>,
+}
+
+fn span_of(pair: &Pair<'_, Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+/// The meaningful children of a pair: comments and keywords are only punctuation here.
+fn parts<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pair.into_inner().filter(|p| !is_punctuation(p.as_rule()))
+}
+
+fn is_punctuation(kind: Rule) -> bool {
+    use Rule::*;
+    matches!(
+        kind,
+        COMMENT
+            | kw_axis
+            | kw_value
+            | kw_under
+            | kw_hl7
+            | kw_element
+            | kw_form
+            | kw_obligation
+            | kw_text
+            | kw_jurisdiction
+            | kw_rule
+            | kw_cite
+            | kw_source
+            | kw_confidence
+            | kw_effective
+            | kw_expires
+            | kw_justification
+            | kw_any
+            | kw_permission
+            | kw_or
+            | kw_deadline
+            | kw_for
+            | kw_elements
+            | kw_obligations
+            | kw_max_validity
+            | kw_days
+            | kw_excepts
+            | kw_defers
+            | kw_test
+            | kw_as_of
+            | kw_expect
+            | kw_level
+            | kw_not
+            | kw_bases
+            | kw_decided_by
+            | except
+    )
+}
+
+impl Lower<'_> {
+    fn syntax_error(&mut self, err: &pest::error::Error<Rule>, offset: usize) {
+        let (span, message, help) = messages::describe(err);
+        let mut d = Diagnostic::error(Code::Syntax, message.clone()).at(Location::new(
+            self.path,
+            span.shifted(offset),
+        )
+        .labelled(message));
+        if let Some(help) = help {
+            d = d.with_help(help);
+        }
+        self.diags.push(d);
+    }
+
+    /// The grammar guarantees every shape this module expects; should it ever not, the
+    /// user gets an error at the item rather than a crash.
+    fn malformed(&mut self, span: Span) {
+        self.diags.push(
+            Diagnostic::error(Code::Syntax, "this item could not be read")
+                .at(Location::new(self.path, span))
+                .with_help("please report this: the parser accepted text it cannot represent"),
+        );
+    }
+
+    fn file(&mut self, pair: Pair<'_, Rule>, text: &str) -> SourceFile {
+        let mut out = SourceFile::default();
+        for p in pair.clone().into_inner().flatten() {
+            if p.as_rule() == Rule::COMMENT {
+                let body = p.as_str().trim_start_matches("//");
+                out.comments.push(Comment {
+                    text: body.to_owned(),
+                    span: span_of(&p),
+                });
+            }
+        }
+        for p in pair.into_inner() {
+            let span = span_of(&p);
+            let item = match p.as_rule() {
+                Rule::junk => {
+                    self.junk(text, span);
+                    continue;
+                }
+                Rule::COMMENT | Rule::EOI => continue,
+                Rule::jurisdiction => self.jurisdiction(p).map(Item::Jurisdiction),
+                Rule::axis => self.axis(p).map(Item::Axis),
+                Rule::element_decl => self.term(p).map(Item::Element),
+                Rule::form_decl => self.term(p).map(Item::Form),
+                Rule::obligation_decl => self.obligation(p).map(Item::Obligation),
+                Rule::rule => self.rule(p).map(Item::Rule),
+                Rule::test => self.test(p).map(Item::Test),
+                _ => None,
+            };
+            match item {
+                Some(item) => out.items.push(item),
+                None => self.malformed(span),
+            }
+        }
+        out
+    }
+
+    /// Text that is no item: parse it again on its own to say precisely what is wrong.
+    fn junk(&mut self, text: &str, span: Span) {
+        let chunk = text.get(span.start..span.end).unwrap_or_default();
+        match StringentParser::parse(Rule::item_only, chunk) {
+            Err(err) => self.syntax_error(&err, span.start),
+            Ok(_) => {
+                self.diags.push(
+                    Diagnostic::error(Code::Syntax, "unexpected text")
+                        .at(Location::new(self.path, span)
+                            .labelled("expected a declaration, a rule or a test")),
+                )
+            }
+        }
+    }
+
+    fn name(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Name> {
+        let p = pair?;
+        Some(Name {
+            text: p.as_str().to_owned(),
+            span: span_of(&p),
+        })
+    }
+
+    fn names(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        parts(pair)
+            .map(|p| Name {
+                text: p.as_str().to_owned(),
+                span: span_of(&p),
+            })
+            .collect()
+    }
+
+    fn text(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Text> {
+        let p = pair?;
+        let span = span_of(&p);
+        let raw = p.into_inner().next().map_or("", |b| b.as_str());
+        let mut value = String::with_capacity(raw.len());
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => value.push('\n'),
+                    Some('t') => value.push('\t'),
+                    Some(other) => value.push(other),
+                    None => {}
+                }
+            } else {
+                value.push(c);
+            }
+        }
+        Some(Text { value, span })
+    }
+
+    fn texts(&mut self, pair: Pair<'_, Rule>) -> Vec<Text> {
+        parts(pair).filter_map(|p| self.text(Some(p))).collect()
+    }
+
+    fn number(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Spanned<u32>> {
+        let p = pair?;
+        let span = span_of(&p);
+        match p.as_str().parse::<u32>() {
+            Ok(value) => Some(Spanned { value, span }),
+            Err(_) => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::InvalidNumber,
+                        format!("`{}` is too large", p.as_str()),
+                    )
+                    .at(Location::new(self.path, span).labelled("at most 4294967295")),
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Spanned<Date>> {
+        let p = pair?;
+        let span = span_of(&p);
+        match Date::parse(p.as_str()) {
+            Some(value) => Some(Spanned { value, span }),
+            None => {
+                self.diags.push(
+                    Diagnostic::error(
+                        Code::InvalidDate,
+                        format!("`{}` is not a calendar date", p.as_str()),
+                    )
+                    .at(Location::new(self.path, span).labelled("no such day"))
+                    .with_help("dates are written YYYY-MM-DD with a real month and day"),
+                );
+                None
+            }
+        }
+    }
+
+    fn jurisdiction(&mut self, pair: Pair<'_, Rule>) -> Option<JurisdictionDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let id = self.name(it.next())?;
+        let title = self.text(it.next())?;
+        let parent = self.name(it.next());
+        Some(JurisdictionDecl {
+            id,
+            title,
+            parent,
+            span,
+        })
+    }
+
+    fn axis(&mut self, pair: Pair<'_, Rule>) -> Option<AxisDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let name = self.name(it.next())?;
+        let title = self.text(it.next())?;
+        let mut values = Vec::new();
+        for v in it {
+            let vspan = span_of(&v);
+            let mut vit = parts(v);
+            let vname = self.name(vit.next())?;
+            let vtitle = self.text(vit.next())?;
+            let mut value = ValueDecl {
+                name: vname,
+                title: vtitle,
+                parents: Vec::new(),
+                hl7: Vec::new(),
+                span: vspan,
+            };
+            for prop in vit {
+                match prop.as_rule() {
+                    Rule::under => {
+                        let parent = self.name(parts(prop).next())?;
+                        value.parents.push(parent);
+                    }
+                    Rule::hl7 => {
+                        let list = parts(prop).next()?;
+                        value.hl7.extend(self.texts(list));
+                    }
+                    _ => return None,
+                }
+            }
+            values.push(value);
+        }
+        Some(AxisDecl {
+            name,
+            title,
+            values,
+            span,
+        })
+    }
+
+    fn term(&mut self, pair: Pair<'_, Rule>) -> Option<TermDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let name = self.name(it.next())?;
+        let title = self.text(it.next())?;
+        Some(TermDecl { name, title, span })
+    }
+
+    fn obligation(&mut self, pair: Pair<'_, Rule>) -> Option<ObligationDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let name = self.name(it.next())?;
+        let title = self.text(it.next())?;
+        let mut decl = ObligationDecl {
+            name,
+            title,
+            hl7: Vec::new(),
+            text: Vec::new(),
+            span,
+        };
+        for prop in it {
+            match prop.as_rule() {
+                Rule::hl7 => {
+                    let list = parts(prop).next()?;
+                    decl.hl7.extend(self.texts(list));
+                }
+                Rule::notice_text => {
+                    let t = self.text(parts(prop).next())?;
+                    decl.text.push(t);
+                }
+                _ => return None,
+            }
+        }
+        Some(decl)
+    }
+
+    fn rule(&mut self, pair: Pair<'_, Rule>) -> Option<RuleDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let id = self.name(it.next())?;
+        let title = self.text(it.next())?;
+        let mut fields = Vec::new();
+        for f in it {
+            if let Some(field) = self.rule_field(f) {
+                fields.push(field);
+            }
+        }
+        Some(RuleDecl {
+            id,
+            title,
+            fields,
+            span,
+        })
+    }
+
+    fn rule_field(&mut self, f: Pair<'_, Rule>) -> Option<RuleField> {
+        let span = span_of(&f);
+        let kind = f.as_rule();
+        Some(match kind {
+            Rule::cite => RuleField::Cite(self.text(parts(f).next())?),
+            Rule::source => RuleField::Source(self.text(parts(f).next())?),
+            Rule::justification => RuleField::Justification(self.text(parts(f).next())?),
+            Rule::confidence => {
+                let value = match parts(f).next()?.as_str() {
+                    "verified" => Confidence::Verified,
+                    "secondary" => Confidence::Secondary,
+                    "recalled" => Confidence::Recalled,
+                    _ => Confidence::Unverified,
+                };
+                RuleField::Confidence(Spanned { value, span })
+            }
+            Rule::effective => RuleField::Effective(self.date(parts(f).next())?),
+            Rule::expires => RuleField::Expires(self.date(parts(f).next())?),
+            Rule::pattern => RuleField::Pattern(self.pattern(f)?),
+            Rule::permission => {
+                let bases = parts(f)
+                    .filter(|p| p.as_rule() == Rule::basis)
+                    .filter_map(|p| basis(p.as_str()))
+                    .collect();
+                RuleField::Permission(Spanned { value: bases, span })
+            }
+            Rule::mandatory => RuleField::Mandatory(span),
+            Rule::deadline => {
+                let mut it = parts(f);
+                let days = self.number(it.next())?;
+                let unit = day_unit(it.next()?.as_str());
+                let action = it.next().map_or(ActionWord::Any, |a| action(a.as_str()));
+                RuleField::Deadline(Deadline {
+                    days,
+                    unit,
+                    action,
+                    span,
+                })
+            }
+            Rule::elements | Rule::form | Rule::obligations | Rule::excepts => {
+                let list = parts(f).next()?;
+                let value = Spanned {
+                    value: self.names(list),
+                    span,
+                };
+                match kind {
+                    Rule::elements => RuleField::Elements(value),
+                    Rule::form => RuleField::Form(value),
+                    Rule::obligations => RuleField::Obligations(value),
+                    _ => RuleField::Excepts(value),
+                }
+            }
+            Rule::max_validity => {
+                let days = self.number(parts(f).next())?;
+                RuleField::MaxValidity(Spanned {
+                    value: days.value,
+                    span,
+                })
+            }
+            Rule::defers => {
+                let value = parts(f).filter_map(|d| dimension(d.as_str())).collect();
+                RuleField::Defers(Spanned { value, span })
+            }
+            _ => {
+                self.malformed(span);
+                return None;
+            }
+        })
+    }
+
+    fn pattern(&mut self, pair: Pair<'_, Rule>) -> Option<Pattern> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let axis = self.name(it.next())?;
+        let body = it.next()?;
+        let values = match body.as_rule() {
+            Rule::any_pattern => {
+                let except = parts(body)
+                    .next()
+                    .map(|l| self.names(l))
+                    .unwrap_or_default();
+                PatternValues::Any { except }
+            }
+            _ => PatternValues::Listed(self.names(body)),
+        };
+        Some(Pattern { axis, values, span })
+    }
+
+    fn test(&mut self, pair: Pair<'_, Rule>) -> Option<TestDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let title = self.text(it.next())?;
+        let mut test = TestDecl {
+            title,
+            jurisdictions: Vec::new(),
+            as_of: None,
+            axes: Vec::new(),
+            expectations: Vec::new(),
+            span,
+        };
+        for f in it {
+            match f.as_rule() {
+                Rule::test_jurisdiction => test.jurisdictions = self.names(f),
+                Rule::test_as_of => test.as_of = self.date(parts(f).next()),
+                Rule::pattern => test.axes.push(self.pattern(f)?),
+                Rule::expect => {
+                    if let Some(e) = self.expectation(f) {
+                        test.expectations.push(e);
+                    }
+                }
+                _ => return None,
+            }
+        }
+        Some(test)
+    }
+
+    fn expectation(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Expectation>> {
+        let span = span_of(&pair);
+        let e = parts(pair).next()?;
+        let kind = e.as_rule();
+        let value = match kind {
+            Rule::expect_mandatory => Expectation::Mandatory(true),
+            Rule::expect_not_mandatory => Expectation::Mandatory(false),
+            Rule::expect_level => Expectation::Level(level(parts(e).next()?.as_str())),
+            Rule::expect_deadline => {
+                let mut it = parts(e);
+                let days = self.number(it.next())?.value;
+                let unit = day_unit(it.next()?.as_str());
+                let action = it.next().map_or(ActionWord::Any, |a| action(a.as_str()));
+                Expectation::Deadline { days, unit, action }
+            }
+            Rule::expect_bases => {
+                Expectation::Bases(parts(e).filter_map(|b| basis(b.as_str())).collect())
+            }
+            Rule::expect_obligations => Expectation::Obligations(self.names(parts(e).next()?)),
+            Rule::expect_elements => Expectation::Elements(self.names(parts(e).next()?)),
+            Rule::expect_form => Expectation::Form(self.names(parts(e).next()?)),
+            Rule::expect_max_validity => {
+                Expectation::MaxValidity(self.number(parts(e).next())?.value)
+            }
+            Rule::expect_decided_by => Expectation::DecidedBy(self.name(parts(e).next())?),
+            _ => return None,
+        };
+        Some(Spanned { value, span })
+    }
+}
+
+fn basis(word: &str) -> Option<BasisWord> {
+    Some(match word {
+        "none" => BasisWord::None,
+        "no_objection" => BasisWord::NoObjection,
+        "authorization" => BasisWord::Authorization,
+        "specific_authorization" => BasisWord::SpecificAuthorization,
+        "court_order" => BasisWord::CourtOrder,
+        _ => return None,
+    })
+}
+
+fn day_unit(word: &str) -> DayUnit {
+    if word == "business_days" {
+        DayUnit::BusinessDays
+    } else {
+        DayUnit::CalendarDays
+    }
+}
+
+fn action(word: &str) -> ActionWord {
+    match word {
+        "inspect" => ActionWord::Inspect,
+        "copy" => ActionWord::Copy,
+        _ => ActionWord::Any,
+    }
+}
+
+fn dimension(word: &str) -> Option<DimensionWord> {
+    Some(match word {
+        "permission" => DimensionWord::Permission,
+        "mandate" => DimensionWord::Mandate,
+        "deadlines" => DimensionWord::Deadlines,
+        "elements" => DimensionWord::Elements,
+        "form" => DimensionWord::Form,
+        "obligations" => DimensionWord::Obligations,
+        "max_validity" => DimensionWord::MaxValidity,
+        _ => return None,
+    })
+}
+
+fn level(word: &str) -> LevelWord {
+    match word {
+        "allowed" => LevelWord::Allowed,
+        "allowed_unless_objects" => LevelWord::AllowedUnlessObjects,
+        "authorization" => LevelWord::Authorization,
+        "specific_authorization" => LevelWord::SpecificAuthorization,
+        "court_order_only" => LevelWord::CourtOrderOnly,
+        _ => LevelWord::Prohibited,
+    }
+}

@@ -1,0 +1,132 @@
+//! Plain-word syntax errors: pest's expectations are named after grammar rules, which mean
+//! nothing to a rule author, so every rule gets a name people know.
+
+use crate::Rule;
+use pest::error::{Error, ErrorVariant, InputLocation};
+use stringent_diagnostics::Span;
+
+/// What the parser expected, in words, and a hint where a common mistake is likely.
+pub(crate) fn describe(err: &Error<Rule>) -> (Span, String, Option<String>) {
+    let span = match err.location {
+        InputLocation::Pos(p) => Span::new(p, p),
+        InputLocation::Span((s, e)) => Span::new(s, e),
+    };
+    let message = match &err.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(|r| friendly(*r)).collect();
+            names.sort_unstable();
+            names.dedup();
+            if names.is_empty() {
+                "unexpected text".to_owned()
+            } else {
+                format!("expected {}", join_or(&names))
+            }
+        }
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let help = hint(err);
+    (span, message, help)
+}
+
+fn hint(err: &Error<Rule>) -> Option<String> {
+    let ErrorVariant::ParsingError { positives, .. } = &err.variant else {
+        return None;
+    };
+    if positives.contains(&Rule::kw_cite) {
+        return Some(
+            "a rule body holds fields such as `cite \"…\"`, `permission authorization` or \
+             `category hiv`, one per line, and ends with `}`"
+                .to_owned(),
+        );
+    }
+    if positives.contains(&Rule::string) {
+        return Some("strings are written in double quotes on one line: \"like this\"".to_owned());
+    }
+    if positives.contains(&Rule::date) {
+        return Some("dates are written YYYY-MM-DD, e.g. 2024-04-16".to_owned());
+    }
+    if positives.contains(&Rule::jurisdiction_id) {
+        return Some(
+            "jurisdictions are `US`, a state as `US-CA`, or an organization as `org:name`"
+                .to_owned(),
+        );
+    }
+    None
+}
+
+fn join_or(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// The name of a grammar rule as a rule author would say it; `None` hides the rule.
+fn friendly(kind: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match kind {
+        ident | ident_list => "a name",
+        rule_id | rule_id_list => "a rule id",
+        jurisdiction_id => "a jurisdiction id",
+        string | string_list => "a quoted string",
+        number => "a number",
+        date => "a date",
+        axis | kw_axis => "`axis`",
+        value_decl | kw_value => "`value`",
+        under | kw_under => "`under`",
+        hl7 | kw_hl7 => "`hl7`",
+        element_decl | kw_element => "`element`",
+        form_decl => "`form`",
+        obligation_decl | kw_obligation => "`obligation`",
+        notice_text | kw_text => "`text`",
+        jurisdiction | kw_jurisdiction | test_jurisdiction => "`jurisdiction`",
+        rule | kw_rule => "`rule`",
+        cite | kw_cite => "`cite`",
+        source | kw_source => "`source`",
+        confidence | kw_confidence => "`confidence`",
+        confidence_level => "a confidence (verified, secondary, recalled or unverified)",
+        effective | kw_effective => "`effective`",
+        expires | kw_expires => "`expires`",
+        justification | kw_justification => "`justification`",
+        pattern => "an axis pattern such as `category hiv`",
+        any_pattern | kw_any => "`any`",
+        except => "`except`",
+        permission | kw_permission => "`permission`",
+        prohibited => "`prohibited`",
+        basis => {
+            "a legal basis (none, no_objection, authorization, specific_authorization or court_order)"
+        }
+        mandatory | expect_mandatory => "`mandatory`",
+        deadline | kw_deadline | expect_deadline => "`deadline`",
+        day_unit => "a unit (calendar_days or business_days)",
+        action => "an action (inspect, copy or any)",
+        elements | kw_elements | expect_elements => "`elements`",
+        form | kw_form | expect_form => "`form`",
+        obligations | kw_obligations | expect_obligations => "`obligations`",
+        max_validity | kw_max_validity | expect_max_validity => "`max_validity`",
+        kw_days => "`days`",
+        excepts | kw_excepts => "`excepts`",
+        defers | kw_defers => "`defers`",
+        dimension => {
+            "a dimension (permission, mandate, deadlines, elements, form, obligations or max_validity)"
+        }
+        kw_or => "`or`",
+        kw_for => "`for`",
+        test | kw_test => "`test`",
+        test_as_of | kw_as_of => "`as_of`",
+        expect | kw_expect => "`expect`",
+        expect_level | kw_level => "`level`",
+        level => {
+            "a level (allowed, allowed_unless_objects, authorization, specific_authorization, court_order_only or prohibited)"
+        }
+        expect_not_mandatory | kw_not => "`not`",
+        expect_bases | kw_bases => "`bases`",
+        expect_decided_by | kw_decided_by => "`decided_by`",
+        item_only | file => {
+            "a declaration (jurisdiction, axis, element, form or obligation), a rule or a test"
+        }
+        EOI => "end of file",
+        _ => return None,
+    })
+}
