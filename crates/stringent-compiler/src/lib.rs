@@ -1,1 +1,111 @@
-pub fn x() {}
+//! The stringent compiler: rule files in, checked and resolved policies out.
+//!
+//! Pipeline: [`discover`] finds and reads files → `stringent_syntax::parse` builds syntax
+//! trees → [`model::build`] resolves names and checks structure → [`resolve`] computes
+//! every chain's cells → [`lints`] reports what resolution found → [`emit`] writes the
+//! artifacts. Every stage reports all it finds as diagnostics and carries on with what is
+//! sound, so one run shows every problem.
+
+pub mod discover;
+pub mod emit;
+pub mod explain;
+mod lints;
+pub mod model;
+pub mod resolve;
+
+use std::path::PathBuf;
+use stringent_diagnostics::{Diagnostic, SourceMap, sort_diagnostics};
+use stringent_policy::{LoadedPolicy, Policy};
+use stringent_syntax::Date;
+
+pub use explain::explain;
+
+/// Everything one run learned about a rules tree.
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub model: model::Model,
+    pub chains: Vec<resolve::ChainResult>,
+    pub as_of: Date,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| !d.is_error()).count()
+    }
+
+    /// The artifact of every chain, federal first, then by jurisdiction id.
+    pub fn policies(&self) -> Vec<Policy> {
+        self.chains
+            .iter()
+            .map(|c| emit::policy(&self.model, c, self.as_of))
+            .collect()
+    }
+
+    /// The artifact of the chain that ends at `jurisdiction`.
+    pub fn policy_for(&self, jurisdiction: &str) -> Option<Policy> {
+        let layer = self.model.layer(jurisdiction)?;
+        let chain = self
+            .chains
+            .iter()
+            .find(|c| c.chain.last() == Some(&layer))?;
+        Some(emit::policy(&self.model, chain, self.as_of))
+    }
+
+    /// A loaded policy ready to answer questions, as a consumer of the artifact would have.
+    pub fn loaded(&self, jurisdiction: &str) -> Option<LoadedPolicy> {
+        LoadedPolicy::new(self.policy_for(jurisdiction)?).ok()
+    }
+
+    pub fn jurisdictions(&self) -> Vec<String> {
+        self.model.layers.iter().map(|l| l.id.clone()).collect()
+    }
+}
+
+/// Check and resolve the rules under `roots` as of a date.
+pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
+    let (files, mut diagnostics) = discover::discover(roots);
+    let mut sources = SourceMap::default();
+    let mut trees = Vec::with_capacity(files.len());
+    for f in &files {
+        let (tree, diags) = stringent_syntax::parse(&f.display, &f.text);
+        diagnostics.extend(diags);
+        sources.insert(f.display.clone(), f.text.as_str());
+        trees.push(tree);
+    }
+    let parsed: Vec<model::ParsedFile<'_>> = files
+        .iter()
+        .zip(&trees)
+        .map(|(f, ast)| model::ParsedFile {
+            display: &f.display,
+            text: &f.text,
+            relative: &f.relative,
+            ast,
+        })
+        .collect();
+    let (model, diags) = model::build(&parsed);
+    diagnostics.extend(diags);
+
+    let mut resolver = resolve::Resolver::new(&model, as_of);
+    let mut order: Vec<usize> = (0..model.layers.len()).collect();
+    order.sort_by_key(|l| {
+        (
+            model.chain(*l).len(),
+            model.layers.get(*l).map(|x| x.id.clone()),
+        )
+    });
+    let chains: Vec<resolve::ChainResult> = order.iter().map(|l| resolver.chain(*l)).collect();
+    diagnostics.extend(lints::lints(&model, &resolver, &chains, as_of));
+    sort_diagnostics(&mut diagnostics);
+    Compilation {
+        sources,
+        diagnostics,
+        model,
+        chains,
+        as_of,
+    }
+}

@@ -87,7 +87,7 @@ fn is_punctuation(kind: Rule) -> bool {
 impl Lower<'_> {
     fn syntax_error(&mut self, err: &pest::error::Error<Rule>, offset: usize) {
         let (span, message, help) = messages::describe(err);
-        let mut d = Diagnostic::error(Code::Syntax, message.clone()).at(Location::new(
+        let mut d = Diagnostic::new(Code::Syntax, message.clone()).at(Location::new(
             self.path,
             span.shifted(offset),
         )
@@ -102,7 +102,7 @@ impl Lower<'_> {
     /// user gets an error at the item rather than a crash.
     fn malformed(&mut self, span: Span) {
         self.diags.push(
-            Diagnostic::error(Code::Syntax, "this item could not be read")
+            Diagnostic::new(Code::Syntax, "this item could not be read")
                 .at(Location::new(self.path, span))
                 .with_help("please report this: the parser accepted text it cannot represent"),
         );
@@ -151,7 +151,7 @@ impl Lower<'_> {
             Err(err) => self.syntax_error(&err, span.start),
             Ok(_) => {
                 self.diags.push(
-                    Diagnostic::error(Code::Syntax, "unexpected text")
+                    Diagnostic::new(Code::Syntax, "unexpected text")
                         .at(Location::new(self.path, span)
                             .labelled("expected a declaration, a rule or a test")),
                 )
@@ -208,7 +208,7 @@ impl Lower<'_> {
             Ok(value) => Some(Spanned { value, span }),
             Err(_) => {
                 self.diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Code::InvalidNumber,
                         format!("`{}` is too large", p.as_str()),
                     )
@@ -226,7 +226,7 @@ impl Lower<'_> {
             Some(value) => Some(Spanned { value, span }),
             None => {
                 self.diags.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Code::InvalidDate,
                         format!("`{}` is not a calendar date", p.as_str()),
                     )

@@ -1,0 +1,166 @@
+//! Finding and reading rule files: every problem with the tree is a diagnostic.
+
+use std::path::{Path, PathBuf};
+use stringent_diagnostics::{Code, Diagnostic, Location, Span};
+use walkdir::WalkDir;
+
+/// The largest rule file stringent reads; a state's rules are far below it.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The file extension of rule files.
+pub const EXTENSION: &str = "stringent";
+
+/// A rule file's text and the names it goes by.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    /// The path as shown to the user, `/`-separated.
+    pub display: String,
+    /// The path relative to its rules root, `/`-separated: stable across machines.
+    pub relative: String,
+    pub text: String,
+}
+
+/// Walk each root in a deterministic order (by relative path) and read every rule file.
+/// Links are not followed out of a root; a link that leads out is reported.
+pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diags = Vec::new();
+    for root in roots {
+        if !root.exists() {
+            diags.push(
+                Diagnostic::new(
+                    Code::RootMissing,
+                    format!("`{}` does not exist", slash(root)),
+                )
+                .with_help("give the directory that holds the rule files, e.g. `rules`"),
+            );
+            continue;
+        }
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(err) => {
+                    let path = err.path().map_or_else(|| slash(root), slash);
+                    diags.push(file_error(
+                        Code::Unreadable,
+                        &path,
+                        format!("cannot read `{path}`: {err}"),
+                    ));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let ft = entry.file_type();
+            let is_rule_file = path.extension().is_some_and(|e| e == EXTENSION);
+            if ft.is_symlink() {
+                match path.canonicalize() {
+                    Ok(target) if !target.starts_with(&canonical_root) => {
+                        diags.push(
+                            file_error(
+                                Code::OutsideRoot,
+                                &slash(path),
+                                format!(
+                                    "`{}` links outside the rules root `{}`",
+                                    slash(path),
+                                    slash(root)
+                                ),
+                            )
+                            .with_help(
+                                "copy the file into the rules tree instead of linking to it",
+                            ),
+                        );
+                        continue;
+                    }
+                    Ok(target) if target.is_file() && is_rule_file => {}
+                    Ok(_) => continue,
+                    Err(err) => {
+                        diags.push(file_error(
+                            Code::Unreadable,
+                            &slash(path),
+                            format!("cannot follow link `{}`: {err}", slash(path)),
+                        ));
+                        continue;
+                    }
+                }
+            } else if !ft.is_file() || !is_rule_file {
+                continue;
+            }
+            let relative = path.strip_prefix(root).map_or_else(|_| slash(path), slash);
+            let relative = if relative.is_empty() {
+                slash(path.file_name().map_or(path, Path::new))
+            } else {
+                relative
+            };
+            match read(path) {
+                Ok(text) => files.push(RuleFile {
+                    display: slash(path),
+                    relative,
+                    text,
+                }),
+                Err(d) => diags.push(d),
+            }
+        }
+    }
+    files.sort_by(|a, b| {
+        a.relative
+            .cmp(&b.relative)
+            .then_with(|| a.display.cmp(&b.display))
+    });
+    (files, diags)
+}
+
+fn read(path: &Path) -> Result<String, Diagnostic> {
+    let shown = slash(path);
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return Err(file_error(
+            Code::TooLarge,
+            &shown,
+            format!("`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"),
+        )
+        .with_help("split the rules over several files"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        file_error(
+            Code::Unreadable,
+            &shown,
+            format!("cannot read `{shown}`: {e}"),
+        )
+    })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(file_error(Code::EmptyFile, &shown, format!("`{shown}` is empty"))
+            .with_help("a rule file holds at least a jurisdiction header or a declaration; delete the file if it is not needed"));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        Diagnostic::new(Code::InvalidUtf8, format!("`{shown}` is not valid UTF-8"))
+            .at(Location::new(shown.clone(), Span::new(at, at))
+                .labelled(format!("invalid byte at offset {at}")))
+            .with_help("save the file as UTF-8")
+    })?;
+    if let Some(at) = text.find('\0') {
+        return Err(
+            Diagnostic::new(Code::NulByte, format!("`{shown}` contains a NUL byte"))
+                .at(Location::new(shown.clone(), Span::new(at, at + 1)).labelled("NUL byte"))
+                .with_help("rule files are text; remove the byte"),
+        );
+    }
+    Ok(text)
+}
+
+fn file_error(code: Code, path: &str, message: String) -> Diagnostic {
+    Diagnostic::new(code, message).at(Location::new(path, Span::new(0, 0)))
+}
+
+/// A path with `/` separators, the same on every platform.
+pub fn slash(path: &Path) -> String {
+    path.components()
+        .filter_map(|c| match c {
+            std::path::Component::CurDir => None,
+            other => Some(other.as_os_str().to_string_lossy().into_owned()),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+        .replace("//", "/")
+}

@@ -1,0 +1,202 @@
+//! What resolution reveals about the rules: contradictions (errors) and rules that do
+//! nothing (warnings). Each is reported once per rule, at the rule.
+
+use crate::model::{Model, RuleModel};
+use crate::resolve::{ChainResult, Resolver, for_each_point, overridden, shape};
+use stringent_diagnostics::{Code, Diagnostic, Location};
+use stringent_policy::Dimension;
+use stringent_syntax::Date;
+
+pub fn lints(
+    model: &Model,
+    resolver: &Resolver<'_>,
+    chains: &[ChainResult],
+    as_of: Date,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in resolver.conflicts.values() {
+        let (Some(m), Some(p)) = (model.rules.get(c.mandate), model.rules.get(c.prohibition))
+        else {
+            continue;
+        };
+        out.push(
+            Diagnostic::new(Code::MandateMeetsProhibition, format!("rule `{}` requires a disclosure that rule `{}` prohibits", m.id, p.id))
+                .at(Location::new(&m.file, m.id_span).labelled(format!("requires it, e.g. for {}", cell_name(model, c.cell))))
+                .with_related(Location::new(&p.file, p.id_span).labelled("prohibits it"))
+                .with_help("within one layer a disclosure cannot be both mandatory and prohibited; narrow one rule's pattern or make one an exception to the other"),
+        );
+    }
+    for (ri, rule) in model.rules.iter().enumerate() {
+        if rule.expires.is_some_and(|e| e <= as_of) {
+            out.push(
+                Diagnostic::new(Code::Expired, format!("rule `{}` expired on {}", rule.id, rule.expires.map(|e| e.to_string()).unwrap_or_default()))
+                    .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
+                    .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),
+            );
+            continue;
+        }
+        if !rule.active_on(as_of) {
+            continue;
+        }
+        let root = model.chain(rule.layer).first().copied();
+        let federal = root.and_then(|r| chains.iter().find(|c| c.chain == [r]));
+        if root != Some(rule.layer) {
+            if let Some(fed) = federal {
+                if let Some(d) = against_federal(model, rule, fed) {
+                    out.push(d);
+                    continue;
+                }
+            }
+        }
+        if !resolver.won.get(ri).copied().unwrap_or(false) {
+            let why = if resolver.matched.get(ri).copied().unwrap_or(false) {
+                "it matches cells, but other rules decide every dimension there, or it is excepted"
+            } else {
+                "no cell matches its patterns"
+            };
+            out.push(
+                Diagnostic::new(Code::NoEffect, format!("rule `{}` decides nothing", rule.id))
+                    .at(Location::new(&rule.file, rule.id_span).labelled(why))
+                    .with_help("a rule that decides nothing is usually a pattern that is too narrow, or a requirement weaker than what already applies"),
+            );
+        }
+    }
+    out
+}
+
+/// Compare a state or organization rule with the federal result in every cell it matches:
+/// a restriction of a federally mandated disclosure (error when the rule names the cell,
+/// warning when it reaches it through `any` or a parent value), or a rule looser than
+/// federal law wherever it applies (45 CFR 160.203(b)).
+fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option<Diagnostic> {
+    let (sizes, _) = shape(model);
+    let mut tightens = false;
+    let mut looser: Option<(usize, Dimension)> = None;
+    let mut overridden_at: Option<(usize, bool)> = None;
+    for_each_point(sizes, |cell, point| {
+        if !point
+            .iter()
+            .enumerate()
+            .all(|(a, v)| rule.matches.get(a).and_then(|m| m.get(*v)) == Some(&true))
+        {
+            return;
+        }
+        let Some(federal) = fed
+            .cells
+            .get(cell)
+            .and_then(|r| fed.requirements.get(*r as usize))
+        else {
+            return;
+        };
+        if overridden(rule, federal) {
+            let named = [1usize, 2].iter().any(|a| {
+                rule.names
+                    .get(*a)
+                    .and_then(|n| point.get(*a).and_then(|v| n.get(*v)))
+                    == Some(&true)
+            });
+            if overridden_at.is_none_or(|(_, was_named)| named && !was_named) {
+                overridden_at = Some((cell, named));
+            }
+            return;
+        }
+        let deferred = fed.deferred.get(cell).copied().unwrap_or_default();
+        for d in rule.sets.iter() {
+            if deferred.has(d) {
+                tightens = true;
+                continue;
+            }
+            if !federal.at_least_as_strict_in(d, &rule.requirement) {
+                tightens = true;
+            } else if !federal.same_in(d, &rule.requirement) && looser.is_none() {
+                looser = Some((cell, d));
+            }
+        }
+    });
+    if let Some((cell, named)) = overridden_at {
+        let fed_rule = deciding_rule(model, fed, cell, Dimension::Mandate)
+            .or_else(|| deciding_rule(model, fed, cell, Dimension::Permission));
+        let code = if named {
+            Code::RestrictsMandatedAccess
+        } else {
+            Code::MandateOverridesRestriction
+        };
+        let message = if named {
+            format!(
+                "rule `{}` restricts a disclosure federal law requires ({})",
+                rule.id,
+                cell_name(model, cell)
+            )
+        } else {
+            format!(
+                "federal law overrides rule `{}` where it reaches {}",
+                rule.id,
+                cell_name(model, cell)
+            )
+        };
+        let mut d = Diagnostic::new(code, message)
+            .at(Location::new(&rule.file, rule.id_span).labelled("restricts a mandated disclosure, or mandates a prohibited one"))
+            .with_help(
+                "a state cannot make the individual's own access harder (45 CFR 160.202(1)(ii)) nor compel a disclosure Part 2 forbids (42 CFR 2.20); \
+                 leave those purposes out, e.g. `purpose any except patient_access, patient_directed`",
+            );
+        if let Some(f) = fed_rule {
+            d = d.with_related(Location::new(&f.file, f.id_span).labelled(format!(
+                "federal rule `{}` ({})",
+                f.id,
+                f.citations.join("; ")
+            )));
+        }
+        return Some(d);
+    }
+    if tightens {
+        return None;
+    }
+    let (cell, dim) = looser?;
+    let fed_rule = deciding_rule(model, fed, cell, dim);
+    let mut d = Diagnostic::new(Code::Preempted, format!("rule `{}` is no stricter than federal law anywhere it applies", rule.id))
+        .at(Location::new(&rule.file, rule.id_span).labelled(format!("looser in `{}` for {}", dim.as_str(), cell_name(model, cell))))
+        .with_help("a state law contrary to HIPAA survives only where it is more stringent (45 CFR 160.203(b)); this rule changes no answer");
+    if let Some(f) = fed_rule {
+        d = d.with_related(Location::new(&f.file, f.id_span).labelled(format!(
+            "federal rule `{}` ({}) is stricter",
+            f.id,
+            f.citations.join("; ")
+        )));
+    }
+    Some(d)
+}
+
+fn deciding_rule<'m>(
+    model: &'m Model,
+    chain: &ChainResult,
+    cell: usize,
+    dim: Dimension,
+) -> Option<&'m RuleModel> {
+    let prov = chain
+        .cell_provenance
+        .get(cell)
+        .and_then(|p| chain.provenance.get(*p as usize))?;
+    prov.iter()
+        .find(|i| i.role == stringent_policy::artifact::Role::Won && i.dims.contains(&dim))
+        .and_then(|i| model.rules.get(i.rule))
+}
+
+/// A cell in words: `hiv / patient_access / patient / adult / provider`.
+pub fn cell_name(model: &Model, cell: usize) -> String {
+    let (sizes, _) = shape(model);
+    let mut rest = cell;
+    let mut parts = vec![String::new(); 5];
+    for a in (0..5).rev() {
+        let n = sizes.get(a).copied().unwrap_or(1).max(1);
+        let v = rest % n;
+        rest /= n;
+        if let (Some(p), Some(value)) = (
+            parts.get_mut(a),
+            model.axes.get(a).and_then(|ax| ax.values.get(v)),
+        ) {
+            *p = value.id.clone();
+        }
+    }
+    format!("`{}`", parts.join(" / "))
+}

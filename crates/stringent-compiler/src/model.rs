@@ -1,0 +1,1080 @@
+//! The checked model of a rules tree: every name resolved to an index, every rule's
+//! patterns turned into value masks and its requirement into a lattice value.
+
+use std::collections::{BTreeMap, HashMap};
+use stringent_diagnostics::{Code, Diagnostic, LineIndex, Location, Span, nearest};
+use stringent_policy::artifact::AXES;
+use stringent_policy::{Basis, Dimension, Permission, Requirement};
+use stringent_syntax::Date;
+use stringent_syntax::ast::{self, Item, RuleField};
+
+/// One value of an axis.
+#[derive(Debug, Clone)]
+pub struct Value {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<usize>,
+    pub hl7: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AxisModel {
+    pub id: String,
+    pub title: String,
+    pub values: Vec<Value>,
+    /// `covers[v][w]`: a rule written on `v` binds `w` (w is v or a descendant).
+    pub covers: Vec<Vec<bool>>,
+}
+
+impl AxisModel {
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.values.iter().position(|v| v.id == id)
+    }
+}
+
+/// A declared authorization element, form constraint or obligation.
+#[derive(Debug, Clone)]
+pub struct TermModel {
+    pub id: String,
+    pub title: String,
+    pub hl7: Vec<String>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<usize>,
+    pub file: String,
+    pub span: Span,
+    pub rules: Vec<usize>,
+}
+
+/// A set of dimensions, as a bit mask over [`Dimension::ALL`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Dims(pub u8);
+
+impl Dims {
+    pub fn with(self, d: Dimension) -> Dims {
+        Dims(self.0 | 1 << d as u8)
+    }
+    pub fn has(self, d: Dimension) -> bool {
+        self.0 & (1 << d as u8) != 0
+    }
+    pub fn iter(self) -> impl Iterator<Item = Dimension> {
+        Dimension::ALL.into_iter().filter(move |d| self.has(*d))
+    }
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleModel {
+    pub id: String,
+    pub title: String,
+    pub layer: usize,
+    pub citations: Vec<String>,
+    pub source: Option<String>,
+    pub confidence: ast::Confidence,
+    pub effective: Date,
+    pub expires: Option<Date>,
+    pub justification: Option<String>,
+    /// Per axis: which values the rule matches.
+    pub matches: [Vec<bool>; 5],
+    /// Per axis: which values the rule lists by name (not through `any` or a parent).
+    pub names: [Vec<bool>; 5],
+    /// Terms are indices into the model's term tables.
+    pub requirement: Requirement<u32>,
+    /// The dimensions the rule states; the others it leaves to other rules.
+    pub sets: Dims,
+    pub excepts: Vec<usize>,
+    pub defers: Dims,
+    pub file: String,
+    /// The whole rule, and its id, for diagnostics.
+    pub span: Span,
+    pub id_span: Span,
+    /// The 1-based line the rule starts on.
+    pub line: u32,
+    /// Where each axis pattern is written, for diagnostics.
+    pub pattern_spans: [Option<Span>; 5],
+}
+
+impl RuleModel {
+    pub fn active_on(&self, date: Date) -> bool {
+        self.effective <= date && self.expires.is_none_or(|e| date < e)
+    }
+}
+
+/// Everything the resolver needs, with names resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub axes: Vec<AxisModel>,
+    pub elements: Vec<TermModel>,
+    pub forms: Vec<TermModel>,
+    pub obligations: Vec<TermModel>,
+    pub layers: Vec<Layer>,
+    pub rules: Vec<RuleModel>,
+    /// The relative path of each file, by the display path used in diagnostics.
+    pub relative_paths: BTreeMap<String, String>,
+}
+
+impl Model {
+    pub fn layer(&self, id: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.id == id)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// The chain of a layer: its ancestors, strongest authority (the root) first.
+    pub fn chain(&self, layer: usize) -> Vec<usize> {
+        let mut chain = vec![layer];
+        let mut at = layer;
+        while let Some(parent) = self.layers.get(at).and_then(|l| l.parent) {
+            if chain.contains(&parent) {
+                break;
+            }
+            chain.push(parent);
+            at = parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// A parsed file, ready for the model.
+pub struct ParsedFile<'a> {
+    pub display: &'a str,
+    pub text: &'a str,
+    pub relative: &'a str,
+    pub ast: &'a ast::SourceFile,
+}
+
+/// Build the model from parsed files, reporting every naming and structural problem.
+pub fn build(files: &[ParsedFile<'_>]) -> (Model, Vec<Diagnostic>) {
+    let mut b = Builder::default();
+    for f in files {
+        b.model
+            .relative_paths
+            .insert(f.display.to_owned(), f.relative.to_owned());
+    }
+    b.vocabulary(files);
+    b.layers(files);
+    b.rules(files);
+    b.exceptions();
+    (b.model, b.diags)
+}
+
+#[derive(Default)]
+struct Builder {
+    model: Model,
+    diags: Vec<Diagnostic>,
+    /// Exceptions are resolved once every rule is known: (rule, names, file).
+    pending_excepts: Vec<(usize, Vec<ast::Name>, String)>,
+}
+
+fn loc(file: &str, span: Span) -> Location {
+    Location::new(file, span)
+}
+
+fn unknown(what: &str, name: &ast::Name, file: &str, candidates: &[&str]) -> Diagnostic {
+    let mut d = Diagnostic::new(Code::UnknownName, format!("unknown {what} `{}`", name.text))
+        .at(loc(file, name.span).labelled(format!("no {what} is declared with this name")));
+    d = match nearest(&name.text, candidates.iter().copied()) {
+        Some(near) => d.with_help(format!("did you mean `{near}`?")),
+        None if candidates.len() <= 12 && !candidates.is_empty() => {
+            d.with_help(format!("declared: {}", candidates.join(", ")))
+        }
+        None => d.with_help(format!(
+            "declare it first, e.g. in `rules/vocabulary/`, or check the spelling"
+        )),
+    };
+    d
+}
+
+impl Builder {
+    fn duplicate(&mut self, what: &str, name: &ast::Name, file: &str, first: (&str, Span)) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::DuplicateName,
+                format!("{what} `{}` is declared twice", name.text),
+            )
+            .at(loc(file, name.span).labelled("declared again here"))
+            .with_related(loc(first.0, first.1).labelled("first declared here"))
+            .with_help(format!(
+                "give each {what} its own name, or remove one of them"
+            )),
+        );
+    }
+
+    fn vocabulary(&mut self, files: &[ParsedFile<'_>]) {
+        let mut axes: Vec<Option<(AxisModel, String, Span, Vec<Option<(ast::Name, String)>>)>> =
+            vec![None; 5];
+        let mut term_spans: [HashMap<String, (String, Span)>; 3] = Default::default();
+        for f in files {
+            for item in &f.ast.items {
+                match item {
+                    Item::Axis(a) => self.axis(a, f.display, &mut axes),
+                    Item::Element(t) | Item::Form(t) => {
+                        let kind = if matches!(item, Item::Element(_)) {
+                            0
+                        } else {
+                            1
+                        };
+                        let term = TermModel {
+                            id: t.name.text.clone(),
+                            title: t.title.value.clone(),
+                            hl7: vec![],
+                            text: None,
+                        };
+                        self.term(kind, &t.name, f.display, term, &mut term_spans);
+                    }
+                    Item::Obligation(o) => {
+                        let text = (!o.text.is_empty()).then(|| {
+                            o.text
+                                .iter()
+                                .map(|t| t.value.as_str())
+                                .collect::<Vec<_>>()
+                                .join("\n\n")
+                        });
+                        let term = TermModel {
+                            id: o.name.text.clone(),
+                            title: o.title.value.clone(),
+                            hl7: o.hl7.iter().map(|h| h.value.clone()).collect(),
+                            text,
+                        };
+                        self.term(2, &o.name, f.display, term, &mut term_spans);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (i, slot) in axes.into_iter().enumerate() {
+            let name = AXES.get(i).copied().unwrap_or_default();
+            match slot {
+                Some((mut axis, file, _span, parents)) => {
+                    self.link_parents(&mut axis, &file, parents);
+                    self.model.axes.push(axis);
+                }
+                None => {
+                    self.diags.push(
+                        Diagnostic::new(Code::MissingAxis, format!("the axis `{name}` is not declared"))
+                            .with_help(format!(
+                                "every rules tree declares the axes {}; see rules/vocabulary/axes.stringent",
+                                AXES.join(", ")
+                            )),
+                    );
+                    self.model.axes.push(AxisModel {
+                        id: name.to_owned(),
+                        ..AxisModel::default()
+                    });
+                }
+            }
+        }
+        // Sort terms by id so the artifact does not depend on file order.
+        for t in [
+            &mut self.model.elements,
+            &mut self.model.forms,
+            &mut self.model.obligations,
+        ] {
+            t.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn axis(
+        &mut self,
+        a: &ast::AxisDecl,
+        file: &str,
+        axes: &mut [Option<(AxisModel, String, Span, Vec<Option<(ast::Name, String)>>)>],
+    ) {
+        let Some(i) = AXES.iter().position(|x| *x == a.name.text) else {
+            self.diags.push(unknown("axis", &a.name, file, &AXES));
+            return;
+        };
+        if let Some(Some((_, first_file, first_span, _))) = axes.get(i) {
+            let first = (first_file.clone(), *first_span);
+            self.duplicate("axis", &a.name, file, (&first.0, first.1));
+            return;
+        }
+        let mut axis = AxisModel {
+            id: a.name.text.clone(),
+            title: a.title.value.clone(),
+            ..AxisModel::default()
+        };
+        let mut parents = Vec::new();
+        let mut seen: HashMap<&str, Span> = HashMap::new();
+        for v in &a.values {
+            if let Some(first) = seen.get(v.name.text.as_str()) {
+                let first = *first;
+                self.duplicate("value", &v.name, file, (file, first));
+                continue;
+            }
+            seen.insert(&v.name.text, v.name.span);
+            if let Some(extra) = v.parents.get(1) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateField,
+                        format!("value `{}` has more than one parent", v.name.text),
+                    )
+                    .at(loc(file, extra.span).labelled("second parent"))
+                    .with_help("values form a forest: each has at most one parent"),
+                );
+            }
+            parents.push(v.parents.first().map(|p| (p.clone(), file.to_owned())));
+            axis.values.push(Value {
+                id: v.name.text.clone(),
+                title: v.title.value.clone(),
+                parent: None,
+                hl7: v.hl7.iter().map(|h| h.value.clone()).collect(),
+            });
+        }
+        if let Some(slot) = axes.get_mut(i) {
+            *slot = Some((axis, file.to_owned(), a.name.span, parents));
+        }
+    }
+
+    fn link_parents(
+        &mut self,
+        axis: &mut AxisModel,
+        file: &str,
+        parents: Vec<Option<(ast::Name, String)>>,
+    ) {
+        let ids: Vec<String> = axis.values.iter().map(|v| v.id.clone()).collect();
+        let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for (i, p) in parents.into_iter().enumerate() {
+            let Some((name, pfile)) = p else { continue };
+            match axis.find(&name.text) {
+                Some(pi) => {
+                    if let Some(v) = axis.values.get_mut(i) {
+                        v.parent = Some(pi);
+                    }
+                }
+                None => self.diags.push(unknown(
+                    &format!("{} value", axis.id),
+                    &name,
+                    &pfile,
+                    &names,
+                )),
+            }
+        }
+        // Parent cycles: walk up from each value; a walk longer than the axis is a cycle.
+        let n = axis.values.len();
+        let mut in_cycle = vec![false; n];
+        for start in 0..n {
+            let mut at = start;
+            for _ in 0..=n {
+                match axis.values.get(at).and_then(|v| v.parent) {
+                    Some(p) if p == start => {
+                        if let Some(flag) = in_cycle.get_mut(start) {
+                            *flag = true;
+                        }
+                        break;
+                    }
+                    Some(p) => at = p,
+                    None => break,
+                }
+            }
+        }
+        if let Some(first) = in_cycle.iter().position(|c| *c) {
+            let members: Vec<&str> = (0..n)
+                .filter(|i| in_cycle.get(*i) == Some(&true))
+                .filter_map(|i| names.get(i).copied())
+                .collect();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ParentCycle,
+                    format!(
+                        "the parents of `{}` form a cycle",
+                        names.get(first).copied().unwrap_or_default()
+                    ),
+                )
+                .at(loc(file, Span::default()))
+                .with_help(format!(
+                    "values in the cycle: {}; a value cannot be its own ancestor",
+                    members.join(", ")
+                )),
+            );
+            for (v, c) in axis.values.iter_mut().zip(&in_cycle) {
+                if *c {
+                    v.parent = None;
+                }
+            }
+        }
+        axis.covers = (0..n)
+            .map(|v| {
+                (0..n)
+                    .map(|w| {
+                        let mut at = Some(w);
+                        while let Some(x) = at {
+                            if x == v {
+                                return true;
+                            }
+                            at = axis.values.get(x).and_then(|val| val.parent);
+                        }
+                        false
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+
+    fn term(
+        &mut self,
+        kind: usize,
+        name: &ast::Name,
+        file: &str,
+        term: TermModel,
+        spans: &mut [HashMap<String, (String, Span)>; 3],
+    ) {
+        let what = ["authorization element", "form constraint", "obligation"]
+            .get(kind)
+            .copied()
+            .unwrap_or("term");
+        let Some(seen) = spans.get_mut(kind) else {
+            return;
+        };
+        if let Some((first_file, first_span)) = seen.get(&name.text).cloned() {
+            self.duplicate(what, name, file, (&first_file, first_span));
+            return;
+        }
+        seen.insert(name.text.clone(), (file.to_owned(), name.span));
+        let table = match kind {
+            0 => &mut self.model.elements,
+            1 => &mut self.model.forms,
+            _ => &mut self.model.obligations,
+        };
+        table.push(term);
+    }
+
+    fn layers(&mut self, files: &[ParsedFile<'_>]) {
+        let mut parents = Vec::new();
+        for f in files {
+            let mut headers = f.ast.items.iter().filter_map(|i| match i {
+                Item::Jurisdiction(j) => Some(j),
+                _ => None,
+            });
+            let Some(j) = headers.next() else { continue };
+            for extra in headers {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::SecondHeader,
+                        format!("`{}` has a second jurisdiction header", f.display),
+                    )
+                    .at(loc(f.display, extra.span).labelled("second header"))
+                    .with_related(loc(f.display, j.span).labelled("first header"))
+                    .with_help("write one file per jurisdiction"),
+                );
+            }
+            if let Some(first) = self.model.layers.iter().find(|l| l.id == j.id.text) {
+                let first = (first.file.clone(), first.span);
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        format!("jurisdiction `{}` is declared by two files", j.id.text),
+                    )
+                    .at(loc(f.display, j.id.span).labelled("declared again here"))
+                    .with_related(loc(&first.0, first.1).labelled("first declared here"))
+                    .with_help("keep one file per jurisdiction and move the rules into it"),
+                );
+                continue;
+            }
+            parents.push((
+                self.model.layers.len(),
+                j.parent.clone(),
+                f.display.to_owned(),
+            ));
+            self.model.layers.push(Layer {
+                id: j.id.text.clone(),
+                name: j.title.value.clone(),
+                parent: None,
+                file: f.display.to_owned(),
+                span: j.span,
+                rules: Vec::new(),
+            });
+        }
+        let ids: Vec<String> = self.model.layers.iter().map(|l| l.id.clone()).collect();
+        let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for (i, parent, file) in parents {
+            let Some(parent) = parent else { continue };
+            match names.iter().position(|n| *n == parent.text) {
+                Some(p) if p == i => self.diags.push(
+                    Diagnostic::new(
+                        Code::ParentCycle,
+                        format!("jurisdiction `{}` is its own parent", parent.text),
+                    )
+                    .at(loc(&file, parent.span).labelled("names itself")),
+                ),
+                Some(p) => {
+                    if let Some(l) = self.model.layers.get_mut(i) {
+                        l.parent = Some(p);
+                    }
+                }
+                None => self
+                    .diags
+                    .push(unknown("jurisdiction", &parent, &file, &names)),
+            }
+        }
+        self.layer_cycles();
+    }
+
+    fn layer_cycles(&mut self) {
+        let n = self.model.layers.len();
+        for start in 0..n {
+            let mut at = start;
+            for _ in 0..=n {
+                match self.model.layers.get(at).and_then(|l| l.parent) {
+                    Some(p) if p == start => {
+                        let (file, span, id) = match self.model.layers.get(start) {
+                            Some(l) => (l.file.clone(), l.span, l.id.clone()),
+                            None => break,
+                        };
+                        self.diags.push(
+                            Diagnostic::new(Code::ParentCycle, format!("the parents of jurisdiction `{id}` form a cycle"))
+                                .at(loc(&file, span).labelled("this jurisdiction is its own ancestor"))
+                                .with_help("a chain runs from the federal layer down to a state and an organization"),
+                        );
+                        if let Some(l) = self.model.layers.get_mut(start) {
+                            l.parent = None;
+                        }
+                        break;
+                    }
+                    Some(p) => at = p,
+                    None => break,
+                }
+            }
+        }
+    }
+
+    fn rules(&mut self, files: &[ParsedFile<'_>]) {
+        let mut seen: HashMap<String, (String, Span)> = HashMap::new();
+        for f in files {
+            let header = f.ast.items.iter().find_map(|i| match i {
+                Item::Jurisdiction(j) => Some(j),
+                _ => None,
+            });
+            let layer = header.and_then(|j| {
+                self.model
+                    .layers
+                    .iter()
+                    .position(|l| l.id == j.id.text && l.file == f.display)
+            });
+            let lines = LineIndex::new(f.text);
+            for item in &f.ast.items {
+                let Item::Rule(r) = item else { continue };
+                if let Some((first_file, first_span)) = seen.get(&r.id.text).cloned() {
+                    self.duplicate("rule", &r.id, f.display, (&first_file, first_span));
+                    continue;
+                }
+                seen.insert(r.id.text.clone(), (f.display.to_owned(), r.id.span));
+                let Some(layer) = layer else {
+                    if header.is_none() {
+                        self.diags.push(
+                            Diagnostic::new(Code::RuleOutsideLayer, format!("rule `{}` stands in a file with no jurisdiction", r.id.text))
+                                .at(loc(f.display, r.id.span).labelled("whose rule is this?"))
+                                .with_help("start the file with a header such as `jurisdiction US-CA \"California\" under US`"),
+                        );
+                    }
+                    continue;
+                };
+                if let Some(mut rule) = self.rule(r, layer, f.display) {
+                    rule.line =
+                        u32::try_from(lines.line_col(f.text, r.span.start).0).unwrap_or(u32::MAX);
+                    let index = self.model.rules.len();
+                    if let Some(l) = self.model.layers.get_mut(layer) {
+                        l.rules.push(index);
+                    }
+                    self.model.rules.push(rule);
+                }
+            }
+        }
+    }
+
+    fn rule(&mut self, r: &ast::RuleDecl, layer: usize, file: &str) -> Option<RuleModel> {
+        let mut rule = RuleModel {
+            id: r.id.text.clone(),
+            title: r.title.value.clone(),
+            layer,
+            citations: Vec::new(),
+            source: None,
+            confidence: ast::Confidence::Unverified,
+            effective: Date {
+                year: 0,
+                month: 1,
+                day: 1,
+            },
+            expires: None,
+            justification: None,
+            matches: Default::default(),
+            names: Default::default(),
+            requirement: Requirement::default(),
+            sets: Dims::default(),
+            excepts: Vec::new(),
+            defers: Dims::default(),
+            file: file.to_owned(),
+            span: r.span,
+            id_span: r.id.span,
+            line: 0,
+            pattern_spans: [None; 5],
+        };
+        for (axis, m) in self.model.axes.iter().zip(rule.matches.iter_mut()) {
+            *m = vec![true; axis.values.len()];
+        }
+        for (axis, m) in self.model.axes.iter().zip(rule.names.iter_mut()) {
+            *m = vec![false; axis.values.len()];
+        }
+        let mut once: HashMap<&'static str, Span> = HashMap::new();
+        let mut confidence_seen = false;
+        let mut effective_seen = false;
+        let mut excepts: Vec<ast::Name> = Vec::new();
+        for field in &r.fields {
+            let (key, span) = field_key(field);
+            if let Some(key) = key {
+                if let Some(first) = once.get(key) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::DuplicateField,
+                            format!("rule `{}` states `{key}` twice", r.id.text),
+                        )
+                        .at(loc(file, span).labelled("stated again here"))
+                        .with_related(loc(file, *first).labelled("first stated here"))
+                        .with_help("state each field once; list several values with commas"),
+                    );
+                    continue;
+                }
+                once.insert(key, span);
+            }
+            match field {
+                RuleField::Cite(t) => rule.citations.push(t.value.clone()),
+                RuleField::Source(t) => rule.source = Some(t.value.clone()),
+                RuleField::Justification(t) => rule.justification = Some(t.value.clone()),
+                RuleField::Confidence(c) => {
+                    rule.confidence = c.value;
+                    confidence_seen = true;
+                }
+                RuleField::Effective(d) => {
+                    rule.effective = d.value;
+                    effective_seen = true;
+                }
+                RuleField::Expires(d) => rule.expires = Some(d.value),
+                RuleField::Pattern(p) => self.pattern(p, file, &mut rule),
+                RuleField::Permission(p) => {
+                    let bases: Vec<Basis> = p.value.iter().map(|b| basis(*b)).collect();
+                    rule.requirement.permission = if bases.is_empty() {
+                        Permission::PROHIBITED
+                    } else {
+                        Permission::any_of(&bases)
+                    };
+                    rule.sets = rule.sets.with(Dimension::Permission);
+                }
+                RuleField::Mandatory(_) => {
+                    rule.requirement.mandatory = true;
+                    rule.sets = rule.sets.with(Dimension::Mandate);
+                }
+                RuleField::Deadline(d) => {
+                    rule.requirement.deadlines.push(stringent_policy::Deadline {
+                        days: d.days.value,
+                        unit: match d.unit {
+                            ast::DayUnit::CalendarDays => stringent_policy::DayUnit::CalendarDays,
+                            ast::DayUnit::BusinessDays => stringent_policy::DayUnit::BusinessDays,
+                        },
+                        action: match d.action {
+                            ast::ActionWord::Inspect => stringent_policy::Action::Inspect,
+                            ast::ActionWord::Copy => stringent_policy::Action::Copy,
+                            ast::ActionWord::Any => stringent_policy::Action::Any,
+                        },
+                    });
+                    rule.sets = rule.sets.with(Dimension::Deadlines);
+                }
+                RuleField::Elements(list) => {
+                    rule.requirement.elements = self.terms(0, &list.value, file);
+                    rule.sets = rule.sets.with(Dimension::AuthorizationElements);
+                }
+                RuleField::Form(list) => {
+                    rule.requirement.form = self.terms(1, &list.value, file);
+                    rule.sets = rule.sets.with(Dimension::Form);
+                }
+                RuleField::Obligations(list) => {
+                    rule.requirement.obligations = self.terms(2, &list.value, file);
+                    rule.sets = rule.sets.with(Dimension::Obligations);
+                }
+                RuleField::MaxValidity(days) => {
+                    rule.requirement.max_validity_days = Some(days.value);
+                    rule.sets = rule.sets.with(Dimension::MaxValidityDays);
+                }
+                RuleField::Excepts(list) => excepts.extend(list.value.iter().cloned()),
+                RuleField::Defers(list) => {
+                    for d in &list.value {
+                        rule.defers = rule.defers.with(dimension(*d));
+                    }
+                }
+            }
+        }
+        rule.requirement.normalize();
+        let mut missing = Vec::new();
+        if rule.citations.is_empty() {
+            missing.push((
+                "cite",
+                "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`",
+            ));
+        }
+        if !confidence_seen {
+            missing.push(("confidence", "say how well the citation was checked: `confidence verified` (or secondary, recalled, unverified)"));
+        }
+        if !effective_seen {
+            missing.push((
+                "effective",
+                "give the date the law took effect: `effective 2003-04-14`",
+            ));
+        }
+        for (field, help) in missing {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::MissingField,
+                    format!("rule `{}` has no `{field}`", r.id.text),
+                )
+                .at(loc(file, r.id.span).labelled(format!("`{field}` is required")))
+                .with_help(help),
+            );
+        }
+        if let Some(exp) = rule.expires {
+            if exp <= rule.effective {
+                let span = once.get("expires").copied().unwrap_or(r.id.span);
+                let mut d = Diagnostic::new(
+                    Code::DatesOutOfOrder,
+                    format!(
+                        "rule `{}` expires on {exp}, not after it takes effect on {}",
+                        r.id.text, rule.effective
+                    ),
+                )
+                .at(loc(file, span).labelled("expires here"));
+                if let Some(eff) = once.get("effective") {
+                    d = d.with_related(loc(file, *eff).labelled("takes effect here"));
+                }
+                self.diags.push(d.with_help(
+                    "a rule is in effect from `effective` up to, not including, `expires`",
+                ));
+            }
+        }
+        if !rule.defers.is_empty() {
+            let defers_span = once.get("defers").copied().unwrap_or(r.id.span);
+            let root = self
+                .model
+                .layers
+                .get(layer)
+                .is_some_and(|l| l.parent.is_none());
+            if !root {
+                self.diags.push(
+                    Diagnostic::new(Code::BadDeferral, format!("rule `{}` defers a dimension but is not federal", r.id.text))
+                        .at(loc(file, defers_span).labelled("only the federal layer hands a question to lower layers"))
+                        .with_help("state law tightens with an ordinary requirement; deferral is for provisions such as 45 CFR 164.502(g)(3)(ii)"),
+                );
+                rule.defers = Dims::default();
+            }
+            for d in rule.defers.iter() {
+                if !rule.sets.has(d) {
+                    self.diags.push(
+                        Diagnostic::new(Code::BadDeferral, format!("rule `{}` defers `{}` but does not state it", r.id.text, d.as_str()))
+                            .at(loc(file, defers_span).labelled("nothing to defer"))
+                            .with_help("a deferring rule states the value that stands where lower layers are silent"),
+                    );
+                }
+            }
+        }
+        self.pending_excepts
+            .push((self.model.rules.len(), excepts, file.to_owned()));
+        Some(rule)
+    }
+
+    fn pattern(&mut self, p: &ast::Pattern, file: &str, rule: &mut RuleModel) {
+        let Some(ai) = AXES.iter().position(|a| *a == p.axis.text) else {
+            let mut candidates: Vec<&str> = AXES.to_vec();
+            candidates.extend([
+                "cite",
+                "source",
+                "confidence",
+                "effective",
+                "expires",
+                "permission",
+                "mandatory",
+                "deadline",
+                "elements",
+                "form",
+                "obligations",
+                "max_validity",
+                "excepts",
+                "defers",
+                "justification",
+            ]);
+            let mut d = unknown("axis or field", &p.axis, file, &candidates);
+            if nearest(&p.axis.text, candidates.iter().copied()).is_none() {
+                d = d.with_help(format!("a pattern names an axis: {}", AXES.join(", ")));
+            }
+            self.diags.push(d);
+            return;
+        };
+        let Some(axis) = self.model.axes.get(ai) else {
+            return;
+        };
+        if let Some(s) = rule.pattern_spans.get_mut(ai) {
+            if s.is_some() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateField,
+                        format!("rule `{}` has two `{}` patterns", rule.id, p.axis.text),
+                    )
+                    .at(loc(file, p.span).labelled("second pattern"))
+                    .with_help("list several values in one pattern: `category hiv, sti`"),
+                );
+                return;
+            }
+            *s = Some(p.span);
+        }
+        let ids: Vec<&str> = axis.values.iter().map(|v| v.id.as_str()).collect();
+        let resolve = |names: &[ast::Name], diags: &mut Vec<Diagnostic>| -> Vec<usize> {
+            names
+                .iter()
+                .filter_map(|n| {
+                    let found = axis.find(&n.text);
+                    if found.is_none() {
+                        diags.push(unknown(&format!("{} value", axis.id), n, file, &ids));
+                    }
+                    found
+                })
+                .collect()
+        };
+        let n = axis.values.len();
+        let (mut matched, listed, negate) = match &p.values {
+            ast::PatternValues::Any { except } => {
+                (vec![true; n], resolve(except, &mut self.diags), true)
+            }
+            ast::PatternValues::Listed(list) => {
+                (vec![false; n], resolve(list, &mut self.diags), false)
+            }
+        };
+        for v in &listed {
+            let covered = axis.covers.get(*v).cloned().unwrap_or_default();
+            for (m, c) in matched.iter_mut().zip(covered) {
+                if c {
+                    *m = !negate;
+                }
+            }
+            if !negate {
+                if let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v)) {
+                    *flag = true;
+                }
+            }
+        }
+        if let Some(m) = rule.matches.get_mut(ai) {
+            *m = matched;
+        }
+    }
+
+    fn terms(&mut self, kind: usize, names: &[ast::Name], file: &str) -> Vec<u32> {
+        let (what, table) = match kind {
+            0 => ("authorization element", &self.model.elements),
+            1 => ("form constraint", &self.model.forms),
+            _ => ("obligation", &self.model.obligations),
+        };
+        let ids: Vec<&str> = table.iter().map(|t| t.id.as_str()).collect();
+        let mut out = Vec::new();
+        for n in names {
+            match ids.iter().position(|id| *id == n.text) {
+                Some(i) => out.push(u32::try_from(i).unwrap_or(u32::MAX)),
+                None => self.diags.push(unknown(what, n, file, &ids)),
+            }
+        }
+        out
+    }
+
+    fn exceptions(&mut self) {
+        let pending = std::mem::take(&mut self.pending_excepts);
+        let ids: Vec<String> = self.model.rules.iter().map(|r| r.id.clone()).collect();
+        let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        for (ri, excepts, file) in pending {
+            for name in excepts {
+                let Some(target) = names.iter().position(|n| *n == name.text) else {
+                    self.diags.push(unknown("rule", &name, &file, &names));
+                    continue;
+                };
+                let (Some(rule), Some(other)) =
+                    (self.model.rules.get(ri), self.model.rules.get(target))
+                else {
+                    continue;
+                };
+                if rule.layer != other.layer {
+                    let (rl, ol) = (self.layer_id(rule.layer), self.layer_id(other.layer));
+                    let related = loc(&other.file, other.id_span)
+                        .labelled(format!("`{}` belongs to `{ol}`", other.id));
+                    self.diags.push(
+                        Diagnostic::new(Code::ExceptionAcrossLayers, format!("rule `{}` of `{rl}` is an exception to a rule of `{ol}`", names.get(ri).copied().unwrap_or_default()))
+                            .at(loc(&file, name.span).labelled("not in this rule's layer"))
+                            .with_related(related)
+                            .with_help("an exception loosens only its own layer; to tighten another layer's rule, write an ordinary rule"),
+                    );
+                    continue;
+                }
+                if target == ri {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::ExceptionCycle,
+                            format!("rule `{}` is an exception to itself", name.text),
+                        )
+                        .at(loc(&file, name.span).labelled("names itself")),
+                    );
+                    continue;
+                }
+                if let Some(rule) = self.model.rules.get_mut(ri) {
+                    rule.excepts.push(target);
+                }
+            }
+        }
+        self.exception_cycles();
+    }
+
+    fn layer_id(&self, layer: usize) -> String {
+        self.model
+            .layers
+            .get(layer)
+            .map(|l| l.id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Depth-first search for a cycle in the "is an exception to" graph.
+    fn exception_cycles(&mut self) {
+        let n = self.model.rules.len();
+        let mut state = vec![0u8; n]; // 0 new, 1 on the path, 2 done
+        let mut reported = vec![false; n];
+        for start in 0..n {
+            if state.get(start) != Some(&0) {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            if let Some(s) = state.get_mut(start) {
+                *s = 1;
+            }
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let succ = self
+                    .model
+                    .rules
+                    .get(node)
+                    .and_then(|r| r.excepts.get(*next))
+                    .copied();
+                *next += 1;
+                match succ {
+                    Some(s) if state.get(s) == Some(&1) => {
+                        let path: Vec<usize> = stack
+                            .iter()
+                            .map(|(r, _)| *r)
+                            .skip_while(|r| *r != s)
+                            .collect();
+                        if !path.iter().any(|r| reported.get(*r) == Some(&true)) {
+                            for r in &path {
+                                if let Some(f) = reported.get_mut(*r) {
+                                    *f = true;
+                                }
+                            }
+                            self.cycle_diag(&path);
+                        }
+                    }
+                    Some(s) if state.get(s) == Some(&0) => {
+                        if let Some(st) = state.get_mut(s) {
+                            *st = 1;
+                        }
+                        stack.push((s, 0));
+                    }
+                    Some(_) => {}
+                    None => {
+                        if let Some(st) = state.get_mut(node) {
+                            *st = 2;
+                        }
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        // Drop the edges of reported cycles so resolution stays well defined.
+        for (r, flagged) in reported.iter().enumerate() {
+            if *flagged {
+                if let Some(rule) = self.model.rules.get_mut(r) {
+                    rule.excepts.clear();
+                }
+            }
+        }
+    }
+
+    fn cycle_diag(&mut self, path: &[usize]) {
+        let rules: Vec<&RuleModel> = path
+            .iter()
+            .filter_map(|r| self.model.rules.get(*r))
+            .collect();
+        let Some(first) = rules.first() else { return };
+        let names: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let mut d = Diagnostic::new(
+            Code::ExceptionCycle,
+            format!(
+                "exceptions form a cycle: {} → {}",
+                names.join(" → "),
+                first.id
+            ),
+        )
+        .at(loc(&first.file, first.id_span)
+            .labelled("this rule is, through others, an exception to itself"))
+        .with_help(
+            "an exception overrides the rule it names; break the cycle by removing one `excepts`",
+        );
+        for r in rules.iter().skip(1) {
+            d = d.with_related(
+                loc(&r.file, r.id_span).labelled(format!("`{}` is in the cycle", r.id)),
+            );
+        }
+        self.diags.push(d);
+    }
+}
+
+/// The name under which a field may appear only once, and its span.
+fn field_key(field: &RuleField) -> (Option<&'static str>, Span) {
+    match field {
+        RuleField::Cite(t) => (None, t.span),
+        RuleField::Source(t) => (Some("source"), t.span),
+        RuleField::Justification(t) => (Some("justification"), t.span),
+        RuleField::Confidence(c) => (Some("confidence"), c.span),
+        RuleField::Effective(d) => (Some("effective"), d.span),
+        RuleField::Expires(d) => (Some("expires"), d.span),
+        RuleField::Pattern(p) => (None, p.span),
+        RuleField::Permission(p) => (Some("permission"), p.span),
+        RuleField::Mandatory(s) => (Some("mandatory"), *s),
+        RuleField::Deadline(d) => (None, d.span),
+        RuleField::Elements(l) => (Some("elements"), l.span),
+        RuleField::Form(l) => (Some("form"), l.span),
+        RuleField::Obligations(l) => (Some("obligations"), l.span),
+        RuleField::MaxValidity(d) => (Some("max_validity"), d.span),
+        RuleField::Excepts(l) => (None, l.span),
+        RuleField::Defers(l) => (Some("defers"), l.span),
+    }
+}
+
+pub fn basis(b: ast::BasisWord) -> Basis {
+    match b {
+        ast::BasisWord::None => Basis::None,
+        ast::BasisWord::NoObjection => Basis::NoObjection,
+        ast::BasisWord::Authorization => Basis::Authorization,
+        ast::BasisWord::SpecificAuthorization => Basis::SpecificAuthorization,
+        ast::BasisWord::CourtOrder => Basis::CourtOrder,
+    }
+}
+
+fn dimension(d: ast::DimensionWord) -> Dimension {
+    match d {
+        ast::DimensionWord::Permission => Dimension::Permission,
+        ast::DimensionWord::Mandate => Dimension::Mandate,
+        ast::DimensionWord::Deadlines => Dimension::Deadlines,
+        ast::DimensionWord::Elements => Dimension::AuthorizationElements,
+        ast::DimensionWord::Form => Dimension::Form,
+        ast::DimensionWord::Obligations => Dimension::Obligations,
+        ast::DimensionWord::MaxValidity => Dimension::MaxValidityDays,
+    }
+}

@@ -1,0 +1,246 @@
+//! The compiled artifact: one resolved policy for one jurisdiction chain.
+//!
+//! Layout: the vocabulary fixes an order of values on each axis; a cell is a point of the
+//! axes, numbered row-major in the order category, purpose, recipient, subject, holder.
+//! `cells[i]` is the index of cell `i`'s requirement in `requirements` (identical
+//! requirements are stored once) and `cell_provenance[i]` the index of its provenance.
+
+use crate::lattice::{Basis, Deadline, Dimension, Level, Permission, Requirement};
+use serde::{Deserialize, Serialize};
+
+/// The `format` field of every artifact.
+pub const FORMAT: &str = "stringent.resolved-policy";
+/// The `format` field of the index file that lists a compile's artifacts.
+pub const INDEX_FORMAT: &str = "stringent.policy-index";
+/// MAJOR.MINOR of the artifact format. A loader refuses another MAJOR.
+pub const SCHEMA_VERSION: &str = "1.0";
+/// The axes every question has, in cell order.
+pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Policy {
+    pub format: String,
+    pub schema_version: String,
+    pub compiler: CompilerInfo,
+    /// The date the rules were resolved for, `YYYY-MM-DD`.
+    pub as_of: String,
+    /// `sha256:` and the hex digest of the policy content; see [`Policy::compute_hash`].
+    pub content_hash: String,
+    /// The layers, strongest authority first: federal, state, organization.
+    pub chain: Vec<LayerInfo>,
+    pub vocabulary: Vocabulary,
+    pub requirements: Vec<RequirementRecord>,
+    pub cells: Vec<u32>,
+    /// Every rule named in provenance; provenance refers to rules by index here.
+    pub rules: Vec<RuleInfo>,
+    pub provenance: Vec<Vec<Involvement>>,
+    pub cell_provenance: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompilerInfo {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerInfo {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Vocabulary {
+    pub axes: Vec<Axis>,
+    pub authorization_elements: Vec<Term>,
+    pub form: Vec<Term>,
+    pub obligations: Vec<ObligationInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    pub id: String,
+    pub title: String,
+    pub values: Vec<AxisValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AxisValue {
+    pub id: String,
+    pub title: String,
+    pub parent: Option<String>,
+    pub hl7: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Term {
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObligationInfo {
+    pub id: String,
+    pub title: String,
+    pub hl7: Vec<String>,
+    /// The notice text that must accompany the disclosure, where the law prescribes one.
+    pub text: Option<String>,
+}
+
+/// One resolved requirement as stored: the lattice value plus its display level.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequirementRecord {
+    pub level: Level,
+    pub bases: Vec<Basis>,
+    pub mandatory: bool,
+    pub deadlines: Vec<Deadline>,
+    pub authorization_elements: Vec<String>,
+    pub form: Vec<String>,
+    pub obligations: Vec<String>,
+    pub max_validity_days: Option<u32>,
+}
+
+impl From<&Requirement<String>> for RequirementRecord {
+    fn from(r: &Requirement<String>) -> Self {
+        RequirementRecord {
+            level: r.permission.level(),
+            bases: r.permission.bases().collect(),
+            mandatory: r.mandatory,
+            deadlines: r.deadlines.clone(),
+            authorization_elements: r.elements.clone(),
+            form: r.form.clone(),
+            obligations: r.obligations.clone(),
+            max_validity_days: r.max_validity_days,
+        }
+    }
+}
+
+impl From<&RequirementRecord> for Requirement<String> {
+    fn from(r: &RequirementRecord) -> Self {
+        let mut req = Requirement {
+            permission: Permission::from_bases(&r.bases),
+            mandatory: r.mandatory,
+            deadlines: r.deadlines.clone(),
+            elements: r.authorization_elements.clone(),
+            form: r.form.clone(),
+            obligations: r.obligations.clone(),
+            max_validity_days: r.max_validity_days,
+        };
+        req.normalize();
+        req
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleInfo {
+    pub id: String,
+    pub layer: String,
+    pub title: String,
+    pub citations: Vec<String>,
+    pub source: Option<String>,
+    pub confidence: String,
+    pub effective: String,
+    pub expires: Option<String>,
+    /// Where the rule is written: a path relative to the rules root, and a 1-based line.
+    pub file: String,
+    pub line: u32,
+}
+
+/// How a rule took part in deciding a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Its value is the result in these dimensions.
+    Won,
+    /// It matched and was met, but another rule was stricter in these dimensions.
+    Met,
+    /// It matched, but a rule of its layer that also matched is an exception to it.
+    Excepted,
+    /// It matched, but federal law overrides it here (45 CFR 160.203, 42 CFR 2.20).
+    Preempted,
+    /// A federal rule that defers these dimensions, replaced by a lower layer's value.
+    Deferred,
+    /// It would match, but is not in effect on the as-of date.
+    Inactive,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Won => "won",
+            Role::Met => "met",
+            Role::Excepted => "excepted",
+            Role::Preempted => "preempted",
+            Role::Deferred => "deferred",
+            Role::Inactive => "inactive",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Involvement {
+    /// Index into [`Policy::rules`].
+    pub rule: u32,
+    pub role: Role,
+    pub dimensions: Vec<Dimension>,
+}
+
+/// The index file of a compile: which artifact holds which chain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyIndex {
+    pub format: String,
+    pub schema_version: String,
+    pub compiler: CompilerInfo,
+    pub as_of: String,
+    pub policies: Vec<IndexEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndexEntry {
+    /// The chain's own jurisdiction, e.g. `US-CA`.
+    pub jurisdiction: String,
+    pub chain: Vec<String>,
+    /// File name beside the index.
+    pub file: String,
+    pub content_hash: String,
+}
+
+/// What the content hash covers: the policy, not how it was made or explained.
+#[derive(Serialize)]
+struct HashedContent<'a> {
+    format: &'a str,
+    chain: Vec<&'a str>,
+    vocabulary: &'a Vocabulary,
+    requirements: &'a [RequirementRecord],
+    cells: &'a [u32],
+}
+
+impl Policy {
+    /// SHA-256 over the compact JSON (`serde_json`, fields in declaration order, no
+    /// whitespace) of: `format`, the chain's jurisdiction ids, `vocabulary`,
+    /// `requirements` and `cells`. `as_of`, `compiler`, rules and provenance are left out,
+    /// so two compiles with the same answers have the same hash.
+    pub fn compute_hash(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let content = HashedContent {
+            format: &self.format,
+            chain: self.chain.iter().map(|l| l.id.as_str()).collect(),
+            vocabulary: &self.vocabulary,
+            requirements: &self.requirements,
+            cells: &self.cells,
+        };
+        let bytes = serde_json::to_vec(&content).unwrap_or_default();
+        let digest = Sha256::digest(&bytes);
+        let mut hex = String::with_capacity(71);
+        hex.push_str("sha256:");
+        for b in digest {
+            hex.push_str(&format!("{b:02x}"));
+        }
+        hex
+    }
+
+    /// The jurisdiction whose chain this is: the last layer.
+    pub fn jurisdiction(&self) -> &str {
+        self.chain.last().map_or("", |l| l.id.as_str())
+    }
+}

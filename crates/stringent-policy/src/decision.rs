@@ -1,0 +1,117 @@
+//! The answer to a question, as `stringent decide` prints it and other tools read it.
+
+use crate::artifact::{Involvement, RequirementRecord, Role};
+use crate::lattice::{Basis, Deadline, Dimension, Level, Requirement};
+use crate::load::{LoadedPolicy, Question, QuestionError};
+use serde::Serialize;
+
+/// A decided question: the requirement, and the rules that decided it with their citations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub jurisdiction: String,
+    pub chain: Vec<String>,
+    pub as_of: String,
+    pub category: Vec<String>,
+    pub purpose: String,
+    pub recipient: String,
+    pub subject: String,
+    pub holder: String,
+    pub level: Level,
+    pub bases: Vec<Basis>,
+    pub mandatory: bool,
+    pub deadlines: Vec<Deadline>,
+    pub authorization_elements: Vec<String>,
+    pub form: Vec<String>,
+    pub obligations: Vec<String>,
+    pub max_validity_days: Option<u32>,
+    pub provenance: Vec<ProvenanceEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProvenanceEntry {
+    pub rule: String,
+    pub layer: String,
+    pub title: String,
+    pub citation: String,
+    pub citations: Vec<String>,
+    pub confidence: String,
+    pub source: Option<String>,
+    pub role: Role,
+    pub dimensions: Vec<Dimension>,
+    /// The category this entry was decided for, when the question named several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub for_category: Option<String>,
+}
+
+impl LoadedPolicy {
+    /// Answer a question: the meet over its categories, with provenance.
+    pub fn decide(&self, q: &Question) -> Result<Decision, QuestionError> {
+        let points = self.points(q)?;
+        let policy = self.policy();
+        let mut met: Option<Requirement<String>> = None;
+        let mut provenance = Vec::new();
+        for (point, category) in points.iter().zip(&q.categories) {
+            let Some(cell) = self.cell(*point) else {
+                continue;
+            };
+            if let Some(record) = policy
+                .cells
+                .get(cell)
+                .and_then(|r| policy.requirements.get(*r as usize))
+            {
+                let req = Requirement::from(record);
+                met = Some(match met {
+                    Some(m) => m.meet(&req),
+                    None => req,
+                });
+            }
+            let involvements = policy
+                .cell_provenance
+                .get(cell)
+                .and_then(|p| policy.provenance.get(*p as usize))
+                .map_or(&[][..], Vec::as_slice);
+            let for_category = (q.categories.len() > 1).then(|| category.clone());
+            provenance.extend(
+                involvements
+                    .iter()
+                    .filter_map(|inv| self.entry(inv, for_category.clone())),
+            );
+        }
+        let record = RequirementRecord::from(&met.unwrap_or_default());
+        Ok(Decision {
+            jurisdiction: policy.jurisdiction().to_owned(),
+            chain: policy.chain.iter().map(|l| l.id.clone()).collect(),
+            as_of: policy.as_of.clone(),
+            category: q.categories.clone(),
+            purpose: q.purpose.clone(),
+            recipient: q.recipient.clone(),
+            subject: q.subject.clone(),
+            holder: q.holder.clone(),
+            level: record.level,
+            bases: record.bases,
+            mandatory: record.mandatory,
+            deadlines: record.deadlines,
+            authorization_elements: record.authorization_elements,
+            form: record.form,
+            obligations: record.obligations,
+            max_validity_days: record.max_validity_days,
+            provenance,
+        })
+    }
+
+    fn entry(&self, inv: &Involvement, for_category: Option<String>) -> Option<ProvenanceEntry> {
+        let rule = self.policy().rules.get(inv.rule as usize)?;
+        Some(ProvenanceEntry {
+            rule: rule.id.clone(),
+            layer: rule.layer.clone(),
+            title: rule.title.clone(),
+            citation: rule.citations.join("; "),
+            citations: rule.citations.clone(),
+            confidence: rule.confidence.clone(),
+            source: rule.source.clone(),
+            role: inv.role,
+            dimensions: inv.dimensions.clone(),
+            for_category,
+        })
+    }
+}

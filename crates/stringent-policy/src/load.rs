@@ -1,0 +1,235 @@
+//! Loading an artifact safely: format, version, hash and internal consistency are checked
+//! before a single question is answered, so a corrupt file is an error, never a panic.
+
+use crate::artifact::{AXES, FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("not a valid policy file: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
+    WrongFormat(String),
+    #[error(
+        "schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and other 1.x versions"
+    )]
+    UnsupportedVersion { found: String },
+    #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
+    HashMismatch { stated: String, actual: String },
+    #[error("the policy is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+/// A question about one disclosure. Several categories mean a record that carries all of
+/// them; the answer is then the meet over them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Question {
+    pub categories: Vec<String>,
+    pub purpose: String,
+    pub recipient: String,
+    /// Default `adult`.
+    pub subject: String,
+    /// Default `provider`.
+    pub holder: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionError {
+    #[error("unknown {axis} `{value}`; valid values: {}", valid.join(", "))]
+    UnknownValue {
+        axis: &'static str,
+        value: String,
+        valid: Vec<String>,
+    },
+    #[error("a question needs at least one category")]
+    NoCategory,
+}
+
+/// A policy ready to answer questions: value ids are indexed once at load.
+#[derive(Debug, Clone)]
+pub struct LoadedPolicy {
+    policy: Policy,
+    index: [HashMap<String, u32>; 5],
+    strides: [usize; 5],
+}
+
+impl LoadedPolicy {
+    /// Read and verify an artifact file.
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json(&bytes)
+    }
+
+    /// Parse and verify an artifact.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, LoadError> {
+        let head: Head = serde_json::from_slice(bytes)?;
+        if head.format != FORMAT {
+            return Err(LoadError::WrongFormat(head.format));
+        }
+        check_version(&head.schema_version)?;
+        let policy: Policy = serde_json::from_slice(bytes)?;
+        let actual = policy.compute_hash();
+        if actual != policy.content_hash {
+            return Err(LoadError::HashMismatch {
+                stated: policy.content_hash,
+                actual,
+            });
+        }
+        Self::new(policy)
+    }
+
+    /// Index a policy built in memory (no hash check: it was just computed).
+    pub fn new(policy: Policy) -> Result<Self, LoadError> {
+        let axes = &policy.vocabulary.axes;
+        let names: Vec<&str> = axes.iter().map(|a| a.id.as_str()).collect();
+        if names != AXES {
+            return Err(LoadError::Inconsistent(format!(
+                "axes are {names:?}, expected {AXES:?}"
+            )));
+        }
+        let mut index: [HashMap<String, u32>; 5] = Default::default();
+        let mut sizes = [0usize; 5];
+        for ((axis, map), size) in axes.iter().zip(index.iter_mut()).zip(sizes.iter_mut()) {
+            for (i, v) in axis.values.iter().enumerate() {
+                map.insert(v.id.clone(), u32::try_from(i).unwrap_or(u32::MAX));
+            }
+            *size = axis.values.len();
+        }
+        let mut strides = [1usize; 5];
+        for i in (0..4).rev() {
+            let next =
+                strides.get(i + 1).copied().unwrap_or(1) * sizes.get(i + 1).copied().unwrap_or(1);
+            if let Some(s) = strides.get_mut(i) {
+                *s = next;
+            }
+        }
+        let cell_count: usize = sizes.iter().product();
+        if policy.cells.len() != cell_count || policy.cell_provenance.len() != cell_count {
+            return Err(LoadError::Inconsistent(format!(
+                "{} cells and {} provenance entries for {cell_count} cells",
+                policy.cells.len(),
+                policy.cell_provenance.len()
+            )));
+        }
+        let reqs = policy.requirements.len();
+        if policy.cells.iter().any(|&c| c as usize >= reqs) {
+            return Err(LoadError::Inconsistent(
+                "a cell names a requirement that does not exist".into(),
+            ));
+        }
+        let provs = policy.provenance.len();
+        if policy.cell_provenance.iter().any(|&c| c as usize >= provs) {
+            return Err(LoadError::Inconsistent(
+                "a cell names provenance that does not exist".into(),
+            ));
+        }
+        let rules = policy.rules.len();
+        if policy
+            .provenance
+            .iter()
+            .flatten()
+            .any(|inv| inv.rule as usize >= rules)
+        {
+            return Err(LoadError::Inconsistent(
+                "provenance names a rule that does not exist".into(),
+            ));
+        }
+        Ok(LoadedPolicy {
+            policy,
+            index,
+            strides,
+        })
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The position of a value on an axis (0 = category … 4 = holder).
+    pub fn value_index(&self, axis: usize, id: &str) -> Option<u32> {
+        self.index.get(axis)?.get(id).copied()
+    }
+
+    /// The cell number of a point given as value positions; `None` when out of range.
+    pub fn cell(&self, point: [u32; 5]) -> Option<usize> {
+        let mut cell = 0usize;
+        for ((p, stride), axis) in point
+            .iter()
+            .zip(self.strides)
+            .zip(&self.policy.vocabulary.axes)
+        {
+            if *p as usize >= axis.values.len() {
+                return None;
+            }
+            cell += *p as usize * stride;
+        }
+        Some(cell)
+    }
+
+    /// The requirement of one cell: the hot path. Constant time, no allocation.
+    pub fn requirement(&self, point: [u32; 5]) -> Option<&RequirementRecord> {
+        let cell = self.cell(point)?;
+        let req = *self.policy.cells.get(cell)?;
+        self.policy.requirements.get(req as usize)
+    }
+
+    /// Resolve the value ids of a question to cell coordinates, one point per category.
+    pub fn points(&self, q: &Question) -> Result<Vec<[u32; 5]>, QuestionError> {
+        if q.categories.is_empty() {
+            return Err(QuestionError::NoCategory);
+        }
+        let find = |axis: usize, value: &str| {
+            self.value_index(axis, value)
+                .ok_or_else(|| QuestionError::UnknownValue {
+                    axis: AXES.get(axis).copied().unwrap_or("axis"),
+                    value: value.to_owned(),
+                    valid: self
+                        .policy
+                        .vocabulary
+                        .axes
+                        .get(axis)
+                        .map(|a| a.values.iter().map(|v| v.id.clone()).collect())
+                        .unwrap_or_default(),
+                })
+        };
+        let rest = [
+            find(1, &q.purpose)?,
+            find(2, &q.recipient)?,
+            find(3, &q.subject)?,
+            find(4, &q.holder)?,
+        ];
+        q.categories
+            .iter()
+            .map(|c| {
+                let [p, r, s, h] = rest;
+                Ok([find(0, c)?, p, r, s, h])
+            })
+            .collect()
+    }
+}
+
+fn check_version(version: &str) -> Result<(), LoadError> {
+    let ours = SCHEMA_VERSION.split('.').next().unwrap_or_default();
+    match version.split_once('.') {
+        Some((major, minor)) if major == ours && minor.parse::<u32>().is_ok() => Ok(()),
+        _ => Err(LoadError::UnsupportedVersion {
+            found: version.to_owned(),
+        }),
+    }
+}
+
+/// The fields read before trusting the rest of the file.
+#[derive(serde::Deserialize)]
+struct Head {
+    format: String,
+    schema_version: String,
+}
