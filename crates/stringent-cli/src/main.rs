@@ -166,15 +166,15 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
     let loaded = match &q.policy {
         Some(path) => match LoadedPolicy::load(path) {
             Ok(p) => {
-                if let Some(j) = &q.jurisdiction {
-                    if p.policy().jurisdiction() != j {
-                        eprintln!(
-                            "error: `{}` holds the policy of `{}`, not `{j}`",
-                            path.display(),
-                            p.policy().jurisdiction()
-                        );
-                        return USAGE;
-                    }
+                if let Some(j) = &q.jurisdiction
+                    && p.policy().jurisdiction() != j
+                {
+                    eprintln!(
+                        "error: `{}` holds the policy of `{}`, not `{j}`",
+                        path.display(),
+                        p.policy().jurisdiction()
+                    );
+                    return USAGE;
                 }
                 p
             }

@@ -98,7 +98,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
                     relative,
                     text,
                 }),
-                Err(d) => diags.push(d),
+                Err(d) => diags.push(*d),
             }
         }
     }
@@ -110,16 +110,20 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
     (files, diags)
 }
 
-fn read(path: &Path) -> Result<String, Diagnostic> {
+fn read(path: &Path) -> Result<String, Box<Diagnostic>> {
     let shown = slash(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
-        return Err(file_error(
-            Code::TooLarge,
-            &shown,
-            format!("`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"),
-        )
-        .with_help("split the rules over several files"));
+        return Err(Box::new(
+            file_error(
+                Code::TooLarge,
+                &shown,
+                format!(
+                    "`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"
+                ),
+            )
+            .with_help("split the rules over several files"),
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         file_error(
@@ -129,22 +133,24 @@ fn read(path: &Path) -> Result<String, Diagnostic> {
         )
     })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(file_error(Code::EmptyFile, &shown, format!("`{shown}` is empty"))
-            .with_help("a rule file holds at least a jurisdiction header or a declaration; delete the file if it is not needed"));
+        return Err(Box::new(file_error(Code::EmptyFile, &shown, format!("`{shown}` is empty"))
+            .with_help("a rule file holds at least a jurisdiction header or a declaration; delete the file if it is not needed")));
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        Diagnostic::new(Code::InvalidUtf8, format!("`{shown}` is not valid UTF-8"))
-            .at(Location::new(shown.clone(), Span::new(at, at))
-                .labelled(format!("invalid byte at offset {at}")))
-            .with_help("save the file as UTF-8")
+        Box::new(
+            Diagnostic::new(Code::InvalidUtf8, format!("`{shown}` is not valid UTF-8"))
+                .at(Location::new(shown.clone(), Span::new(at, at))
+                    .labelled(format!("invalid byte at offset {at}")))
+                .with_help("save the file as UTF-8"),
+        )
     })?;
     if let Some(at) = text.find('\0') {
-        return Err(
+        return Err(Box::new(
             Diagnostic::new(Code::NulByte, format!("`{shown}` contains a NUL byte"))
                 .at(Location::new(shown.clone(), Span::new(at, at + 1)).labelled("NUL byte"))
                 .with_help("rule files are text; remove the byte"),
-        );
+        ));
     }
     Ok(text)
 }

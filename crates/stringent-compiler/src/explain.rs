@@ -56,7 +56,10 @@ pub fn explain(d: &Decision) -> String {
         }
     }
     out.push_str(&format!("\nAnswer for {axes}: {}", level_words(d.level)));
-    if d.bases.contains(&stringent_policy::Basis::CourtOrder) && d.level != Level::CourtOrderOnly {
+    if d.bases.contains(&stringent_policy::Basis::CourtOrder)
+        && d.level > Level::AllowedUnlessObjects
+        && d.level != Level::CourtOrderOnly
+    {
         out.push_str("; a court order also suffices");
     }
     out.push_str(".\n");

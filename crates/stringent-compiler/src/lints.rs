@@ -40,13 +40,12 @@ pub fn lints(
         }
         let root = model.chain(rule.layer).first().copied();
         let federal = root.and_then(|r| chains.iter().find(|c| c.chain == [r]));
-        if root != Some(rule.layer) {
-            if let Some(fed) = federal {
-                if let Some(d) = against_federal(model, rule, fed) {
-                    out.push(d);
-                    continue;
-                }
-            }
+        if root != Some(rule.layer)
+            && let Some(fed) = federal
+            && let Some(d) = against_federal(model, rule, fed)
+        {
+            out.push(d);
+            continue;
         }
         if !resolver.won.get(ri).copied().unwrap_or(false) {
             let why = if resolver.matched.get(ri).copied().unwrap_or(false) {

@@ -168,6 +168,10 @@ pub fn build(files: &[ParsedFile<'_>]) -> (Model, Vec<Diagnostic>) {
     (b.model, b.diags)
 }
 
+/// An axis read but not yet linked: the axis, its file, its name's span, and each
+/// value's parent as written.
+type PendingAxis = (AxisModel, String, Span, Vec<Option<(ast::Name, String)>>);
+
 #[derive(Default)]
 struct Builder {
     model: Model,
@@ -188,9 +192,9 @@ fn unknown(what: &str, name: &ast::Name, file: &str, candidates: &[&str]) -> Dia
         None if candidates.len() <= 12 && !candidates.is_empty() => {
             d.with_help(format!("declared: {}", candidates.join(", ")))
         }
-        None => d.with_help(format!(
-            "declare it first, e.g. in `rules/vocabulary/`, or check the spelling"
-        )),
+        None => d.with_help(
+            "declare it first, e.g. in `rules/vocabulary/`, or check the spelling".to_string(),
+        ),
     };
     d
 }
@@ -211,8 +215,7 @@ impl Builder {
     }
 
     fn vocabulary(&mut self, files: &[ParsedFile<'_>]) {
-        let mut axes: Vec<Option<(AxisModel, String, Span, Vec<Option<(ast::Name, String)>>)>> =
-            vec![None; 5];
+        let mut axes: Vec<Option<PendingAxis>> = vec![None; 5];
         let mut term_spans: [HashMap<String, (String, Span)>; 3] = Default::default();
         for f in files {
             for item in &f.ast.items {
@@ -284,13 +287,7 @@ impl Builder {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn axis(
-        &mut self,
-        a: &ast::AxisDecl,
-        file: &str,
-        axes: &mut [Option<(AxisModel, String, Span, Vec<Option<(ast::Name, String)>>)>],
-    ) {
+    fn axis(&mut self, a: &ast::AxisDecl, file: &str, axes: &mut [Option<PendingAxis>]) {
         let Some(i) = AXES.iter().position(|x| *x == a.name.text) else {
             self.diags.push(unknown("axis", &a.name, file, &AXES));
             return;
@@ -740,24 +737,24 @@ impl Builder {
                 .with_help(help),
             );
         }
-        if let Some(exp) = rule.expires {
-            if exp <= rule.effective {
-                let span = once.get("expires").copied().unwrap_or(r.id.span);
-                let mut d = Diagnostic::new(
-                    Code::DatesOutOfOrder,
-                    format!(
-                        "rule `{}` expires on {exp}, not after it takes effect on {}",
-                        r.id.text, rule.effective
-                    ),
-                )
-                .at(loc(file, span).labelled("expires here"));
-                if let Some(eff) = once.get("effective") {
-                    d = d.with_related(loc(file, *eff).labelled("takes effect here"));
-                }
-                self.diags.push(d.with_help(
-                    "a rule is in effect from `effective` up to, not including, `expires`",
-                ));
+        if let Some(exp) = rule.expires
+            && exp <= rule.effective
+        {
+            let span = once.get("expires").copied().unwrap_or(r.id.span);
+            let mut d = Diagnostic::new(
+                Code::DatesOutOfOrder,
+                format!(
+                    "rule `{}` expires on {exp}, not after it takes effect on {}",
+                    r.id.text, rule.effective
+                ),
+            )
+            .at(loc(file, span).labelled("expires here"));
+            if let Some(eff) = once.get("effective") {
+                d = d.with_related(loc(file, *eff).labelled("takes effect here"));
             }
+            self.diags.push(
+                d.with_help("a rule is in effect from `effective` up to, not including, `expires`"),
+            );
         }
         if !rule.defers.is_empty() {
             let defers_span = once.get("defers").copied().unwrap_or(r.id.span);
@@ -862,10 +859,10 @@ impl Builder {
                     *m = !negate;
                 }
             }
-            if !negate {
-                if let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v)) {
-                    *flag = true;
-                }
+            if !negate
+                && let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v))
+            {
+                *flag = true;
             }
         }
         if let Some(m) = rule.matches.get_mut(ai) {
@@ -998,10 +995,8 @@ impl Builder {
         }
         // Drop the edges of reported cycles so resolution stays well defined.
         for (r, flagged) in reported.iter().enumerate() {
-            if *flagged {
-                if let Some(rule) = self.model.rules.get_mut(r) {
-                    rule.excepts.clear();
-                }
+            if *flagged && let Some(rule) = self.model.rules.get_mut(r) {
+                rule.excepts.clear();
             }
         }
     }

@@ -332,10 +332,10 @@ impl<'m> Resolver<'m> {
                         met.push(d);
                     }
                 }
-                if !won.is_empty() {
-                    if let Some(flag) = self.won.get_mut(*r) {
-                        *flag = true;
-                    }
+                if !won.is_empty()
+                    && let Some(flag) = self.won.get_mut(*r)
+                {
+                    *flag = true;
                 }
                 for (role, dims) in [
                     (Role::Won, won),

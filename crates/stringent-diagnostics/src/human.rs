@@ -94,10 +94,8 @@ impl Report {
     }
 
     fn attach(&mut self, loc: &Location, sources: &SourceMap, primary: bool) {
-        if self.source.is_none() {
-            if let Some(text) = sources.get(&loc.file) {
-                self.source = Some(NamedSource::new(loc.file.clone(), text.clone()));
-            }
+        if let (None, Some(text)) = (&self.source, sources.get(&loc.file)) {
+            self.source = Some(NamedSource::new(loc.file.clone(), text.clone()));
         }
         let span = (loc.span.start, loc.span.len());
         self.labels.push(if primary {

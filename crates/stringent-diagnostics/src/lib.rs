@@ -22,7 +22,7 @@ use serde::Serialize;
 /// Syntax-tree equality ignores spans (two trees that differ only in layout are the same
 /// tree), so `PartialEq` always answers `true`; compare `start`/`end` directly when the
 /// position itself matters.
-#[derive(Debug, Clone, Copy, Default, Serialize, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Eq)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
