@@ -8,10 +8,29 @@ use std::path::{Path, PathBuf};
 use stringent_compiler::{Compilation, compile};
 use stringent_syntax::Date;
 
-const CATEGORIES: [&str; 6] = ["health_information", "general", "mental_health", "psychotherapy_notes", "hiv", "genetic"];
-const PURPOSES: [&str; 5] = ["treatment", "payment", "patient_access", "employment", "research"];
+const CATEGORIES: [&str; 6] = [
+    "health_information",
+    "general",
+    "mental_health",
+    "psychotherapy_notes",
+    "hiv",
+    "genetic",
+];
+const PURPOSES: [&str; 5] = [
+    "treatment",
+    "payment",
+    "patient_access",
+    "employment",
+    "research",
+];
 const RECIPIENTS: [&str; 4] = ["provider", "patient", "employer", "parent"];
-const BASES: [&str; 5] = ["none", "no_objection", "authorization", "specific_authorization", "court_order"];
+const BASES: [&str; 5] = [
+    "none",
+    "no_objection",
+    "authorization",
+    "specific_authorization",
+    "court_order",
+];
 
 #[derive(Debug, Clone)]
 struct GenRule {
@@ -36,32 +55,54 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
         proptest::option::of(30u32..400),
         proptest::option::weighted(0.3, 0usize..8),
     )
-        .prop_map(|(category, purpose, recipient, permission, obligation, deadline, max_validity, excepts)| GenRule {
-            category,
-            purpose,
-            recipient,
-            permission,
-            obligation,
-            deadline,
-            max_validity,
-            excepts,
-        })
+        .prop_map(
+            |(
+                category,
+                purpose,
+                recipient,
+                permission,
+                obligation,
+                deadline,
+                max_validity,
+                excepts,
+            )| GenRule {
+                category,
+                purpose,
+                recipient,
+                permission,
+                obligation,
+                deadline,
+                max_validity,
+                excepts,
+            },
+        )
 }
 
 fn render_rule(prefix: &str, i: usize, r: &GenRule, earlier: usize) -> String {
-    let mut s = format!("rule {prefix}.r{i} \"generated\" {{\n  cite \"Generated 1\"\n  confidence unverified\n  effective 2000-01-01\n");
+    let mut s = format!(
+        "rule {prefix}.r{i} \"generated\" {{\n  cite \"Generated 1\"\n  confidence unverified\n  effective 2000-01-01\n"
+    );
     if let Some(c) = r.category {
         s += &format!("  category {}\n", CATEGORIES[c]);
     }
     if let Some((p, except)) = r.purpose {
-        s += &if except { format!("  purpose any except {}\n", PURPOSES[p]) } else { format!("  purpose {}\n", PURPOSES[p]) };
+        s += &if except {
+            format!("  purpose any except {}\n", PURPOSES[p])
+        } else {
+            format!("  purpose {}\n", PURPOSES[p])
+        };
     }
     if let Some(rc) = r.recipient {
         s += &format!("  recipient {}\n", RECIPIENTS[rc]);
     }
     match &r.permission {
         Some(b) if b.is_empty() => s += "  permission prohibited\n",
-        Some(b) => s += &format!("  permission {}\n", b.iter().map(|i| BASES[*i]).collect::<Vec<_>>().join(" or ")),
+        Some(b) => {
+            s += &format!(
+                "  permission {}\n",
+                b.iter().map(|i| BASES[*i]).collect::<Vec<_>>().join(" or ")
+            )
+        }
         None => {}
     }
     if let Some(o) = r.obligation {
@@ -83,7 +124,11 @@ fn write_tree(dir: &Path, fed_dir: &str, state_dir: &str, federal: &[GenRule], s
     let vocab = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/vocabulary/axes.stringent");
     std::fs::create_dir_all(dir.join("vocabulary")).unwrap();
     std::fs::copy(vocab, dir.join("vocabulary/axes.stringent")).unwrap();
-    std::fs::write(dir.join("vocabulary/terms.stringent"), "obligation o0 \"zero\"\nobligation o1 \"one\"\nobligation o2 \"two\"\n").unwrap();
+    std::fs::write(
+        dir.join("vocabulary/terms.stringent"),
+        "obligation o0 \"zero\"\nobligation o1 \"one\"\nobligation o2 \"two\"\n",
+    )
+    .unwrap();
     let mut fed = String::from("jurisdiction US \"Federal\"\n");
     for (i, r) in federal.iter().enumerate() {
         fed += &render_rule("us", i, r, i);
@@ -110,7 +155,10 @@ fn compiled(dir: &Path) -> Compilation {
 
 fn chain<'c>(c: &'c Compilation, id: &str) -> &'c stringent_compiler::resolve::ChainResult {
     let layer = c.model.layer(id).unwrap();
-    c.chains.iter().find(|ch| ch.chain.last() == Some(&layer)).unwrap()
+    c.chains
+        .iter()
+        .find(|ch| ch.chain.last() == Some(&layer))
+        .unwrap()
 }
 
 proptest! {
