@@ -93,11 +93,7 @@ const USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check {
-            paths,
-            as_of,
-            deny_warnings,
-        } => check(&paths, as_of, deny_warnings),
+        Command::Check { paths, as_of, deny_warnings } => check(&paths, as_of, deny_warnings),
         Command::Compile { paths, out, as_of } => compile_cmd(&paths, &out, as_of),
         Command::Decide(q) => question(&q, false),
         Command::Explain(q) => question(&q, true),
@@ -115,13 +111,7 @@ fn report(c: &Compilation) {
     };
     eprint!("{}", render_human(&c.diagnostics, &c.sources, style, 100));
     let errors = c.diagnostics.len() - c.warning_count();
-    eprintln!(
-        "{} error{}, {} warning{}",
-        errors,
-        plural(errors),
-        c.warning_count(),
-        plural(c.warning_count())
-    );
+    eprintln!("{} error{}, {} warning{}", errors, plural(errors), c.warning_count(), plural(c.warning_count()));
 }
 
 fn plural(n: usize) -> &'static str {
@@ -131,11 +121,7 @@ fn plural(n: usize) -> &'static str {
 fn check(paths: &[PathBuf], as_of: Option<Date>, deny_warnings: bool) -> u8 {
     let c = compile(paths, as_of.unwrap_or_else(Date::today));
     report(&c);
-    if c.has_errors() || (deny_warnings && c.warning_count() > 0) {
-        FINDINGS
-    } else {
-        0
-    }
+    if c.has_errors() || (deny_warnings && c.warning_count() > 0) { FINDINGS } else { 0 }
 }
 
 fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> u8 {
@@ -148,11 +134,7 @@ fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) ->
     }
     match emit::write_all(out, &c.policies(), as_of) {
         Ok(index) => {
-            eprintln!(
-                "wrote {} policies and index.json to {}",
-                index.policies.len(),
-                out.display()
-            );
+            eprintln!("wrote {} policies and index.json to {}", index.policies.len(), out.display());
             0
         }
         Err(e) => {
@@ -197,10 +179,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
             match c.loaded(jurisdiction) {
                 Some(p) => p,
                 None => {
-                    eprintln!(
-                        "error: unknown jurisdiction `{jurisdiction}`; valid: {}",
-                        c.jurisdictions().join(", ")
-                    );
+                    eprintln!("error: unknown jurisdiction `{jurisdiction}`; valid: {}", c.jurisdictions().join(", "));
                     return USAGE;
                 }
             }
@@ -242,24 +221,13 @@ fn summary(d: &stringent_policy::Decision) -> String {
     let bases: Vec<&str> = d.bases.iter().map(|b| b.as_str()).collect();
     out.push_str(&format!(
         "\n  bases: {}",
-        if bases.is_empty() {
-            "none suffices".to_owned()
-        } else {
-            bases.join(", ")
-        }
+        if bases.is_empty() { "none suffices".to_owned() } else { bases.join(", ") }
     ));
     out.push_str(&format!("\n  mandatory: {}", d.mandatory));
     for dl in &d.deadlines {
-        out.push_str(&format!(
-            "\n  deadline: {} {:?} ({:?})",
-            dl.days, dl.unit, dl.action
-        ));
+        out.push_str(&format!("\n  deadline: {} {:?} ({:?})", dl.days, dl.unit, dl.action));
     }
-    for (label, list) in [
-        ("elements", &d.authorization_elements),
-        ("form", &d.form),
-        ("obligations", &d.obligations),
-    ] {
+    for (label, list) in [("elements", &d.authorization_elements), ("form", &d.form), ("obligations", &d.obligations)] {
         if !list.is_empty() {
             out.push_str(&format!("\n  {label}: {}", list.join(", ")));
         }
@@ -268,21 +236,13 @@ fn summary(d: &stringent_policy::Decision) -> String {
         out.push_str(&format!("\n  max validity: {v} days"));
     }
     out.push_str("\n  decided by:");
-    for p in d
-        .provenance
-        .iter()
-        .filter(|p| p.role == stringent_policy::artifact::Role::Won)
-    {
+    for p in d.provenance.iter().filter(|p| p.role == stringent_policy::artifact::Role::Won) {
         out.push_str(&format!(
             "\n    {} [{}] {} ({})",
             p.rule,
             p.layer,
             p.citation,
-            p.dimensions
-                .iter()
-                .map(|x| x.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            p.dimensions.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
     out.push('\n');

@@ -19,19 +19,27 @@ pub struct RuleFile {
     pub text: String,
 }
 
+/// What a walk of the rules roots found.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<RuleFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Text of files that cannot be parsed (a NUL byte, invalid UTF-8 read lossily), kept
+    /// so their diagnostics can show where the problem is.
+    pub unparsed: Vec<(String, String)>,
+}
+
 /// Walk each root in a deterministic order (by relative path) and read every rule file.
 /// Links are not followed out of a root; a link that leads out is reported.
-pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
+pub fn discover(roots: &[PathBuf]) -> Discovered {
     let mut files = Vec::new();
     let mut diags = Vec::new();
+    let mut unparsed = Vec::new();
     for root in roots {
         if !root.exists() {
             diags.push(
-                Diagnostic::new(
-                    Code::RootMissing,
-                    format!("`{}` does not exist", slash(root)),
-                )
-                .with_help("give the directory that holds the rule files, e.g. `rules`"),
+                Diagnostic::new(Code::RootMissing, format!("`{}` does not exist", slash(root)))
+                    .with_help("give the directory that holds the rule files, e.g. `rules`"),
             );
             continue;
         }
@@ -42,11 +50,7 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
                 Ok(e) => e,
                 Err(err) => {
                     let path = err.path().map_or_else(|| slash(root), slash);
-                    diags.push(file_error(
-                        Code::Unreadable,
-                        &path,
-                        format!("cannot read `{path}`: {err}"),
-                    ));
+                    diags.push(file_error(Code::Unreadable, &path, format!("cannot read `{path}`: {err}")));
                     continue;
                 }
             };
@@ -60,15 +64,9 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
                             file_error(
                                 Code::OutsideRoot,
                                 &slash(path),
-                                format!(
-                                    "`{}` links outside the rules root `{}`",
-                                    slash(path),
-                                    slash(root)
-                                ),
+                                format!("`{}` links outside the rules root `{}`", slash(path), slash(root)),
                             )
-                            .with_help(
-                                "copy the file into the rules tree instead of linking to it",
-                            ),
+                            .with_help("copy the file into the rules tree instead of linking to it"),
                         );
                         continue;
                     }
@@ -87,70 +85,66 @@ pub fn discover(roots: &[PathBuf]) -> (Vec<RuleFile>, Vec<Diagnostic>) {
                 continue;
             }
             let relative = path.strip_prefix(root).map_or_else(|_| slash(path), slash);
-            let relative = if relative.is_empty() {
-                slash(path.file_name().map_or(path, Path::new))
-            } else {
-                relative
-            };
+            let relative = if relative.is_empty() { slash(path.file_name().map_or(path, Path::new)) } else { relative };
             match read(path) {
-                Ok(text) => files.push(RuleFile {
-                    display: slash(path),
-                    relative,
-                    text,
-                }),
-                Err(d) => diags.push(*d),
+                Ok(text) => files.push(RuleFile { display: slash(path), relative, text }),
+                Err((d, text)) => {
+                    if let Some(text) = text {
+                        unparsed.push((slash(path), text));
+                    }
+                    diags.push(*d);
+                }
             }
         }
     }
-    files.sort_by(|a, b| {
-        a.relative
-            .cmp(&b.relative)
-            .then_with(|| a.display.cmp(&b.display))
-    });
-    (files, diags)
+    files.sort_by(|a, b| a.relative.cmp(&b.relative).then_with(|| a.display.cmp(&b.display)));
+    Discovered { files, diagnostics: diags, unparsed }
 }
 
-fn read(path: &Path) -> Result<String, Box<Diagnostic>> {
+/// A file that could not be read as rules: why, and its text where there is one to show.
+type ReadError = (Box<Diagnostic>, Option<String>);
+
+fn read(path: &Path) -> Result<String, ReadError> {
     let shown = slash(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
-        return Err(Box::new(
-            file_error(
-                Code::TooLarge,
-                &shown,
-                format!(
-                    "`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"
-                ),
-            )
-            .with_help("split the rules over several files"),
-        ));
+        let d = file_error(
+            Code::TooLarge,
+            &shown,
+            format!("`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"),
+        )
+        .with_help("split the rules over several files");
+        return Err((Box::new(d), None));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        file_error(
-            Code::Unreadable,
-            &shown,
-            format!("cannot read `{shown}`: {e}"),
-        )
+        let d = file_error(Code::Unreadable, &shown, format!("cannot read `{shown}`: {e}"))
+            .with_help("check the file's permissions");
+        (Box::new(d), None)
     })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(Box::new(file_error(Code::EmptyFile, &shown, format!("`{shown}` is empty"))
-            .with_help("a rule file holds at least a jurisdiction header or a declaration; delete the file if it is not needed")));
+        let d = file_error(Code::EmptyFile, &shown, format!("`{shown}` is empty")).with_help(
+            "a rule file holds at least a jurisdiction header or a declaration; delete the file if it is not needed",
+        );
+        return Err((Box::new(d), None));
     }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        Box::new(
-            Diagnostic::new(Code::InvalidUtf8, format!("`{shown}` is not valid UTF-8"))
-                .at(Location::new(shown.clone(), Span::new(at, at))
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let end = at + e.utf8_error().error_len().unwrap_or(1);
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic::new(Code::InvalidUtf8, format!("`{shown}` is not valid UTF-8"))
+                .at(Location::new(shown.clone(), Span::new(at, end.min(lossy.len())))
                     .labelled(format!("invalid byte at offset {at}")))
-                .with_help("save the file as UTF-8"),
-        )
-    })?;
+                .with_help("save the file as UTF-8");
+            return Err((Box::new(d), Some(lossy)));
+        }
+    };
     if let Some(at) = text.find('\0') {
-        return Err(Box::new(
-            Diagnostic::new(Code::NulByte, format!("`{shown}` contains a NUL byte"))
-                .at(Location::new(shown.clone(), Span::new(at, at + 1)).labelled("NUL byte"))
-                .with_help("rule files are text; remove the byte"),
-        ));
+        let d = Diagnostic::new(Code::NulByte, format!("`{shown}` contains a NUL byte"))
+            .at(Location::new(shown.clone(), Span::new(at, at + 1)).labelled("NUL byte"))
+            .with_help("rule files are text; remove the byte");
+        return Err((Box::new(d), Some(text)));
     }
     Ok(text)
 }

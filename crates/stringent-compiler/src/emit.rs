@@ -6,27 +6,18 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use stringent_policy::artifact::{
-    Axis, AxisValue, CompilerInfo, FORMAT, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo,
-    ObligationInfo, Policy, PolicyIndex, RequirementRecord, RuleInfo, SCHEMA_VERSION, Term,
-    Vocabulary,
+    Axis, AxisValue, CompilerInfo, FORMAT, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo, ObligationInfo, Policy,
+    PolicyIndex, RequirementRecord, RuleInfo, SCHEMA_VERSION, Term, Vocabulary,
 };
 use stringent_syntax::Date;
 
 pub fn compiler_info() -> CompilerInfo {
-    CompilerInfo {
-        name: "stringent".to_owned(),
-        version: env!("CARGO_PKG_VERSION").to_owned(),
-    }
+    CompilerInfo { name: "stringent".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() }
 }
 
 /// The artifact of one resolved chain.
 pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
-    let term_id = |table: &[TermModel], i: &u32| {
-        table
-            .get(*i as usize)
-            .map(|t| t.id.clone())
-            .unwrap_or_default()
-    };
+    let term_id = |table: &[TermModel], i: &u32| table.get(*i as usize).map(|t| t.id.clone()).unwrap_or_default();
     let requirements = chain
         .requirements
         .iter()
@@ -35,17 +26,9 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
                 permission: r.permission,
                 mandatory: r.mandatory,
                 deadlines: r.deadlines.clone(),
-                elements: r
-                    .elements
-                    .iter()
-                    .map(|i| term_id(&model.elements, i))
-                    .collect(),
+                elements: r.elements.iter().map(|i| term_id(&model.elements, i)).collect(),
                 form: r.form.iter().map(|i| term_id(&model.forms, i)).collect(),
-                obligations: r
-                    .obligations
-                    .iter()
-                    .map(|i| term_id(&model.obligations, i))
-                    .collect(),
+                obligations: r.obligations.iter().map(|i| term_id(&model.obligations, i)).collect(),
                 max_validity_days: r.max_validity_days,
             };
             named.normalize();
@@ -60,32 +43,21 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             named.insert(&r.id, inv.rule);
         }
     }
-    let position: BTreeMap<usize, u32> = named
-        .values()
-        .enumerate()
-        .map(|(pos, r)| (*r, u32::try_from(pos).unwrap_or(u32::MAX)))
-        .collect();
+    let position: BTreeMap<usize, u32> =
+        named.values().enumerate().map(|(pos, r)| (*r, u32::try_from(pos).unwrap_or(u32::MAX))).collect();
     let rules = named
         .values()
         .filter_map(|r| model.rules.get(*r))
         .map(|r| RuleInfo {
             id: r.id.clone(),
-            layer: model
-                .layers
-                .get(r.layer)
-                .map(|l| l.id.clone())
-                .unwrap_or_default(),
+            layer: model.layers.get(r.layer).map(|l| l.id.clone()).unwrap_or_default(),
             title: r.title.clone(),
             citations: r.citations.clone(),
             source: r.source.clone(),
             confidence: r.confidence.as_str().to_owned(),
             effective: r.effective.to_string(),
             expires: r.expires.map(|e| e.to_string()),
-            file: model
-                .relative_paths
-                .get(&r.file)
-                .cloned()
-                .unwrap_or_else(|| r.file.clone()),
+            file: model.relative_paths.get(&r.file).cloned().unwrap_or_else(|| r.file.clone()),
             line: r.line,
         })
         .collect();
@@ -113,10 +85,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             .chain
             .iter()
             .filter_map(|l| model.layers.get(*l))
-            .map(|l| LayerInfo {
-                id: l.id.clone(),
-                name: l.name.clone(),
-            })
+            .map(|l| LayerInfo { id: l.id.clone(), name: l.name.clone() })
             .collect(),
         vocabulary: vocabulary(model),
         requirements,
@@ -130,14 +99,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
 }
 
 fn vocabulary(model: &Model) -> Vocabulary {
-    let terms = |t: &[TermModel]| {
-        t.iter()
-            .map(|x| Term {
-                id: x.id.clone(),
-                title: x.title.clone(),
-            })
-            .collect()
-    };
+    let terms = |t: &[TermModel]| t.iter().map(|x| Term { id: x.id.clone(), title: x.title.clone() }).collect();
     Vocabulary {
         axes: model
             .axes
@@ -208,10 +170,7 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date) -> std::io::Resul
         as_of: as_of.to_string(),
         policies: entries,
     };
-    staged.push((
-        stage(out, "index.json", &to_json(&index)?)?,
-        out.join("index.json"),
-    ));
+    staged.push((stage(out, "index.json", &to_json(&index)?)?, out.join("index.json")));
     for (tmp, dest) in staged {
         std::fs::rename(&tmp, &dest)?;
     }

@@ -23,11 +23,7 @@ pub fn explain(d: &Decision) -> String {
         d.recipient,
         d.subject
     ));
-    out.push_str(&format!(
-        "Chain: {} (as of {})\n\n",
-        d.chain.join(" → "),
-        d.as_of
-    ));
+    out.push_str(&format!("Chain: {} (as of {})\n\n", d.chain.join(" → "), d.as_of));
     for layer in &d.chain {
         out.push_str(&format!("{layer}:\n"));
         let entries: Vec<_> = d.provenance.iter().filter(|p| &p.layer == layer).collect();
@@ -40,15 +36,14 @@ pub fn explain(d: &Decision) -> String {
                 Role::Won => format!("decides {}", dims.join(", ")),
                 Role::Met => format!("applies, but a stricter rule decides {}", dims.join(", ")),
                 Role::Excepted => "is set aside here: a rule of its layer is an exception to it".to_owned(),
-                Role::Preempted => "is preempted here: federal law requires or forbids this disclosure (45 CFR 160.203; 42 CFR 2.20)".to_owned(),
+                Role::Preempted => {
+                    "is preempted here: federal law requires or forbids this disclosure (45 CFR 160.203; 42 CFR 2.20)"
+                        .to_owned()
+                }
                 Role::Deferred => format!("defers {} to state law, which speaks here", dims.join(", ")),
                 Role::Inactive => "would apply but is not in effect on this date".to_owned(),
             };
-            let scope = p
-                .for_category
-                .as_ref()
-                .map(|c| format!(" [for {c}]"))
-                .unwrap_or_default();
+            let scope = p.for_category.as_ref().map(|c| format!(" [for {c}]")).unwrap_or_default();
             out.push_str(&format!(
                 "  - {} \"{}\" ({}; {}){scope} {what}.\n",
                 p.rule, p.title, p.citation, p.confidence
@@ -76,17 +71,11 @@ pub fn explain(d: &Decision) -> String {
             stringent_policy::Action::Copy => "for copies",
             stringent_policy::Action::Any => "",
         };
-        out.push_str(
-            &format!("Deadline: {} {unit} {action}\n", dl.days)
-                .replace("  \n", "\n")
-                .replace(" \n", "\n"),
-        );
+        out.push_str(&format!("Deadline: {} {unit} {action}\n", dl.days).replace("  \n", "\n").replace(" \n", "\n"));
     }
-    for (label, list) in [
-        ("Authorization must state", &d.authorization_elements),
-        ("Form", &d.form),
-        ("Obligations", &d.obligations),
-    ] {
+    for (label, list) in
+        [("Authorization must state", &d.authorization_elements), ("Form", &d.form), ("Obligations", &d.obligations)]
+    {
         if !list.is_empty() {
             out.push_str(&format!("{label}: {}\n", list.join(", ")));
         }
@@ -100,9 +89,7 @@ pub fn explain(d: &Decision) -> String {
 fn level_words(level: Level) -> &'static str {
     match level {
         Level::Allowed => "allowed without the individual's permission",
-        Level::AllowedUnlessObjects => {
-            "allowed unless the individual objects, after a chance to agree or object"
-        }
+        Level::AllowedUnlessObjects => "allowed unless the individual objects, after a chance to agree or object",
         Level::Authorization => "allowed with a written authorization",
         Level::SpecificAuthorization => {
             "allowed only with a specific written authorization; a general release is not enough"

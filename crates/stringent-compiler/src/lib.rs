@@ -40,19 +40,13 @@ impl Compilation {
 
     /// The artifact of every chain, federal first, then by jurisdiction id.
     pub fn policies(&self) -> Vec<Policy> {
-        self.chains
-            .iter()
-            .map(|c| emit::policy(&self.model, c, self.as_of))
-            .collect()
+        self.chains.iter().map(|c| emit::policy(&self.model, c, self.as_of)).collect()
     }
 
     /// The artifact of the chain that ends at `jurisdiction`.
     pub fn policy_for(&self, jurisdiction: &str) -> Option<Policy> {
         let layer = self.model.layer(jurisdiction)?;
-        let chain = self
-            .chains
-            .iter()
-            .find(|c| c.chain.last() == Some(&layer))?;
+        let chain = self.chains.iter().find(|c| c.chain.last() == Some(&layer))?;
         Some(emit::policy(&self.model, chain, self.as_of))
     }
 
@@ -68,8 +62,11 @@ impl Compilation {
 
 /// Check and resolve the rules under `roots` as of a date.
 pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
-    let (files, mut diagnostics) = discover::discover(roots);
+    let discover::Discovered { files, mut diagnostics, unparsed } = discover::discover(roots);
     let mut sources = SourceMap::default();
+    for (path, text) in unparsed {
+        sources.insert(path, text);
+    }
     let mut trees = Vec::with_capacity(files.len());
     for f in &files {
         let (tree, diags) = stringent_syntax::parse(&f.display, &f.text);
@@ -80,32 +77,16 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     let parsed: Vec<model::ParsedFile<'_>> = files
         .iter()
         .zip(&trees)
-        .map(|(f, ast)| model::ParsedFile {
-            display: &f.display,
-            text: &f.text,
-            relative: &f.relative,
-            ast,
-        })
+        .map(|(f, ast)| model::ParsedFile { display: &f.display, text: &f.text, relative: &f.relative, ast })
         .collect();
     let (model, diags) = model::build(&parsed);
     diagnostics.extend(diags);
 
     let mut resolver = resolve::Resolver::new(&model, as_of);
     let mut order: Vec<usize> = (0..model.layers.len()).collect();
-    order.sort_by_key(|l| {
-        (
-            model.chain(*l).len(),
-            model.layers.get(*l).map(|x| x.id.clone()),
-        )
-    });
+    order.sort_by_key(|l| (model.chain(*l).len(), model.layers.get(*l).map(|x| x.id.clone())));
     let chains: Vec<resolve::ChainResult> = order.iter().map(|l| resolver.chain(*l)).collect();
     diagnostics.extend(lints::lints(&model, &resolver, &chains, as_of));
     sort_diagnostics(&mut diagnostics);
-    Compilation {
-        sources,
-        diagnostics,
-        model,
-        chains,
-        as_of,
-    }
+    Compilation { sources, diagnostics, model, chains, as_of }
 }

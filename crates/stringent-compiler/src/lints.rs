@@ -7,16 +7,10 @@ use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
 use stringent_syntax::Date;
 
-pub fn lints(
-    model: &Model,
-    resolver: &Resolver<'_>,
-    chains: &[ChainResult],
-    as_of: Date,
-) -> Vec<Diagnostic> {
+pub fn lints(model: &Model, resolver: &Resolver<'_>, chains: &[ChainResult], as_of: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in resolver.conflicts.values() {
-        let (Some(m), Some(p)) = (model.rules.get(c.mandate), model.rules.get(c.prohibition))
-        else {
+        let (Some(m), Some(p)) = (model.rules.get(c.mandate), model.rules.get(c.prohibition)) else {
             continue;
         };
         out.push(
@@ -29,9 +23,16 @@ pub fn lints(
     for (ri, rule) in model.rules.iter().enumerate() {
         if rule.expires.is_some_and(|e| e <= as_of) {
             out.push(
-                Diagnostic::new(Code::Expired, format!("rule `{}` expired on {}", rule.id, rule.expires.map(|e| e.to_string()).unwrap_or_default()))
-                    .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
-                    .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),
+                Diagnostic::new(
+                    Code::Expired,
+                    format!(
+                        "rule `{}` expired on {}",
+                        rule.id,
+                        rule.expires.map(|e| e.to_string()).unwrap_or_default()
+                    ),
+                )
+                .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
+                .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),
             );
             continue;
         }
@@ -73,27 +74,16 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     let mut looser: Option<(usize, Dimension)> = None;
     let mut overridden_at: Option<(usize, bool)> = None;
     for_each_point(sizes, |cell, point| {
-        if !point
-            .iter()
-            .enumerate()
-            .all(|(a, v)| rule.matches.get(a).and_then(|m| m.get(*v)) == Some(&true))
-        {
+        if !point.iter().enumerate().all(|(a, v)| rule.matches.get(a).and_then(|m| m.get(*v)) == Some(&true)) {
             return;
         }
-        let Some(federal) = fed
-            .cells
-            .get(cell)
-            .and_then(|r| fed.requirements.get(*r as usize))
-        else {
+        let Some(federal) = fed.cells.get(cell).and_then(|r| fed.requirements.get(*r as usize)) else {
             return;
         };
         if overridden(rule, federal) {
-            let named = [1usize, 2].iter().any(|a| {
-                rule.names
-                    .get(*a)
-                    .and_then(|n| point.get(*a).and_then(|v| n.get(*v)))
-                    == Some(&true)
-            });
+            let named = [1usize, 2]
+                .iter()
+                .any(|a| rule.names.get(*a).and_then(|n| point.get(*a).and_then(|v| n.get(*v))) == Some(&true));
             if overridden_at.is_none_or(|(_, was_named)| named && !was_named) {
                 overridden_at = Some((cell, named));
             }
@@ -115,23 +105,11 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     if let Some((cell, named)) = overridden_at {
         let fed_rule = deciding_rule(model, fed, cell, Dimension::Mandate)
             .or_else(|| deciding_rule(model, fed, cell, Dimension::Permission));
-        let code = if named {
-            Code::RestrictsMandatedAccess
-        } else {
-            Code::MandateOverridesRestriction
-        };
+        let code = if named { Code::RestrictsMandatedAccess } else { Code::MandateOverridesRestriction };
         let message = if named {
-            format!(
-                "rule `{}` restricts a disclosure federal law requires ({})",
-                rule.id,
-                cell_name(model, cell)
-            )
+            format!("rule `{}` restricts a disclosure federal law requires ({})", rule.id, cell_name(model, cell))
         } else {
-            format!(
-                "federal law overrides rule `{}` where it reaches {}",
-                rule.id,
-                cell_name(model, cell)
-            )
+            format!("federal law overrides rule `{}` where it reaches {}", rule.id, cell_name(model, cell))
         };
         let mut d = Diagnostic::new(code, message)
             .at(Location::new(&rule.file, rule.id_span).labelled("restricts a mandated disclosure, or mandates a prohibited one"))
@@ -148,7 +126,9 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
         }
         return Some(d);
     }
-    if tightens {
+    // An exception loosens its own layer on purpose; whether it matters is judged by
+    // whether it decides anything (W0002), not by comparing it alone with federal law.
+    if tightens || !rule.excepts.is_empty() {
         return None;
     }
     let (cell, dim) = looser?;
@@ -166,16 +146,8 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     Some(d)
 }
 
-fn deciding_rule<'m>(
-    model: &'m Model,
-    chain: &ChainResult,
-    cell: usize,
-    dim: Dimension,
-) -> Option<&'m RuleModel> {
-    let prov = chain
-        .cell_provenance
-        .get(cell)
-        .and_then(|p| chain.provenance.get(*p as usize))?;
+fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Dimension) -> Option<&'m RuleModel> {
+    let prov = chain.cell_provenance.get(cell).and_then(|p| chain.provenance.get(*p as usize))?;
     prov.iter()
         .find(|i| i.role == stringent_policy::artifact::Role::Won && i.dims.contains(&dim))
         .and_then(|i| model.rules.get(i.rule))
@@ -190,10 +162,7 @@ pub fn cell_name(model: &Model, cell: usize) -> String {
         let n = sizes.get(a).copied().unwrap_or(1).max(1);
         let v = rest % n;
         rest /= n;
-        if let (Some(p), Some(value)) = (
-            parts.get_mut(a),
-            model.axes.get(a).and_then(|ax| ax.values.get(v)),
-        ) {
+        if let (Some(p), Some(value)) = (parts.get_mut(a), model.axes.get(a).and_then(|ax| ax.values.get(v))) {
             *p = value.id.clone();
         }
     }

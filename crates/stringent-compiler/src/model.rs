@@ -157,9 +157,7 @@ pub struct ParsedFile<'a> {
 pub fn build(files: &[ParsedFile<'_>]) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder::default();
     for f in files {
-        b.model
-            .relative_paths
-            .insert(f.display.to_owned(), f.relative.to_owned());
+        b.model.relative_paths.insert(f.display.to_owned(), f.relative.to_owned());
     }
     b.vocabulary(files);
     b.layers(files);
@@ -192,9 +190,7 @@ fn unknown(what: &str, name: &ast::Name, file: &str, candidates: &[&str]) -> Dia
         None if candidates.len() <= 12 && !candidates.is_empty() => {
             d.with_help(format!("declared: {}", candidates.join(", ")))
         }
-        None => d.with_help(
-            "declare it first, e.g. in `rules/vocabulary/`, or check the spelling".to_string(),
-        ),
+        None => d.with_help("declare it first, e.g. in `rules/vocabulary/`, or check the spelling".to_string()),
     };
     d
 }
@@ -202,15 +198,10 @@ fn unknown(what: &str, name: &ast::Name, file: &str, candidates: &[&str]) -> Dia
 impl Builder {
     fn duplicate(&mut self, what: &str, name: &ast::Name, file: &str, first: (&str, Span)) {
         self.diags.push(
-            Diagnostic::new(
-                Code::DuplicateName,
-                format!("{what} `{}` is declared twice", name.text),
-            )
-            .at(loc(file, name.span).labelled("declared again here"))
-            .with_related(loc(first.0, first.1).labelled("first declared here"))
-            .with_help(format!(
-                "give each {what} its own name, or remove one of them"
-            )),
+            Diagnostic::new(Code::DuplicateName, format!("{what} `{}` is declared twice", name.text))
+                .at(loc(file, name.span).labelled("declared again here"))
+                .with_related(loc(first.0, first.1).labelled("first declared here"))
+                .with_help(format!("give each {what} its own name, or remove one of them")),
         );
     }
 
@@ -222,11 +213,7 @@ impl Builder {
                 match item {
                     Item::Axis(a) => self.axis(a, f.display, &mut axes),
                     Item::Element(t) | Item::Form(t) => {
-                        let kind = if matches!(item, Item::Element(_)) {
-                            0
-                        } else {
-                            1
-                        };
+                        let kind = if matches!(item, Item::Element(_)) { 0 } else { 1 };
                         let term = TermModel {
                             id: t.name.text.clone(),
                             title: t.title.value.clone(),
@@ -236,13 +223,8 @@ impl Builder {
                         self.term(kind, &t.name, f.display, term, &mut term_spans);
                     }
                     Item::Obligation(o) => {
-                        let text = (!o.text.is_empty()).then(|| {
-                            o.text
-                                .iter()
-                                .map(|t| t.value.as_str())
-                                .collect::<Vec<_>>()
-                                .join("\n\n")
-                        });
+                        let text = (!o.text.is_empty())
+                            .then(|| o.text.iter().map(|t| t.value.as_str()).collect::<Vec<_>>().join("\n\n"));
                         let term = TermModel {
                             id: o.name.text.clone(),
                             title: o.title.value.clone(),
@@ -262,27 +244,24 @@ impl Builder {
                     self.link_parents(&mut axis, &file, parents);
                     self.model.axes.push(axis);
                 }
+                None if files.is_empty() => {
+                    self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() })
+                }
                 None => {
                     self.diags.push(
-                        Diagnostic::new(Code::MissingAxis, format!("the axis `{name}` is not declared"))
-                            .with_help(format!(
+                        Diagnostic::new(Code::MissingAxis, format!("the axis `{name}` is not declared")).with_help(
+                            format!(
                                 "every rules tree declares the axes {}; see rules/vocabulary/axes.stringent",
                                 AXES.join(", ")
-                            )),
+                            ),
+                        ),
                     );
-                    self.model.axes.push(AxisModel {
-                        id: name.to_owned(),
-                        ..AxisModel::default()
-                    });
+                    self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() });
                 }
             }
         }
         // Sort terms by id so the artifact does not depend on file order.
-        for t in [
-            &mut self.model.elements,
-            &mut self.model.forms,
-            &mut self.model.obligations,
-        ] {
+        for t in [&mut self.model.elements, &mut self.model.forms, &mut self.model.obligations] {
             t.sort_by(|a, b| a.id.cmp(&b.id));
         }
     }
@@ -297,11 +276,7 @@ impl Builder {
             self.duplicate("axis", &a.name, file, (&first.0, first.1));
             return;
         }
-        let mut axis = AxisModel {
-            id: a.name.text.clone(),
-            title: a.title.value.clone(),
-            ..AxisModel::default()
-        };
+        let mut axis = AxisModel { id: a.name.text.clone(), title: a.title.value.clone(), ..AxisModel::default() };
         let mut parents = Vec::new();
         let mut seen: HashMap<&str, Span> = HashMap::new();
         for v in &a.values {
@@ -313,12 +288,9 @@ impl Builder {
             seen.insert(&v.name.text, v.name.span);
             if let Some(extra) = v.parents.get(1) {
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::DuplicateField,
-                        format!("value `{}` has more than one parent", v.name.text),
-                    )
-                    .at(loc(file, extra.span).labelled("second parent"))
-                    .with_help("values form a forest: each has at most one parent"),
+                    Diagnostic::new(Code::DuplicateField, format!("value `{}` has more than one parent", v.name.text))
+                        .at(loc(file, extra.span).labelled("second parent"))
+                        .with_help("values form a forest: each has at most one parent"),
                 );
             }
             parents.push(v.parents.first().map(|p| (p.clone(), file.to_owned())));
@@ -334,14 +306,10 @@ impl Builder {
         }
     }
 
-    fn link_parents(
-        &mut self,
-        axis: &mut AxisModel,
-        file: &str,
-        parents: Vec<Option<(ast::Name, String)>>,
-    ) {
+    fn link_parents(&mut self, axis: &mut AxisModel, file: &str, parents: Vec<Option<(ast::Name, String)>>) {
         let ids: Vec<String> = axis.values.iter().map(|v| v.id.clone()).collect();
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let under_spans: Vec<Option<Span>> = parents.iter().map(|p| p.as_ref().map(|(n, _)| n.span)).collect();
         for (i, p) in parents.into_iter().enumerate() {
             let Some((name, pfile)) = p else { continue };
             match axis.find(&name.text) {
@@ -350,12 +318,7 @@ impl Builder {
                         v.parent = Some(pi);
                     }
                 }
-                None => self.diags.push(unknown(
-                    &format!("{} value", axis.id),
-                    &name,
-                    &pfile,
-                    &names,
-                )),
+                None => self.diags.push(unknown(&format!("{} value", axis.id), &name, &pfile, &names)),
             }
         }
         // Parent cycles: walk up from each value; a walk longer than the axis is a cycle.
@@ -377,23 +340,16 @@ impl Builder {
             }
         }
         if let Some(first) = in_cycle.iter().position(|c| *c) {
-            let members: Vec<&str> = (0..n)
-                .filter(|i| in_cycle.get(*i) == Some(&true))
-                .filter_map(|i| names.get(i).copied())
-                .collect();
+            let members: Vec<&str> =
+                (0..n).filter(|i| in_cycle.get(*i) == Some(&true)).filter_map(|i| names.get(i).copied()).collect();
             self.diags.push(
                 Diagnostic::new(
                     Code::ParentCycle,
-                    format!(
-                        "the parents of `{}` form a cycle",
-                        names.get(first).copied().unwrap_or_default()
-                    ),
+                    format!("the parents of `{}` form a cycle", names.get(first).copied().unwrap_or_default()),
                 )
-                .at(loc(file, Span::default()))
-                .with_help(format!(
-                    "values in the cycle: {}; a value cannot be its own ancestor",
-                    members.join(", ")
-                )),
+                .at(loc(file, under_spans.get(first).copied().flatten().unwrap_or_default())
+                    .labelled("this parent leads back to the value"))
+                .with_help(format!("values in the cycle: {}; a value cannot be its own ancestor", members.join(", "))),
             );
             for (v, c) in axis.values.iter_mut().zip(&in_cycle) {
                 if *c {
@@ -427,10 +383,7 @@ impl Builder {
         term: TermModel,
         spans: &mut [HashMap<String, (String, Span)>; 3],
     ) {
-        let what = ["authorization element", "form constraint", "obligation"]
-            .get(kind)
-            .copied()
-            .unwrap_or("term");
+        let what = ["authorization element", "form constraint", "obligation"].get(kind).copied().unwrap_or("term");
         let Some(seen) = spans.get_mut(kind) else {
             return;
         };
@@ -457,13 +410,10 @@ impl Builder {
             let Some(j) = headers.next() else { continue };
             for extra in headers {
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::SecondHeader,
-                        format!("`{}` has a second jurisdiction header", f.display),
-                    )
-                    .at(loc(f.display, extra.span).labelled("second header"))
-                    .with_related(loc(f.display, j.span).labelled("first header"))
-                    .with_help("write one file per jurisdiction"),
+                    Diagnostic::new(Code::SecondHeader, format!("`{}` has a second jurisdiction header", f.display))
+                        .at(loc(f.display, extra.span).labelled("second header"))
+                        .with_related(loc(f.display, j.span).labelled("first header"))
+                        .with_help("write one file per jurisdiction"),
                 );
             }
             if let Some(first) = self.model.layers.iter().find(|l| l.id == j.id.text) {
@@ -479,11 +429,7 @@ impl Builder {
                 );
                 continue;
             }
-            parents.push((
-                self.model.layers.len(),
-                j.parent.clone(),
-                f.display.to_owned(),
-            ));
+            parents.push((self.model.layers.len(), j.parent.clone(), f.display.to_owned()));
             self.model.layers.push(Layer {
                 id: j.id.text.clone(),
                 name: j.title.value.clone(),
@@ -499,20 +445,15 @@ impl Builder {
             let Some(parent) = parent else { continue };
             match names.iter().position(|n| *n == parent.text) {
                 Some(p) if p == i => self.diags.push(
-                    Diagnostic::new(
-                        Code::ParentCycle,
-                        format!("jurisdiction `{}` is its own parent", parent.text),
-                    )
-                    .at(loc(&file, parent.span).labelled("names itself")),
+                    Diagnostic::new(Code::ParentCycle, format!("jurisdiction `{}` is its own parent", parent.text))
+                        .at(loc(&file, parent.span).labelled("names itself")),
                 ),
                 Some(p) => {
                     if let Some(l) = self.model.layers.get_mut(i) {
                         l.parent = Some(p);
                     }
                 }
-                None => self
-                    .diags
-                    .push(unknown("jurisdiction", &parent, &file, &names)),
+                None => self.diags.push(unknown("jurisdiction", &parent, &file, &names)),
             }
         }
         self.layer_cycles();
@@ -530,9 +471,12 @@ impl Builder {
                             None => break,
                         };
                         self.diags.push(
-                            Diagnostic::new(Code::ParentCycle, format!("the parents of jurisdiction `{id}` form a cycle"))
-                                .at(loc(&file, span).labelled("this jurisdiction is its own ancestor"))
-                                .with_help("a chain runs from the federal layer down to a state and an organization"),
+                            Diagnostic::new(
+                                Code::ParentCycle,
+                                format!("the parents of jurisdiction `{id}` form a cycle"),
+                            )
+                            .at(loc(&file, span).labelled("this jurisdiction is its own ancestor"))
+                            .with_help("a chain runs from the federal layer down to a state and an organization"),
                         );
                         if let Some(l) = self.model.layers.get_mut(start) {
                             l.parent = None;
@@ -553,12 +497,8 @@ impl Builder {
                 Item::Jurisdiction(j) => Some(j),
                 _ => None,
             });
-            let layer = header.and_then(|j| {
-                self.model
-                    .layers
-                    .iter()
-                    .position(|l| l.id == j.id.text && l.file == f.display)
-            });
+            let layer =
+                header.and_then(|j| self.model.layers.iter().position(|l| l.id == j.id.text && l.file == f.display));
             let lines = LineIndex::new(f.text);
             for item in &f.ast.items {
                 let Item::Rule(r) = item else { continue };
@@ -570,16 +510,20 @@ impl Builder {
                 let Some(layer) = layer else {
                     if header.is_none() {
                         self.diags.push(
-                            Diagnostic::new(Code::RuleOutsideLayer, format!("rule `{}` stands in a file with no jurisdiction", r.id.text))
-                                .at(loc(f.display, r.id.span).labelled("whose rule is this?"))
-                                .with_help("start the file with a header such as `jurisdiction US-CA \"California\" under US`"),
+                            Diagnostic::new(
+                                Code::RuleOutsideLayer,
+                                format!("rule `{}` stands in a file with no jurisdiction", r.id.text),
+                            )
+                            .at(loc(f.display, r.id.span).labelled("whose rule is this?"))
+                            .with_help(
+                                "start the file with a header such as `jurisdiction US-CA \"California\" under US`",
+                            ),
                         );
                     }
                     continue;
                 };
                 if let Some(mut rule) = self.rule(r, layer, f.display) {
-                    rule.line =
-                        u32::try_from(lines.line_col(f.text, r.span.start).0).unwrap_or(u32::MAX);
+                    rule.line = u32::try_from(lines.line_col(f.text, r.span.start).0).unwrap_or(u32::MAX);
                     let index = self.model.rules.len();
                     if let Some(l) = self.model.layers.get_mut(layer) {
                         l.rules.push(index);
@@ -598,11 +542,7 @@ impl Builder {
             citations: Vec::new(),
             source: None,
             confidence: ast::Confidence::Unverified,
-            effective: Date {
-                year: 0,
-                month: 1,
-                day: 1,
-            },
+            effective: Date { year: 0, month: 1, day: 1 },
             expires: None,
             justification: None,
             matches: Default::default(),
@@ -632,13 +572,10 @@ impl Builder {
             if let Some(key) = key {
                 if let Some(first) = once.get(key) {
                     self.diags.push(
-                        Diagnostic::new(
-                            Code::DuplicateField,
-                            format!("rule `{}` states `{key}` twice", r.id.text),
-                        )
-                        .at(loc(file, span).labelled("stated again here"))
-                        .with_related(loc(file, *first).labelled("first stated here"))
-                        .with_help("state each field once; list several values with commas"),
+                        Diagnostic::new(Code::DuplicateField, format!("rule `{}` states `{key}` twice", r.id.text))
+                            .at(loc(file, span).labelled("stated again here"))
+                            .with_related(loc(file, *first).labelled("first stated here"))
+                            .with_help("state each field once; list several values with commas"),
                     );
                     continue;
                 }
@@ -660,11 +597,8 @@ impl Builder {
                 RuleField::Pattern(p) => self.pattern(p, file, &mut rule),
                 RuleField::Permission(p) => {
                     let bases: Vec<Basis> = p.value.iter().map(|b| basis(*b)).collect();
-                    rule.requirement.permission = if bases.is_empty() {
-                        Permission::PROHIBITED
-                    } else {
-                        Permission::any_of(&bases)
-                    };
+                    rule.requirement.permission =
+                        if bases.is_empty() { Permission::PROHIBITED } else { Permission::any_of(&bases) };
                     rule.sets = rule.sets.with(Dimension::Permission);
                 }
                 RuleField::Mandatory(_) => {
@@ -713,28 +647,22 @@ impl Builder {
         rule.requirement.normalize();
         let mut missing = Vec::new();
         if rule.citations.is_empty() {
-            missing.push((
-                "cite",
-                "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`",
-            ));
+            missing.push(("cite", "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`"));
         }
         if !confidence_seen {
-            missing.push(("confidence", "say how well the citation was checked: `confidence verified` (or secondary, recalled, unverified)"));
+            missing.push((
+                "confidence",
+                "say how well the citation was checked: `confidence verified` (or secondary, recalled, unverified)",
+            ));
         }
         if !effective_seen {
-            missing.push((
-                "effective",
-                "give the date the law took effect: `effective 2003-04-14`",
-            ));
+            missing.push(("effective", "give the date the law took effect: `effective 2003-04-14`"));
         }
         for (field, help) in missing {
             self.diags.push(
-                Diagnostic::new(
-                    Code::MissingField,
-                    format!("rule `{}` has no `{field}`", r.id.text),
-                )
-                .at(loc(file, r.id.span).labelled(format!("`{field}` is required")))
-                .with_help(help),
+                Diagnostic::new(Code::MissingField, format!("rule `{}` has no `{field}`", r.id.text))
+                    .at(loc(file, r.id.span).labelled(format!("`{field}` is required")))
+                    .with_help(help),
             );
         }
         if let Some(exp) = rule.expires
@@ -743,26 +671,17 @@ impl Builder {
             let span = once.get("expires").copied().unwrap_or(r.id.span);
             let mut d = Diagnostic::new(
                 Code::DatesOutOfOrder,
-                format!(
-                    "rule `{}` expires on {exp}, not after it takes effect on {}",
-                    r.id.text, rule.effective
-                ),
+                format!("rule `{}` expires on {exp}, not after it takes effect on {}", r.id.text, rule.effective),
             )
             .at(loc(file, span).labelled("expires here"));
             if let Some(eff) = once.get("effective") {
                 d = d.with_related(loc(file, *eff).labelled("takes effect here"));
             }
-            self.diags.push(
-                d.with_help("a rule is in effect from `effective` up to, not including, `expires`"),
-            );
+            self.diags.push(d.with_help("a rule is in effect from `effective` up to, not including, `expires`"));
         }
         if !rule.defers.is_empty() {
             let defers_span = once.get("defers").copied().unwrap_or(r.id.span);
-            let root = self
-                .model
-                .layers
-                .get(layer)
-                .is_some_and(|l| l.parent.is_none());
+            let root = self.model.layers.get(layer).is_some_and(|l| l.parent.is_none());
             if !root {
                 self.diags.push(
                     Diagnostic::new(Code::BadDeferral, format!("rule `{}` defers a dimension but is not federal", r.id.text))
@@ -774,15 +693,17 @@ impl Builder {
             for d in rule.defers.iter() {
                 if !rule.sets.has(d) {
                     self.diags.push(
-                        Diagnostic::new(Code::BadDeferral, format!("rule `{}` defers `{}` but does not state it", r.id.text, d.as_str()))
-                            .at(loc(file, defers_span).labelled("nothing to defer"))
-                            .with_help("a deferring rule states the value that stands where lower layers are silent"),
+                        Diagnostic::new(
+                            Code::BadDeferral,
+                            format!("rule `{}` defers `{}` but does not state it", r.id.text, keyword(d)),
+                        )
+                        .at(loc(file, defers_span).labelled("nothing to defer"))
+                        .with_help("a deferring rule states the value that stands where lower layers are silent"),
                     );
                 }
             }
         }
-        self.pending_excepts
-            .push((self.model.rules.len(), excepts, file.to_owned()));
+        self.pending_excepts.push((self.model.rules.len(), excepts, file.to_owned()));
         Some(rule)
     }
 
@@ -845,12 +766,8 @@ impl Builder {
         };
         let n = axis.values.len();
         let (mut matched, listed, negate) = match &p.values {
-            ast::PatternValues::Any { except } => {
-                (vec![true; n], resolve(except, &mut self.diags), true)
-            }
-            ast::PatternValues::Listed(list) => {
-                (vec![false; n], resolve(list, &mut self.diags), false)
-            }
+            ast::PatternValues::Any { except } => (vec![true; n], resolve(except, &mut self.diags), true),
+            ast::PatternValues::Listed(list) => (vec![false; n], resolve(list, &mut self.diags), false),
         };
         for v in &listed {
             let covered = axis.covers.get(*v).cloned().unwrap_or_default();
@@ -859,9 +776,7 @@ impl Builder {
                     *m = !negate;
                 }
             }
-            if !negate
-                && let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v))
-            {
+            if !negate && let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v)) {
                 *flag = true;
             }
         }
@@ -897,15 +812,12 @@ impl Builder {
                     self.diags.push(unknown("rule", &name, &file, &names));
                     continue;
                 };
-                let (Some(rule), Some(other)) =
-                    (self.model.rules.get(ri), self.model.rules.get(target))
-                else {
+                let (Some(rule), Some(other)) = (self.model.rules.get(ri), self.model.rules.get(target)) else {
                     continue;
                 };
                 if rule.layer != other.layer {
                     let (rl, ol) = (self.layer_id(rule.layer), self.layer_id(other.layer));
-                    let related = loc(&other.file, other.id_span)
-                        .labelled(format!("`{}` belongs to `{ol}`", other.id));
+                    let related = loc(&other.file, other.id_span).labelled(format!("`{}` belongs to `{ol}`", other.id));
                     self.diags.push(
                         Diagnostic::new(Code::ExceptionAcrossLayers, format!("rule `{}` of `{rl}` is an exception to a rule of `{ol}`", names.get(ri).copied().unwrap_or_default()))
                             .at(loc(&file, name.span).labelled("not in this rule's layer"))
@@ -933,11 +845,7 @@ impl Builder {
     }
 
     fn layer_id(&self, layer: usize) -> String {
-        self.model
-            .layers
-            .get(layer)
-            .map(|l| l.id.clone())
-            .unwrap_or_default()
+        self.model.layers.get(layer).map(|l| l.id.clone()).unwrap_or_default()
     }
 
     /// Depth-first search for a cycle in the "is an exception to" graph.
@@ -954,20 +862,11 @@ impl Builder {
                 *s = 1;
             }
             while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-                let succ = self
-                    .model
-                    .rules
-                    .get(node)
-                    .and_then(|r| r.excepts.get(*next))
-                    .copied();
+                let succ = self.model.rules.get(node).and_then(|r| r.excepts.get(*next)).copied();
                 *next += 1;
                 match succ {
                     Some(s) if state.get(s) == Some(&1) => {
-                        let path: Vec<usize> = stack
-                            .iter()
-                            .map(|(r, _)| *r)
-                            .skip_while(|r| *r != s)
-                            .collect();
+                        let path: Vec<usize> = stack.iter().map(|(r, _)| *r).skip_while(|r| *r != s).collect();
                         if !path.iter().any(|r| reported.get(*r) == Some(&true)) {
                             for r in &path {
                                 if let Some(f) = reported.get_mut(*r) {
@@ -1002,29 +901,17 @@ impl Builder {
     }
 
     fn cycle_diag(&mut self, path: &[usize]) {
-        let rules: Vec<&RuleModel> = path
-            .iter()
-            .filter_map(|r| self.model.rules.get(*r))
-            .collect();
+        let rules: Vec<&RuleModel> = path.iter().filter_map(|r| self.model.rules.get(*r)).collect();
         let Some(first) = rules.first() else { return };
         let names: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
         let mut d = Diagnostic::new(
             Code::ExceptionCycle,
-            format!(
-                "exceptions form a cycle: {} → {}",
-                names.join(" → "),
-                first.id
-            ),
+            format!("exceptions form a cycle: {} → {}", names.join(" → "), first.id),
         )
-        .at(loc(&first.file, first.id_span)
-            .labelled("this rule is, through others, an exception to itself"))
-        .with_help(
-            "an exception overrides the rule it names; break the cycle by removing one `excepts`",
-        );
+        .at(loc(&first.file, first.id_span).labelled("this rule is, through others, an exception to itself"))
+        .with_help("an exception overrides the rule it names; break the cycle by removing one `excepts`");
         for r in rules.iter().skip(1) {
-            d = d.with_related(
-                loc(&r.file, r.id_span).labelled(format!("`{}` is in the cycle", r.id)),
-            );
+            d = d.with_related(loc(&r.file, r.id_span).labelled(format!("`{}` is in the cycle", r.id)));
         }
         self.diags.push(d);
     }
@@ -1059,6 +946,19 @@ pub fn basis(b: ast::BasisWord) -> Basis {
         ast::BasisWord::Authorization => Basis::Authorization,
         ast::BasisWord::SpecificAuthorization => Basis::SpecificAuthorization,
         ast::BasisWord::CourtOrder => Basis::CourtOrder,
+    }
+}
+
+/// The keyword a rule file uses for a dimension.
+pub fn keyword(d: Dimension) -> &'static str {
+    match d {
+        Dimension::Permission => "permission",
+        Dimension::Mandate => "mandate",
+        Dimension::Deadlines => "deadlines",
+        Dimension::AuthorizationElements => "elements",
+        Dimension::Form => "form",
+        Dimension::Obligations => "obligations",
+        Dimension::MaxValidityDays => "max_validity",
     }
 }
 

@@ -58,11 +58,7 @@ struct LayerIndex {
 
 impl LayerIndex {
     fn new(model: &Model, layer: usize) -> Self {
-        let rules = model
-            .layers
-            .get(layer)
-            .map(|l| l.rules.clone())
-            .unwrap_or_default();
+        let rules = model.layers.get(layer).map(|l| l.rules.clone()).unwrap_or_default();
         let words = rules.len().div_ceil(64).max(1);
         let masks = model
             .axes
@@ -73,11 +69,7 @@ impl LayerIndex {
                     .map(|v| {
                         let mut bits = vec![0u64; words];
                         for (pos, r) in rules.iter().enumerate() {
-                            let hit = model
-                                .rules
-                                .get(*r)
-                                .and_then(|rule| rule.matches.get(a))
-                                .and_then(|m| m.get(v));
+                            let hit = model.rules.get(*r).and_then(|rule| rule.matches.get(a)).and_then(|m| m.get(v));
                             if hit == Some(&true) {
                                 set_bit(&mut bits, pos);
                             }
@@ -145,18 +137,9 @@ pub struct Resolver<'m> {
 
 impl<'m> Resolver<'m> {
     pub fn new(model: &'m Model, as_of: Date) -> Self {
-        let indexes = (0..model.layers.len())
-            .map(|l| LayerIndex::new(model, l))
-            .collect();
+        let indexes = (0..model.layers.len()).map(|l| LayerIndex::new(model, l)).collect();
         let n = model.rules.len();
-        Resolver {
-            model,
-            as_of,
-            indexes,
-            won: vec![false; n],
-            matched: vec![false; n],
-            conflicts: BTreeMap::new(),
-        }
+        Resolver { model, as_of, indexes, won: vec![false; n], matched: vec![false; n], conflicts: BTreeMap::new() }
     }
 
     /// Resolve every cell of the chain that ends at `layer`.
@@ -175,14 +158,8 @@ impl<'m> Resolver<'m> {
         let mut prov_ids: HashMap<Vec<Inv>, u32> = HashMap::new();
         let mut cache: HashMap<Vec<Bits>, (u32, u32, Dims)> = HashMap::new();
         for_each_point(sizes, |cell, point| {
-            let key: Vec<Bits> = chain
-                .iter()
-                .map(|l| {
-                    self.indexes
-                        .get(*l)
-                        .map_or_else(Vec::new, |ix| ix.matched(point))
-                })
-                .collect();
+            let key: Vec<Bits> =
+                chain.iter().map(|l| self.indexes.get(*l).map_or_else(Vec::new, |ix| ix.matched(point))).collect();
             let entry = match cache.get(&key) {
                 Some(e) => *e,
                 None => {
@@ -213,49 +190,29 @@ impl<'m> Resolver<'m> {
     }
 
     /// Resolve one cell from the rules each layer matches there.
-    fn cell(
-        &mut self,
-        chain: &[usize],
-        matched: &[Bits],
-        cell: usize,
-    ) -> (Requirement<u32>, Vec<Inv>, Dims) {
+    fn cell(&mut self, chain: &[usize], matched: &[Bits], cell: usize) -> (Requirement<u32>, Vec<Inv>, Dims) {
         let mut invs: Vec<(usize, Inv)> = Vec::new();
         let mut effective: Vec<Vec<usize>> = Vec::new();
         for (pos, (layer, bits)) in chain.iter().zip(matched).enumerate() {
             let rules: Vec<usize> = self
                 .indexes
                 .get(*layer)
-                .map(|ix| {
-                    ix.rules
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| bit(bits, *i))
-                        .map(|(_, r)| *r)
-                        .collect()
-                })
+                .map(|ix| ix.rules.iter().enumerate().filter(|(i, _)| bit(bits, *i)).map(|(_, r)| *r).collect())
                 .unwrap_or_default();
-            let (active, inactive): (Vec<usize>, Vec<usize>) = rules
-                .iter()
-                .partition(|r| self.rule(**r).is_some_and(|x| x.active_on(self.as_of)));
+            let (active, inactive): (Vec<usize>, Vec<usize>) =
+                rules.iter().partition(|r| self.rule(**r).is_some_and(|x| x.active_on(self.as_of)));
             for r in inactive {
                 invs.push((pos, self.inv(r, Role::Inactive, None)));
             }
             let excepted: Vec<usize> = active
                 .iter()
                 .copied()
-                .filter(|r| {
-                    active
-                        .iter()
-                        .any(|o| o != r && self.rule(*o).is_some_and(|x| x.excepts.contains(r)))
-                })
+                .filter(|r| active.iter().any(|o| o != r && self.rule(*o).is_some_and(|x| x.excepts.contains(r))))
                 .collect();
             for r in &excepted {
                 invs.push((pos, self.inv(*r, Role::Excepted, None)));
             }
-            let eff: Vec<usize> = active
-                .into_iter()
-                .filter(|r| !excepted.contains(r))
-                .collect();
+            let eff: Vec<usize> = active.into_iter().filter(|r| !excepted.contains(r)).collect();
             for r in &eff {
                 if let Some(flag) = self.matched.get_mut(*r) {
                     *flag = true;
@@ -264,24 +221,16 @@ impl<'m> Resolver<'m> {
             effective.push(eff);
         }
 
-        // The root layer: what it decides firmly, and what it defers to lower layers.
+        // The root layer: what it decides firmly, and the rules that defer to lower layers.
+        // A deferring rule is the federal default "where state law is silent": where a
+        // lower layer sets any dimension it defers, the whole rule steps aside.
         let root = effective.first().cloned().unwrap_or_default();
-        let mut firm = Requirement::<u32>::default();
-        let mut deferred_value = Requirement::<u32>::default();
-        let mut deferred = Dims::default();
-        for r in &root {
-            let Some(rule) = self.rule(*r) else { continue };
-            let mut own = rule.requirement.clone();
-            let mut handed = Requirement::default();
-            for d in rule.defers.iter() {
-                handed.set_dimension(d, &rule.requirement);
-                own.set_dimension(d, &Requirement::default());
-                deferred = deferred.with(d);
-            }
-            firm = firm.meet(&own);
-            deferred_value = deferred_value.meet(&handed);
-        }
-        let root_alone = firm.meet(&deferred_value);
+        let (deferring, firm_rules): (Vec<usize>, Vec<usize>) =
+            root.iter().partition(|r| self.rule(**r).is_some_and(|x| !x.defers.is_empty()));
+        let firm = self.meet_all(&firm_rules);
+        let root_alone = firm.meet(&self.meet_all(&deferring));
+        let deferred =
+            deferring.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |acc, r| Dims(acc.0 | r.defers.0));
         self.conflict_check(&root, &root_alone, cell);
 
         // Lower layers: federal law overrides a restriction of a mandated disclosure
@@ -289,44 +238,37 @@ impl<'m> Resolver<'m> {
         let mut replaced = Dims::default();
         let mut result = firm;
         for (pos, eff) in effective.iter_mut().enumerate().skip(1) {
-            let (kept, preempted): (Vec<usize>, Vec<usize>) = eff.iter().partition(|r| {
-                self.rule(**r)
-                    .is_none_or(|rule| !overridden(rule, &root_alone))
-            });
+            let (kept, preempted): (Vec<usize>, Vec<usize>) =
+                eff.iter().partition(|r| self.rule(**r).is_none_or(|rule| !overridden(rule, &root_alone)));
             for r in preempted {
                 invs.push((pos, self.inv(r, Role::Preempted, None)));
             }
             *eff = kept;
-            let mut layer_result = Requirement::default();
-            for r in eff.iter() {
-                if let Some(rule) = self.rule(*r) {
-                    layer_result = layer_result.meet(&rule.requirement);
-                    for d in deferred.iter() {
-                        if rule.sets.has(d) {
-                            replaced = replaced.with(d);
-                        }
-                    }
-                }
+            let layer_result = self.meet_all(eff);
+            for r in eff.iter().filter_map(|r| self.rule(*r)) {
+                replaced = Dims(replaced.0 | (r.sets.0 & deferred.0));
             }
             self.conflict_check(eff, &layer_result, cell);
             result = result.meet(&layer_result);
         }
-        let mut kept_deferred = deferred_value;
-        for d in replaced.iter() {
-            kept_deferred.set_dimension(d, &Requirement::default());
+        let stepped_aside: Vec<usize> =
+            deferring.iter().copied().filter(|r| self.rule(*r).is_some_and(|x| x.defers.0 & replaced.0 != 0)).collect();
+        let still_deferring: Vec<usize> = deferring.iter().copied().filter(|r| !stepped_aside.contains(r)).collect();
+        result = result.meet(&self.meet_all(&still_deferring));
+        for r in &stepped_aside {
+            invs.push((0, self.inv(*r, Role::Deferred, None)));
         }
-        result = result.meet(&kept_deferred);
+        if let Some(root) = effective.first_mut() {
+            root.retain(|r| !stepped_aside.contains(r));
+        }
 
         for (pos, eff) in effective.iter().enumerate() {
             for r in eff {
                 let Some(rule) = self.rule(*r) else { continue };
                 let mut won = Vec::new();
                 let mut met = Vec::new();
-                let mut handed_down = Vec::new();
                 for d in rule.sets.iter() {
-                    if pos == 0 && rule.defers.has(d) && replaced.has(d) {
-                        handed_down.push(d);
-                    } else if decides(&rule.requirement, d, &result) {
+                    if decides(&rule.requirement, d, &result) {
                         won.push(d);
                     } else {
                         met.push(d);
@@ -337,44 +279,28 @@ impl<'m> Resolver<'m> {
                 {
                     *flag = true;
                 }
-                for (role, dims) in [
-                    (Role::Won, won),
-                    (Role::Met, met),
-                    (Role::Deferred, handed_down),
-                ] {
+                for (role, dims) in [(Role::Won, won), (Role::Met, met)] {
                     if !dims.is_empty() {
-                        invs.push((
-                            pos,
-                            Inv {
-                                rule: *r,
-                                role,
-                                dims,
-                            },
-                        ));
+                        invs.push((pos, Inv { rule: *r, role, dims }));
                     }
                 }
             }
         }
         invs.sort_by(|(pa, a), (pb, b)| {
             let id = |i: &Inv| self.rule(i.rule).map_or("", |r| r.id.as_str());
-            pa.cmp(pb)
-                .then_with(|| id(a).cmp(id(b)))
-                .then_with(|| a.role.cmp(&b.role))
+            pa.cmp(pb).then_with(|| id(a).cmp(id(b))).then_with(|| a.role.cmp(&b.role))
         });
         (result, invs.into_iter().map(|(_, i)| i).collect(), deferred)
     }
 
+    /// The meet of the requirements of some rules.
+    fn meet_all(&self, rules: &[usize]) -> Requirement<u32> {
+        rules.iter().filter_map(|r| self.rule(*r)).fold(Requirement::default(), |acc, r| acc.meet(&r.requirement))
+    }
+
     fn inv(&self, r: usize, role: Role, dims: Option<Vec<Dimension>>) -> Inv {
-        let dims = dims.unwrap_or_else(|| {
-            self.rule(r)
-                .map(|x| x.sets.iter().collect())
-                .unwrap_or_default()
-        });
-        Inv {
-            rule: r,
-            role,
-            dims,
-        }
+        let dims = dims.unwrap_or_else(|| self.rule(r).map(|x| x.sets.iter().collect()).unwrap_or_default());
+        Inv { rule: r, role, dims }
     }
 
     /// Within one layer, a mandate meeting a prohibition is an error (§4.5).
@@ -382,26 +308,16 @@ impl<'m> Resolver<'m> {
         if !(result.mandatory && result.permission.is_prohibited()) {
             return;
         }
-        let mandates: Vec<usize> = rules
-            .iter()
-            .copied()
-            .filter(|r| self.rule(*r).is_some_and(|x| x.requirement.mandatory))
-            .collect();
+        let mandates: Vec<usize> =
+            rules.iter().copied().filter(|r| self.rule(*r).is_some_and(|x| x.requirement.mandatory)).collect();
         let restricting: Vec<usize> = rules
             .iter()
             .copied()
-            .filter(|r| {
-                self.rule(*r)
-                    .is_some_and(|x| x.sets.has(Dimension::Permission) && !x.requirement.mandatory)
-            })
+            .filter(|r| self.rule(*r).is_some_and(|x| x.sets.has(Dimension::Permission) && !x.requirement.mandatory))
             .collect();
         for m in mandates {
             for p in &restricting {
-                self.conflicts.entry((m, *p)).or_insert(Conflict {
-                    mandate: m,
-                    prohibition: *p,
-                    cell,
-                });
+                self.conflicts.entry((m, *p)).or_insert(Conflict { mandate: m, prohibition: *p, cell });
             }
         }
     }
@@ -409,12 +325,9 @@ impl<'m> Resolver<'m> {
 
 /// Whether federal law overrides `rule` in a cell whose federal result is `federal`.
 pub fn overridden(rule: &RuleModel, federal: &Requirement<u32>) -> bool {
-    let restricts = rule.sets.has(Dimension::Permission)
-        && !federal
-            .permission
-            .at_least_as_strict_as(rule.requirement.permission);
-    (federal.mandatory && restricts)
-        || (federal.permission.is_prohibited() && rule.requirement.mandatory)
+    let restricts =
+        rule.sets.has(Dimension::Permission) && !federal.permission.at_least_as_strict_as(rule.requirement.permission);
+    (federal.mandatory && restricts) || (federal.permission.is_prohibited() && rule.requirement.mandatory)
 }
 
 /// Whether a rule's value in one dimension is (part of) the result.

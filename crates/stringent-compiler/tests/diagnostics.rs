@@ -32,51 +32,45 @@ const MANY_MISTAKES: &[(&str, usize)] = &[("E0100", 2), ("E0101", 1), ("E0200", 
 
 #[test]
 fn invalid_trees() {
-    insta::glob!(
-        "../../../tests/corpus/invalid",
-        "*/axes.stringent",
-        |axes| {
-            let dir = axes.parent().unwrap();
-            let name = dir.file_name().unwrap().to_str().unwrap();
-            let corpus = slash(dir.parent().unwrap());
+    insta::glob!("../../../tests/corpus/invalid", "*/axes.stringent", |axes| {
+        let dir = axes.parent().unwrap();
+        let name = dir.file_name().unwrap().to_str().unwrap();
+        let corpus = slash(dir.parent().unwrap());
 
-            let c = stringent_compiler::compile(&[dir.to_path_buf()], Date::parse(AS_OF).unwrap());
-            let diagnostics: Vec<Diagnostic> =
-                c.diagnostics.iter().map(|d| relocate(d, &corpus)).collect();
-            let mut sources = SourceMap::default();
-            for (path, text) in c.sources.iter() {
-                sources.insert(path.replace(&corpus, SHOWN_AS), text.clone());
-            }
-            let rendered = render_human(&diagnostics, &sources, HumanStyle::Plain, 100);
-
-            let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
-            match expected_code(name) {
-                Some(code) => assert!(
-                    codes.contains(&code),
-                    "`{name}` should report {code}, but reported {codes:?}:\n{rendered}"
-                ),
-                None if name == "many-mistakes" => {
-                    for (code, at_least) in MANY_MISTAKES {
-                        let n = codes.iter().filter(|c| *c == code).count();
-                        assert!(
-                            n >= *at_least,
-                            "`{name}` should report {code} at least {at_least} times, \
-                         but reported {codes:?}:\n{rendered}"
-                        );
-                    }
-                }
-                None => panic!("`{name}`: a corpus directory is named after the code it triggers"),
-            }
-
-            insta::with_settings!({
-                snapshot_suffix => name,
-                description => format!("stringent check {SHOWN_AS}/{name} --as-of {AS_OF}"),
-                omit_expression => true,
-            }, {
-                insta::assert_snapshot!("invalid", rendered);
-            });
+        let c = stringent_compiler::compile(&[dir.to_path_buf()], Date::parse(AS_OF).unwrap());
+        let diagnostics: Vec<Diagnostic> = c.diagnostics.iter().map(|d| relocate(d, &corpus)).collect();
+        let mut sources = SourceMap::default();
+        for (path, text) in c.sources.iter() {
+            sources.insert(path.replace(&corpus, SHOWN_AS), text.clone());
         }
-    );
+        let rendered = render_human(&diagnostics, &sources, HumanStyle::Plain, 100);
+
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+        match expected_code(name) {
+            Some(code) => {
+                assert!(codes.contains(&code), "`{name}` should report {code}, but reported {codes:?}:\n{rendered}")
+            }
+            None if name == "many-mistakes" => {
+                for (code, at_least) in MANY_MISTAKES {
+                    let n = codes.iter().filter(|c| *c == code).count();
+                    assert!(
+                        n >= *at_least,
+                        "`{name}` should report {code} at least {at_least} times, \
+                         but reported {codes:?}:\n{rendered}"
+                    );
+                }
+            }
+            None => panic!("`{name}`: a corpus directory is named after the code it triggers"),
+        }
+
+        insta::with_settings!({
+            snapshot_suffix => name,
+            description => format!("stringent check {SHOWN_AS}/{name} --as-of {AS_OF}"),
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!("invalid", rendered);
+        });
+    });
 }
 
 /// The code a directory is named after: `E0204-rule-outside-layer` → `E0204`.
@@ -93,11 +87,7 @@ fn expected_code(name: &str) -> Option<&str> {
 /// every machine.
 fn relocate(d: &Diagnostic, corpus: &str) -> Diagnostic {
     let fix = |s: &str| s.replace(corpus, SHOWN_AS);
-    let fix_loc = |l: &Location| Location {
-        file: fix(&l.file),
-        span: l.span,
-        label: l.label.as_deref().map(fix),
-    };
+    let fix_loc = |l: &Location| Location { file: fix(&l.file), span: l.span, label: l.label.as_deref().map(fix) };
     Diagnostic {
         code: d.code,
         severity: d.severity,

@@ -26,9 +26,7 @@ struct Scratch {
 impl Scratch {
     fn new(name: &str) -> Scratch {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
         let path = std::env::temp_dir().join(format!(
             "stringent-files-{name}-{}-{}-{nanos}",
             std::process::id(),
@@ -133,11 +131,7 @@ fn e0002_an_unreadable_file_is_reported() {
         return;
     }
     assert!(codes(&c).contains(&"E0002"), "{:?}", codes(&c));
-    let d = c
-        .diagnostics
-        .iter()
-        .find(|d| d.code.as_str() == "E0002")
-        .unwrap();
+    let d = c.diagnostics.iter().find(|d| d.code.as_str() == "E0002").unwrap();
     assert!(d.message.contains("federal.stringent"), "{}", d.message);
 }
 
@@ -161,11 +155,7 @@ fn e0002_an_unreadable_directory_is_reported() {
 fn e0002_a_dangling_link_is_reported() {
     // Unlike permissions, this holds for every user, root included.
     let (_scratch, root) = Scratch::tree("e0002-link");
-    std::os::unix::fs::symlink(
-        root.join("nowhere.stringent"),
-        root.join("us/dangling.stringent"),
-    )
-    .unwrap();
+    std::os::unix::fs::symlink(root.join("nowhere.stringent"), root.join("us/dangling.stringent")).unwrap();
     let c = check(&root);
     assert_eq!(codes(&c), ["E0002"]);
     let d = c.diagnostics.first().unwrap();
@@ -192,12 +182,8 @@ fn e0005_a_link_out_of_the_root_is_reported() {
 #[test]
 fn a_link_inside_the_root_is_followed() {
     let (_scratch, root) = Scratch::tree("link-inside");
-    write(
-        &root.join("shared/state.txt"),
-        "jurisdiction US-XX \"Example state\" under US\n",
-    );
-    std::os::unix::fs::symlink(root.join("shared/state.txt"), root.join("state.stringent"))
-        .unwrap();
+    write(&root.join("shared/state.txt"), "jurisdiction US-XX \"Example state\" under US\n");
+    std::os::unix::fs::symlink(root.join("shared/state.txt"), root.join("state.stringent")).unwrap();
     let c = check(&root);
     assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
     let mut jurisdictions = c.jurisdictions();
@@ -217,23 +203,15 @@ fn e0006_a_file_too_large_is_reported_without_reading_it() {
     assert_eq!(codes(&c), ["E0006"]);
     let d = c.diagnostics.first().unwrap();
     assert!(d.message.contains("big.stringent"), "{}", d.message);
-    assert!(
-        d.message
-            .contains(&(discover::MAX_FILE_BYTES + 1).to_string()),
-        "{}",
-        d.message
-    );
+    assert!(d.message.contains(&(discover::MAX_FILE_BYTES + 1).to_string()), "{}", d.message);
 }
 
 #[test]
 fn a_file_at_the_limit_is_read() {
     let (_scratch, root) = Scratch::tree("limit");
     // Exactly the limit: allowed, and (being all spaces) reported as empty, not too large.
-    std::fs::write(
-        root.join("edge.stringent"),
-        vec![b' '; usize::try_from(discover::MAX_FILE_BYTES).unwrap()],
-    )
-    .unwrap();
+    std::fs::write(root.join("edge.stringent"), vec![b' '; usize::try_from(discover::MAX_FILE_BYTES).unwrap()])
+        .unwrap();
     let c = check(&root);
     assert_eq!(codes(&c), ["E0004"]);
 }

@@ -8,29 +8,11 @@ use std::path::{Path, PathBuf};
 use stringent_compiler::{Compilation, compile};
 use stringent_syntax::Date;
 
-const CATEGORIES: [&str; 6] = [
-    "health_information",
-    "general",
-    "mental_health",
-    "psychotherapy_notes",
-    "hiv",
-    "genetic",
-];
-const PURPOSES: [&str; 5] = [
-    "treatment",
-    "payment",
-    "patient_access",
-    "employment",
-    "research",
-];
+const CATEGORIES: [&str; 6] =
+    ["health_information", "general", "mental_health", "psychotherapy_notes", "hiv", "genetic"];
+const PURPOSES: [&str; 5] = ["treatment", "payment", "patient_access", "employment", "research"];
 const RECIPIENTS: [&str; 4] = ["provider", "patient", "employer", "parent"];
-const BASES: [&str; 5] = [
-    "none",
-    "no_objection",
-    "authorization",
-    "specific_authorization",
-    "court_order",
-];
+const BASES: [&str; 5] = ["none", "no_objection", "authorization", "specific_authorization", "court_order"];
 
 #[derive(Debug, Clone)]
 struct GenRule {
@@ -55,27 +37,9 @@ fn gen_rule() -> impl Strategy<Value = GenRule> {
         proptest::option::of(30u32..400),
         proptest::option::weighted(0.3, 0usize..8),
     )
-        .prop_map(
-            |(
-                category,
-                purpose,
-                recipient,
-                permission,
-                obligation,
-                deadline,
-                max_validity,
-                excepts,
-            )| GenRule {
-                category,
-                purpose,
-                recipient,
-                permission,
-                obligation,
-                deadline,
-                max_validity,
-                excepts,
-            },
-        )
+        .prop_map(|(category, purpose, recipient, permission, obligation, deadline, max_validity, excepts)| {
+            GenRule { category, purpose, recipient, permission, obligation, deadline, max_validity, excepts }
+        })
 }
 
 fn render_rule(prefix: &str, i: usize, r: &GenRule, earlier: usize) -> String {
@@ -97,12 +61,7 @@ fn render_rule(prefix: &str, i: usize, r: &GenRule, earlier: usize) -> String {
     }
     match &r.permission {
         Some(b) if b.is_empty() => s += "  permission prohibited\n",
-        Some(b) => {
-            s += &format!(
-                "  permission {}\n",
-                b.iter().map(|i| BASES[*i]).collect::<Vec<_>>().join(" or ")
-            )
-        }
+        Some(b) => s += &format!("  permission {}\n", b.iter().map(|i| BASES[*i]).collect::<Vec<_>>().join(" or ")),
         None => {}
     }
     if let Some(o) = r.obligation {
@@ -155,10 +114,7 @@ fn compiled(dir: &Path) -> Compilation {
 
 fn chain<'c>(c: &'c Compilation, id: &str) -> &'c stringent_compiler::resolve::ChainResult {
     let layer = c.model.layer(id).unwrap();
-    c.chains
-        .iter()
-        .find(|ch| ch.chain.last() == Some(&layer))
-        .unwrap()
+    c.chains.iter().find(|ch| ch.chain.last() == Some(&layer)).unwrap()
 }
 
 proptest! {

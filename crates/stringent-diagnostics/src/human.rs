@@ -17,20 +17,13 @@ pub enum HumanStyle {
 }
 
 /// Render every diagnostic, each followed by a blank line.
-pub fn render_human(
-    diags: &[Diagnostic],
-    sources: &SourceMap,
-    style: HumanStyle,
-    width: usize,
-) -> String {
+pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle, width: usize) -> String {
     let theme = match style {
         HumanStyle::Colour => GraphicalTheme::unicode(),
         HumanStyle::Plain => GraphicalTheme::unicode_nocolor(),
         HumanStyle::Ascii => GraphicalTheme::none(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(width)
-        .with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     let mut out = String::new();
     for d in diags {
         let report = Report::new(d, sources);
@@ -124,9 +117,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -144,8 +135,6 @@ impl miette::Diagnostic for Report {
         if self.related.is_empty() {
             return None;
         }
-        Some(Box::new(
-            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
-        ))
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
     }
 }

@@ -76,11 +76,7 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: impl Into<String>, span: Span) -> Self {
-        Location {
-            file: file.into(),
-            span,
-            label: None,
-        }
+        Location { file: file.into(), span, label: None }
     }
 
     pub fn labelled(mut self, label: impl Into<String>) -> Self {
@@ -138,13 +134,7 @@ impl Diagnostic {
     /// The order in which diagnostics are reported: by file, then position, then code.
     pub fn sort_key(&self) -> (String, usize, usize, Code, String) {
         match &self.primary {
-            Some(l) => (
-                l.file.clone(),
-                l.span.start,
-                l.span.end,
-                self.code,
-                self.message.clone(),
-            ),
+            Some(l) => (l.file.clone(), l.span.start, l.span.end, self.code, self.message.clone()),
             None => (String::new(), 0, 0, self.code, self.message.clone()),
         }
     }
@@ -159,12 +149,7 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
 /// "did you mean" for an unknown name: the closest candidate within a small edit distance.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+    candidates.into_iter().map(|c| (edit_distance(name, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -54,11 +54,7 @@ impl LoadedPolicy {
             let Some(cell) = self.cell(*point) else {
                 continue;
             };
-            if let Some(record) = policy
-                .cells
-                .get(cell)
-                .and_then(|r| policy.requirements.get(*r as usize))
-            {
+            if let Some(record) = policy.cells.get(cell).and_then(|r| policy.requirements.get(*r as usize)) {
                 let req = Requirement::from(record);
                 met = Some(match met {
                     Some(m) => m.meet(&req),
@@ -71,11 +67,7 @@ impl LoadedPolicy {
                 .and_then(|p| policy.provenance.get(*p as usize))
                 .map_or(&[][..], Vec::as_slice);
             let for_category = (q.categories.len() > 1).then(|| category.clone());
-            provenance.extend(
-                involvements
-                    .iter()
-                    .filter_map(|inv| self.entry(inv, for_category.clone())),
-            );
+            provenance.extend(involvements.iter().filter_map(|inv| self.entry(inv, for_category.clone())));
         }
         let record = RequirementRecord::from(&met.unwrap_or_default());
         Ok(Decision {

@@ -23,13 +23,8 @@ pub enum Basis {
 }
 
 impl Basis {
-    pub const ALL: [Basis; 5] = [
-        Basis::None,
-        Basis::NoObjection,
-        Basis::Authorization,
-        Basis::SpecificAuthorization,
-        Basis::CourtOrder,
-    ];
+    pub const ALL: [Basis; 5] =
+        [Basis::None, Basis::NoObjection, Basis::Authorization, Basis::SpecificAuthorization, Basis::CourtOrder];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -60,12 +55,7 @@ impl Permission {
 
     /// The bases that satisfy a demand for `basis`.
     pub fn at_least(basis: Basis) -> Permission {
-        let consent_from = |b: Basis| {
-            Basis::ALL[..4]
-                .iter()
-                .filter(|x| **x >= b)
-                .fold(0, |acc, x| acc | x.bit())
-        };
+        let consent_from = |b: Basis| Basis::ALL[..4].iter().filter(|x| **x >= b).fold(0, |acc, x| acc | x.bit());
         Permission(match basis {
             Basis::None => Permission::ANY.0,
             Basis::CourtOrder => Basis::CourtOrder.bit(),
@@ -75,11 +65,7 @@ impl Permission {
 
     /// Any of several demands satisfies: `authorization or court_order`.
     pub fn any_of(bases: &[Basis]) -> Permission {
-        Permission(
-            bases
-                .iter()
-                .fold(0, |acc, b| acc | Permission::at_least(*b).0),
-        )
+        Permission(bases.iter().fold(0, |acc, b| acc | Permission::at_least(*b).0))
     }
 
     pub fn from_bases(bases: &[Basis]) -> Permission {
@@ -282,12 +268,7 @@ fn union<T: Ord + Clone>(a: &[T], b: &[T]) -> Vec<T> {
 impl<T: Ord + Clone> Requirement<T> {
     /// The requirement that satisfies both.
     pub fn meet(&self, other: &Self) -> Self {
-        let mut deadlines: Vec<Deadline> = self
-            .deadlines
-            .iter()
-            .chain(&other.deadlines)
-            .copied()
-            .collect();
+        let mut deadlines: Vec<Deadline> = self.deadlines.iter().chain(&other.deadlines).copied().collect();
         reduce_deadlines(&mut deadlines);
         Requirement {
             permission: self.permission.meet(other.permission),
@@ -348,9 +329,7 @@ impl<T: Ord + Clone> Requirement<T> {
 
     /// `self` is at least as strict as `other` in every dimension.
     pub fn at_least_as_strict_as(&self, other: &Self) -> bool {
-        Dimension::ALL
-            .iter()
-            .all(|d| self.at_least_as_strict_in(*d, other))
+        Dimension::ALL.iter().all(|d| self.at_least_as_strict_in(*d, other))
     }
 
     pub fn map_terms<U: Ord + Clone>(&self, f: impl Fn(&T) -> U) -> Requirement<U> {
@@ -381,28 +360,14 @@ mod tests {
         assert!(Permission::at_least(Basis::None).contains(Basis::CourtOrder));
         let either = Permission::any_of(&[Basis::Authorization, Basis::CourtOrder]);
         assert_eq!(either.level(), Level::Authorization);
-        assert_eq!(
-            either.meet(Permission::at_least(Basis::CourtOrder)).level(),
-            Level::CourtOrderOnly
-        );
-        assert_eq!(
-            auth.meet(Permission::at_least(Basis::CourtOrder)).level(),
-            Level::Prohibited
-        );
+        assert_eq!(either.meet(Permission::at_least(Basis::CourtOrder)).level(), Level::CourtOrderOnly);
+        assert_eq!(auth.meet(Permission::at_least(Basis::CourtOrder)).level(), Level::Prohibited);
     }
 
     #[test]
     fn calendar_days_dominate_as_many_business_days_but_not_the_reverse() {
-        let cal = Deadline {
-            days: 15,
-            unit: DayUnit::CalendarDays,
-            action: Action::Copy,
-        };
-        let bus = Deadline {
-            days: 15,
-            unit: DayUnit::BusinessDays,
-            action: Action::Copy,
-        };
+        let cal = Deadline { days: 15, unit: DayUnit::CalendarDays, action: Action::Copy };
+        let bus = Deadline { days: 15, unit: DayUnit::BusinessDays, action: Action::Copy };
         assert!(cal.dominates(&bus));
         assert!(!bus.dominates(&cal));
         let mut both = vec![bus, cal];
@@ -412,16 +377,8 @@ mod tests {
 
     #[test]
     fn a_deadline_for_one_action_does_not_dominate_one_for_any() {
-        let inspect = Deadline {
-            days: 5,
-            unit: DayUnit::BusinessDays,
-            action: Action::Inspect,
-        };
-        let any = Deadline {
-            days: 30,
-            unit: DayUnit::CalendarDays,
-            action: Action::Any,
-        };
+        let inspect = Deadline { days: 5, unit: DayUnit::BusinessDays, action: Action::Inspect };
+        let any = Deadline { days: 30, unit: DayUnit::CalendarDays, action: Action::Any };
         let mut both = vec![any, inspect];
         reduce_deadlines(&mut both);
         assert_eq!(both.len(), 2);

@@ -8,17 +8,12 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read `{path}`: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error("not a valid policy file: {0}")]
     Json(#[from] serde_json::Error),
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
     WrongFormat(String),
-    #[error(
-        "schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and other 1.x versions"
-    )]
+    #[error("schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and other 1.x versions")]
     UnsupportedVersion { found: String },
     #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
     HashMismatch { stated: String, actual: String },
@@ -42,11 +37,7 @@ pub struct Question {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuestionError {
     #[error("unknown {axis} `{value}`; valid values: {}", valid.join(", "))]
-    UnknownValue {
-        axis: &'static str,
-        value: String,
-        valid: Vec<String>,
-    },
+    UnknownValue { axis: &'static str, value: String, valid: Vec<String> },
     #[error("a question needs at least one category")]
     NoCategory,
 }
@@ -62,10 +53,7 @@ pub struct LoadedPolicy {
 impl LoadedPolicy {
     /// Read and verify an artifact file.
     pub fn load(path: &Path) -> Result<Self, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
         Self::from_json(&bytes)
     }
 
@@ -79,10 +67,7 @@ impl LoadedPolicy {
         let policy: Policy = serde_json::from_slice(bytes)?;
         let actual = policy.compute_hash();
         if actual != policy.content_hash {
-            return Err(LoadError::HashMismatch {
-                stated: policy.content_hash,
-                actual,
-            });
+            return Err(LoadError::HashMismatch { stated: policy.content_hash, actual });
         }
         Self::new(policy)
     }
@@ -92,9 +77,7 @@ impl LoadedPolicy {
         let axes = &policy.vocabulary.axes;
         let names: Vec<&str> = axes.iter().map(|a| a.id.as_str()).collect();
         if names != AXES {
-            return Err(LoadError::Inconsistent(format!(
-                "axes are {names:?}, expected {AXES:?}"
-            )));
+            return Err(LoadError::Inconsistent(format!("axes are {names:?}, expected {AXES:?}")));
         }
         let mut index: [HashMap<String, u32>; 5] = Default::default();
         let mut sizes = [0usize; 5];
@@ -106,8 +89,7 @@ impl LoadedPolicy {
         }
         let mut strides = [1usize; 5];
         for i in (0..4).rev() {
-            let next =
-                strides.get(i + 1).copied().unwrap_or(1) * sizes.get(i + 1).copied().unwrap_or(1);
+            let next = strides.get(i + 1).copied().unwrap_or(1) * sizes.get(i + 1).copied().unwrap_or(1);
             if let Some(s) = strides.get_mut(i) {
                 *s = next;
             }
@@ -122,32 +104,17 @@ impl LoadedPolicy {
         }
         let reqs = policy.requirements.len();
         if policy.cells.iter().any(|&c| c as usize >= reqs) {
-            return Err(LoadError::Inconsistent(
-                "a cell names a requirement that does not exist".into(),
-            ));
+            return Err(LoadError::Inconsistent("a cell names a requirement that does not exist".into()));
         }
         let provs = policy.provenance.len();
         if policy.cell_provenance.iter().any(|&c| c as usize >= provs) {
-            return Err(LoadError::Inconsistent(
-                "a cell names provenance that does not exist".into(),
-            ));
+            return Err(LoadError::Inconsistent("a cell names provenance that does not exist".into()));
         }
         let rules = policy.rules.len();
-        if policy
-            .provenance
-            .iter()
-            .flatten()
-            .any(|inv| inv.rule as usize >= rules)
-        {
-            return Err(LoadError::Inconsistent(
-                "provenance names a rule that does not exist".into(),
-            ));
+        if policy.provenance.iter().flatten().any(|inv| inv.rule as usize >= rules) {
+            return Err(LoadError::Inconsistent("provenance names a rule that does not exist".into()));
         }
-        Ok(LoadedPolicy {
-            policy,
-            index,
-            strides,
-        })
+        Ok(LoadedPolicy { policy, index, strides })
     }
 
     pub fn policy(&self) -> &Policy {
@@ -162,11 +129,7 @@ impl LoadedPolicy {
     /// The cell number of a point given as value positions; `None` when out of range.
     pub fn cell(&self, point: [u32; 5]) -> Option<usize> {
         let mut cell = 0usize;
-        for ((p, stride), axis) in point
-            .iter()
-            .zip(self.strides)
-            .zip(&self.policy.vocabulary.axes)
-        {
+        for ((p, stride), axis) in point.iter().zip(self.strides).zip(&self.policy.vocabulary.axes) {
             if *p as usize >= axis.values.len() {
                 return None;
             }
@@ -188,25 +151,19 @@ impl LoadedPolicy {
             return Err(QuestionError::NoCategory);
         }
         let find = |axis: usize, value: &str| {
-            self.value_index(axis, value)
-                .ok_or_else(|| QuestionError::UnknownValue {
-                    axis: AXES.get(axis).copied().unwrap_or("axis"),
-                    value: value.to_owned(),
-                    valid: self
-                        .policy
-                        .vocabulary
-                        .axes
-                        .get(axis)
-                        .map(|a| a.values.iter().map(|v| v.id.clone()).collect())
-                        .unwrap_or_default(),
-                })
+            self.value_index(axis, value).ok_or_else(|| QuestionError::UnknownValue {
+                axis: AXES.get(axis).copied().unwrap_or("axis"),
+                value: value.to_owned(),
+                valid: self
+                    .policy
+                    .vocabulary
+                    .axes
+                    .get(axis)
+                    .map(|a| a.values.iter().map(|v| v.id.clone()).collect())
+                    .unwrap_or_default(),
+            })
         };
-        let rest = [
-            find(1, &q.purpose)?,
-            find(2, &q.recipient)?,
-            find(3, &q.subject)?,
-            find(4, &q.holder)?,
-        ];
+        let rest = [find(1, &q.purpose)?, find(2, &q.recipient)?, find(3, &q.subject)?, find(4, &q.holder)?];
         q.categories
             .iter()
             .map(|c| {
@@ -221,9 +178,7 @@ fn check_version(version: &str) -> Result<(), LoadError> {
     let ours = SCHEMA_VERSION.split('.').next().unwrap_or_default();
     match version.split_once('.') {
         Some((major, minor)) if major == ours && minor.parse::<u32>().is_ok() => Ok(()),
-        _ => Err(LoadError::UnsupportedVersion {
-            found: version.to_owned(),
-        }),
+        _ => Err(LoadError::UnsupportedVersion { found: version.to_owned() }),
     }
 }
 

@@ -23,27 +23,25 @@ fn requirement() -> impl Strategy<Value = Requirement<u8>> {
         proptest::collection::vec(0u8..6, 0..4),
         proptest::option::of(1u32..400),
     )
-        .prop_map(
-            |(bits, mandatory, deadlines, elements, form, obligations, max_validity_days)| {
-                let bases: Vec<_> = stringent_policy::Basis::ALL
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| bits & (1 << i) != 0)
-                    .map(|(_, b)| b)
-                    .collect();
-                let mut r = Requirement {
-                    permission: Permission::from_bases(&bases),
-                    mandatory,
-                    deadlines,
-                    elements,
-                    form,
-                    obligations,
-                    max_validity_days,
-                };
-                r.normalize();
-                r
-            },
-        )
+        .prop_map(|(bits, mandatory, deadlines, elements, form, obligations, max_validity_days)| {
+            let bases: Vec<_> = stringent_policy::Basis::ALL
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| bits & (1 << i) != 0)
+                .map(|(_, b)| b)
+                .collect();
+            let mut r = Requirement {
+                permission: Permission::from_bases(&bases),
+                mandatory,
+                deadlines,
+                elements,
+                form,
+                obligations,
+                max_validity_days,
+            };
+            r.normalize();
+            r
+        })
 }
 
 proptest! {

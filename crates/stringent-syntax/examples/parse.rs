@@ -9,12 +9,7 @@ fn main() {
             continue;
         };
         let (file, diags) = stringent_syntax::parse(&path, &text);
-        println!(
-            "{path}: {} items, {} comments, {} errors",
-            file.items.len(),
-            file.comments.len(),
-            diags.len()
-        );
+        println!("{path}: {} items, {} comments, {} errors", file.items.len(), file.comments.len(), diags.len());
         sources.insert(path, text);
         all.extend(diags);
     }

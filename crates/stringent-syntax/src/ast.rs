@@ -27,6 +27,7 @@ pub enum Item {
     Obligation(ObligationDecl),
     Rule(RuleDecl),
     Test(TestDecl),
+    Silent(SilentDecl),
 }
 
 impl Item {
@@ -38,6 +39,7 @@ impl Item {
             Item::Obligation(d) => d.span,
             Item::Rule(d) => d.span,
             Item::Test(d) => d.span,
+            Item::Silent(d) => d.span,
         }
     }
 }
@@ -244,15 +246,23 @@ pub struct TestDecl {
 pub enum Expectation {
     Level(LevelWord),
     Mandatory(bool),
-    Deadline {
-        days: u32,
-        unit: DayUnit,
-        action: ActionWord,
-    },
+    Deadline { days: u32, unit: DayUnit, action: ActionWord },
     Bases(Vec<BasisWord>),
     Obligations(Vec<Name>),
     Elements(Vec<Name>),
     Form(Vec<Name>),
     MaxValidity(u32),
     DecidedBy(Name),
+}
+
+/// `silent genetic "note" { cite "…" searched "…" confidence unverified }`: the layer has
+/// nothing stricter than the layers above on a topic, and says what was searched.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SilentDecl {
+    pub topic: Name,
+    pub note: Text,
+    pub citations: Vec<Text>,
+    pub searched: Vec<Text>,
+    pub confidence: Option<Spanned<Confidence>>,
+    pub span: Span,
 }

@@ -18,18 +18,12 @@ impl Date {
         if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
-        let date = Date {
-            year: y.parse().ok()?,
-            month: m.parse().ok()?,
-            day: d.parse().ok()?,
-        };
-        (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= date.days_in_month())
-            .then_some(date)
+        let date = Date { year: y.parse().ok()?, month: m.parse().ok()?, day: d.parse().ok()? };
+        (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= date.days_in_month()).then_some(date)
     }
 
     fn days_in_month(self) -> u8 {
-        let leap = (self.year.is_multiple_of(4) && !self.year.is_multiple_of(100))
-            || self.year.is_multiple_of(400);
+        let leap = (self.year.is_multiple_of(4) && !self.year.is_multiple_of(100)) || self.year.is_multiple_of(400);
         match self.month {
             2 if leap => 29,
             2 => 28,
@@ -58,9 +52,7 @@ impl Date {
 
     /// Today in UTC, from the system clock.
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Date::from_unix_days(i64::try_from(secs / 86_400).unwrap_or(0))
     }
 }
@@ -77,10 +69,7 @@ mod tests {
 
     #[test]
     fn parses_real_dates_and_refuses_impossible_ones() {
-        assert_eq!(
-            Date::parse("2024-02-29").map(|d| d.to_string()),
-            Some("2024-02-29".into())
-        );
+        assert_eq!(Date::parse("2024-02-29").map(|d| d.to_string()), Some("2024-02-29".into()));
         assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("2024-13-01"), None);
         assert_eq!(Date::parse("24-01-01"), None);

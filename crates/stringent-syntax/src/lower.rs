@@ -9,10 +9,7 @@ use stringent_diagnostics::{Code, Diagnostic, Location, Span};
 /// Parse one rule file. Always returns a tree (of the items that parsed) and every
 /// diagnostic found; `path` is only used to label the diagnostics.
 pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
-    let mut lower = Lower {
-        path,
-        diags: Vec::new(),
-    };
+    let mut lower = Lower { path, text, diags: Vec::new() };
     let file = match StringentParser::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(file) => lower.file(file, text),
@@ -28,12 +25,33 @@ pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
 
 struct Lower<'a> {
     path: &'a str,
+    text: &'a str,
     diags: Vec<Diagnostic>,
 }
 
+/// The span of a pair without the whitespace and comments pest consumed at its end (a
+/// rule ending in an optional part that did not match has already read past them).
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let text = s.as_str();
+    let comments: Vec<(usize, usize)> = pair
+        .clone()
+        .into_inner()
+        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .map(|p| (p.as_span().start() - s.start(), p.as_span().end() - s.start()))
+        .collect();
+    let mut end = text.len();
+    loop {
+        let trimmed = text.get(..end).map_or(0, |t| t.trim_end().len());
+        match comments.iter().find(|(_, e)| *e == trimmed) {
+            Some((start, _)) => end = *start,
+            None => {
+                end = trimmed;
+                break;
+            }
+        }
+    }
+    Span::new(s.start(), s.start() + end.max(usize::from(text.is_empty())).min(text.len()))
 }
 
 /// The meaningful children of a pair: comments and keywords are only punctuation here.
@@ -80,6 +98,10 @@ fn is_punctuation(kind: Rule) -> bool {
             | kw_not
             | kw_bases
             | kw_decided_by
+            | kw_silent
+            | kw_searched
+            | open_brace
+            | close_brace
             | except
     )
 }
@@ -87,11 +109,13 @@ fn is_punctuation(kind: Rule) -> bool {
 impl Lower<'_> {
     fn syntax_error(&mut self, err: &pest::error::Error<Rule>, offset: usize) {
         let (span, message, help) = messages::describe(err);
-        let mut d = Diagnostic::new(Code::Syntax, message.clone()).at(Location::new(
-            self.path,
-            span.shifted(offset),
-        )
-        .labelled(message));
+        let mut span = span.shifted(offset);
+        // An error at the very end points after the last text, where a label can be drawn.
+        let end = self.text.trim_end().len();
+        if span.start > end {
+            span = Span::new(end, end);
+        }
+        let mut d = Diagnostic::new(Code::Syntax, message.clone()).at(Location::new(self.path, span).labelled(message));
         if let Some(help) = help {
             d = d.with_help(help);
         }
@@ -113,10 +137,7 @@ impl Lower<'_> {
         for p in pair.clone().into_inner().flatten() {
             if p.as_rule() == Rule::COMMENT {
                 let body = p.as_str().trim_start_matches("//");
-                out.comments.push(Comment {
-                    text: body.to_owned(),
-                    span: span_of(&p),
-                });
+                out.comments.push(Comment { text: body.to_owned(), span: span_of(&p) });
             }
         }
         for p in pair.into_inner() {
@@ -134,6 +155,7 @@ impl Lower<'_> {
                 Rule::obligation_decl => self.obligation(p).map(Item::Obligation),
                 Rule::rule => self.rule(p).map(Item::Rule),
                 Rule::test => self.test(p).map(Item::Test),
+                Rule::silent_decl => self.silent(p).map(Item::Silent),
                 _ => None,
             };
             match item {
@@ -149,31 +171,20 @@ impl Lower<'_> {
         let chunk = text.get(span.start..span.end).unwrap_or_default();
         match StringentParser::parse(Rule::item_only, chunk) {
             Err(err) => self.syntax_error(&err, span.start),
-            Ok(_) => {
-                self.diags.push(
-                    Diagnostic::new(Code::Syntax, "unexpected text")
-                        .at(Location::new(self.path, span)
-                            .labelled("expected a declaration, a rule or a test")),
-                )
-            }
+            Ok(_) => self.diags.push(
+                Diagnostic::new(Code::Syntax, "unexpected text")
+                    .at(Location::new(self.path, span).labelled("expected a declaration, a rule or a test")),
+            ),
         }
     }
 
     fn name(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Name> {
         let p = pair?;
-        Some(Name {
-            text: p.as_str().to_owned(),
-            span: span_of(&p),
-        })
+        Some(Name { text: p.as_str().to_owned(), span: span_of(&p) })
     }
 
     fn names(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
-        parts(pair)
-            .map(|p| Name {
-                text: p.as_str().to_owned(),
-                span: span_of(&p),
-            })
-            .collect()
+        parts(pair).map(|p| Name { text: p.as_str().to_owned(), span: span_of(&p) }).collect()
     }
 
     fn text(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Text> {
@@ -208,11 +219,8 @@ impl Lower<'_> {
             Ok(value) => Some(Spanned { value, span }),
             Err(_) => {
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::InvalidNumber,
-                        format!("`{}` is too large", p.as_str()),
-                    )
-                    .at(Location::new(self.path, span).labelled("at most 4294967295")),
+                    Diagnostic::new(Code::InvalidNumber, format!("`{}` is too large", p.as_str()))
+                        .at(Location::new(self.path, span).labelled("at most 4294967295")),
                 );
                 None
             }
@@ -226,12 +234,9 @@ impl Lower<'_> {
             Some(value) => Some(Spanned { value, span }),
             None => {
                 self.diags.push(
-                    Diagnostic::new(
-                        Code::InvalidDate,
-                        format!("`{}` is not a calendar date", p.as_str()),
-                    )
-                    .at(Location::new(self.path, span).labelled("no such day"))
-                    .with_help("dates are written YYYY-MM-DD with a real month and day"),
+                    Diagnostic::new(Code::InvalidDate, format!("`{}` is not a calendar date", p.as_str()))
+                        .at(Location::new(self.path, span).labelled("no such day"))
+                        .with_help("dates are written YYYY-MM-DD with a real month and day"),
                 );
                 None
             }
@@ -244,12 +249,7 @@ impl Lower<'_> {
         let id = self.name(it.next())?;
         let title = self.text(it.next())?;
         let parent = self.name(it.next());
-        Some(JurisdictionDecl {
-            id,
-            title,
-            parent,
-            span,
-        })
+        Some(JurisdictionDecl { id, title, parent, span })
     }
 
     fn axis(&mut self, pair: Pair<'_, Rule>) -> Option<AxisDecl> {
@@ -263,13 +263,7 @@ impl Lower<'_> {
             let mut vit = parts(v);
             let vname = self.name(vit.next())?;
             let vtitle = self.text(vit.next())?;
-            let mut value = ValueDecl {
-                name: vname,
-                title: vtitle,
-                parents: Vec::new(),
-                hl7: Vec::new(),
-                span: vspan,
-            };
+            let mut value = ValueDecl { name: vname, title: vtitle, parents: Vec::new(), hl7: Vec::new(), span: vspan };
             for prop in vit {
                 match prop.as_rule() {
                     Rule::under => {
@@ -285,12 +279,7 @@ impl Lower<'_> {
             }
             values.push(value);
         }
-        Some(AxisDecl {
-            name,
-            title,
-            values,
-            span,
-        })
+        Some(AxisDecl { name, title, values, span })
     }
 
     fn term(&mut self, pair: Pair<'_, Rule>) -> Option<TermDecl> {
@@ -306,13 +295,7 @@ impl Lower<'_> {
         let mut it = parts(pair);
         let name = self.name(it.next())?;
         let title = self.text(it.next())?;
-        let mut decl = ObligationDecl {
-            name,
-            title,
-            hl7: Vec::new(),
-            text: Vec::new(),
-            span,
-        };
+        let mut decl = ObligationDecl { name, title, hl7: Vec::new(), text: Vec::new(), span };
         for prop in it {
             match prop.as_rule() {
                 Rule::hl7 => {
@@ -340,12 +323,7 @@ impl Lower<'_> {
                 fields.push(field);
             }
         }
-        Some(RuleDecl {
-            id,
-            title,
-            fields,
-            span,
-        })
+        Some(RuleDecl { id, title, fields, span })
     }
 
     fn rule_field(&mut self, f: Pair<'_, Rule>) -> Option<RuleField> {
@@ -355,23 +333,12 @@ impl Lower<'_> {
             Rule::cite => RuleField::Cite(self.text(parts(f).next())?),
             Rule::source => RuleField::Source(self.text(parts(f).next())?),
             Rule::justification => RuleField::Justification(self.text(parts(f).next())?),
-            Rule::confidence => {
-                let value = match parts(f).next()?.as_str() {
-                    "verified" => Confidence::Verified,
-                    "secondary" => Confidence::Secondary,
-                    "recalled" => Confidence::Recalled,
-                    _ => Confidence::Unverified,
-                };
-                RuleField::Confidence(Spanned { value, span })
-            }
+            Rule::confidence => RuleField::Confidence(Spanned { value: confidence(parts(f).next()?.as_str()), span }),
             Rule::effective => RuleField::Effective(self.date(parts(f).next())?),
             Rule::expires => RuleField::Expires(self.date(parts(f).next())?),
             Rule::pattern => RuleField::Pattern(self.pattern(f)?),
             Rule::permission => {
-                let bases = parts(f)
-                    .filter(|p| p.as_rule() == Rule::basis)
-                    .filter_map(|p| basis(p.as_str()))
-                    .collect();
+                let bases = parts(f).filter(|p| p.as_rule() == Rule::basis).filter_map(|p| basis(p.as_str())).collect();
                 RuleField::Permission(Spanned { value: bases, span })
             }
             Rule::mandatory => RuleField::Mandatory(span),
@@ -380,19 +347,11 @@ impl Lower<'_> {
                 let days = self.number(it.next())?;
                 let unit = day_unit(it.next()?.as_str());
                 let action = it.next().map_or(ActionWord::Any, |a| action(a.as_str()));
-                RuleField::Deadline(Deadline {
-                    days,
-                    unit,
-                    action,
-                    span,
-                })
+                RuleField::Deadline(Deadline { days, unit, action, span })
             }
             Rule::elements | Rule::form | Rule::obligations | Rule::excepts => {
                 let list = parts(f).next()?;
-                let value = Spanned {
-                    value: self.names(list),
-                    span,
-                };
+                let value = Spanned { value: self.names(list), span };
                 match kind {
                     Rule::elements => RuleField::Elements(value),
                     Rule::form => RuleField::Form(value),
@@ -402,10 +361,7 @@ impl Lower<'_> {
             }
             Rule::max_validity => {
                 let days = self.number(parts(f).next())?;
-                RuleField::MaxValidity(Spanned {
-                    value: days.value,
-                    span,
-                })
+                RuleField::MaxValidity(Spanned { value: days.value, span })
             }
             Rule::defers => {
                 let value = parts(f).filter_map(|d| dimension(d.as_str())).collect();
@@ -425,15 +381,32 @@ impl Lower<'_> {
         let body = it.next()?;
         let values = match body.as_rule() {
             Rule::any_pattern => {
-                let except = parts(body)
-                    .next()
-                    .map(|l| self.names(l))
-                    .unwrap_or_default();
+                let except = parts(body).next().map(|l| self.names(l)).unwrap_or_default();
                 PatternValues::Any { except }
             }
             _ => PatternValues::Listed(self.names(body)),
         };
         Some(Pattern { axis, values, span })
+    }
+
+    fn silent(&mut self, pair: Pair<'_, Rule>) -> Option<SilentDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let topic = self.name(it.next())?;
+        let note = self.text(it.next())?;
+        let mut decl = SilentDecl { topic, note, citations: Vec::new(), searched: Vec::new(), confidence: None, span };
+        for f in it {
+            let fspan = span_of(&f);
+            match f.as_rule() {
+                Rule::cite => decl.citations.push(self.text(parts(f).next())?),
+                Rule::searched => decl.searched.push(self.text(parts(f).next())?),
+                Rule::confidence => {
+                    decl.confidence = Some(Spanned { value: confidence(parts(f).next()?.as_str()), span: fspan })
+                }
+                _ => return None,
+            }
+        }
+        Some(decl)
     }
 
     fn test(&mut self, pair: Pair<'_, Rule>) -> Option<TestDecl> {
@@ -479,19 +452,24 @@ impl Lower<'_> {
                 let action = it.next().map_or(ActionWord::Any, |a| action(a.as_str()));
                 Expectation::Deadline { days, unit, action }
             }
-            Rule::expect_bases => {
-                Expectation::Bases(parts(e).filter_map(|b| basis(b.as_str())).collect())
-            }
+            Rule::expect_bases => Expectation::Bases(parts(e).filter_map(|b| basis(b.as_str())).collect()),
             Rule::expect_obligations => Expectation::Obligations(self.names(parts(e).next()?)),
             Rule::expect_elements => Expectation::Elements(self.names(parts(e).next()?)),
             Rule::expect_form => Expectation::Form(self.names(parts(e).next()?)),
-            Rule::expect_max_validity => {
-                Expectation::MaxValidity(self.number(parts(e).next())?.value)
-            }
+            Rule::expect_max_validity => Expectation::MaxValidity(self.number(parts(e).next())?.value),
             Rule::expect_decided_by => Expectation::DecidedBy(self.name(parts(e).next())?),
             _ => return None,
         };
         Some(Spanned { value, span })
+    }
+}
+
+fn confidence(word: &str) -> Confidence {
+    match word {
+        "verified" => Confidence::Verified,
+        "secondary" => Confidence::Secondary,
+        "recalled" => Confidence::Recalled,
+        _ => Confidence::Unverified,
     }
 }
 
@@ -507,11 +485,7 @@ fn basis(word: &str) -> Option<BasisWord> {
 }
 
 fn day_unit(word: &str) -> DayUnit {
-    if word == "business_days" {
-        DayUnit::BusinessDays
-    } else {
-        DayUnit::CalendarDays
-    }
+    if word == "business_days" { DayUnit::BusinessDays } else { DayUnit::CalendarDays }
 }
 
 fn action(word: &str) -> ActionWord {

@@ -16,11 +16,7 @@ pub(crate) fn describe(err: &Error<Rule>) -> (Span, String, Option<String>) {
             let mut names: Vec<&str> = positives.iter().filter_map(|r| friendly(*r)).collect();
             names.sort_unstable();
             names.dedup();
-            if names.is_empty() {
-                "unexpected text".to_owned()
-            } else {
-                format!("expected {}", join_or(&names))
-            }
+            if names.is_empty() { "unexpected text".to_owned() } else { format!("expected {}", join_or(&names)) }
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
@@ -46,10 +42,7 @@ fn hint(err: &Error<Rule>) -> Option<String> {
         return Some("dates are written YYYY-MM-DD, e.g. 2024-04-16".to_owned());
     }
     if positives.contains(&Rule::jurisdiction_id) {
-        return Some(
-            "jurisdictions are `US`, a state as `US-CA`, or an organization as `org:name`"
-                .to_owned(),
-        );
+        return Some("jurisdictions are `US`, a state as `US-CA`, or an organization as `org:name`".to_owned());
     }
     None
 }
@@ -94,9 +87,7 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         except => "`except`",
         permission | kw_permission => "`permission`",
         prohibited => "`prohibited`",
-        basis => {
-            "a legal basis (none, no_objection, authorization, specific_authorization or court_order)"
-        }
+        basis => "a legal basis (none, no_objection, authorization, specific_authorization or court_order)",
         mandatory | expect_mandatory => "`mandatory`",
         deadline | kw_deadline | expect_deadline => "`deadline`",
         day_unit => "a unit (calendar_days or business_days)",
@@ -108,9 +99,7 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         kw_days => "`days`",
         excepts | kw_excepts => "`excepts`",
         defers | kw_defers => "`defers`",
-        dimension => {
-            "a dimension (permission, mandate, deadlines, elements, form, obligations or max_validity)"
-        }
+        dimension => "a dimension (permission, mandate, deadlines, elements, form, obligations or max_validity)",
         kw_or => "`or`",
         kw_for => "`for`",
         test | kw_test => "`test`",
@@ -123,9 +112,11 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         expect_not_mandatory | kw_not => "`not`",
         expect_bases | kw_bases => "`bases`",
         expect_decided_by | kw_decided_by => "`decided_by`",
-        item_only | file => {
-            "a declaration (jurisdiction, axis, element, form or obligation), a rule or a test"
-        }
+        item_only | file => "a declaration (jurisdiction, axis, element, form or obligation), a rule or a test",
+        open_brace => "`{`",
+        close_brace => "`}`",
+        silent_decl | kw_silent => "`silent`",
+        searched | kw_searched => "`searched`",
         EOI => "end of file",
         _ => return None,
     })
