@@ -43,6 +43,25 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
     },
+    /// Run the rule tests written beside the rules. Exit 1 when one fails.
+    Test {
+        #[arg(default_value = "rules")]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Report which rules and exception branches the tests exercised.
+        #[arg(long)]
+        coverage: bool,
+        /// Fail when coverage (rules and exception branches) is below this percentage.
+        #[arg(long, value_name = "PCT")]
+        coverage_threshold: Option<f64>,
+    },
+    /// For every jurisdiction and topic: covered by rules, explicitly silent, or missing.
+    /// Exit 1 when a cell is missing.
+    Coverage {
+        #[arg(default_value = "rules")]
+        paths: Vec<PathBuf>,
+    },
     /// Answer a question: may this record be disclosed, and on what terms?
     Decide(QuestionArgs),
     /// Answer a question in prose, layer by layer, with citations.
@@ -95,6 +114,10 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { paths, as_of, deny_warnings } => check(&paths, as_of, deny_warnings),
         Command::Compile { paths, out, as_of } => compile_cmd(&paths, &out, as_of),
+        Command::Test { paths, as_of, coverage, coverage_threshold } => {
+            test(&paths, as_of, coverage, coverage_threshold)
+        }
+        Command::Coverage { paths } => coverage(&paths),
         Command::Decide(q) => question(&q, false),
         Command::Explain(q) => question(&q, true),
     };
@@ -142,6 +165,95 @@ fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) ->
             USAGE
         }
     }
+}
+
+fn test(paths: &[PathBuf], as_of: Option<Date>, show_coverage: bool, threshold: Option<f64>) -> u8 {
+    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+    if c.has_errors() {
+        report(&c);
+        return FINDINGS;
+    }
+    let run = stringent_compiler::testing::run(&c);
+    for o in run.outcomes.iter().filter(|o| !o.passed()) {
+        println!("FAIL {}:{} {}", o.file, o.line, o.title);
+        for f in &o.failures {
+            println!("  {f}");
+        }
+        if let Some(d) = &o.decision {
+            println!(
+                "  actual: {} (bases: {})",
+                d.level.as_str(),
+                d.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")
+            );
+            for p in d.provenance.iter().filter(|p| p.role != stringent_policy::artifact::Role::Inactive) {
+                println!("    {} {} [{}] {}", p.role.as_str(), p.rule, p.layer, p.citation);
+            }
+        }
+    }
+    let cov = &run.coverage;
+    if show_coverage || threshold.is_some() {
+        println!("coverage (rules; exception branches):");
+        for (file, (hit, all)) in &cov.rules {
+            let (eh, ea) = cov.exceptions.get(file).copied().unwrap_or((0, 0));
+            println!("  {file}: rules {hit}/{all}; exceptions {eh}/{ea}");
+        }
+        println!("  overall: {:.1}%", cov.percent());
+        if show_coverage {
+            for r in &cov.missed_rules {
+                println!("  not exercised: rule {r}");
+            }
+            for (e, r) in &cov.missed_exceptions {
+                println!("  not exercised: {e} excepting {r}");
+            }
+        }
+    }
+    println!("{} passed, {} failed", run.passed(), run.failed());
+    let below = threshold.is_some_and(|t| cov.percent() < t);
+    if below {
+        println!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
+    }
+    if run.failed() > 0 || below { FINDINGS } else { 0 }
+}
+
+fn coverage(paths: &[PathBuf]) -> u8 {
+    use stringent_compiler::coverage::State;
+    let c = compile(paths, Date::today());
+    if c.has_errors() {
+        report(&c);
+        return FINDINGS;
+    }
+    let rows = stringent_compiler::coverage::coverage(&c.model);
+    let topics = stringent_compiler::model::TOPICS;
+    print!("{:<14}", "jurisdiction");
+    for t in topics {
+        print!(" {t:<22}");
+    }
+    println!();
+    let mut missing = 0;
+    for (j, cells) in &rows {
+        print!("{j:<14}");
+        for cell in cells {
+            let text = match cell {
+                State::Covered(mix) => {
+                    let parts: Vec<String> =
+                        mix.iter().map(|(k, n)| format!("{n}{}", k.chars().next().unwrap_or('?'))).collect();
+                    format!("covered {}", parts.join(" "))
+                }
+                State::Silent(conf) => format!("silent ({})", conf.as_str()),
+                State::Missing => {
+                    missing += 1;
+                    "MISSING".to_owned()
+                }
+            };
+            print!(" {text:<22}");
+        }
+        println!();
+    }
+    println!(
+        "{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified)",
+        rows.len()
+    );
+    if missing > 0 { FINDINGS } else { 0 }
 }
 
 fn question(q: &QuestionArgs, prose: bool) -> u8 {

@@ -6,12 +6,14 @@
 //! artifacts. Every stage reports all it finds as diagnostics and carries on with what is
 //! sound, so one run shows every problem.
 
+pub mod coverage;
 pub mod discover;
 pub mod emit;
 pub mod explain;
 mod lints;
 pub mod model;
 pub mod resolve;
+pub mod testing;
 
 use std::path::PathBuf;
 use stringent_diagnostics::{Diagnostic, SourceMap, sort_diagnostics};
@@ -55,6 +57,17 @@ impl Compilation {
         LoadedPolicy::new(self.policy_for(jurisdiction)?).ok()
     }
 
+    /// A loaded policy for the chain of `jurisdiction`, resolved as of `date` (reusing the
+    /// compile's own resolution when the date is the compile's).
+    pub fn loaded_at(&self, jurisdiction: &str, date: Date) -> Option<LoadedPolicy> {
+        if date == self.as_of {
+            return self.loaded(jurisdiction);
+        }
+        let layer = self.model.layer(jurisdiction)?;
+        let chain = resolve::Resolver::new(&self.model, date).chain(layer);
+        LoadedPolicy::new(emit::policy(&self.model, &chain, date)).ok()
+    }
+
     pub fn jurisdictions(&self) -> Vec<String> {
         self.model.layers.iter().map(|l| l.id.clone()).collect()
     }
@@ -81,6 +94,22 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
         .collect();
     let (model, diags) = model::build(&parsed);
     diagnostics.extend(diags);
+    for case in &model.tests {
+        if let Err(d) = testing::question(&model, as_of, case) {
+            diagnostics.push(d);
+        }
+        for j in case.decl.jurisdictions.iter().filter(|j| model.layer(&j.text).is_none()) {
+            let ids: Vec<&str> = model.layers.iter().map(|l| l.id.as_str()).collect();
+            let mut d =
+                Diagnostic::new(stringent_diagnostics::Code::UnknownName, format!("unknown jurisdiction `{}`", j.text))
+                    .at(stringent_diagnostics::Location::new(case.file.clone(), j.span)
+                        .labelled("no layer declares it"));
+            if let Some(near) = stringent_diagnostics::nearest(&j.text, ids) {
+                d = d.with_help(format!("did you mean `{near}`?"));
+            }
+            diagnostics.push(d);
+        }
+    }
 
     let mut resolver = resolve::Resolver::new(&model, as_of);
     let mut order: Vec<usize> = (0..model.layers.len()).collect();

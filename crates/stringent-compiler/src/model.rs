@@ -118,6 +118,34 @@ pub struct Model {
     pub rules: Vec<RuleModel>,
     /// The relative path of each file, by the display path used in diagnostics.
     pub relative_paths: BTreeMap<String, String>,
+    /// Rule tests, in file order.
+    pub tests: Vec<TestCase>,
+    /// Topics on which a layer says it has nothing stricter than the layers above.
+    pub silences: Vec<Silence>,
+}
+
+/// A `test` block and the jurisdiction of the file it stands in.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    pub file: String,
+    pub layer: Option<String>,
+    pub decl: ast::TestDecl,
+}
+
+/// The coverage topics of `silent` declarations and of `stringent coverage`.
+pub const TOPICS: [&str; 6] = ["mental_health", "hiv_sti", "genetic", "substance_use", "minors", "access"];
+
+/// `silent TOPIC "note" { … }` of one layer.
+#[derive(Debug, Clone)]
+pub struct Silence {
+    pub layer: usize,
+    pub topic: usize,
+    pub note: String,
+    pub citations: Vec<String>,
+    pub searched: Vec<String>,
+    pub confidence: ast::Confidence,
+    pub file: String,
+    pub span: Span,
 }
 
 impl Model {
@@ -501,6 +529,15 @@ impl Builder {
                 header.and_then(|j| self.model.layers.iter().position(|l| l.id == j.id.text && l.file == f.display));
             let lines = LineIndex::new(f.text);
             for item in &f.ast.items {
+                if let Item::Test(t) = item {
+                    let layer = header.map(|j| j.id.text.clone());
+                    self.model.tests.push(TestCase { file: f.display.to_owned(), layer, decl: t.clone() });
+                    continue;
+                }
+                if let Item::Silent(sd) = item {
+                    self.silence(sd, layer, f.display);
+                    continue;
+                }
                 let Item::Rule(r) = item else { continue };
                 if let Some((first_file, first_span)) = seen.get(&r.id.text).cloned() {
                     self.duplicate("rule", &r.id, f.display, (&first_file, first_span));
@@ -532,6 +569,41 @@ impl Builder {
                 }
             }
         }
+    }
+
+    fn silence(&mut self, sd: &ast::SilentDecl, layer: Option<usize>, file: &str) {
+        let Some(layer) = layer else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::RuleOutsideLayer,
+                    format!("`silent {}` stands in a file with no jurisdiction", sd.topic.text),
+                )
+                .at(loc(file, sd.topic.span).labelled("whose silence is this?"))
+                .with_help("start the file with a header such as `jurisdiction US-CA \"California\" under US`"),
+            );
+            return;
+        };
+        let Some(topic) = TOPICS.iter().position(|t| *t == sd.topic.text) else {
+            self.diags.push(unknown("coverage topic", &sd.topic, file, &TOPICS));
+            return;
+        };
+        if sd.citations.is_empty() && sd.searched.is_empty() {
+            self.diags.push(
+                Diagnostic::new(Code::MissingField, format!("`silent {}` says neither what it cites nor what was searched", sd.topic.text))
+                    .at(loc(file, sd.topic.span).labelled("silence needs its grounds"))
+                    .with_help("add `cite \"…\"` for a statute that leaves the topic to federal law, or `searched \"…\"` for what was looked through"),
+            );
+        }
+        self.model.silences.push(Silence {
+            layer,
+            topic,
+            note: sd.note.value.clone(),
+            citations: sd.citations.iter().map(|c| c.value.clone()).collect(),
+            searched: sd.searched.iter().map(|c| c.value.clone()).collect(),
+            confidence: sd.confidence.as_ref().map_or(ast::Confidence::Unverified, |c| c.value),
+            file: file.to_owned(),
+            span: sd.span,
+        });
     }
 
     fn rule(&mut self, r: &ast::RuleDecl, layer: usize, file: &str) -> Option<RuleModel> {

@@ -107,3 +107,50 @@ impl LoadedPolicy {
         })
     }
 }
+
+impl Decision {
+    /// A disclosure that crosses jurisdictions must satisfy each: the meet of the
+    /// decisions, with the provenance of all of them. `None` for no decisions.
+    pub fn combine(decisions: Vec<Decision>) -> Option<Decision> {
+        let mut it = decisions.into_iter();
+        let mut acc = it.next()?;
+        for d in it {
+            let met = Requirement::from(&acc.record()).meet(&Requirement::from(&d.record()));
+            let r = RequirementRecord::from(&met);
+            acc.jurisdiction = format!("{}+{}", acc.jurisdiction, d.jurisdiction);
+            for layer in d.chain {
+                if !acc.chain.contains(&layer) {
+                    acc.chain.push(layer);
+                }
+            }
+            for p in d.provenance {
+                if !acc.provenance.contains(&p) {
+                    acc.provenance.push(p);
+                }
+            }
+            acc.level = r.level;
+            acc.bases = r.bases;
+            acc.mandatory = r.mandatory;
+            acc.deadlines = r.deadlines;
+            acc.authorization_elements = r.authorization_elements;
+            acc.form = r.form;
+            acc.obligations = r.obligations;
+            acc.max_validity_days = r.max_validity_days;
+        }
+        Some(acc)
+    }
+
+    /// The requirement part of the decision.
+    pub fn record(&self) -> RequirementRecord {
+        RequirementRecord {
+            level: self.level,
+            bases: self.bases.clone(),
+            mandatory: self.mandatory,
+            deadlines: self.deadlines.clone(),
+            authorization_elements: self.authorization_elements.clone(),
+            form: self.form.clone(),
+            obligations: self.obligations.clone(),
+            max_validity_days: self.max_validity_days,
+        }
+    }
+}

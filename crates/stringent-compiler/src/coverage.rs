@@ -1,0 +1,67 @@
+//! `stringent coverage`: for every jurisdiction and topic, whether the rules say
+//! something (covered), say explicitly that they add nothing (`silent`), or are missing —
+//! so that silence in the corpus is never ambiguous.
+
+use crate::model::{Model, RuleModel, TOPICS};
+use std::collections::BTreeMap;
+use stringent_syntax::ast::Confidence;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Rules of the layer speak to the topic; the confidence mix of those rules.
+    Covered(BTreeMap<&'static str, usize>),
+    /// The layer says it has nothing stricter, with its grounds.
+    Silent(Confidence),
+    Missing,
+}
+
+/// One row per jurisdiction below the federal layer, one cell per topic.
+pub fn coverage(model: &Model) -> Vec<(String, Vec<State>)> {
+    let mut rows = Vec::new();
+    for (li, layer) in model.layers.iter().enumerate() {
+        if layer.parent.is_none() {
+            continue;
+        }
+        let cells = (0..TOPICS.len())
+            .map(|t| {
+                let mut mix: BTreeMap<&'static str, usize> = BTreeMap::new();
+                for r in layer.rules.iter().filter_map(|r| model.rules.get(*r)).filter(|r| touches(model, r, t)) {
+                    *mix.entry(r.confidence.as_str()).or_default() += 1;
+                }
+                if !mix.is_empty() {
+                    return State::Covered(mix);
+                }
+                match model.silences.iter().find(|s| s.layer == li && s.topic == t) {
+                    Some(s) => State::Silent(s.confidence),
+                    None => State::Missing,
+                }
+            })
+            .collect();
+        rows.push((layer.id.clone(), cells));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+/// Whether a rule speaks to a topic: it names a value of the topic on the axis that
+/// carries it (a rule on all categories is about records in general, not about HIV).
+fn touches(model: &Model, rule: &RuleModel, topic: usize) -> bool {
+    let named = |axis: usize, values: &[&str]| {
+        let Some(ax) = model.axes.get(axis) else { return false };
+        rule.names.get(axis).is_some_and(|names| {
+            names
+                .iter()
+                .enumerate()
+                .any(|(v, n)| *n && ax.values.get(v).is_some_and(|val| values.contains(&val.id.as_str())))
+        })
+    };
+    match TOPICS.get(topic).copied().unwrap_or_default() {
+        "mental_health" => named(0, &["behavioral_health", "mental_health", "psychotherapy_notes"]),
+        "hiv_sti" => named(0, &["hiv", "sti"]),
+        "genetic" => named(0, &["genetic"]),
+        "substance_use" => named(0, &["behavioral_health", "substance_use", "part2_record", "sud_counseling_notes"]),
+        "minors" => named(3, &["minor", "minor_self_consented", "emancipated_minor"]),
+        "access" => named(1, &["patient_access", "patient_directed"]),
+        _ => false,
+    }
+}
