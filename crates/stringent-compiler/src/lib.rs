@@ -96,7 +96,7 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     diagnostics.extend(diags);
     for case in &model.tests {
         if let Err(d) = testing::question(&model, as_of, case) {
-            diagnostics.push(d);
+            diagnostics.push(*d);
         }
         for j in case.decl.jurisdictions.iter().filter(|j| model.layer(&j.text).is_none()) {
             let ids: Vec<&str> = model.layers.iter().map(|l| l.id.as_str()).collect();

@@ -110,7 +110,7 @@ pub fn run(c: &Compilation) -> TestRun {
 pub type Asked = (Vec<String>, Question, Date);
 
 /// The question a test asks, or why it cannot be asked.
-pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Diagnostic> {
+pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Box<Diagnostic>> {
     let t = &case.decl;
     let at = |span| Location::new(case.file.clone(), span);
     let jurisdictions: Vec<String> = if t.jurisdictions.is_empty() {
@@ -119,21 +119,27 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Di
         t.jurisdictions.iter().map(|n| n.text.clone()).collect()
     };
     if jurisdictions.is_empty() {
-        return Err(Diagnostic::new(Code::MissingField, format!("test \"{}\" names no jurisdiction", t.title.value))
-            .at(at(t.title.span).labelled("which jurisdiction is asked?"))
-            .with_help("write `jurisdiction US-CA` in the test, or put the test in a layer file"));
+        return Err(Box::new(
+            Diagnostic::new(Code::MissingField, format!("test \"{}\" names no jurisdiction", t.title.value))
+                .at(at(t.title.span).labelled("which jurisdiction is asked?"))
+                .with_help("write `jurisdiction US-CA` in the test, or put the test in a layer file"),
+        ));
     }
     let mut values: [Vec<String>; 5] = Default::default();
     for p in &t.axes {
         let Some(a) = AXES.iter().position(|x| *x == p.axis.text) else {
-            return Err(Diagnostic::new(Code::UnknownName, format!("unknown axis `{}`", p.axis.text))
-                .at(at(p.axis.span).labelled("not an axis"))
-                .with_help(format!("a test names one value on each of: {}", AXES.join(", "))));
+            return Err(Box::new(
+                Diagnostic::new(Code::UnknownName, format!("unknown axis `{}`", p.axis.text))
+                    .at(at(p.axis.span).labelled("not an axis"))
+                    .with_help(format!("a test names one value on each of: {}", AXES.join(", "))),
+            ));
         };
         let PatternValues::Listed(list) = &p.values else {
-            return Err(Diagnostic::new(Code::Syntax, format!("a test asks about one `{}`, not `any`", p.axis.text))
-                .at(at(p.span).labelled("name a value"))
-                .with_help("a test is one question: name the value it asks about"));
+            return Err(Box::new(
+                Diagnostic::new(Code::Syntax, format!("a test asks about one `{}`, not `any`", p.axis.text))
+                    .at(at(p.span).labelled("name a value"))
+                    .with_help("a test is one question: name the value it asks about"),
+            ));
         };
         let axis = model.axes.get(a);
         for n in list {
@@ -145,7 +151,7 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Di
                 if let Some(near) = stringent_diagnostics::nearest(&n.text, ids) {
                     d = d.with_help(format!("did you mean `{near}`?"));
                 }
-                return Err(d);
+                return Err(Box::new(d));
             }
         }
         if let Some(slot) = values.get_mut(a) {
@@ -153,24 +159,28 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Di
         }
     }
     let [categories, purpose, recipient, subject, holder] = values;
-    let one = |v: Vec<String>, axis: &str, default: Option<&str>| -> Result<String, Diagnostic> {
+    let one = |v: Vec<String>, axis: &str, default: Option<&str>| -> Result<String, Box<Diagnostic>> {
         match (v.as_slice(), default) {
             ([one], _) => Ok(one.clone()),
             ([], Some(d)) => Ok(d.to_owned()),
-            _ => Err(Diagnostic::new(Code::MissingField, format!("test \"{}\" needs exactly one `{axis}`", t.title.value))
+            _ => Err(Box::new(Diagnostic::new(Code::MissingField, format!("test \"{}\" needs exactly one `{axis}`", t.title.value))
                 .at(at(t.title.span).labelled(format!("give one {axis}")))
-                .with_help("a test is one question: category (one or more), purpose and recipient; subject and holder default to adult and provider")),
+                .with_help("a test is one question: category (one or more), purpose and recipient; subject and holder default to adult and provider"))),
         }
     };
     if categories.is_empty() {
-        return Err(Diagnostic::new(Code::MissingField, format!("test \"{}\" names no category", t.title.value))
-            .at(at(t.title.span).labelled("give a category"))
-            .with_help("e.g. `category hiv`"));
+        return Err(Box::new(
+            Diagnostic::new(Code::MissingField, format!("test \"{}\" names no category", t.title.value))
+                .at(at(t.title.span).labelled("give a category"))
+                .with_help("e.g. `category hiv`"),
+        ));
     }
     if t.expectations.is_empty() {
-        return Err(Diagnostic::new(Code::MissingField, format!("test \"{}\" expects nothing", t.title.value))
-            .at(at(t.title.span).labelled("a test without `expect` cannot fail"))
-            .with_help("e.g. `expect level authorization`"));
+        return Err(Box::new(
+            Diagnostic::new(Code::MissingField, format!("test \"{}\" expects nothing", t.title.value))
+                .at(at(t.title.span).labelled("a test without `expect` cannot fail"))
+                .with_help("e.g. `expect level authorization`"),
+        ));
     }
     let q = Question {
         categories,
