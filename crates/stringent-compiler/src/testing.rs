@@ -72,7 +72,7 @@ pub fn run(c: &Compilation) -> TestRun {
     let mut diagnostics = Vec::new();
     for case in &c.model.tests {
         match question(&c.model, c.as_of, case) {
-            Err(d) => diagnostics.push(d),
+            Err(d) => diagnostics.push(*d),
             Ok((jurisdictions, q, date)) => {
                 let mut decisions = Vec::new();
                 let mut failures = Vec::new();
