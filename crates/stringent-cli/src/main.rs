@@ -32,6 +32,8 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        #[arg(long, value_enum, default_value_t)]
+        format: DiagFormat,
     },
     /// Compile rule files into one resolved policy per chain, plus an index.
     Compile {
@@ -42,6 +44,8 @@ enum Command {
         out: PathBuf,
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        #[arg(long, value_enum, default_value_t)]
+        format: DiagFormat,
     },
     /// Run the rule tests written beside the rules. Exit 1 when one fails.
     Test {
@@ -55,6 +59,8 @@ enum Command {
         /// Fail when coverage (rules and exception branches) is below this percentage.
         #[arg(long, value_name = "PCT")]
         coverage_threshold: Option<f64>,
+        #[arg(long, value_enum, default_value_t)]
+        format: DiagFormat,
     },
     /// For every jurisdiction and topic: covered by rules, explicitly silent, or missing.
     /// Exit 1 when a cell is missing.
@@ -95,6 +101,20 @@ struct QuestionArgs {
     format: Format,
 }
 
+/// How diagnostics are written: for people (stderr) or for machines (stdout).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+enum DiagFormat {
+    /// miette's graphical report; plain ASCII when not on a terminal, no colour under NO_COLOR.
+    #[default]
+    Human,
+    /// stringent's own JSON (versioned; schema in schemas/).
+    Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     Text,
@@ -112,10 +132,10 @@ const USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { paths, as_of, deny_warnings } => check(&paths, as_of, deny_warnings),
-        Command::Compile { paths, out, as_of } => compile_cmd(&paths, &out, as_of),
-        Command::Test { paths, as_of, coverage, coverage_threshold } => {
-            test(&paths, as_of, coverage, coverage_threshold)
+        Command::Check { paths, as_of, deny_warnings, format } => check(&paths, as_of, deny_warnings, format),
+        Command::Compile { paths, out, as_of, format } => compile_cmd(&paths, &out, as_of, format),
+        Command::Test { paths, as_of, coverage, coverage_threshold, format } => {
+            test(&paths, as_of, coverage, coverage_threshold, format)
         }
         Command::Coverage { paths } => coverage(&paths),
         Command::Decide(q) => question(&q, false),
@@ -125,6 +145,21 @@ fn main() -> ExitCode {
 }
 
 fn report(c: &Compilation) {
+    report_as(c, DiagFormat::Human);
+}
+
+fn report_as(c: &Compilation, format: DiagFormat) {
+    match format {
+        DiagFormat::Human => {}
+        DiagFormat::Json => return print!("{}", stringent_diagnostics::render_json(&c.diagnostics, &c.sources)),
+        DiagFormat::Sarif => {
+            return print!(
+                "{}",
+                stringent_diagnostics::render_sarif(&c.diagnostics, &c.sources, env!("CARGO_PKG_VERSION"))
+            );
+        }
+        DiagFormat::Github => return print!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
+    }
     let style = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         HumanStyle::Plain
     } else if std::io::stderr().is_terminal() {
@@ -141,16 +176,16 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn check(paths: &[PathBuf], as_of: Option<Date>, deny_warnings: bool) -> u8 {
+fn check(paths: &[PathBuf], as_of: Option<Date>, deny_warnings: bool, format: DiagFormat) -> u8 {
     let c = compile(paths, as_of.unwrap_or_else(Date::today));
-    report(&c);
+    report_as(&c, format);
     if c.has_errors() || (deny_warnings && c.warning_count() > 0) { FINDINGS } else { 0 }
 }
 
-fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> u8 {
+fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>, format: DiagFormat) -> u8 {
     let as_of = as_of.unwrap_or_else(Date::today);
     let c = compile(paths, as_of);
-    report(&c);
+    report_as(&c, format);
     if c.has_errors() {
         eprintln!("nothing written: fix the errors first");
         return FINDINGS;
@@ -167,10 +202,10 @@ fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) ->
     }
 }
 
-fn test(paths: &[PathBuf], as_of: Option<Date>, show_coverage: bool, threshold: Option<f64>) -> u8 {
+fn test(paths: &[PathBuf], as_of: Option<Date>, show_coverage: bool, threshold: Option<f64>, format: DiagFormat) -> u8 {
     let c = compile(paths, as_of.unwrap_or_else(Date::today));
     if c.has_errors() {
-        report(&c);
+        report_as(&c, format);
         return FINDINGS;
     }
     let run = stringent_compiler::testing::run(&c);

@@ -8,11 +8,16 @@
 mod codes;
 mod human;
 mod lines;
+mod machine;
 mod source;
 
 pub use codes::Code;
 pub use human::{HumanStyle, render_human};
 pub use lines::LineIndex;
+pub use machine::{
+    JSON_FORMAT_VERSION, JsonDiagnostic, JsonLocation, JsonReport, json_report, render_github, render_json,
+    render_sarif,
+};
 pub use source::SourceMap;
 
 use serde::Serialize;

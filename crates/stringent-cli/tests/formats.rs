@@ -1,0 +1,72 @@
+//! One diagnostic model, four formats: each is snapshotted on the same broken tree, the
+//! JSON validates against its checked-in schema, and the SARIF parses as SARIF 2.1.0.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+const TREE: &str = "tests/corpus/invalid/many-mistakes";
+
+fn check(format: &str) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_stringent"))
+        .args(["check", TREE, "--format", format])
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let text = if format == "human" { out.stderr } else { out.stdout };
+    (out.status.code(), String::from_utf8(text).unwrap())
+}
+
+#[test]
+fn every_format_reports_the_same_findings() {
+    for format in ["human", "json", "sarif", "github"] {
+        let (code, text) = check(format);
+        assert_eq!(code, Some(1), "{format}");
+        insta::assert_snapshot!(format!("format_{format}"), text);
+    }
+}
+
+#[test]
+fn json_diagnostics_match_their_checked_in_schema() {
+    let generated =
+        serde_json::to_string_pretty(&schemars::schema_for!(stringent_diagnostics::JsonReport)).unwrap() + "\n";
+    let path = repo().join("crates/stringent-diagnostics/schemas/diagnostics.v1.schema.json");
+    if std::env::var_os("STRINGENT_WRITE_SCHEMAS").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        generated, checked_in,
+        "the diagnostics JSON changed: bump JSON_FORMAT_VERSION if incompatible, then regenerate with STRINGENT_WRITE_SCHEMAS=1"
+    );
+    let schema: serde_json::Value = serde_json::from_str(&checked_in).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let (_, text) = check("json");
+    let instance: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(instance["diagnostics"].as_array().unwrap().len() >= 5);
+}
+
+#[test]
+fn sarif_is_well_formed_sarif_2_1_0() {
+    let (_, text) = check("sarif");
+    let sarif: serde_sarif::sarif::Sarif = serde_json::from_str(&text).unwrap();
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["version"], "2.1.0");
+    let run = &sarif.runs[0];
+    assert_eq!(run.tool.driver.name, "stringent");
+    let results = run.results.as_ref().unwrap();
+    assert!(results.len() >= 5);
+    for r in results {
+        let loc = &r.locations.as_ref().unwrap()[0];
+        let region = loc.physical_location.as_ref().unwrap().region.as_ref().unwrap();
+        assert!(region.start_line.unwrap() >= 1 && region.start_column.unwrap() >= 1);
+        assert!(r.rule_id.as_ref().unwrap().starts_with('E') || r.rule_id.as_ref().unwrap().starts_with('W'));
+    }
+}
