@@ -68,6 +68,14 @@ enum Command {
         #[arg(default_value = "rules")]
         paths: Vec<PathBuf>,
     },
+    /// Rewrite rule files in the canonical layout, keeping comments. With --check, write
+    /// nothing: show a diff and exit 1 when a file is not formatted.
+    Fmt {
+        #[arg(default_value = "rules")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        check: bool,
+    },
     /// Answer a question: may this record be disclosed, and on what terms?
     Decide(QuestionArgs),
     /// Answer a question in prose, layer by layer, with citations.
@@ -138,6 +146,7 @@ fn main() -> ExitCode {
             test(&paths, as_of, coverage, coverage_threshold, format)
         }
         Command::Coverage { paths } => coverage(&paths),
+        Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Decide(q) => question(&q, false),
         Command::Explain(q) => question(&q, true),
     };
@@ -248,6 +257,66 @@ fn test(paths: &[PathBuf], as_of: Option<Date>, show_coverage: bool, threshold: 
         println!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
     }
     if run.failed() > 0 || below { FINDINGS } else { 0 }
+}
+
+fn fmt(paths: &[PathBuf], check: bool) -> u8 {
+    let found = stringent_compiler::discover::discover(paths);
+    let mut sources = stringent_diagnostics::SourceMap::default();
+    let mut diagnostics = found.diagnostics;
+    let mut unformatted = 0;
+    for f in &found.files {
+        match stringent_fmt::format(&f.text) {
+            Ok(out) if out == f.text => {}
+            Ok(out) if check => {
+                unformatted += 1;
+                let diff = similar::TextDiff::from_lines(&f.text, &out);
+                print!(
+                    "{}",
+                    diff.unified_diff().context_radius(2).header(&f.display, &format!("{} (formatted)", f.display))
+                );
+            }
+            Ok(out) => {
+                if let Err(e) = write_atomically(std::path::Path::new(&f.display), &out) {
+                    eprintln!("error: cannot write `{}`: {e}", f.display);
+                    return USAGE;
+                }
+                eprintln!("formatted {}", f.display);
+            }
+            Err(stringent_fmt::FormatError::Syntax) => {
+                let (_, diags) = stringent_syntax::parse(&f.display, &f.text);
+                sources.insert(f.display.clone(), f.text.as_str());
+                diagnostics.extend(diags);
+            }
+            Err(stringent_fmt::FormatError::Changed(why)) => {
+                eprintln!("error: not formatting `{}`: {why}; the file is left as it was", f.display);
+                unformatted += 1;
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        let style = if std::io::stderr().is_terminal() { HumanStyle::Colour } else { HumanStyle::Ascii };
+        eprint!("{}", render_human(&diagnostics, &sources, style, 100));
+        eprintln!("files with errors are left as they were");
+        return FINDINGS;
+    }
+    if check && unformatted > 0 {
+        eprintln!("{unformatted} file{} not formatted; run `stringent fmt`", plural(unformatted));
+    }
+    if unformatted > 0 { FINDINGS } else { 0 }
+}
+
+/// Replace a file's contents in one step: a temporary file beside it, renamed over it.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        std::fs::set_permissions(&tmp, meta.permissions())?;
+    }
+    std::fs::rename(&tmp, path)
 }
 
 fn coverage(paths: &[PathBuf]) -> u8 {

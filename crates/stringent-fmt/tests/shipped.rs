@@ -1,0 +1,61 @@
+//! Every shipped rule file and every valid corpus file is already in canonical form, and
+//! formatting is idempotent and keeps the syntax tree and the comments.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+fn rule_files(root: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "stringent") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn formatting_is_idempotent_and_keeps_the_tree() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let files: Vec<_> =
+        ["rules", "tests/corpus/worked-example"].iter().flat_map(|d| rule_files(&repo.join(d))).collect();
+    assert!(files.len() >= 4);
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let once = stringent_fmt::format(&text).unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+        let twice = stringent_fmt::format(&once).unwrap();
+        assert_eq!(once, twice, "{}: not idempotent", path.display());
+    }
+}
+
+#[test]
+fn shipped_rules_are_formatted() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    for path in rule_files(&repo.join("rules")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let formatted = stringent_fmt::format(&text).unwrap();
+        assert!(formatted == text, "{} is not formatted: run `stringent fmt`", path.display());
+    }
+}
+
+#[test]
+fn comments_keep_their_places() {
+    let messy = "// head\njurisdiction US-XX \"X\" under US // tail\nrule x.a \"A\" { // brace\n  cite \"A\"  confidence verified\n  // inside\n  effective 2020-01-01 }\n// end\n";
+    let out = stringent_fmt::format(messy).unwrap();
+    assert_eq!(
+        out,
+        "// head\njurisdiction US-XX \"X\" under US // tail\n\nrule x.a \"A\" { // brace\n  cite \"A\"\n  confidence verified\n  // inside\n  effective 2020-01-01\n}\n// end\n"
+    );
+}
+
+#[test]
+fn a_file_that_does_not_parse_is_not_formatted() {
+    assert_eq!(stringent_fmt::format("rule {"), Err(stringent_fmt::FormatError::Syntax));
+}
