@@ -76,6 +76,22 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The semantic difference between two rule trees: every changed answer, labelled
+    /// tightened, loosened or changed, with the rules and citations on each side.
+    /// OLD and NEW are directories, or `git:REV` for the `rules` directory at a revision of
+    /// this repository (`git:REV:PATH` for another directory).
+    Diff {
+        old: String,
+        new: String,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Exit 1 when an answer loosened and no rule deciding the new answer carries a
+        /// `justification`.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Answer a question: may this record be disclosed, and on what terms?
     Decide(QuestionArgs),
     /// Answer a question in prose, layer by layer, with citations.
@@ -124,6 +140,11 @@ enum DiagFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum FailOn {
+    Loosened,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
     Text,
     Json,
@@ -131,6 +152,22 @@ enum Format {
 
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// Write to stdout; when the reader has gone away (`stringent diff | head`), stop quietly
+/// with the conventional status of a closed pipe instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if write!(std::io::stdout().lock(), $($arg)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
+
+macro_rules! outln {
+    () => { out!("\n") };
+    ($($arg:tt)*) => {{ out!($($arg)*); out!("\n"); }};
 }
 
 /// Exit codes: 0 clean, 1 findings, 2 usage or environment errors.
@@ -147,6 +184,7 @@ fn main() -> ExitCode {
         }
         Command::Coverage { paths } => coverage(&paths),
         Command::Fmt { paths, check } => fmt(&paths, check),
+        Command::Diff { old, new, as_of, fail_on, format } => diff(&old, &new, as_of, fail_on, format),
         Command::Decide(q) => question(&q, false),
         Command::Explain(q) => question(&q, true),
     };
@@ -160,14 +198,14 @@ fn report(c: &Compilation) {
 fn report_as(c: &Compilation, format: DiagFormat) {
     match format {
         DiagFormat::Human => {}
-        DiagFormat::Json => return print!("{}", stringent_diagnostics::render_json(&c.diagnostics, &c.sources)),
+        DiagFormat::Json => return out!("{}", stringent_diagnostics::render_json(&c.diagnostics, &c.sources)),
         DiagFormat::Sarif => {
-            return print!(
+            return out!(
                 "{}",
                 stringent_diagnostics::render_sarif(&c.diagnostics, &c.sources, env!("CARGO_PKG_VERSION"))
             );
         }
-        DiagFormat::Github => return print!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
+        DiagFormat::Github => return out!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
     }
     let style = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         HumanStyle::Plain
@@ -219,42 +257,42 @@ fn test(paths: &[PathBuf], as_of: Option<Date>, show_coverage: bool, threshold: 
     }
     let run = stringent_compiler::testing::run(&c);
     for o in run.outcomes.iter().filter(|o| !o.passed()) {
-        println!("FAIL {}:{} {}", o.file, o.line, o.title);
+        outln!("FAIL {}:{} {}", o.file, o.line, o.title);
         for f in &o.failures {
-            println!("  {f}");
+            outln!("  {f}");
         }
         if let Some(d) = &o.decision {
-            println!(
+            outln!(
                 "  actual: {} (bases: {})",
                 d.level.as_str(),
                 d.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")
             );
             for p in d.provenance.iter().filter(|p| p.role != stringent_policy::artifact::Role::Inactive) {
-                println!("    {} {} [{}] {}", p.role.as_str(), p.rule, p.layer, p.citation);
+                outln!("    {} {} [{}] {}", p.role.as_str(), p.rule, p.layer, p.citation);
             }
         }
     }
     let cov = &run.coverage;
     if show_coverage || threshold.is_some() {
-        println!("coverage (rules; exception branches):");
+        outln!("coverage (rules; exception branches):");
         for (file, (hit, all)) in &cov.rules {
             let (eh, ea) = cov.exceptions.get(file).copied().unwrap_or((0, 0));
-            println!("  {file}: rules {hit}/{all}; exceptions {eh}/{ea}");
+            outln!("  {file}: rules {hit}/{all}; exceptions {eh}/{ea}");
         }
-        println!("  overall: {:.1}%", cov.percent());
+        outln!("  overall: {:.1}%", cov.percent());
         if show_coverage {
             for r in &cov.missed_rules {
-                println!("  not exercised: rule {r}");
+                outln!("  not exercised: rule {r}");
             }
             for (e, r) in &cov.missed_exceptions {
-                println!("  not exercised: {e} excepting {r}");
+                outln!("  not exercised: {e} excepting {r}");
             }
         }
     }
-    println!("{} passed, {} failed", run.passed(), run.failed());
+    outln!("{} passed, {} failed", run.passed(), run.failed());
     let below = threshold.is_some_and(|t| cov.percent() < t);
     if below {
-        println!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
+        outln!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
     }
     if run.failed() > 0 || below { FINDINGS } else { 0 }
 }
@@ -270,7 +308,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
             Ok(out) if check => {
                 unformatted += 1;
                 let diff = similar::TextDiff::from_lines(&f.text, &out);
-                print!(
+                out!(
                     "{}",
                     diff.unified_diff().context_radius(2).header(&f.display, &format!("{} (formatted)", f.display))
                 );
@@ -319,6 +357,109 @@ fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
+/// A rules tree named on the command line: a directory, or `git:REV[:PATH]` checked out
+/// into a temporary directory with `git archive`.
+fn tree(spec: &str) -> Result<(PathBuf, Option<PathBuf>), String> {
+    let Some(rest) = spec.strip_prefix("git:") else { return Ok((PathBuf::from(spec), None)) };
+    let (rev, path) = rest.split_once(':').unwrap_or((rest, "rules"));
+    let dir = std::env::temp_dir().join(format!("stringent-diff-{}-{}", std::process::id(), rev.replace('/', "_")));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let archive = std::process::Command::new("git")
+        .args(["archive", "--format=tar", rev, "--", path])
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !archive.status.success() {
+        return Err(format!("git archive {rev} {path}: {}", String::from_utf8_lossy(&archive.stderr).trim()));
+    }
+    let tar = dir.join("tree.tar");
+    std::fs::write(&tar, &archive.stdout).map_err(|e| e.to_string())?;
+    let untar = std::process::Command::new("tar")
+        .arg("-xf")
+        .arg(&tar)
+        .arg("-C")
+        .arg(&dir)
+        .status()
+        .map_err(|e| format!("cannot run tar: {e}"))?;
+    if !untar.success() {
+        return Err(format!("cannot unpack {rev}:{path}"));
+    }
+    Ok((dir.join(path), Some(dir)))
+}
+
+fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
+    use stringent_compiler::diff::Direction;
+    let as_of = as_of.unwrap_or_else(Date::today);
+    let mut policies = Vec::new();
+    let mut scratch = Vec::new();
+    for spec in [old, new] {
+        let (path, tmp) = match tree(spec) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return USAGE;
+            }
+        };
+        scratch.extend(tmp);
+        let c = compile(&[path], as_of);
+        if c.has_errors() {
+            eprintln!("error: `{spec}` has errors:");
+            report(&c);
+            return FINDINGS;
+        }
+        policies.push(c.policies());
+    }
+    for dir in scratch {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    let (Some(old_p), Some(new_p)) = (policies.first(), policies.get(1)) else { return USAGE };
+    let d = stringent_compiler::diff::diff(old_p, new_p);
+    if format == Format::Json {
+        outln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+    } else {
+        for j in &d.added {
+            outln!("{j}: new jurisdiction");
+        }
+        for j in &d.removed {
+            outln!("{j}: removed");
+        }
+        for g in &d.groups {
+            let more = g.cells.saturating_sub(g.examples.len());
+            let more = if more > 0 { format!(", and {more} more cells") } else { String::new() };
+            outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
+            for c in &g.changes {
+                let label = match c.direction {
+                    Direction::Tightened => "tightened",
+                    Direction::Loosened => "LOOSENED",
+                    Direction::Changed => "changed",
+                };
+                outln!("  {label} {}: {} -> {}", c.dimension.as_str(), c.old, c.new);
+                let refs = |rs: &[stringent_compiler::diff::RuleRef]| {
+                    rs.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ")
+                };
+                outln!(
+                    "    before: {}",
+                    if c.old_rules.is_empty() { "no rule".to_owned() } else { refs(&c.old_rules) }
+                );
+                outln!(
+                    "    after:  {}",
+                    if c.new_rules.is_empty() { "no rule".to_owned() } else { refs(&c.new_rules) }
+                );
+                for r in c.new_rules.iter().filter(|r| r.justification.is_some()) {
+                    outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
+                }
+            }
+        }
+        let cells: usize = d.groups.iter().map(|g| g.cells).sum();
+        outln!("{} change groups, {cells} cells changed", d.groups.len());
+    }
+    if fail_on == Some(FailOn::Loosened) && d.unjustified_loosening() {
+        eprintln!("an answer loosened without a justification");
+        return FINDINGS;
+    }
+    0
+}
+
 fn coverage(paths: &[PathBuf]) -> u8 {
     use stringent_compiler::coverage::State;
     let c = compile(paths, Date::today());
@@ -328,14 +469,14 @@ fn coverage(paths: &[PathBuf]) -> u8 {
     }
     let rows = stringent_compiler::coverage::coverage(&c.model);
     let topics = stringent_compiler::model::TOPICS;
-    print!("{:<14}", "jurisdiction");
+    out!("{:<14}", "jurisdiction");
     for t in topics {
-        print!(" {t:<22}");
+        out!(" {t:<22}");
     }
-    println!();
+    outln!();
     let mut missing = 0;
     for (j, cells) in &rows {
-        print!("{j:<14}");
+        out!("{j:<14}");
         for cell in cells {
             let text = match cell {
                 State::Covered(mix) => {
@@ -349,14 +490,11 @@ fn coverage(paths: &[PathBuf]) -> u8 {
                     "MISSING".to_owned()
                 }
             };
-            print!(" {text:<22}");
+            out!(" {text:<22}");
         }
-        println!();
+        outln!();
     }
-    println!(
-        "{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified)",
-        rows.len()
-    );
+    outln!("{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified)", rows.len());
     if missing > 0 { FINDINGS } else { 0 }
 }
 
@@ -428,7 +566,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
     } else {
         summary(&decision)
     };
-    print!("{text}");
+    out!("{text}");
     0
 }
 

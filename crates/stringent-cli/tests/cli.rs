@@ -139,3 +139,98 @@ fn explain_names_each_layer_and_cites_the_law() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("45 CFR 164.508(a)(2)") && text.contains("specific written authorization"), "{text}");
 }
+
+/// A copy of the federal layer and California, to change in a test.
+fn copy_of_rules(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for sub in ["vocabulary", "us", "us-ca"] {
+        let (from, to) = (repo().join("rules").join(sub), dir.join(sub));
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// Loosen California's genetic-test rule for health plans, optionally with a justification.
+fn loosen(dir: &Path, justification: Option<&str>) {
+    let file = dir.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let start = text.find("rule ca.civ_56_17 ").unwrap();
+    let end = start + text[start..].find("\n}").unwrap();
+    let mut rule = text[start..end].replacen("permission specific_authorization", "permission authorization", 1);
+    if let Some(j) = justification {
+        rule.push_str(&format!("\n  justification \"{j}\""));
+    }
+    std::fs::write(&file, format!("{}{}{}", &text[..start], rule, &text[end..])).unwrap();
+}
+
+#[test]
+fn diff_names_a_loosened_rule_and_fails_on_it() {
+    let (base, loose, justified) =
+        (copy_of_rules("diff-base"), copy_of_rules("diff-loose"), copy_of_rules("diff-just"));
+    loosen(&loose, None);
+    loosen(&justified, Some("SB 123 (2026) repealed the separate-release requirement"));
+    let args = |new: &Path| {
+        vec![
+            "diff".to_owned(),
+            base.display().to_string(),
+            new.display().to_string(),
+            "--fail-on".into(),
+            "loosened".into(),
+            "--as-of".into(),
+            "2026-11-24".into(),
+        ]
+    };
+    let run = |a: Vec<String>| Command::new(env!("CARGO_BIN_EXE_stringent")).args(a).output().unwrap();
+
+    let same = run(args(&base));
+    assert_eq!(same.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("0 change groups"));
+
+    let out = run(args(&loose));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("LOOSENED permission") && text.contains("ca.civ_56_17") && text.contains("Cal. Civ. Code 56.17"),
+        "{text}"
+    );
+
+    let out = run(args(&justified));
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("SB 123 (2026)"));
+
+    let mut json = args(&loose);
+    json.extend(["--format".into(), "json".into()]);
+    let out = run(json);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["groups"][0]["changes"][0]["direction"], "loosened");
+    for d in [base, loose, justified] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn fmt_check_shows_a_diff_and_fmt_rewrites_only_what_it_can_parse() {
+    let dir = scratch("fmt");
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = dir.join("messy.stringent");
+    std::fs::write(
+        &messy,
+        "jurisdiction US \"F\"\nrule a.b \"t\" { cite \"x\"  confidence verified effective 2020-01-01 }\n",
+    )
+    .unwrap();
+    let broken = dir.join("broken.stringent");
+    std::fs::write(&broken, "jurisdiction US-XX \"X\" under US\nrule {\n").unwrap();
+    let out = stringent(&["fmt", "--check", messy.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("+  confidence verified"));
+    assert_eq!(stringent(&["fmt", messy.to_str().unwrap()]).status.code(), Some(0));
+    assert_eq!(stringent(&["fmt", "--check", messy.to_str().unwrap()]).status.code(), Some(0));
+    let out = stringent(&["fmt", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "jurisdiction US-XX \"X\" under US\nrule {\n");
+    let _ = std::fs::remove_dir_all(dir);
+}

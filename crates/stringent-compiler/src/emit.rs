@@ -59,6 +59,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             expires: r.expires.map(|e| e.to_string()),
             file: model.relative_paths.get(&r.file).cloned().unwrap_or_else(|| r.file.clone()),
             line: r.line,
+            justification: r.justification.clone(),
         })
         .collect();
     let provenance = chain

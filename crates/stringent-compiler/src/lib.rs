@@ -7,6 +7,7 @@
 //! sound, so one run shows every problem.
 
 pub mod coverage;
+pub mod diff;
 pub mod discover;
 pub mod emit;
 pub mod explain;

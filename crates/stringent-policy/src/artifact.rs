@@ -144,6 +144,9 @@ pub struct RuleInfo {
     /// Where the rule is written: a path relative to the rules root, and a 1-based line.
     pub file: String,
     pub line: u32,
+    /// Why a rule that loosens an earlier answer is right, for reviewers of `stringent diff`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<String>,
 }
 
 /// How a rule took part in deciding a cell.
