@@ -84,16 +84,16 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         groups: Vec::new(),
     };
     for (j, ni) in &n {
-        if let (Some(oi), Some(np)) = (o.get(j), new.get(*ni)) {
-            if let Some(op) = old.get(*oi) {
-                if op.content_hash != np.content_hash || op.provenance != np.provenance {
-                    out.groups.extend(diff_policy(op, np));
-                }
-            }
+        let (Some(op), Some(np)) = (o.get(j).and_then(|i| old.get(*i)), new.get(*ni)) else { continue };
+        if op.content_hash != np.content_hash || op.provenance != np.provenance {
+            out.groups.extend(diff_policy(op, np));
         }
     }
     out
 }
+
+/// Cells that changed alike: old and new requirement and provenance indices.
+type CellKey = (u32, u32, u32, u32);
 
 fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
     let axes_new = &new.vocabulary.axes;
@@ -105,7 +105,8 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
         .collect();
     let sizes_new: Vec<usize> = axes_new.iter().map(|a| a.values.len()).collect();
     let sizes_old: Vec<usize> = old.vocabulary.axes.iter().map(|a| a.values.len()).collect();
-    let mut groups: HashMap<(u32, u32, u32, u32), (usize, Vec<usize>)> = HashMap::new();
+    // (old requirement, new requirement, old provenance, new provenance) → cells, examples
+    let mut groups: HashMap<CellKey, (usize, Vec<usize>)> = HashMap::new();
     let mut order = Vec::new();
     let total: usize = sizes_new.iter().product();
     for cell in 0..total {
