@@ -94,8 +94,18 @@ enum Command {
     },
     /// Answer a question: may this record be disclosed, and on what terms?
     Decide(QuestionArgs),
-    /// Answer a question in prose, layer by layer, with citations.
-    Explain(QuestionArgs),
+    /// Answer a question in prose, layer by layer, with citations; or, with --rule, show
+    /// the exception tree of a rule (what it excepts, what excepts it).
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// Show the exception tree of this rule instead of answering a question.
+    #[arg(long)]
+    rule: Option<String>,
+    #[command(flatten)]
+    question: QuestionArgs,
 }
 
 #[derive(clap::Args)]
@@ -109,12 +119,12 @@ struct QuestionArgs {
     #[arg(long)]
     jurisdiction: Option<String>,
     /// Record category; repeat for a record that carries several.
-    #[arg(long = "category", required = true)]
+    #[arg(long = "category")]
     categories: Vec<String>,
     #[arg(long)]
-    purpose: String,
+    purpose: Option<String>,
     #[arg(long)]
-    recipient: String,
+    recipient: Option<String>,
     #[arg(long, default_value = "adult")]
     subject: String,
     #[arg(long, default_value = "provider")]
@@ -186,7 +196,10 @@ fn main() -> ExitCode {
         Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Diff { old, new, as_of, fail_on, format } => diff(&old, &new, as_of, fail_on, format),
         Command::Decide(q) => question(&q, false),
-        Command::Explain(q) => question(&q, true),
+        Command::Explain(e) => match e.rule {
+            Some(rule) => exception_tree(&e.question, &rule),
+            None => question(&e.question, true),
+        },
     };
     ExitCode::from(code)
 }
@@ -539,10 +552,14 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
             }
         }
     };
+    let (Some(purpose), Some(recipient), false) = (&q.purpose, &q.recipient, q.categories.is_empty()) else {
+        eprintln!("error: a question needs --category, --purpose and --recipient");
+        return USAGE;
+    };
     let question = Question {
         categories: q.categories.clone(),
-        purpose: q.purpose.clone(),
-        recipient: q.recipient.clone(),
+        purpose: purpose.clone(),
+        recipient: recipient.clone(),
         subject: q.subject.clone(),
         holder: q.holder.clone(),
     };
@@ -553,7 +570,9 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
             return USAGE;
         }
     };
-    let text = if q.format == Format::Json {
+    let text = if q.format == Format::Json && prose {
+        serde_json::to_string_pretty(&stringent_compiler::explain::explanation(&decision)).unwrap_or_default() + "\n"
+    } else if q.format == Format::Json {
         match serde_json::to_string_pretty(&decision) {
             Ok(s) => s + "\n",
             Err(e) => {
@@ -567,6 +586,28 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
         summary(&decision)
     };
     out!("{text}");
+    0
+}
+
+fn exception_tree(q: &QuestionArgs, rule: &str) -> u8 {
+    let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
+    let c = compile(&[rules], q.as_of.unwrap_or_else(Date::today));
+    if c.has_errors() {
+        report(&c);
+        return FINDINGS;
+    }
+    let Some(tree) = c.model.rule(rule).and_then(|r| stringent_compiler::explain::exception_tree(&c.model, r)) else {
+        let ids: Vec<&str> = c.model.rules.iter().map(|r| r.id.as_str()).collect();
+        let hint =
+            stringent_diagnostics::nearest(rule, ids).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
+        eprintln!("error: no rule `{rule}`{hint}");
+        return USAGE;
+    };
+    if q.format == Format::Json {
+        outln!("{}", serde_json::to_string_pretty(&tree).unwrap_or_default());
+    } else {
+        out!("{}", stringent_compiler::explain::render_exception_tree(&tree));
+    }
     0
 }
 

@@ -234,3 +234,35 @@ fn fmt_check_shows_a_diff_and_fmt_rewrites_only_what_it_can_parse() {
     assert_eq!(std::fs::read_to_string(&broken).unwrap(), "jurisdiction US-XX \"X\" under US\nrule {\n");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn explain_speaks_json_and_shows_exception_trees() {
+    let out = stringent(&[
+        "explain",
+        "--jurisdiction",
+        "US",
+        "--category",
+        "general",
+        "--purpose",
+        "treatment",
+        "--recipient",
+        "provider",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["decision"]["level"], "allowed");
+    assert!(v["layers"][0]["lines"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains("164.506")));
+
+    let out = stringent(&["explain", "--rule", "us.hipaa.164_508_a_1", "--as-of", "2026-11-24"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text.contains("is excepted by:") && text.contains("us.hipaa.164_506_c_2"), "{text}");
+
+    let out = stringent(&["explain", "--rule", "us.hipaa.164_508_a_9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
+}

@@ -1,0 +1,64 @@
+//! Snapshots of what the shipped federal layer says: `explain` for the questions of the
+//! core table, the exception tree of the general authorization rule, and the compiled
+//! artifact's requirement table. Reviewed like code: a change here is a change in law.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::Path;
+use stringent_compiler::{compile, explain};
+use stringent_policy::Question;
+use stringent_syntax::Date;
+
+fn federal() -> stringent_compiler::Compilation {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let c = compile(&[rules.join("vocabulary"), rules.join("us")], Date::parse("2026-11-24").unwrap());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    c
+}
+
+#[test]
+fn explain_the_federal_table() {
+    let c = federal();
+    let us = c.loaded("US").unwrap();
+    let questions = [
+        ("general", "treatment", "provider", "provider"),
+        ("general", "legal_proceeding", "attorney", "provider"),
+        ("general", "patient_access", "patient", "provider"),
+        ("psychotherapy_notes", "treatment", "provider", "provider"),
+        ("genetic", "underwriting", "health_plan", "health_plan"),
+        ("part2_record", "emergency_treatment", "provider", "provider"),
+    ];
+    let mut out = String::new();
+    for (category, purpose, recipient, holder) in questions {
+        let q = Question {
+            categories: vec![category.into()],
+            purpose: purpose.into(),
+            recipient: recipient.into(),
+            subject: "adult".into(),
+            holder: holder.into(),
+        };
+        out.push_str(&explain::explain(&us.decide(&q).unwrap()));
+        out.push_str("\n----\n\n");
+    }
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn exception_tree_of_the_general_rule() {
+    let c = federal();
+    let tree = explain::exception_tree(&c.model, c.model.rule("us.hipaa.164_508_a_1").unwrap()).unwrap();
+    insta::assert_snapshot!(explain::render_exception_tree(&tree));
+}
+
+#[test]
+fn federal_artifact_requirements() {
+    let c = federal();
+    let p = c.policy_for("US").unwrap();
+    assert_eq!(p.cells.len(), p.vocabulary.axes.iter().map(|a| a.values.len()).product::<usize>());
+    insta::assert_json_snapshot!(serde_json::json!({
+        "format": p.format,
+        "schema_version": p.schema_version,
+        "chain": p.chain,
+        "requirements": p.requirements,
+        "rules": p.rules.iter().map(|r| format!("{} ({})", r.id, r.citations.join("; "))).collect::<Vec<_>>(),
+    }));
+}
