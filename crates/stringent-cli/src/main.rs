@@ -44,6 +44,10 @@ enum Command {
         out: PathBuf,
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Also write the combination of several chains, e.g. `US-CA,US-NV` for a disclosure
+        /// that must satisfy both; repeat for more combinations.
+        #[arg(long, value_name = "J1,J2,…")]
+        combine: Vec<String>,
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
     },
@@ -188,7 +192,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check { paths, as_of, deny_warnings, format } => check(&paths, as_of, deny_warnings, format),
-        Command::Compile { paths, out, as_of, format } => compile_cmd(&paths, &out, as_of, format),
+        Command::Compile { paths, out, as_of, combine, format } => compile_cmd(&paths, &out, as_of, &combine, format),
         Command::Test { paths, as_of, coverage, coverage_threshold, format } => {
             test(&paths, as_of, coverage, coverage_threshold, format)
         }
@@ -242,7 +246,13 @@ fn check(paths: &[PathBuf], as_of: Option<Date>, deny_warnings: bool, format: Di
     if c.has_errors() || (deny_warnings && c.warning_count() > 0) { FINDINGS } else { 0 }
 }
 
-fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>, format: DiagFormat) -> u8 {
+fn compile_cmd(
+    paths: &[PathBuf],
+    out: &std::path::Path,
+    as_of: Option<Date>,
+    combine: &[String],
+    format: DiagFormat,
+) -> u8 {
     let as_of = as_of.unwrap_or_else(Date::today);
     let c = compile(paths, as_of);
     report_as(&c, format);
@@ -250,7 +260,18 @@ fn compile_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>, fo
         eprintln!("nothing written: fix the errors first");
         return FINDINGS;
     }
-    match emit::write_all(out, &c.policies(), as_of) {
+    let mut policies = c.policies();
+    for spec in combine {
+        let joined = spec.split(',').map(str::trim).collect::<Vec<_>>().join("+");
+        match c.policy_for(&joined) {
+            Some(p) => policies.push(p),
+            None => {
+                eprintln!("error: cannot combine `{spec}`: valid jurisdictions are {}", c.jurisdictions().join(", "));
+                return USAGE;
+            }
+        }
+    }
+    match emit::write_all(out, &policies, as_of) {
         Ok(index) => {
             eprintln!("wrote {} policies and index.json to {}", index.policies.len(), out.display());
             0

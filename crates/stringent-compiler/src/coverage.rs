@@ -15,11 +15,12 @@ pub enum State {
     Missing,
 }
 
-/// One row per jurisdiction below the federal layer, one cell per topic.
+/// One row per state (`US-XX`), one cell per topic. Organization layers only tighten
+/// where they choose to and have no topics to cover.
 pub fn coverage(model: &Model) -> Vec<(String, Vec<State>)> {
     let mut rows = Vec::new();
     for (li, layer) in model.layers.iter().enumerate() {
-        if layer.parent.is_none() {
+        if !layer.id.starts_with("US-") {
             continue;
         }
         let cells = (0..TOPICS.len())

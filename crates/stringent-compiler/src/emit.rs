@@ -80,6 +80,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
         format: FORMAT.to_owned(),
         schema_version: SCHEMA_VERSION.to_owned(),
         compiler: compiler_info(),
+        jurisdiction: chain.chain.last().and_then(|l| model.layers.get(*l)).map(|l| l.id.clone()).unwrap_or_default(),
         as_of: as_of.to_string(),
         content_hash: String::new(),
         chain: chain

@@ -46,11 +46,31 @@ impl Compilation {
         self.chains.iter().map(|c| emit::policy(&self.model, c, self.as_of)).collect()
     }
 
-    /// The artifact of the chain that ends at `jurisdiction`.
+    /// The artifact of the chain that ends at `jurisdiction`, or the combination of
+    /// several chains written `US-CA+US-NV` (a disclosure that must satisfy each).
     pub fn policy_for(&self, jurisdiction: &str) -> Option<Policy> {
-        let layer = self.model.layer(jurisdiction)?;
-        let chain = self.chains.iter().find(|c| c.chain.last() == Some(&layer))?;
-        Some(emit::policy(&self.model, chain, self.as_of))
+        self.policy_at(jurisdiction, self.as_of)
+    }
+
+    /// [`Compilation::policy_for`] as of another date than the compile's.
+    pub fn policy_at(&self, jurisdiction: &str, date: Date) -> Option<Policy> {
+        let parts: Vec<Policy> = jurisdiction
+            .split('+')
+            .map(|j| {
+                let layer = self.model.layer(j)?;
+                if date == self.as_of {
+                    let chain = self.chains.iter().find(|c| c.chain.last() == Some(&layer))?;
+                    Some(emit::policy(&self.model, chain, date))
+                } else {
+                    let chain = resolve::Resolver::new(&self.model, date).chain(layer);
+                    Some(emit::policy(&self.model, &chain, date))
+                }
+            })
+            .collect::<Option<_>>()?;
+        match parts.len() {
+            1 => parts.into_iter().next(),
+            _ => Policy::combine(&parts).ok(),
+        }
     }
 
     /// A loaded policy ready to answer questions, as a consumer of the artifact would have.
@@ -58,15 +78,9 @@ impl Compilation {
         LoadedPolicy::new(self.policy_for(jurisdiction)?).ok()
     }
 
-    /// A loaded policy for the chain of `jurisdiction`, resolved as of `date` (reusing the
-    /// compile's own resolution when the date is the compile's).
+    /// [`Compilation::loaded`] as of another date than the compile's.
     pub fn loaded_at(&self, jurisdiction: &str, date: Date) -> Option<LoadedPolicy> {
-        if date == self.as_of {
-            return self.loaded(jurisdiction);
-        }
-        let layer = self.model.layer(jurisdiction)?;
-        let chain = resolve::Resolver::new(&self.model, date).chain(layer);
-        LoadedPolicy::new(emit::policy(&self.model, &chain, date)).ok()
+        LoadedPolicy::new(self.policy_at(jurisdiction, date)?).ok()
     }
 
     pub fn jurisdictions(&self) -> Vec<String> {

@@ -74,17 +74,13 @@ pub fn run(c: &Compilation) -> TestRun {
         match question(&c.model, c.as_of, case) {
             Err(d) => diagnostics.push(*d),
             Ok((jurisdictions, q, date)) => {
-                let mut decisions = Vec::new();
-                let mut failures = Vec::new();
-                for j in &jurisdictions {
-                    let loaded = policies.entry((j.clone(), date)).or_insert_with(|| c.loaded_at(j, date));
-                    match loaded.as_ref().map(|p| p.decide(&q)) {
-                        Some(Ok(d)) => decisions.push(d),
-                        Some(Err(e)) => failures.push(e.to_string()),
-                        None => failures.push(format!("unknown jurisdiction `{j}`")),
-                    }
-                }
-                let decision = if failures.is_empty() { Decision::combine(decisions) } else { None };
+                let joined = jurisdictions.join("+");
+                let loaded = policies.entry((joined.clone(), date)).or_insert_with(|| c.loaded_at(&joined, date));
+                let (decision, mut failures) = match loaded.as_ref().map(|p| p.decide(&q)) {
+                    Some(Ok(d)) => (Some(d), Vec::new()),
+                    Some(Err(e)) => (None, vec![e.to_string()]),
+                    None => (None, vec![format!("unknown jurisdiction `{joined}`")]),
+                };
                 if let Some(d) = &decision {
                     failures.extend(case.decl.expectations.iter().filter_map(|e| check(&e.value, d)));
                 }

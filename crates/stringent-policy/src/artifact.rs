@@ -22,6 +22,9 @@ pub struct Policy {
     pub format: String,
     pub schema_version: String,
     pub compiler: CompilerInfo,
+    /// The jurisdiction answered: a chain's last layer (`US-CA`, `org:clinic`), or several
+    /// joined with `+` for a combined policy (`US-CA+US-NV`).
+    pub jurisdiction: String,
     /// The date the rules were resolved for, `YYYY-MM-DD`.
     pub as_of: String,
     /// `sha256:` and the hex digest of the policy content; see [`Policy::compute_hash`].
@@ -212,6 +215,7 @@ pub struct IndexEntry {
 #[derive(Serialize)]
 struct HashedContent<'a> {
     format: &'a str,
+    jurisdiction: &'a str,
     chain: Vec<&'a str>,
     vocabulary: &'a Vocabulary,
     requirements: &'a [RequirementRecord],
@@ -220,13 +224,14 @@ struct HashedContent<'a> {
 
 impl Policy {
     /// SHA-256 over the compact JSON (`serde_json`, fields in declaration order, no
-    /// whitespace) of: `format`, the chain's jurisdiction ids, `vocabulary`,
+    /// whitespace) of: `format`, `jurisdiction`, the chain's jurisdiction ids, `vocabulary`,
     /// `requirements` and `cells`. `as_of`, `compiler`, rules and provenance are left out,
     /// so two compiles with the same answers have the same hash.
     pub fn compute_hash(&self) -> String {
         use sha2::{Digest, Sha256};
         let content = HashedContent {
             format: &self.format,
+            jurisdiction: &self.jurisdiction,
             chain: self.chain.iter().map(|l| l.id.as_str()).collect(),
             vocabulary: &self.vocabulary,
             requirements: &self.requirements,
@@ -242,8 +247,8 @@ impl Policy {
         hex
     }
 
-    /// The jurisdiction whose chain this is: the last layer.
+    /// The jurisdiction this policy answers for.
     pub fn jurisdiction(&self) -> &str {
-        self.chain.last().map_or("", |l| l.id.as_str())
+        &self.jurisdiction
     }
 }

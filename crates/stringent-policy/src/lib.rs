@@ -5,11 +5,13 @@
 //! compiler, no terminal rendering).
 
 pub mod artifact;
+mod combine;
 mod decision;
 pub mod lattice;
 mod load;
 
 pub use artifact::Policy;
+pub use combine::CombineError;
 pub use decision::{Decision, ProvenanceEntry};
 pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, Permission, Requirement};
 pub use load::{LoadError, LoadedPolicy, Question, QuestionError};
