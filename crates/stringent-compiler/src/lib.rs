@@ -16,6 +16,7 @@ pub mod model;
 pub mod resolve;
 pub mod testing;
 
+use rayon::prelude::*;
 use std::path::PathBuf;
 use stringent_diagnostics::{Diagnostic, SourceMap, sort_diagnostics};
 use stringent_policy::{LoadedPolicy, Policy};
@@ -95,9 +96,10 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     for (path, text) in unparsed {
         sources.insert(path, text);
     }
+    // Files parse independently: one per thread, collected in file order.
+    let parsed_files: Vec<_> = files.par_iter().map(|f| stringent_syntax::parse(&f.display, &f.text)).collect();
     let mut trees = Vec::with_capacity(files.len());
-    for f in &files {
-        let (tree, diags) = stringent_syntax::parse(&f.display, &f.text);
+    for (f, (tree, diags)) in files.iter().zip(parsed_files) {
         diagnostics.extend(diags);
         sources.insert(f.display.clone(), f.text.as_str());
         trees.push(tree);
@@ -126,11 +128,13 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
         }
     }
 
-    let mut resolver = resolve::Resolver::new(&model, as_of);
+    let resolver = resolve::Resolver::new(&model, as_of);
     let mut order: Vec<usize> = (0..model.layers.len()).collect();
     order.sort_by_key(|l| (model.chain(*l).len(), model.layers.get(*l).map(|x| x.id.clone())));
-    let chains: Vec<resolve::ChainResult> = order.iter().map(|l| resolver.chain(*l)).collect();
-    diagnostics.extend(lints::lints(&model, &resolver, &chains, as_of));
+    // Chains resolve independently: one per thread, collected in a fixed order.
+    let chains: Vec<resolve::ChainResult> = order.par_iter().map(|l| resolver.chain(*l)).collect();
+    let stats = resolve::Stats::merge(model.rules.len(), chains.iter().map(|c| &c.stats));
+    diagnostics.extend(lints::lints(&model, &stats, &chains, as_of));
     sort_diagnostics(&mut diagnostics);
     Compilation { sources, diagnostics, model, chains, as_of }
 }

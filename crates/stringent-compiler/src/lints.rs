@@ -2,14 +2,15 @@
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
 use crate::model::{Model, RuleModel};
-use crate::resolve::{ChainResult, Resolver, for_each_point, overridden, shape};
+use rayon::prelude::*;
+use crate::resolve::{ChainResult, Stats, for_each_point, overridden, shape};
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
 use stringent_syntax::Date;
 
-pub fn lints(model: &Model, resolver: &Resolver<'_>, chains: &[ChainResult], as_of: Date) -> Vec<Diagnostic> {
+pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for c in resolver.conflicts.values() {
+    for c in stats.conflicts.values() {
         let (Some(m), Some(p)) = (model.rules.get(c.mandate), model.rules.get(c.prohibition)) else {
             continue;
         };
@@ -20,48 +21,53 @@ pub fn lints(model: &Model, resolver: &Resolver<'_>, chains: &[ChainResult], as_
                 .with_help("within one layer a disclosure cannot be both mandatory and prohibited; narrow one rule's pattern or make one an exception to the other"),
         );
     }
-    for (ri, rule) in model.rules.iter().enumerate() {
-        if rule.expires.is_some_and(|e| e <= as_of) {
-            out.push(
-                Diagnostic::new(
-                    Code::Expired,
-                    format!(
-                        "rule `{}` expired on {}",
-                        rule.id,
-                        rule.expires.map(|e| e.to_string()).unwrap_or_default()
-                    ),
-                )
-                .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
-                .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),
-            );
-            continue;
-        }
-        if !rule.active_on(as_of) {
-            continue;
-        }
-        let root = model.chain(rule.layer).first().copied();
-        let federal = root.and_then(|r| chains.iter().find(|c| c.chain == [r]));
-        if root != Some(rule.layer)
-            && let Some(fed) = federal
-            && let Some(d) = against_federal(model, rule, fed)
-        {
-            out.push(d);
-            continue;
-        }
-        if !resolver.won.get(ri).copied().unwrap_or(false) {
-            let why = if resolver.matched.get(ri).copied().unwrap_or(false) {
-                "it matches cells, but other rules decide every dimension there, or it is excepted"
-            } else {
-                "no cell matches its patterns"
-            };
-            out.push(
-                Diagnostic::new(Code::NoEffect, format!("rule `{}` decides nothing", rule.id))
-                    .at(Location::new(&rule.file, rule.id_span).labelled(why))
-                    .with_help("a rule that decides nothing is usually a pattern that is too narrow, or a requirement weaker than what already applies"),
-            );
-        }
-    }
+    // Each rule is judged on its own, against the federal cells: in parallel, in rule order.
+    let per_rule: Vec<Option<Diagnostic>> =
+        model.rules.par_iter().enumerate().map(|(ri, rule)| rule_lint(model, stats, chains, as_of, ri, rule)).collect();
+    out.extend(per_rule.into_iter().flatten());
     out
+}
+
+/// Whether one rule expired, is preempted or overridden by federal law, or decides nothing.
+fn rule_lint(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date, ri: usize, rule: &RuleModel) -> Option<Diagnostic> {
+    if rule.expires.is_some_and(|e| e <= as_of) {
+        return Some(
+            Diagnostic::new(
+                Code::Expired,
+                format!(
+                    "rule `{}` expired on {}",
+                    rule.id,
+                    rule.expires.map(|e| e.to_string()).unwrap_or_default()
+                ),
+            )
+            .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
+            .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),
+        );
+    }
+    if !rule.active_on(as_of) {
+        return None;
+    }
+    let root = model.chain(rule.layer).first().copied();
+    let federal = root.and_then(|r| chains.iter().find(|c| c.chain == [r]));
+    if root != Some(rule.layer)
+        && let Some(fed) = federal
+        && let Some(d) = against_federal(model, rule, fed)
+    {
+        return Some(d);
+    }
+    if !stats.won.get(ri).copied().unwrap_or(false) {
+        let why = if stats.matched.get(ri).copied().unwrap_or(false) {
+            "it matches cells, but other rules decide every dimension there, or it is excepted"
+        } else {
+            "no cell matches its patterns"
+        };
+        return Some(
+            Diagnostic::new(Code::NoEffect, format!("rule `{}` decides nothing", rule.id))
+                .at(Location::new(&rule.file, rule.id_span).labelled(why))
+                .with_help("a rule that decides nothing is usually a pattern that is too narrow, or a requirement weaker than what already applies"),
+        );
+    }
+    None
 }
 
 /// Compare a state or organization rule with the federal result in every cell it matches:

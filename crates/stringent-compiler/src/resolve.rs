@@ -39,6 +39,7 @@ pub struct ChainResult {
     pub cell_provenance: Vec<u32>,
     /// Per cell: the dimensions the root layer defers there.
     pub deferred: Vec<Dims>,
+    pub stats: Stats,
 }
 
 /// A mandate met a prohibition inside one layer (E0300): the rules on each side.
@@ -124,26 +125,60 @@ pub fn for_each_point(sizes: [usize; 5], mut f: impl FnMut(usize, [usize; 5])) {
     }
 }
 
-pub struct Resolver<'m> {
-    model: &'m Model,
-    as_of: Date,
-    indexes: Vec<LayerIndex>,
+/// What resolution learned about the rules themselves, for the lints.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
     /// Rules that decided some dimension of some cell.
     pub won: Vec<bool>,
     /// Rules that matched some cell while in effect.
     pub matched: Vec<bool>,
+    /// Mandates meeting prohibitions in one layer, with the first cell where they met.
     pub conflicts: BTreeMap<(usize, usize), Conflict>,
+}
+
+impl Stats {
+    fn new(rules: usize) -> Self {
+        Stats { won: vec![false; rules], matched: vec![false; rules], conflicts: BTreeMap::new() }
+    }
+
+    /// Merge the statistics of several chains; the result does not depend on their order.
+    pub fn merge<'a>(rules: usize, all: impl IntoIterator<Item = &'a Stats>) -> Stats {
+        let mut out = Stats::new(rules);
+        for s in all {
+            for (o, x) in out.won.iter_mut().zip(&s.won) {
+                *o |= *x;
+            }
+            for (o, x) in out.matched.iter_mut().zip(&s.matched) {
+                *o |= *x;
+            }
+            for (k, c) in &s.conflicts {
+                let e = out.conflicts.entry(*k).or_insert_with(|| c.clone());
+                if c.cell < e.cell {
+                    *e = c.clone();
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Resolves chains of one model as of one date. Shared by threads: each chain is
+/// resolved on its own, with its own statistics.
+pub struct Resolver<'m> {
+    model: &'m Model,
+    as_of: Date,
+    indexes: Vec<LayerIndex>,
 }
 
 impl<'m> Resolver<'m> {
     pub fn new(model: &'m Model, as_of: Date) -> Self {
         let indexes = (0..model.layers.len()).map(|l| LayerIndex::new(model, l)).collect();
-        let n = model.rules.len();
-        Resolver { model, as_of, indexes, won: vec![false; n], matched: vec![false; n], conflicts: BTreeMap::new() }
+        Resolver { model, as_of, indexes }
     }
 
     /// Resolve every cell of the chain that ends at `layer`.
-    pub fn chain(&mut self, layer: usize) -> ChainResult {
+    pub fn chain(&self, layer: usize) -> ChainResult {
+        let mut stats = Stats::new(self.model.rules.len());
         let chain = self.model.chain(layer);
         let (sizes, count) = shape(self.model);
         let mut out = ChainResult {
@@ -153,6 +188,7 @@ impl<'m> Resolver<'m> {
             provenance: Vec::new(),
             cell_provenance: Vec::with_capacity(count),
             deferred: Vec::with_capacity(count),
+            stats: Stats::default(),
         };
         let mut req_ids: HashMap<Requirement<u32>, u32> = HashMap::new();
         let mut prov_ids: HashMap<Vec<Inv>, u32> = HashMap::new();
@@ -163,7 +199,7 @@ impl<'m> Resolver<'m> {
             let entry = match cache.get(&key) {
                 Some(e) => *e,
                 None => {
-                    let (req, prov, deferred) = self.cell(&chain, &key, cell);
+                    let (req, prov, deferred) = self.cell(&chain, &key, cell, &mut stats);
                     let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
                     let r = *req_ids.entry(req.clone()).or_insert_with(|| {
                         out.requirements.push(req);
@@ -182,6 +218,7 @@ impl<'m> Resolver<'m> {
             out.cell_provenance.push(entry.1);
             out.deferred.push(entry.2);
         });
+        out.stats = stats;
         out
     }
 
@@ -190,7 +227,7 @@ impl<'m> Resolver<'m> {
     }
 
     /// Resolve one cell from the rules each layer matches there.
-    fn cell(&mut self, chain: &[usize], matched: &[Bits], cell: usize) -> (Requirement<u32>, Vec<Inv>, Dims) {
+    fn cell(&self, chain: &[usize], matched: &[Bits], cell: usize, stats: &mut Stats) -> (Requirement<u32>, Vec<Inv>, Dims) {
         let mut invs: Vec<(usize, Inv)> = Vec::new();
         let mut effective: Vec<Vec<usize>> = Vec::new();
         for (pos, (layer, bits)) in chain.iter().zip(matched).enumerate() {
@@ -214,7 +251,7 @@ impl<'m> Resolver<'m> {
             }
             let eff: Vec<usize> = active.into_iter().filter(|r| !excepted.contains(r)).collect();
             for r in &eff {
-                if let Some(flag) = self.matched.get_mut(*r) {
+                if let Some(flag) = stats.matched.get_mut(*r) {
                     *flag = true;
                 }
             }
@@ -231,7 +268,7 @@ impl<'m> Resolver<'m> {
         let root_alone = firm.meet(&self.meet_all(&deferring));
         let deferred =
             deferring.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |acc, r| Dims(acc.0 | r.defers.0));
-        self.conflict_check(&root, &root_alone, cell);
+        self.conflict_check(&root, &root_alone, cell, stats);
 
         // Lower layers: federal law overrides a restriction of a mandated disclosure
         // (45 CFR 160.202(1)(ii)) and a mandate of a prohibited one (42 CFR 2.20).
@@ -248,7 +285,7 @@ impl<'m> Resolver<'m> {
             for r in eff.iter().filter_map(|r| self.rule(*r)) {
                 replaced = Dims(replaced.0 | (r.sets.0 & deferred.0));
             }
-            self.conflict_check(eff, &layer_result, cell);
+            self.conflict_check(eff, &layer_result, cell, stats);
             result = result.meet(&layer_result);
         }
         let stepped_aside: Vec<usize> =
@@ -275,7 +312,7 @@ impl<'m> Resolver<'m> {
                     }
                 }
                 if !won.is_empty()
-                    && let Some(flag) = self.won.get_mut(*r)
+                    && let Some(flag) = stats.won.get_mut(*r)
                 {
                     *flag = true;
                 }
@@ -304,7 +341,7 @@ impl<'m> Resolver<'m> {
     }
 
     /// Within one layer, a mandate meeting a prohibition is an error (§4.5).
-    fn conflict_check(&mut self, rules: &[usize], result: &Requirement<u32>, cell: usize) {
+    fn conflict_check(&self, rules: &[usize], result: &Requirement<u32>, cell: usize, stats: &mut Stats) {
         if !(result.mandatory && result.permission.is_prohibited()) {
             return;
         }
@@ -317,7 +354,7 @@ impl<'m> Resolver<'m> {
             .collect();
         for m in mandates {
             for p in &restricting {
-                self.conflicts.entry((m, *p)).or_insert(Conflict { mandate: m, prohibition: *p, cell });
+                stats.conflicts.entry((m, *p)).or_insert(Conflict { mandate: m, prohibition: *p, cell });
             }
         }
     }
