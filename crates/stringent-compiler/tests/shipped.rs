@@ -62,3 +62,44 @@ fn federal_artifact_requirements() {
         "rules": p.rules.iter().map(|r| format!("{} ({})", r.id, r.citations.join("; "))).collect::<Vec<_>>(),
     }));
 }
+
+fn everything() -> stringent_compiler::Compilation {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let c = compile(&[rules], Date::parse("2026-11-24").unwrap());
+    assert!(!c.has_errors(), "{:?}", c.diagnostics.iter().map(|d| &d.message).collect::<Vec<_>>());
+    c
+}
+
+#[test]
+fn every_jurisdiction_is_covered_and_tested_and_its_tests_pass() {
+    use stringent_compiler::coverage::{State, coverage};
+    let c = everything();
+    let rows = coverage(&c.model);
+    assert_eq!(rows.len(), 51, "every state and DC");
+    for (j, cells) in &rows {
+        assert!(!cells.contains(&State::Missing), "{j} has a missing coverage cell");
+        let tests = c.model.tests.iter().filter(|t| t.layer.as_deref() == Some(j.as_str())).count();
+        assert!(tests >= 3, "{j} has only {tests} rule tests");
+    }
+    let run = stringent_compiler::testing::run(&c);
+    assert!(run.diagnostics.is_empty());
+    let failed: Vec<String> = run
+        .outcomes
+        .iter()
+        .filter(|o| !o.passed())
+        .map(|o| format!("{}: {} {:?}", o.file, o.title, o.failures))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(run.passed() >= 500);
+}
+
+#[test]
+fn every_rule_cites_the_law_and_says_how_sure_it_is() {
+    let c = everything();
+    for r in &c.model.rules {
+        assert!(r.citations.iter().all(|cite| !cite.trim().is_empty()), "{} has an empty citation", r.id);
+        if let Some(src) = &r.source {
+            assert!(src.starts_with("https://") || src.starts_with("http://"), "{}: source `{src}` is not a URL", r.id);
+        }
+    }
+}
