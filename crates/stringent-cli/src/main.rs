@@ -162,6 +162,8 @@ enum FailOn {
 enum Format {
     Text,
     Json,
+    /// HL7 security labels as a FHIR R4 `Meta.security` list (decide only).
+    Fhir,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -591,7 +593,10 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
             return USAGE;
         }
     };
-    let text = if q.format == Format::Json && prose {
+    let text = if q.format == Format::Fhir {
+        let labels = stringent_policy::security_labels(loaded.policy(), &decision);
+        serde_json::to_string_pretty(&labels).unwrap_or_default() + "\n"
+    } else if q.format == Format::Json && prose {
         serde_json::to_string_pretty(&stringent_compiler::explain::explanation(&decision)).unwrap_or_default() + "\n"
     } else if q.format == Format::Json {
         match serde_json::to_string_pretty(&decision) {

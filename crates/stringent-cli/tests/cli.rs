@@ -266,3 +266,55 @@ fn explain_speaks_json_and_shows_exception_trees() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean"));
 }
+
+#[test]
+fn decide_gives_hl7_security_labels_for_fhir() {
+    let out = stringent(&[
+        "decide",
+        "--jurisdiction",
+        "US",
+        "--category",
+        "part2_record",
+        "--purpose",
+        "treatment",
+        "--recipient",
+        "provider",
+        "--format",
+        "fhir",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<(&str, &str)> = v["security"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["system"].as_str().unwrap().rsplit('/').next().unwrap(), c["code"].as_str().unwrap()))
+        .collect();
+    for expected in [
+        ("v3-ActCode", "SUD"),
+        ("v3-ActCode", "42CFRPart2"),
+        ("v3-ActCode", "BH"),
+        ("v3-ActReason", "TREAT"),
+        ("v3-ActCode", "NORDSCLCD"),
+        ("v3-Confidentiality", "R"),
+    ] {
+        assert!(codes.contains(&expected), "{expected:?} missing from {codes:?}");
+    }
+    let out = stringent(&[
+        "decide",
+        "--jurisdiction",
+        "US",
+        "--category",
+        "general",
+        "--purpose",
+        "payment",
+        "--recipient",
+        "health_plan",
+        "--format",
+        "fhir",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["security"].as_array().unwrap().iter().any(|c| c["code"] == "N"), "{v}");
+}

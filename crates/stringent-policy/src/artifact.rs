@@ -18,6 +18,7 @@ pub const SCHEMA_VERSION: &str = "1.0";
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Policy {
     pub format: String,
     pub schema_version: String,
@@ -41,18 +42,21 @@ pub struct Policy {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CompilerInfo {
     pub name: String,
     pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LayerInfo {
     pub id: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Vocabulary {
     pub axes: Vec<Axis>,
     pub authorization_elements: Vec<Term>,
@@ -61,6 +65,7 @@ pub struct Vocabulary {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Axis {
     pub id: String,
     pub title: String,
@@ -68,6 +73,7 @@ pub struct Axis {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AxisValue {
     pub id: String,
     pub title: String,
@@ -76,12 +82,14 @@ pub struct AxisValue {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Term {
     pub id: String,
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObligationInfo {
     pub id: String,
     pub title: String,
@@ -92,6 +100,7 @@ pub struct ObligationInfo {
 
 /// One resolved requirement as stored: the lattice value plus its display level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequirementRecord {
     pub level: Level,
     pub bases: Vec<Basis>,
@@ -135,6 +144,7 @@ impl From<&RequirementRecord> for Requirement<String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleInfo {
     pub id: String,
     pub layer: String,
@@ -154,6 +164,7 @@ pub struct RuleInfo {
 
 /// How a rule took part in deciding a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Its value is the result in these dimensions.
@@ -184,6 +195,7 @@ impl Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Involvement {
     /// Index into [`Policy::rules`].
     pub rule: u32,
@@ -193,6 +205,7 @@ pub struct Involvement {
 
 /// The index file of a compile: which artifact holds which chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyIndex {
     pub format: String,
     pub schema_version: String,
@@ -202,6 +215,7 @@ pub struct PolicyIndex {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IndexEntry {
     /// The chain's own jurisdiction, e.g. `US-CA`.
     pub jurisdiction: String,
@@ -213,6 +227,7 @@ pub struct IndexEntry {
 
 /// What the content hash covers: the policy, not how it was made or explained.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 struct HashedContent<'a> {
     format: &'a str,
     jurisdiction: &'a str,

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 /// A decided question: the requirement, and the rules that decided it with their citations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     pub jurisdiction: String,
     pub chain: Vec<String>,
@@ -28,6 +29,7 @@ pub struct Decision {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProvenanceEntry {
     pub rule: String,
     pub layer: String,

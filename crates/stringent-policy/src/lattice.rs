@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A legal basis that can make a disclosure permissible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
     /// No permission needed.
@@ -113,6 +114,7 @@ impl Permission {
 
 /// What people and scripts read first: how much it takes to make the disclosure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
     Allowed,
@@ -146,6 +148,7 @@ impl Level {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayUnit {
     CalendarDays,
@@ -154,6 +157,7 @@ pub enum DayUnit {
 
 /// What must happen by the deadline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     Inspect,
@@ -163,6 +167,7 @@ pub enum Action {
 
 /// `days` days (of `unit`) to `action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deadline {
     pub days: u32,
     pub unit: DayUnit,
@@ -193,6 +198,7 @@ pub fn reduce_deadlines(deadlines: &mut Vec<Deadline>) {
 
 /// Every dimension of a requirement, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
     Permission,

@@ -7,11 +7,13 @@
 pub mod artifact;
 mod combine;
 mod decision;
+mod labels;
 pub mod lattice;
 mod load;
 
 pub use artifact::Policy;
 pub use combine::CombineError;
 pub use decision::{Decision, ProvenanceEntry};
+pub use labels::{Coding, SecurityLabels, security_labels};
 pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, Permission, Requirement};
 pub use load::{LoadError, LoadedPolicy, Question, QuestionError};

@@ -1,0 +1,96 @@
+//! The JSON Schemas of the compiled artifact, its index and `decide`'s output are generated
+//! from the Rust types and checked in; every artifact the compiler writes validates, and
+//! a change of the types without a `schema_version` bump fails here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use stringent_policy::artifact::{PolicyIndex, SCHEMA_VERSION};
+use stringent_policy::{Decision, Policy};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn generated<T: schemars::JsonSchema>() -> Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+    schema["x-schema-version"] = Value::from(SCHEMA_VERSION);
+    schema
+}
+
+/// Compare a generated schema with the checked-in one. With `STRINGENT_WRITE_SCHEMAS=1`,
+/// write it — but only a new file, or after `SCHEMA_VERSION` was bumped.
+fn checked_in(name: &str, schema: &Value) -> Value {
+    let path = repo().join("crates/stringent-policy/schemas").join(name);
+    let text = serde_json::to_string_pretty(schema).unwrap() + "\n";
+    let old: Option<Value> = std::fs::read_to_string(&path).ok().map(|t| serde_json::from_str(&t).unwrap());
+    if old.as_ref() == Some(schema) {
+        return schema.clone();
+    }
+    let same_version = old.as_ref().is_some_and(|o| o["x-schema-version"] == schema["x-schema-version"]);
+    if same_version {
+        panic!(
+            "{name}: the artifact types changed but schema_version is still {SCHEMA_VERSION}. Bump SCHEMA_VERSION \
+             (MINOR for new optional fields, MAJOR for anything an older loader could misread), then regenerate \
+             with STRINGENT_WRITE_SCHEMAS=1"
+        );
+    }
+    if std::env::var_os("STRINGENT_WRITE_SCHEMAS").is_some() {
+        std::fs::write(&path, text).unwrap();
+        return schema.clone();
+    }
+    panic!("{name} is out of date: regenerate with STRINGENT_WRITE_SCHEMAS=1");
+}
+
+fn validate(schema: &Value, instance: &Value, what: &str) {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    let errors: Vec<String> =
+        validator.iter_errors(instance).take(5).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn every_artifact_and_decision_validates_against_the_checked_in_schemas() {
+    let policy_schema = checked_in("policy.schema.json", &generated::<Policy>());
+    let index_schema = checked_in("index.schema.json", &generated::<PolicyIndex>());
+    let decision_schema = checked_in("decision.schema.json", &generated::<Decision>());
+
+    let out = std::env::temp_dir().join(format!("stringent-schemas-{}", std::process::id()));
+    let run = Command::new(env!("CARGO_BIN_EXE_stringent"))
+        .args(["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24", "--combine", "US-CA,US-NV"])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let index: Value = serde_json::from_slice(&std::fs::read(out.join("index.json")).unwrap()).unwrap();
+    validate(&index_schema, &index, "index.json");
+    let entries = index["policies"].as_array().unwrap();
+    assert!(entries.len() >= 53, "federal, 51 jurisdictions, an organization and a combination");
+    for e in entries {
+        let file = e["file"].as_str().unwrap();
+        let artifact: Value = serde_json::from_slice(&std::fs::read(out.join(file)).unwrap()).unwrap();
+        validate(&policy_schema, &artifact, file);
+    }
+    for (j, category) in [("US", "hiv"), ("US-CA+US-NV", "genetic"), ("org:example_clinic", "general")] {
+        let run = Command::new(env!("CARGO_BIN_EXE_stringent"))
+            .args([
+                "decide",
+                "--jurisdiction",
+                j,
+                "--category",
+                category,
+                "--purpose",
+                "employment",
+                "--recipient",
+                "employer",
+            ])
+            .args(["--format", "json", "--as-of", "2026-11-24"])
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+        validate(&decision_schema, &serde_json::from_slice(&run.stdout).unwrap(), j);
+    }
+    let _ = std::fs::remove_dir_all(out);
+}

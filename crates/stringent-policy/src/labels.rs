@@ -1,0 +1,68 @@
+//! HL7 security labels for a decision, so systems built on FHIR and DS4P can act on it:
+//! the sensitivity codes of the record's categories, the purpose-of-use code, the
+//! confidentiality code, and the obligation codes that ride along.
+
+use crate::artifact::Policy;
+use crate::decision::Decision;
+use serde::Serialize;
+
+/// HL7 v3 code systems, as FHIR names them.
+pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+pub const ACT_REASON: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+pub const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+
+/// A FHIR `Coding`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Coding {
+    pub system: String,
+    pub code: String,
+    pub display: String,
+}
+
+/// The security labels of a decision, shaped as a FHIR R4 `Meta` (its `security` list).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SecurityLabels {
+    pub security: Vec<Coding>,
+}
+
+/// The labels that apply to a decision made from `policy`: each category's codes and its
+/// ancestors' (a psychotherapy note is also mental-health information), the purpose's,
+/// the obligations', and confidentiality `R` (restricted) when any sensitivity code
+/// applies, `N` (normal) otherwise.
+pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
+    let axes = &policy.vocabulary.axes;
+    let mut security: Vec<Coding> = Vec::new();
+    let coding = |system: &str, code: &str, display: &str| Coding {
+        system: system.to_owned(),
+        code: code.to_owned(),
+        display: display.to_owned(),
+    };
+    if let Some(categories) = axes.first() {
+        for c in &d.category {
+            let mut at = categories.values.iter().find(|v| &v.id == c);
+            while let Some(v) = at {
+                security.extend(v.hl7.iter().map(|code| coding(ACT_CODE, code, &v.title)));
+                at = v.parent.as_ref().and_then(|p| categories.values.iter().find(|w| &w.id == p));
+            }
+        }
+    }
+    let sensitive = !security.is_empty();
+    if let Some(purpose) = axes.get(1).and_then(|a| a.values.iter().find(|v| v.id == d.purpose)) {
+        security.extend(purpose.hl7.iter().map(|code| coding(ACT_REASON, code, &purpose.title)));
+    }
+    for o in &d.obligations {
+        if let Some(info) = policy.vocabulary.obligations.iter().find(|x| &x.id == o) {
+            security.extend(info.hl7.iter().map(|code| coding(ACT_CODE, code, &info.title)));
+        }
+    }
+    security.push(if sensitive {
+        coding(CONFIDENTIALITY, "R", "restricted")
+    } else {
+        coding(CONFIDENTIALITY, "N", "normal")
+    });
+    security.sort();
+    security.dedup_by(|a, b| a.system == b.system && a.code == b.code);
+    SecurityLabels { security }
+}
