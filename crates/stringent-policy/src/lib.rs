@@ -2,7 +2,56 @@
 //!
 //! This is the crate other tools embed: it knows the artifact format, the requirement
 //! lattice and how to answer a question, and nothing of the rule language (no parser, no
-//! compiler, no terminal rendering).
+//! compiler, no terminal rendering). Its dependencies are serde, serde_json, sha2 and
+//! thiserror.
+//!
+//! `stringent compile rules --out DIR` writes one artifact per jurisdiction chain
+//! (`DIR/US-CA.json`, …) and `DIR/index.json`. Loading checks the `format`, refuses an
+//! unknown major `schema_version`, verifies the `content_hash` and the artifact's
+//! internal consistency; a corrupt or truncated file is an error, never a panic.
+//!
+//! ```
+//! use stringent_policy::{Level, LoadedPolicy, Question};
+//!
+//! let policy = LoadedPolicy::from_json(include_bytes!("../tests/data/tiny-US-XX.json"))?;
+//! let answer = policy.decide(&Question::new("hiv", "employment", "employer"))?;
+//! assert_eq!(answer.level, Level::SpecificAuthorization);
+//! assert_eq!(answer.obligations, ["redisclosure_notice"]);
+//! // Every answer names the rules that decided it and cites the law.
+//! assert!(answer.provenance.iter().any(|p| p.citation == "Example Code 1 (illustrative)"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! On a hot path, resolve value ids to positions once and read requirements by position:
+//! constant time, no allocation.
+//!
+//! ```
+//! use stringent_policy::{Level, LoadedPolicy};
+//!
+//! let policy = LoadedPolicy::from_json(include_bytes!("../tests/data/tiny-US-XX.json"))?;
+//! let ids = ["general", "treatment", "provider", "adult", "provider"];
+//! let mut point = [0u32; 5];
+//! for (axis, (slot, id)) in point.iter_mut().zip(ids).enumerate() {
+//!     *slot = policy.value_index(axis, id).ok_or("unknown value")?;
+//! }
+//! let requirement = policy.requirement(point).ok_or("no such cell")?;
+//! assert_eq!(requirement.level, Level::Allowed);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Errors are typed:
+//!
+//! ```
+//! use stringent_policy::{LoadError, LoadedPolicy, Question, QuestionError};
+//!
+//! let truncated = &include_bytes!("../tests/data/tiny-US-XX.json")[..200];
+//! assert!(matches!(LoadedPolicy::from_json(truncated), Err(LoadError::Json(_))));
+//!
+//! let policy = LoadedPolicy::from_json(include_bytes!("../tests/data/tiny-US-XX.json"))?;
+//! let err = policy.decide(&Question::new("hiv", "gossip", "employer")).unwrap_err();
+//! assert!(matches!(err, QuestionError::UnknownValue { axis: "purpose", .. }));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod artifact;
 mod combine;

@@ -34,6 +34,19 @@ pub struct Question {
     pub holder: String,
 }
 
+impl Question {
+    /// A question about one category, subject `adult` and holder `provider`.
+    pub fn new(category: &str, purpose: &str, recipient: &str) -> Self {
+        Question {
+            categories: vec![category.to_owned()],
+            purpose: purpose.to_owned(),
+            recipient: recipient.to_owned(),
+            subject: "adult".to_owned(),
+            holder: "provider".to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuestionError {
     #[error("unknown {axis} `{value}`; valid values: {}", valid.join(", "))]

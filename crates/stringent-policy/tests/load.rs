@@ -1,0 +1,61 @@
+//! A loader refuses what it cannot trust, with a typed error and no panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use serde_json::Value;
+use stringent_policy::{LoadError, LoadedPolicy, Question};
+
+const TINY: &[u8] = include_bytes!("data/tiny-US-XX.json");
+
+fn edited(f: impl Fn(&mut Value)) -> Vec<u8> {
+    let mut v: Value = serde_json::from_slice(TINY).unwrap();
+    f(&mut v);
+    serde_json::to_vec(&v).unwrap()
+}
+
+#[test]
+fn the_fixture_loads_and_answers() {
+    let p = LoadedPolicy::from_json(TINY).unwrap();
+    assert_eq!(p.decide(&Question::new("general", "treatment", "provider")).unwrap().level.as_str(), "allowed");
+}
+
+#[test]
+fn every_truncation_is_an_error_not_a_panic() {
+    for len in (0..TINY.len()).step_by(97) {
+        assert!(LoadedPolicy::from_json(&TINY[..len]).is_err(), "truncated at {len}");
+    }
+}
+
+#[test]
+fn a_wrong_hash_is_refused() {
+    let bytes = edited(|v| v["requirements"][0]["mandatory"] = Value::Bool(true));
+    assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::HashMismatch { .. })));
+}
+
+#[test]
+fn an_unknown_major_version_is_refused_and_a_newer_minor_accepted() {
+    let future = edited(|v| v["schema_version"] = "2.0".into());
+    assert!(matches!(LoadedPolicy::from_json(&future), Err(LoadError::UnsupportedVersion { .. })));
+    let minor = edited(|v| {
+        v["schema_version"] = "1.7".into();
+        v["a_field_from_the_future"] = Value::Bool(true);
+    });
+    assert!(LoadedPolicy::from_json(&minor).is_ok());
+}
+
+#[test]
+fn another_format_is_refused() {
+    let other = edited(|v| v["format"] = "something.else".into());
+    assert!(matches!(LoadedPolicy::from_json(&other), Err(LoadError::WrongFormat(_))));
+    assert!(matches!(LoadedPolicy::from_json(b"{}"), Err(LoadError::Json(_))));
+}
+
+#[test]
+fn an_inconsistent_artifact_is_refused_even_with_a_matching_hash() {
+    // Point a cell at a requirement that does not exist, and re-hash so only consistency can catch it.
+    let mut v: Value = serde_json::from_slice(TINY).unwrap();
+    v["cells"][0] = Value::from(999);
+    let mut p: stringent_policy::Policy = serde_json::from_value(v).unwrap();
+    p.content_hash = p.compute_hash();
+    let bytes = serde_json::to_vec(&p).unwrap();
+    assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::Inconsistent(_))));
+}
