@@ -96,11 +96,39 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write a static, self-contained HTML report: a matrix of jurisdictions × categories,
+    /// a page per jurisdiction with its rules, and a question form that answers offline.
+    Report {
+        #[arg(default_value = "rules")]
+        paths: Vec<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// Export the compiled policies for other systems.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Answer a question: may this record be disclosed, and on what terms?
     Decide(QuestionArgs),
     /// Answer a question in prose, layer by layer, with citations; or, with --rule, show
     /// the exception tree of a rule (what it excepts, what excepts it).
     Explain(ExplainArgs),
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// An Open Policy Agent bundle (`.manifest`, `data.json`, `stringent/policy.rego`) whose
+    /// `data.stringent.decision` answers what `stringent decide` answers.
+    Opa {
+        #[arg(default_value = "rules")]
+        paths: Vec<PathBuf>,
+        /// The bundle to write, e.g. `stringent-bundle.tar.gz`.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -201,6 +229,8 @@ fn main() -> ExitCode {
         Command::Coverage { paths } => coverage(&paths),
         Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Diff { old, new, as_of, fail_on, format } => diff(&old, &new, as_of, fail_on, format),
+        Command::Export(ExportCommand::Opa { paths, out, as_of }) => export_opa(&paths, &out, as_of),
+        Command::Report { paths, out, as_of } => report_cmd(&paths, &out, as_of),
         Command::Decide(q) => question(&q, false),
         Command::Explain(e) => match e.rule {
             Some(rule) => exception_tree(&e.question, &rule),
@@ -379,13 +409,52 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
     if unformatted > 0 { FINDINGS } else { 0 }
 }
 
+fn report_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> u8 {
+    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+    report(&c);
+    if c.has_errors() {
+        eprintln!("nothing written: fix the errors first");
+        return FINDINGS;
+    }
+    match stringent_report::write_report(&c.policies(), out) {
+        Ok(()) => {
+            eprintln!("wrote the report to {}/index.html", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", out.display());
+            USAGE
+        }
+    }
+}
+
+fn export_opa(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> u8 {
+    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+    report(&c);
+    if c.has_errors() {
+        eprintln!("nothing written: fix the errors first");
+        return FINDINGS;
+    }
+    let written = stringent_export::opa_bundle(&c.policies()).and_then(|bytes| write_atomically(out, &bytes));
+    match written {
+        Ok(()) => {
+            eprintln!("wrote the OPA bundle {}", out.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", out.display());
+            USAGE
+        }
+    }
+}
+
 /// Replace a file's contents in one step: a temporary file beside it, renamed over it.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+fn write_atomically(path: &std::path::Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
     use std::io::Write;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(text.as_bytes())?;
+    f.write_all(text.as_ref())?;
     f.sync_all()?;
     if let Ok(meta) = std::fs::metadata(path) {
         std::fs::set_permissions(&tmp, meta.permissions())?;

@@ -141,29 +141,66 @@ pub fn file_name(jurisdiction: &str) -> String {
     format!("{}.json", jurisdiction.replace(':', "_"))
 }
 
-/// Serialize as pretty JSON with a final newline: stable bytes for the same value.
+/// Serialize as compact JSON with a final newline: stable bytes for the same value, and
+/// small — an artifact holds about a hundred thousand cells.
 pub fn to_json<T: serde::Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec(value).map_err(std::io::Error::other)?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Serialize as indented JSON with a final newline, for files people read (the index).
+pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> std::io::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(std::io::Error::other)?;
     bytes.push(b'\n');
     Ok(bytes)
 }
 
-/// Write every artifact and then the index into `out`. Each file is written to a
-/// temporary file beside it and renamed into place, so no reader ever sees half a file;
-/// the index is renamed last, so it names artifacts that are already complete.
+/// Write a compile's artifacts so that a reader, or a compile that fails or is killed,
+/// never sees a half-written set:
+///
+/// 1. the artifacts go into a new directory `out/policies-<hash>/`, named after their
+///    content, staged under a temporary name and renamed into place when complete;
+/// 2. `out/index.json`, which names that directory's files, is then replaced by one
+///    rename — the single step that switches readers from the old set to the new;
+/// 3. only then are older `policies-*` directories removed.
+///
+/// Killed before step 2, the previous index and the directory it names are untouched;
+/// after it, the new set is complete. The same input writes the same bytes.
 pub fn write_all(out: &Path, policies: &[Policy], as_of: Date) -> std::io::Result<PolicyIndex> {
+    use sha2::{Digest, Sha256};
     std::fs::create_dir_all(out)?;
+    let mut hasher = Sha256::new();
+    hasher.update(as_of.to_string());
+    for p in policies {
+        hasher.update(p.jurisdiction.as_bytes());
+        hasher.update(p.content_hash.as_bytes());
+    }
+    let digest: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let generation = format!("policies-{digest}");
+    let final_dir = out.join(&generation);
+
     let mut entries = Vec::new();
-    let mut staged = Vec::new();
+    let mut files = Vec::new();
     for p in policies {
         let name = file_name(p.jurisdiction());
-        staged.push((stage(out, &name, &to_json(p)?)?, out.join(&name)));
         entries.push(IndexEntry {
             jurisdiction: p.jurisdiction().to_owned(),
             chain: p.chain.iter().map(|l| l.id.clone()).collect(),
-            file: name,
+            file: format!("{generation}/{name}"),
             content_hash: p.content_hash.clone(),
         });
+        files.push((name, to_json(p)?));
+    }
+    if !final_dir.is_dir() {
+        let staging = out.join(format!(".{generation}.{}.tmp", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir_all(&staging)?;
+        for (name, bytes) in &files {
+            write_synced(&staging.join(name), bytes)?;
+        }
+        sync_dir(&staging)?;
+        std::fs::rename(&staging, &final_dir)?;
     }
     let index = PolicyIndex {
         format: INDEX_FORMAT.to_owned(),
@@ -172,18 +209,36 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date) -> std::io::Resul
         as_of: as_of.to_string(),
         policies: entries,
     };
-    staged.push((stage(out, "index.json", &to_json(&index)?)?, out.join("index.json")));
-    for (tmp, dest) in staged {
-        std::fs::rename(&tmp, &dest)?;
-    }
+    let tmp = out.join(format!(".index.json.{}.tmp", std::process::id()));
+    write_synced(&tmp, &to_pretty_json(&index)?)?;
+    std::fs::rename(&tmp, out.join("index.json"))?;
+    sync_dir(out)?;
+    remove_stale(out, &generation);
     Ok(index)
 }
 
-/// Write `bytes` to a fresh temporary file in `dir` and flush it to disk.
-fn stage(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<std::path::PathBuf> {
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
+/// Remove earlier generations and the leftovers of killed compiles. Best effort: a file
+/// that cannot be removed is left for the next compile.
+fn remove_stale(out: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(out) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let stale_generation = name.starts_with("policies-") && name != keep;
+        let leftover = name.starts_with('.') && name.ends_with(".tmp");
+        if stale_generation || leftover {
+            let path = e.path();
+            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+        }
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(path)?;
     f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(tmp)
+    f.sync_all()
+}
+
+/// Make a directory's entries (renames into it) durable.
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
 }

@@ -2,8 +2,8 @@
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
 use crate::model::{Model, RuleModel};
-use rayon::prelude::*;
 use crate::resolve::{ChainResult, Stats, for_each_point, overridden, shape};
+use rayon::prelude::*;
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
 use stringent_syntax::Date;
@@ -29,16 +29,19 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
 }
 
 /// Whether one rule expired, is preempted or overridden by federal law, or decides nothing.
-fn rule_lint(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date, ri: usize, rule: &RuleModel) -> Option<Diagnostic> {
+fn rule_lint(
+    model: &Model,
+    stats: &Stats,
+    chains: &[ChainResult],
+    as_of: Date,
+    ri: usize,
+    rule: &RuleModel,
+) -> Option<Diagnostic> {
     if rule.expires.is_some_and(|e| e <= as_of) {
         return Some(
             Diagnostic::new(
                 Code::Expired,
-                format!(
-                    "rule `{}` expired on {}",
-                    rule.id,
-                    rule.expires.map(|e| e.to_string()).unwrap_or_default()
-                ),
+                format!("rule `{}` expired on {}", rule.id, rule.expires.map(|e| e.to_string()).unwrap_or_default()),
             )
             .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
             .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),

@@ -227,7 +227,13 @@ impl<'m> Resolver<'m> {
     }
 
     /// Resolve one cell from the rules each layer matches there.
-    fn cell(&self, chain: &[usize], matched: &[Bits], cell: usize, stats: &mut Stats) -> (Requirement<u32>, Vec<Inv>, Dims) {
+    fn cell(
+        &self,
+        chain: &[usize],
+        matched: &[Bits],
+        cell: usize,
+        stats: &mut Stats,
+    ) -> (Requirement<u32>, Vec<Inv>, Dims) {
         let mut invs: Vec<(usize, Inv)> = Vec::new();
         let mut effective: Vec<Vec<usize>> = Vec::new();
         for (pos, (layer, bits)) in chain.iter().zip(matched).enumerate() {

@@ -1,0 +1,401 @@
+//! The OPA bundle answers as `LoadedPolicy::decide` does: the bundle is unpacked, loaded
+//! into regorus (a Rego interpreter) and asked a large deterministic sample of questions.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use flate2::read::GzDecoder;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Instant;
+use stringent_export::{DATA_PATH, MANIFEST_PATH, REGO_PATH, opa_bundle};
+use stringent_policy::artifact::RequirementRecord;
+use stringent_policy::{Action, Basis, DayUnit, Deadline, LoadedPolicy, Permission, Policy, Question, Requirement};
+use stringent_syntax::Date;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The shipped federal and California rules (other states are left out on purpose).
+fn policies() -> &'static [Policy] {
+    static POLICIES: OnceLock<Vec<Policy>> = OnceLock::new();
+    POLICIES.get_or_init(|| {
+        let repo = repo();
+        let roots = [repo.join("rules/vocabulary"), repo.join("rules/us"), repo.join("rules/us-ca")];
+        let c = stringent_compiler::compile(&roots, Date::parse("2026-11-24").unwrap());
+        assert!(!c.has_errors(), "the shipped rules have errors");
+        let policies = c.policies();
+        let ids: Vec<&str> = policies.iter().map(Policy::jurisdiction).collect();
+        assert_eq!(ids, ["US", "US-CA"]);
+        policies
+    })
+}
+
+struct Entry {
+    path: String,
+    mode: u32,
+    mtime: u64,
+    uid: u64,
+    gid: u64,
+    bytes: Vec<u8>,
+}
+
+fn unpack(bundle: &[u8]) -> Vec<Entry> {
+    let mut archive = tar::Archive::new(GzDecoder::new(bundle));
+    archive
+        .entries()
+        .unwrap()
+        .map(|e| {
+            let mut e = e.unwrap();
+            let header = e.header().clone();
+            let mut bytes = Vec::new();
+            e.read_to_end(&mut bytes).unwrap();
+            Entry {
+                path: e.path().unwrap().to_string_lossy().into_owned(),
+                mode: header.mode().unwrap(),
+                mtime: header.mtime().unwrap(),
+                uid: header.uid().unwrap(),
+                gid: header.gid().unwrap(),
+                bytes,
+            }
+        })
+        .collect()
+}
+
+fn text(entries: &[Entry], path: &str) -> String {
+    let entry = entries.iter().find(|e| e.path == path).unwrap_or_else(|| panic!("no `{path}` in the bundle"));
+    String::from_utf8(entry.bytes.clone()).unwrap()
+}
+
+/// A regorus engine loaded with the bundle's data and policy.
+fn engine(entries: &[Entry]) -> regorus::Engine {
+    let mut engine = regorus::Engine::new();
+    engine.add_policy(REGO_PATH.to_owned(), text(entries, REGO_PATH)).unwrap();
+    engine.add_data_json(&text(entries, DATA_PATH)).unwrap();
+    engine
+}
+
+/// `None` when `decision` is undefined.
+fn ask_opa(engine: &mut regorus::Engine, input: &Value) -> Option<Value> {
+    engine.set_input_json(&input.to_string()).unwrap();
+    match engine.eval_rule("data.stringent.decision".to_owned()).unwrap() {
+        regorus::Value::Undefined => None,
+        answer => Some(serde_json::from_str(&answer.to_json_str().unwrap()).unwrap()),
+    }
+}
+
+/// The same question through `LoadedPolicy::decide`; `None` for an unknown jurisdiction
+/// or identifier (where `stringent decide` exits 2).
+fn ask_decide(loaded: &[LoadedPolicy], input: &Value) -> Option<Value> {
+    let policy = loaded.iter().find(|p| p.policy().jurisdiction == input["jurisdiction"])?;
+    let categories = match &input["category"] {
+        Value::String(c) => vec![c.clone()],
+        Value::Array(cs) => cs.iter().map(|c| c.as_str().unwrap().to_owned()).collect(),
+        _ => return None,
+    };
+    let field = |name: &str, default: &str| input.get(name).map_or(default, |v| v.as_str().unwrap()).to_owned();
+    let question = Question {
+        categories,
+        purpose: field("purpose", ""),
+        recipient: field("recipient", ""),
+        subject: field("subject", "adult"),
+        holder: field("holder", "provider"),
+    };
+    policy.decide(&question).ok().map(|d| serde_json::to_value(d).unwrap())
+}
+
+/// xorshift64*, fixed seed: the same sample on every run and platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn percent(&mut self, p: usize) -> bool {
+        self.below(100) < p
+    }
+
+    fn pick<'a>(&mut self, values: &'a [String]) -> &'a str {
+        &values[self.below(values.len())]
+    }
+}
+
+const SAMPLE: usize = 10_000;
+
+/// One random question over every axis: mostly valid ids, sometimes several categories
+/// (repeats included), omitted defaults, a bare-string category, or an unknown id.
+fn question(rng: &mut Rng, jurisdictions: &[String], axes: &[Vec<String>]) -> Value {
+    let jurisdiction = if rng.percent(1) { "US-ZZ" } else { rng.pick(jurisdictions) };
+    let value = |rng: &mut Rng, axis: usize| {
+        if rng.percent(1) { "no_such_value".to_owned() } else { rng.pick(&axes[axis]).to_owned() }
+    };
+    let count = match rng.below(100) {
+        0 => 0,
+        1..=49 => 1,
+        50..=79 => 2,
+        80..=94 => 3,
+        _ => 4,
+    };
+    let categories: Vec<String> = (0..count).map(|_| value(rng, 0)).collect();
+    let category = if count == 1 && rng.percent(5) { json!(categories[0]) } else { json!(categories) };
+    let mut input = json!({
+        "jurisdiction": jurisdiction,
+        "category": category,
+        "purpose": value(rng, 1),
+        "recipient": value(rng, 2),
+    });
+    if !rng.percent(25) {
+        input["subject"] = json!(value(rng, 3));
+    }
+    if !rng.percent(25) {
+        input["holder"] = json!(value(rng, 4));
+    }
+    input
+}
+
+#[derive(Default)]
+struct Stats {
+    defined: usize,
+    multi: usize,
+    levels: std::collections::BTreeSet<String>,
+    with_deadlines: usize,
+    several_deadlines: usize,
+    with_validity: usize,
+}
+
+/// Ask `sample` questions of both regorus (through the bundle of `policies`) and
+/// `LoadedPolicy::decide`, requiring the same JSON for every one.
+fn compare(policies: &[Policy], sample: usize, seed: u64) -> Stats {
+    let bundle = opa_bundle(policies).unwrap();
+    let entries = unpack(&bundle);
+    let mut engine = engine(&entries);
+    let loaded: Vec<LoadedPolicy> = policies.iter().map(|p| LoadedPolicy::new(p.clone()).unwrap()).collect();
+    let axes: Vec<Vec<String>> =
+        policies[0].vocabulary.axes.iter().map(|a| a.values.iter().map(|v| v.id.clone()).collect()).collect();
+    for p in policies {
+        assert_eq!(p.vocabulary, policies[0].vocabulary);
+    }
+
+    let jurisdictions: Vec<String> = policies.iter().map(|p| p.jurisdiction.clone()).collect();
+    let mut rng = Rng(seed);
+    let mut stats = Stats::default();
+    let start = Instant::now();
+    let mut opa_time = std::time::Duration::ZERO;
+    for n in 0..sample {
+        let input = question(&mut rng, &jurisdictions, &axes);
+        let expected = ask_decide(&loaded, &input);
+        let asked = Instant::now();
+        let answer = ask_opa(&mut engine, &input);
+        opa_time += asked.elapsed();
+        assert_eq!(
+            answer,
+            expected,
+            "question {n} answered differently:\n{}\nregorus: {}\ndecide:  {}",
+            input,
+            answer.as_ref().map_or("undefined".into(), |a| a.to_string()),
+            expected.as_ref().map_or("undefined".into(), |a| a.to_string()),
+        );
+        if let Some(d) = &expected {
+            stats.defined += 1;
+            stats.levels.insert(d["level"].as_str().unwrap().to_owned());
+            stats.multi += usize::from(d["category"].as_array().unwrap().len() > 1);
+            let deadlines = d["deadlines"].as_array().unwrap().len();
+            stats.with_deadlines += usize::from(deadlines > 0);
+            stats.several_deadlines += usize::from(deadlines > 1);
+            stats.with_validity += usize::from(!d["max_validity_days"].is_null());
+        }
+    }
+    eprintln!(
+        "{sample} questions ({} defined, {} multi-category, levels {:?}, {} with deadlines, {} with several, \
+         {} with max_validity): {:.2?} in regorus ({:.0?} per question), {:.2?} in all",
+        stats.defined,
+        stats.multi,
+        stats.levels,
+        stats.with_deadlines,
+        stats.several_deadlines,
+        stats.with_validity,
+        opa_time,
+        opa_time / u32::try_from(sample).unwrap(),
+        start.elapsed()
+    );
+    // The sample reaches every kind of question, not only the common ones.
+    assert!(stats.defined > sample * 3 / 4, "{}", stats.defined);
+    assert!(sample - stats.defined > sample / 50, "too few unknown-identifier questions");
+    assert!(stats.multi > sample / 3, "{}", stats.multi);
+    stats
+}
+
+#[test]
+fn regorus_answers_as_decide_does() {
+    let stats = compare(policies(), SAMPLE, 0x5EED_0F57_121C_E7A1);
+    assert!(stats.levels.len() >= 5, "{:?}", stats.levels);
+    assert!(stats.with_deadlines > 100, "{}", stats.with_deadlines);
+}
+
+/// The shipped US and US-CA rules set no `max_validity` and few deadlines, so the meet of
+/// those is tried on the California policy with its requirements replaced by random ones
+/// (canonical, as the compiler stores them): every level, dominated and undominated
+/// deadlines, term sets and validities.
+#[test]
+fn regorus_meets_random_requirements_as_decide_does() {
+    let mut rng = Rng(0xD1CE_5EED_0BAD_CAFE);
+    let mut policy = policies()[1].clone();
+    let vocabulary = &policy.vocabulary;
+    let terms =
+        |rng: &mut Rng, all: Vec<String>| -> Vec<String> { all.into_iter().filter(|_| rng.percent(15)).collect() };
+    let elements: Vec<String> = vocabulary.authorization_elements.iter().map(|t| t.id.clone()).collect();
+    let form: Vec<String> = vocabulary.form.iter().map(|t| t.id.clone()).collect();
+    let obligations: Vec<String> = vocabulary.obligations.iter().map(|t| t.id.clone()).collect();
+    let requirements: Vec<RequirementRecord> = (0..60)
+        .map(|_| {
+            let bases: Vec<Basis> = Basis::ALL.into_iter().filter(|_| rng.percent(60)).collect();
+            let deadlines = (0..rng.below(4))
+                .map(|_| Deadline {
+                    days: [5, 10, 15, 30][rng.below(4)],
+                    unit: [DayUnit::CalendarDays, DayUnit::BusinessDays][rng.below(2)],
+                    action: [Action::Inspect, Action::Copy, Action::Any][rng.below(3)],
+                })
+                .collect();
+            let mut req = Requirement {
+                permission: Permission::from_bases(&bases),
+                mandatory: rng.percent(20),
+                deadlines,
+                elements: terms(&mut rng, elements.clone()),
+                form: terms(&mut rng, form.clone()),
+                obligations: terms(&mut rng, obligations.clone()),
+                max_validity_days: [None, Some(90), Some(180), Some(365)][rng.below(4)],
+            };
+            req.normalize();
+            RequirementRecord::from(&req)
+        })
+        .collect();
+    for cell in &mut policy.cells {
+        *cell = u32::try_from(rng.below(requirements.len())).unwrap();
+    }
+    policy.requirements = requirements;
+    policy.content_hash = policy.compute_hash();
+    let stats = compare(&[policy], SAMPLE / 2, 0xACE0_FBA5_E5EE_D5ED);
+    assert_eq!(stats.levels.len(), 6, "{:?}", stats.levels);
+    assert!(stats.several_deadlines > 100 && stats.with_validity > 100);
+}
+
+/// The cases the README walks through, with the fields a reader checks.
+#[test]
+fn regorus_answers_the_readme_questions() {
+    let entries = unpack(&opa_bundle(policies()).unwrap());
+    let mut engine = engine(&entries);
+    let ask = |engine: &mut regorus::Engine, input: Value| ask_opa(engine, &input).unwrap();
+
+    let d = ask(
+        &mut engine,
+        json!({"jurisdiction": "US", "category": ["general"], "purpose": "treatment", "recipient": "provider"}),
+    );
+    assert_eq!(d["level"], "allowed");
+    assert_eq!(d["subject"], "adult");
+    assert_eq!(d["holder"], "provider");
+    assert_eq!(d["bases"], json!(["none", "no_objection", "authorization", "specific_authorization", "court_order"]));
+    assert!(d["provenance"].as_array().unwrap().iter().any(|p| p["rule"] == "us.hipaa.164_506_c_2"));
+
+    let d = ask(
+        &mut engine,
+        json!({"jurisdiction": "US", "category": ["psychotherapy_notes"], "purpose": "treatment", "recipient": "provider"}),
+    );
+    assert_eq!(d["level"], "specific_authorization");
+
+    let d = ask(
+        &mut engine,
+        json!({"jurisdiction": "US-CA", "category": ["general", "hiv"], "purpose": "employment", "recipient": "employer"}),
+    );
+    assert_eq!(d["chain"], json!(["US", "US-CA"]));
+    let provenance = d["provenance"].as_array().unwrap();
+    assert!(provenance.iter().any(|p| p["for_category"] == "hiv"));
+    assert!(provenance.iter().all(|p| p.get("for_category").is_some()));
+
+    for unknown in [
+        json!({"jurisdiction": "US-ZZ", "category": ["general"], "purpose": "treatment", "recipient": "provider"}),
+        json!({"jurisdiction": "US", "category": ["general", "nope"], "purpose": "treatment", "recipient": "provider"}),
+        json!({"jurisdiction": "US", "category": [], "purpose": "treatment", "recipient": "provider"}),
+        json!({"jurisdiction": "US", "purpose": "treatment", "recipient": "provider"}),
+        json!({"jurisdiction": "US", "category": ["general"], "purpose": "treatment", "recipient": "provider", "holder": "nope"}),
+        json!({"jurisdiction": "US", "category": ["general"], "purpose": 3, "recipient": "provider"}),
+    ] {
+        assert_eq!(ask_opa(&mut engine, &unknown), None, "{unknown}");
+    }
+}
+
+#[test]
+fn the_same_policies_give_a_byte_identical_bundle() {
+    let policies = policies();
+    let first = opa_bundle(policies).unwrap();
+    let copies: Vec<Policy> = policies.to_vec();
+    let again = opa_bundle(&copies).unwrap();
+    assert_eq!(first, again);
+    let reversed: Vec<Policy> = policies.iter().rev().cloned().collect();
+    assert_eq!(first, opa_bundle(&reversed).unwrap(), "input order must not matter");
+
+    // gzip header: no file name, no mtime.
+    assert_eq!(&first[..4], &[0x1f, 0x8b, 8, 0]);
+    assert_eq!(&first[4..8], &[0, 0, 0, 0]);
+
+    let entries = unpack(&first);
+    let paths: Vec<&str> = entries.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, [MANIFEST_PATH, DATA_PATH, REGO_PATH]);
+    for e in &entries {
+        assert_eq!((e.mode, e.mtime, e.uid, e.gid), (0o644, 0, 0, 0), "{}", e.path);
+    }
+}
+
+#[test]
+fn the_manifest_names_the_root_and_a_revision_over_the_content_hashes() {
+    let policies = policies();
+    let entries = unpack(&opa_bundle(policies).unwrap());
+    let manifest: Value = serde_json::from_str(&text(&entries, MANIFEST_PATH)).unwrap();
+    assert_eq!(manifest["roots"], json!(["stringent"]));
+    let mut hasher = Sha256::new();
+    for p in policies {
+        hasher.update(format!("{}\n", p.content_hash));
+    }
+    let expected: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    assert_eq!(manifest["revision"], format!("sha256:{expected}"));
+    assert_eq!(manifest.as_object().unwrap().len(), 2);
+
+    // Everything the bundle holds is inside its root, as OPA requires.
+    let data: Value = serde_json::from_str(&text(&entries, DATA_PATH)).unwrap();
+    let top: Vec<&String> = data.as_object().unwrap().keys().collect();
+    assert_eq!(top, ["stringent"]);
+    let jurisdictions: Vec<&String> = data["stringent"]["policies"].as_object().unwrap().keys().collect();
+    assert_eq!(jurisdictions, ["US", "US-CA"]);
+    assert!(text(&entries, REGO_PATH).lines().any(|l| l == "package stringent"));
+
+    // A different set of policies has a different revision.
+    let alone = unpack(&opa_bundle(&policies[..1]).unwrap());
+    let alone: Value = serde_json::from_str(&text(&alone, MANIFEST_PATH)).unwrap();
+    assert_ne!(alone["revision"], manifest["revision"]);
+}
+
+#[test]
+fn inconsistent_or_duplicate_policies_are_refused() {
+    let policies = policies();
+    let twice = [policies[0].clone(), policies[0].clone()];
+    assert_eq!(opa_bundle(&twice).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+
+    let mut tampered = policies[0].clone();
+    tampered.cells.pop();
+    tampered.content_hash = tampered.compute_hash();
+    assert_eq!(opa_bundle(&[tampered]).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+
+    let mut stale = policies[0].clone();
+    stale.content_hash = "sha256:00".into();
+    assert_eq!(opa_bundle(&[stale]).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
+}

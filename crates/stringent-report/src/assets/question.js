@@ -1,0 +1,551 @@
+/* stringent report: the question form.
+ *
+ * Answers a question from the compiled policy embedded in the page
+ * (<script type="application/json" id="policy-data">), exactly as
+ * stringent_policy::LoadedPolicy::decide does:
+ *   - a cell is numbered row-major over category, purpose, recipient, subject, holder,
+ *     in the vocabulary's value order;
+ *   - cells[i] indexes requirements, cell_provenance[i] indexes provenance, whose
+ *     entries index rules;
+ *   - several categories: the meet (bases intersect, mandatory or, deadlines union then
+ *     the dominated ones dropped, sets union sorted, max validity min); the level is
+ *     derived from the bases as Permission::level.
+ * The question comes from the URL's query string (?category=hiv&purpose=…), which is
+ * also what the form submits, so every answer has its own address.
+ */
+(function () {
+  "use strict";
+
+  var AXES = ["category", "purpose", "recipient", "subject", "holder"];
+  // Basis, DayUnit and Action in their Rust declaration order (which is their Ord).
+  var BASES = ["none", "no_objection", "authorization", "specific_authorization", "court_order"];
+  var UNITS = ["calendar_days", "business_days"];
+  var ACTIONS = ["inspect", "copy", "any"];
+
+  var LEVEL_TEXT = {
+    allowed: "Allowed: no permission needed",
+    allowed_unless_objects: "Allowed unless the individual objects",
+    authorization: "Written authorization required",
+    specific_authorization: "Specific written authorization required",
+    court_order_only: "Court order only",
+    prohibited: "Prohibited: no basis suffices"
+  };
+  var BASIS_TEXT = {
+    none: "no permission needed",
+    no_objection: "opportunity to agree or object (45 CFR 164.510)",
+    authorization: "written authorization (45 CFR 164.508)",
+    specific_authorization: "written, category-specific authorization",
+    court_order: "court order"
+  };
+  var UNIT_TEXT = { calendar_days: "calendar days", business_days: "business days" };
+  var ACTION_TEXT = { inspect: "to let the individual inspect", copy: "to provide a copy", any: "to inspect or copy" };
+  var ROLE_TEXT = {
+    won: "decided",
+    met: "met, not the strictest",
+    excepted: "set aside by an exception",
+    preempted: "preempted by federal law",
+    deferred: "deferred to a lower layer",
+    inactive: "not in force on the as-of date"
+  };
+
+  // ---- the lattice, as in stringent_policy::lattice -------------------------------
+
+  /* Rust sorts Strings by their UTF-8 bytes, which is code-point order. */
+  function cmpStr(a, b) {
+    var i = 0, j = 0;
+    while (i < a.length && j < b.length) {
+      var ca = a.codePointAt(i), cb = b.codePointAt(j);
+      if (ca !== cb) return ca < cb ? -1 : 1;
+      i += ca > 0xffff ? 2 : 1;
+      j += cb > 0xffff ? 2 : 1;
+    }
+    if (i < a.length) return 1;
+    if (j < b.length) return -1;
+    return 0;
+  }
+
+  function normSet(xs) {
+    var s = xs.slice().sort(cmpStr);
+    return s.filter(function (x, k) { return k === 0 || x !== s[k - 1]; });
+  }
+
+  function rank(list, x) {
+    var k = list.indexOf(x);
+    return k < 0 ? list.length : k;
+  }
+
+  /* Deadline's derived Ord: days, then unit, then action. */
+  function cmpDeadline(a, b) {
+    if (a.days !== b.days) return a.days < b.days ? -1 : 1;
+    var u = rank(UNITS, a.unit) - rank(UNITS, b.unit);
+    if (u !== 0) return u;
+    return rank(ACTIONS, a.action) - rank(ACTIONS, b.action);
+  }
+
+  function sameDeadline(a, b) {
+    return a.days === b.days && a.unit === b.unit && a.action === b.action;
+  }
+
+  /* Deadline::dominates */
+  function dominates(self, other) {
+    var covers = self.action === "any" || self.action === other.action;
+    var earlier = self.unit === "business_days" && other.unit === "calendar_days" ? false : self.days <= other.days;
+    return covers && earlier;
+  }
+
+  /* lattice::reduce_deadlines: sort, dedup, keep what no other deadline dominates. */
+  function reduceDeadlines(ds) {
+    var sorted = ds.slice().sort(cmpDeadline);
+    var all = sorted.filter(function (d, k) { return k === 0 || !sameDeadline(d, sorted[k - 1]); });
+    return all.filter(function (d) {
+      return !all.some(function (o) { return !sameDeadline(o, d) && dominates(o, d); });
+    });
+  }
+
+  function bitsOf(bases) {
+    return bases.reduce(function (acc, b) {
+      var k = BASES.indexOf(b);
+      return k < 0 ? acc : acc | (1 << k);
+    }, 0);
+  }
+
+  function basesOf(bits) {
+    return BASES.filter(function (b, k) { return (bits & (1 << k)) !== 0; });
+  }
+
+  /* Permission::level */
+  function levelOf(bits) {
+    if (bits & 1) return "allowed";
+    if (bits & 2) return "allowed_unless_objects";
+    if (bits & 4) return "authorization";
+    if (bits & 8) return "specific_authorization";
+    if (bits & 16) return "court_order_only";
+    return "prohibited";
+  }
+
+  /* Requirement::<String>::from(&RequirementRecord): the record, normalized. */
+  function fromRecord(r) {
+    return {
+      bits: bitsOf(r[0]),
+      mandatory: r[1] === true,
+      deadlines: reduceDeadlines(r[2].map(function (d) { return { days: d[0], unit: d[1], action: d[2] }; })),
+      elements: normSet(r[3]),
+      form: normSet(r[4]),
+      obligations: normSet(r[5]),
+      maxValidity: r[6] === null || r[6] === undefined ? null : r[6]
+    };
+  }
+
+  /* Requirement::default(): the top, demands nothing. */
+  function top() {
+    return { bits: 31, mandatory: false, deadlines: [], elements: [], form: [], obligations: [], maxValidity: null };
+  }
+
+  /* Requirement::meet */
+  function meet(a, b) {
+    var mv;
+    if (a.maxValidity !== null && b.maxValidity !== null) mv = Math.min(a.maxValidity, b.maxValidity);
+    else mv = a.maxValidity !== null ? a.maxValidity : b.maxValidity;
+    return {
+      bits: a.bits & b.bits,
+      mandatory: a.mandatory || b.mandatory,
+      deadlines: reduceDeadlines(a.deadlines.concat(b.deadlines)),
+      elements: normSet(a.elements.concat(b.elements)),
+      form: normSet(a.form.concat(b.form)),
+      obligations: normSet(a.obligations.concat(b.obligations)),
+      maxValidity: mv
+    };
+  }
+
+  // ---- the policy, as in stringent_policy::LoadedPolicy ---------------------------
+
+  /* Cells are stored in blocks (see data.rs): cells[i] = blocks[index[i / b]][i % b]. */
+  function expand(enc, n, what) {
+    var out = new Uint32Array(n), pos = 0;
+    var ok = !!enc && Array.isArray(enc.index) && Array.isArray(enc.blocks);
+    for (var k = 0; ok && k < enc.index.length; k++) {
+      var block = enc.blocks[enc.index[k]];
+      if (!Array.isArray(block) || pos + block.length > n) {
+        ok = false;
+        break;
+      }
+      out.set(block, pos);
+      pos += block.length;
+    }
+    if (!ok || pos !== n) {
+      throw new Error("the embedded policy is inconsistent: " + what + " do not cover " + n + " cells");
+    }
+    return out;
+  }
+
+  function load(data) {
+    var axes = data.axes.map(function (a) {
+      return { id: a[0], values: a[1].map(function (v) { return { id: v[0], title: v[1], parent: v[2] }; }) };
+    });
+    var names = axes.map(function (a) { return a.id; });
+    if (names.join(",") !== AXES.join(",")) {
+      throw new Error("the embedded policy has axes " + names.join(", ") + ", expected " + AXES.join(", "));
+    }
+    var index = axes.map(function (a) {
+      var m = new Map();
+      a.values.forEach(function (v, k) { m.set(v.id, k); });
+      return m;
+    });
+    var sizes = axes.map(function (a) { return a.values.length; });
+    var strides = [1, 1, 1, 1, 1];
+    for (var k = 3; k >= 0; k--) strides[k] = strides[k + 1] * sizes[k + 1];
+    var n = sizes.reduce(function (x, y) { return x * y; }, 1);
+    return {
+      jurisdiction: data.jurisdiction,
+      asOf: data.as_of,
+      chain: data.chain,
+      axes: axes,
+      index: index,
+      strides: strides,
+      requirements: data.requirements,
+      cells: expand(data.cells, n, "cells"),
+      provenance: data.provenance,
+      roles: data.roles,
+      dimensionLists: data.dimension_lists,
+      cellProvenance: expand(data.cell_provenance, n, "cell provenance"),
+      rules: data.rules,
+      terms: data.terms,
+      pages: data.pages
+    };
+  }
+
+  function QuestionError(message) {
+    this.message = message;
+  }
+
+  /* LoadedPolicy::points then LoadedPolicy::decide. */
+  function decide(policy, q) {
+    if (q.categories.length === 0) throw new QuestionError("a question needs at least one category");
+    function find(axis, value) {
+      var k = policy.index[axis].get(value);
+      if (k === undefined) {
+        var valid = policy.axes[axis].values.map(function (v) { return v.id; }).join(", ");
+        throw new QuestionError("unknown " + AXES[axis] + " `" + value + "`; valid values: " + valid);
+      }
+      return k;
+    }
+    var rest = [find(1, q.purpose), find(2, q.recipient), find(3, q.subject), find(4, q.holder)];
+    var points = q.categories.map(function (c) { return [find(0, c)].concat(rest); });
+    var met = null;
+    var provenance = [];
+    points.forEach(function (point, k) {
+      var cell = 0;
+      for (var a = 0; a < 5; a++) cell += point[a] * policy.strides[a];
+      var record = policy.requirements[policy.cells[cell]];
+      if (record) {
+        var req = fromRecord(record);
+        met = met === null ? req : meet(met, req);
+      }
+      var involvements = policy.provenance[policy.cellProvenance[cell]] || [];
+      var forCategory = q.categories.length > 1 ? q.categories[k] : null;
+      involvements.forEach(function (inv) {
+        var rule = policy.rules[inv[0]];
+        if (!rule) return;
+        provenance.push({
+          rule: rule[0],
+          layer: rule[1],
+          title: rule[2],
+          citation: rule[3].join("; "),
+          confidence: rule[4],
+          source: rule[5],
+          role: policy.roles[inv[1]],
+          dimensions: policy.dimensionLists[inv[2]] || [],
+          forCategory: forCategory
+        });
+      });
+    });
+    if (met === null) met = top();
+    return {
+      jurisdiction: policy.jurisdiction,
+      categories: q.categories,
+      purpose: q.purpose,
+      recipient: q.recipient,
+      subject: q.subject,
+      holder: q.holder,
+      level: levelOf(met.bits),
+      bases: basesOf(met.bits),
+      mandatory: met.mandatory,
+      deadlines: met.deadlines,
+      elements: met.elements,
+      form: met.form,
+      obligations: met.obligations,
+      maxValidity: met.maxValidity,
+      provenance: provenance
+    };
+  }
+
+  // ---- the page -------------------------------------------------------------------
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var v = attrs[name];
+      if (v !== null && v !== undefined) node.setAttribute(name, String(v));
+    });
+    (children || []).forEach(function (c) {
+      if (c === null || c === undefined) return;
+      node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  function code(text) {
+    return el("code", {}, [text]);
+  }
+
+  function readQuery() {
+    var params = new URLSearchParams(window.location.search);
+    var categories = [];
+    params.getAll("category").forEach(function (v) {
+      v.split(",").forEach(function (x) {
+        x = x.trim();
+        if (x) categories.push(x);
+      });
+    });
+    return {
+      jurisdiction: params.get("jurisdiction"),
+      categories: categories,
+      purpose: params.get("purpose") || "",
+      recipient: params.get("recipient") || "",
+      subject: params.get("subject") || "adult",
+      holder: params.get("holder") || "provider",
+      any: Array.from(params.keys()).length > 0
+    };
+  }
+
+  function setSelect(form, name, value) {
+    var select = form.elements.namedItem(name);
+    if (!select || !value) return;
+    var ok = Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+    if (!ok) return;
+    // defaultSelected keeps the choice in the markup too (form reset, saved pages).
+    Array.prototype.forEach.call(select.options, function (o) { o.defaultSelected = o.value === value; });
+    select.value = value;
+  }
+
+  function fill(form, q) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=category]"), function (box) {
+      var on = q.categories.indexOf(box.value) >= 0;
+      box.defaultChecked = on;
+      box.checked = on;
+    });
+    setSelect(form, "purpose", q.purpose);
+    setSelect(form, "recipient", q.recipient);
+    setSelect(form, "subject", q.subject);
+    setSelect(form, "holder", q.holder);
+  }
+
+  function listOrNone(items, none, render) {
+    if (items.length === 0) return el("p", { class: "none" }, [none]);
+    return el("ul", {}, items.map(render));
+  }
+
+  function termItem(policy, table, testid) {
+    return function (id) {
+      var title = policy.terms[table] && policy.terms[table][id];
+      return el("li", { "data-testid": testid, "data-value": id }, [title ? title + " " : "", code(id)]);
+    };
+  }
+
+  function renderAnswer(box, policy, d) {
+    box.textContent = "";
+    box.hidden = false;
+    box.setAttribute("data-state", "answered");
+    box.setAttribute("data-jurisdiction", d.jurisdiction);
+    var heading = el("h3", { id: "answer-heading", tabindex: "-1" }, ["Answer for " + d.jurisdiction]);
+    box.appendChild(heading);
+    var chain = policy.chain.map(function (l) { return l[0]; }).join(" → ");
+    box.appendChild(
+      el("p", { class: "question-text", "data-testid": "question" }, [
+        "Categories " + d.categories.join(", ") + "; purpose " + d.purpose + "; recipient " + d.recipient +
+          "; subject " + d.subject + "; holder " + d.holder + ". Chain " + chain + ", as of ",
+        el("time", { datetime: policy.asOf }, [policy.asOf]),
+        "."
+      ])
+    );
+    box.appendChild(
+      el("p", { class: "verdict level-" + d.level }, [
+        el("span", { class: "verdict-label" }, ["Level: "]),
+        el("strong", { "data-testid": "level", "data-value": d.level }, [LEVEL_TEXT[d.level] || d.level]),
+        " ",
+        code(d.level)
+      ])
+    );
+    var facts = el("dl", { class: "answer-facts" }, []);
+    function fact(term, value) {
+      facts.appendChild(el("dt", {}, [term]));
+      facts.appendChild(value);
+    }
+    fact(
+      "Legal bases that suffice",
+      el("dd", {}, [
+        d.bases.length === 0
+          ? el("p", { "data-testid": "bases-empty" }, ["None suffices: the disclosure is prohibited."])
+          : el("ul", {}, d.bases.map(function (b) {
+            return el("li", { "data-testid": "basis", "data-value": b }, [(BASIS_TEXT[b] || b) + " ", code(b)]);
+          }))
+      ])
+    );
+    fact(
+      "Mandatory",
+      el("dd", { "data-testid": "mandatory", "data-value": String(d.mandatory) }, [
+        d.mandatory ? "Yes: the disclosure is required" : "No: the disclosure is not required"
+      ])
+    );
+    fact(
+      "Deadlines",
+      el("dd", {}, [listOrNone(d.deadlines, "None", function (dl) {
+        return el("li", { "data-testid": "deadline", "data-value": dl.days + " " + dl.unit + " " + dl.action }, [
+          dl.days + " " + (UNIT_TEXT[dl.unit] || dl.unit) + " " + (ACTION_TEXT[dl.action] || dl.action)
+        ]);
+      })])
+    );
+    fact(
+      "What an authorization must state",
+      el("dd", {}, [listOrNone(d.elements, "Nothing beyond the general rules", termItem(policy, "authorization_elements", "element"))])
+    );
+    fact("Form of the authorization", el("dd", {}, [listOrNone(d.form, "No constraint", termItem(policy, "form", "form"))]));
+    fact(
+      "Obligations",
+      el("dd", {}, [listOrNone(d.obligations, "None", function (id) {
+        var info = policy.terms.obligations && policy.terms.obligations[id];
+        var children = [info ? info[0] + " " : "", code(id)];
+        if (info && info[1]) children.push(el("blockquote", { class: "notice-text" }, [info[1]]));
+        return el("li", { "data-testid": "obligation", "data-value": id }, children);
+      })])
+    );
+    fact(
+      "Maximum validity of an authorization",
+      el("dd", { "data-testid": "max-validity", "data-value": d.maxValidity === null ? "" : String(d.maxValidity) }, [
+        d.maxValidity === null ? "No limit set" : d.maxValidity + " days"
+      ])
+    );
+    box.appendChild(facts);
+    box.appendChild(el("h4", {}, ["Provenance: the rules that decided it"]));
+    if (d.provenance.length === 0) {
+      box.appendChild(el("p", {}, ["No rule matches this question; nothing is demanded."]));
+    } else {
+      box.appendChild(
+        el("ol", { class: "provenance" }, d.provenance.map(function (p) {
+          var parts = [
+            el("a", { href: "#rule-" + p.rule }, [code(p.rule)]),
+            " ",
+            el("span", { class: "layer" }, ["[" + p.layer + "]"]),
+            " " + p.citation + " ",
+            el("span", { class: "role role-" + p.role }, [p.role]),
+            (p.role !== "won" && ROLE_TEXT[p.role] ? " (" + ROLE_TEXT[p.role] + ")" : "") +
+              (p.dimensions.length ? ": " + p.dimensions.join(", ") : "")
+          ];
+          if (p.forCategory !== null) parts.push(" (for " + p.forCategory + ")");
+          return el("li", {
+            "data-testid": "provenance",
+            "data-rule": p.rule,
+            "data-layer": p.layer,
+            "data-role": p.role,
+            "data-dimensions": p.dimensions.join(","),
+            "data-for-category": p.forCategory === null ? "" : p.forCategory
+          }, parts);
+        }))
+      );
+    }
+    return heading;
+  }
+
+  function renderMessage(box, state, message, alert) {
+    box.textContent = "";
+    box.hidden = false;
+    box.setAttribute("data-state", state);
+    var attrs = { class: state === "error" ? "error-box" : "info-box", "data-testid": state };
+    if (alert) attrs.role = "alert";
+    box.appendChild(el("p", attrs, [message]));
+  }
+
+  function pageOf(policy, jurisdiction) {
+    var hit = policy.pages.filter(function (p) { return p[0] === jurisdiction; })[0];
+    return hit ? hit[1] : null;
+  }
+
+  function main() {
+    var form = document.getElementById("question-form");
+    var box = document.getElementById("answer");
+    var dataEl = document.getElementById("policy-data");
+    if (!form || !box || !dataEl) return;
+    var policy;
+    try {
+      policy = load(JSON.parse(dataEl.textContent));
+    } catch (e) {
+      renderMessage(box, "error", "Cannot read the embedded policy: " + e.message, true);
+      return;
+    }
+
+    var jurisdictionSelect = form.elements.namedItem("jurisdiction");
+    var categoryError = document.getElementById("category-error");
+    function syncAction() {
+      var page = jurisdictionSelect ? pageOf(policy, jurisdictionSelect.value) : null;
+      if (page) form.setAttribute("action", page);
+    }
+    if (jurisdictionSelect) jurisdictionSelect.addEventListener("change", syncAction);
+    form.addEventListener("submit", function (event) {
+      var boxes = form.querySelectorAll("input[name=category]");
+      var checked = Array.prototype.some.call(boxes, function (b) { return b.checked; });
+      if (!checked) {
+        event.preventDefault();
+        if (categoryError) {
+          categoryError.textContent = "Choose at least one record category.";
+          categoryError.setAttribute("role", "alert");
+          categoryError.hidden = false;
+        }
+        if (boxes[0]) boxes[0].focus();
+        return;
+      }
+      syncAction();
+    });
+    form.addEventListener("change", function (event) {
+      if (event.target && event.target.name === "category" && categoryError) categoryError.hidden = true;
+    });
+
+    var q = readQuery();
+    // A combined policy's id joins jurisdictions with "+", which a hand-written query
+    // string turns into a space.
+    if (q.jurisdiction && q.jurisdiction.indexOf(" ") >= 0 && !pageOf(policy, q.jurisdiction)) {
+      q.jurisdiction = q.jurisdiction.replace(/ /g, "+");
+    }
+    if (q.jurisdiction && q.jurisdiction !== policy.jurisdiction) {
+      var page = pageOf(policy, q.jurisdiction);
+      if (page) {
+        window.location.replace(page + window.location.search + window.location.hash);
+        return;
+      }
+      var valid = policy.pages.map(function (p) { return p[0]; }).join(", ");
+      renderMessage(box, "error", "unknown jurisdiction `" + q.jurisdiction + "`; valid: " + valid, true);
+      fill(form, q);
+      return;
+    }
+    fill(form, q);
+    if (!q.any) return;
+    var missing = [];
+    if (q.categories.length === 0) missing.push("at least one category");
+    if (!q.purpose) missing.push("a purpose");
+    if (!q.recipient) missing.push("a recipient");
+    if (missing.length > 0) {
+      renderMessage(box, "incomplete", "To get an answer, also choose " + missing.join(", ") + ".", false);
+      return;
+    }
+    try {
+      var heading = renderAnswer(box, policy, decide(policy, q));
+      // The answer is at the top of the form's section: move focus there for keyboard and
+      // screen-reader users without jumping the page.
+      heading.focus({ preventScroll: true });
+    } catch (e) {
+      if (e instanceof QuestionError) renderMessage(box, "error", e.message, true);
+      else renderMessage(box, "error", "Cannot answer: " + (e && e.message ? e.message : String(e)), true);
+    }
+  }
+
+  main();
+})();
