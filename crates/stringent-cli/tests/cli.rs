@@ -31,13 +31,71 @@ fn compile_twice_gives_byte_identical_artifacts() {
         let out = stringent(&["compile", "rules", "--out", dir.to_str().unwrap(), "--as-of", "2026-11-24"]);
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let names: Vec<_> = std::fs::read_dir(&a).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(names.iter().any(|n| n == "index.json"));
-    assert!(names.len() >= 2, "{names:?}");
-    for n in &names {
-        assert_eq!(std::fs::read(a.join(n)).unwrap(), std::fs::read(b.join(n)).unwrap(), "{n:?} differs");
-    }
+    let (fa, fb) = (files_under(&a), files_under(&b));
+    assert!(fa.iter().any(|(n, _)| n == "index.json"));
+    assert!(fa.len() >= 50, "{} files", fa.len());
+    assert!(fa == fb, "the two compiles differ");
     let _ = (std::fs::remove_dir_all(a), std::fs::remove_dir_all(b));
+}
+
+/// Every file below `dir`, by relative path, with its bytes.
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The index names files that exist, whose content hashes match it.
+fn consistent(out: &Path) -> Result<String, String> {
+    let index: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("index.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    for e in index["policies"].as_array().ok_or("no policies")? {
+        let file = out.join(e["file"].as_str().ok_or("no file")?);
+        let policy = stringent_policy::LoadedPolicy::load(&file).map_err(|err| format!("{}: {err}", file.display()))?;
+        if policy.policy().content_hash != e["content_hash"].as_str().unwrap_or_default() {
+            return Err(format!("{} does not match the index", file.display()));
+        }
+    }
+    Ok(index["as_of"].as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+fn a_compile_killed_mid_write_leaves_a_consistent_artifact_set() {
+    let out = scratch("killed");
+    let first = stringent(&["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24"]);
+    assert_eq!(first.status.code(), Some(0));
+    assert_eq!(consistent(&out).unwrap(), "2026-11-24");
+    // Kill compiles of another date at many moments; whatever is left must be one whole set.
+    let mut finished = 0;
+    for delay_ms in (0..16).map(|i| 100 + i * 90) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_stringent"))
+            .args(["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-01-15"])
+            .current_dir(repo())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        if child.wait().unwrap().success() {
+            finished += 1;
+        }
+        let as_of = consistent(&out).unwrap_or_else(|e| panic!("inconsistent after a kill at {delay_ms} ms: {e}"));
+        assert!(as_of == "2026-11-24" || as_of == "2026-01-15");
+    }
+    assert!(finished < 16, "no compile was ever interrupted");
+    let _ = std::fs::remove_dir_all(out);
 }
 
 #[test]

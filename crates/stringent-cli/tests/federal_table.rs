@@ -77,7 +77,9 @@ fn federal_layer_answers_the_table_from_rules_and_from_the_artifact() {
     let out_dir = std::env::temp_dir().join(format!("stringent-federal-{}", std::process::id()));
     let compiled = stringent(&["compile", "rules", "--out", out_dir.to_str().unwrap(), "--as-of", "2026-11-24"]);
     assert!(compiled.status.success(), "{}", String::from_utf8_lossy(&compiled.stderr));
-    let artifact = out_dir.join("US.json");
+    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(out_dir.join("index.json")).unwrap()).unwrap();
+    let entry = index["policies"].as_array().unwrap().iter().find(|e| e["jurisdiction"] == "US").unwrap();
+    let artifact = out_dir.join(entry["file"].as_str().unwrap());
     for row in TABLE {
         let from_rules = ask(&["--rules", "rules", "--jurisdiction", "US"], row);
         (row.4)(&from_rules);
