@@ -715,7 +715,16 @@ fn summary(d: &stringent_policy::Decision) -> String {
     ));
     out.push_str(&format!("\n  mandatory: {}", d.mandatory));
     for dl in &d.deadlines {
-        out.push_str(&format!("\n  deadline: {} {:?} ({:?})", dl.days, dl.unit, dl.action));
+        let unit = match dl.unit {
+            stringent_policy::DayUnit::CalendarDays => "calendar days",
+            stringent_policy::DayUnit::BusinessDays => "business days",
+        };
+        let action = match dl.action {
+            stringent_policy::Action::Inspect => " to inspect",
+            stringent_policy::Action::Copy => " for a copy",
+            stringent_policy::Action::Any => "",
+        };
+        out.push_str(&format!("\n  deadline: {} {unit}{action}", dl.days));
     }
     for (label, list) in [("elements", &d.authorization_elements), ("form", &d.form), ("obligations", &d.obligations)] {
         if !list.is_empty() {
