@@ -376,3 +376,37 @@ fn decide_gives_hl7_security_labels_for_fhir() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["security"].as_array().unwrap().iter().any(|c| c["code"] == "N"), "{v}");
 }
+
+#[test]
+fn artifacts_do_not_depend_on_file_order_or_thread_count() {
+    let mut roots: Vec<String> = std::fs::read_dir(repo().join("rules"))
+        .unwrap()
+        .map(|e| format!("rules/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    roots.sort();
+    let mut outputs = Vec::new();
+    // Sorted roots on one thread, reversed on two, and a shuffled order on two.
+    let mut shuffled = roots.clone();
+    let n = shuffled.len();
+    for i in 0..n {
+        shuffled.swap(i, (i * 7 + 3) % n);
+    }
+    let reversed: Vec<String> = roots.iter().rev().cloned().collect();
+    for (order, threads) in [(roots, "1"), (reversed, "2"), (shuffled, "2")] {
+        let out = scratch(&format!("order-{}", outputs.len()));
+        let mut args: Vec<String> = vec!["compile".into()];
+        args.extend(order);
+        args.extend(["--out".into(), out.display().to_string(), "--as-of".into(), "2026-11-24".into()]);
+        let run = Command::new(env!("CARGO_BIN_EXE_stringent"))
+            .args(&args)
+            .current_dir(repo())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        outputs.push(files_under(&out));
+        let _ = std::fs::remove_dir_all(out);
+    }
+    assert!(outputs[0].len() >= 50);
+    assert!(outputs[0] == outputs[1] && outputs[1] == outputs[2], "artifacts differ with file order or thread count");
+}

@@ -1,6 +1,6 @@
 //! One diagnostic model, four formats: each is snapshotted on the same broken tree, the
 //! JSON validates against its checked-in schema, and the SARIF parses as SARIF 2.1.0.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -51,6 +51,36 @@ fn json_diagnostics_match_their_checked_in_schema() {
     let errors: Vec<String> = validator.iter_errors(&instance).map(|e| e.to_string()).collect();
     assert!(errors.is_empty(), "{errors:?}");
     assert!(instance["diagnostics"].as_array().unwrap().len() >= 5);
+}
+
+/// The OASIS SARIF 2.1.0 schema, as the `serde-sarif` crate (a dev-dependency, so its
+/// source is in cargo's registry) ships it.
+fn sarif_schema() -> serde_json::Value {
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cargo"));
+    for index in std::fs::read_dir(home.join("registry/src")).unwrap() {
+        let index = index.unwrap().path();
+        for krate in std::fs::read_dir(&index).unwrap() {
+            let krate = krate.unwrap().path();
+            let name = krate.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with("serde-sarif-") && krate.join("src/schema.json").exists() {
+                return serde_json::from_str(&std::fs::read_to_string(krate.join("src/schema.json")).unwrap()).unwrap();
+            }
+        }
+    }
+    panic!("the SARIF schema of the serde-sarif crate was not found in cargo's registry");
+}
+
+#[test]
+fn sarif_validates_against_the_sarif_2_1_0_schema() {
+    let schema = sarif_schema();
+    assert_eq!(schema["title"], "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let (_, text) = check("sarif");
+    let instance: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
