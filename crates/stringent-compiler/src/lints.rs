@@ -2,7 +2,7 @@
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
 use crate::model::{Model, RuleModel};
-use crate::resolve::{ChainResult, Stats, for_each_point, overridden, shape};
+use crate::resolve::{ChainResult, Stats, for_each_matched_point, overridden, shape};
 use rayon::prelude::*;
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
@@ -82,10 +82,7 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     let mut tightens = false;
     let mut looser: Option<(usize, Dimension)> = None;
     let mut overridden_at: Option<(usize, bool)> = None;
-    for_each_point(sizes, |cell, point| {
-        if !point.iter().enumerate().all(|(a, v)| rule.matches.get(a).and_then(|m| m.get(*v)) == Some(&true)) {
-            return;
-        }
+    for_each_matched_point(sizes, &rule.matches, |cell, point| {
         let Some(federal) = fed.cells.get(cell).and_then(|r| fed.requirements.get(*r as usize)) else {
             return;
         };

@@ -164,6 +164,31 @@ impl Stats {
 
 /// Resolves chains of one model as of one date. Shared by threads: each chain is
 /// resolved on its own, with its own statistics.
+/// Call `f` with every point a rule matches (`matches[axis][value]`), in cell order,
+/// visiting only those: a narrow rule costs a few cells, not the whole space.
+pub fn for_each_matched_point(sizes: [usize; 5], matches: &[Vec<bool>; 5], mut f: impl FnMut(usize, [usize; 5])) {
+    let values: Vec<Vec<usize>> =
+        matches.iter().map(|m| m.iter().enumerate().filter(|(_, hit)| **hit).map(|(v, _)| v).collect()).collect();
+    let [_, s1, s2, s3, s4] = sizes;
+    let (Some(a), Some(b), Some(c), Some(d), Some(e)) =
+        (values.first(), values.get(1), values.get(2), values.get(3), values.get(4))
+    else {
+        return;
+    };
+    for &i in a {
+        for &j in b {
+            for &k in c {
+                for &l in d {
+                    for &m in e {
+                        let cell = (((i * s1 + j) * s2 + k) * s3 + l) * s4 + m;
+                        f(cell, [i, j, k, l, m]);
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub struct Resolver<'m> {
     model: &'m Model,
     as_of: Date,
