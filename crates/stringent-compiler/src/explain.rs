@@ -138,6 +138,9 @@ fn level_words(level: Level) -> &'static str {
     }
 }
 
+/// How deep `explain --rule` follows exceptions; deeper chains are cut off.
+pub const MAX_TREE_DEPTH: usize = 200;
+
 /// A rule in the exception tree, with what it excepts or what excepts it below it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExceptionNode {

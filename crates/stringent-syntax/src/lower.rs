@@ -115,8 +115,30 @@ impl Lower<'_> {
         if span.start > end {
             span = Span::new(end, end);
         }
-        let mut d = Diagnostic::new(Code::Syntax, message.clone()).at(Location::new(self.path, span).labelled(message));
-        if let Some(help) = help {
+        // A non-ASCII character where a name goes is most often a look-alike of an ASCII letter.
+        // Look through the rest of the word at the error: `us.а` fails at the dot.
+        let word = self.text.get(span.start..).unwrap_or_default();
+        let confusable = word
+            .char_indices()
+            .take_while(|(_, c)| !c.is_whitespace() && *c != '"')
+            .take(64)
+            .find(|(_, c)| !c.is_ascii());
+        let confusable = confusable.map(|(at, c)| {
+            span = Span::new(span.start + at, span.start + at + c.len_utf8());
+            c
+        });
+        let label = match confusable {
+            Some(c) => format!("`{c}` is not an ASCII character"),
+            None => message.clone(),
+        };
+        let mut d = Diagnostic::new(Code::Syntax, message).at(Location::new(self.path, span).labelled(label));
+        if let Some(c) = confusable {
+            let looks = messages::ascii_lookalike(c).map(|a| format!(", which looks like `{a}`")).unwrap_or_default();
+            d = d.with_help(format!(
+                "names are written with ASCII letters, digits and `_`; this is `{c}` (U+{:04X}){looks}",
+                u32::from(c)
+            ));
+        } else if let Some(help) = help {
             d = d.with_help(help);
         }
         self.diags.push(d);

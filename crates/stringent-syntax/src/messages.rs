@@ -121,3 +121,37 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// The ASCII letter a non-ASCII character is easily mistaken for (Cyrillic and Greek
+/// look-alikes, full-width forms), so a confusable in a name is named as such.
+pub(crate) fn ascii_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'с' | 'ϲ' => 'c',
+        'е' | 'ε' => 'e',
+        'һ' => 'h',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'ѕ' => 's',
+        'х' | 'χ' => 'x',
+        'у' | 'γ' => 'y',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'С' => 'C',
+        'Е' | 'Ε' => 'E',
+        'Н' | 'Η' => 'H',
+        'І' | 'Ι' => 'I',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'ǃ' => '!',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => '-',
+        c if ('\u{FF01}'..='\u{FF5E}').contains(&c) => char::from_u32(u32::from(c) - 0xFEE0)?,
+        _ => return None,
+    })
+}
