@@ -1,5 +1,10 @@
 //! The command line as CI uses it: exit codes, determinism, and errors for bad questions.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,11 @@
 //! One diagnostic model, four formats: each is snapshotted on the same broken tree, the
 //! JSON validates against its checked-in schema, and the SARIF parses as SARIF 2.1.0.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

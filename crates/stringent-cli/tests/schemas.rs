@@ -1,7 +1,12 @@
 //! The JSON Schemas of the compiled artifact, its index and `decide`'s output are generated
 //! from the Rust types and checked in; every artifact the compiler writes validates, and
 //! a change of the types without a `schema_version` bump fails here.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};

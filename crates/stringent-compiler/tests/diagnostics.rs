@@ -11,7 +11,7 @@
 //! cannot be committed as plain files (a missing root, an unreadable file, a link out of
 //! the root, a file too large) are tested in `files.rs`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![expect(clippy::unwrap_used, clippy::panic, reason = "a test reports a broken expectation by panicking")]
 
 use std::path::Path;
 use stringent_compiler::discover::slash;

@@ -3,7 +3,7 @@
 //! large to read. Each test builds its tree in a fresh temporary directory, checks that
 //! the intended code is reported and that rendering does not panic, and cleans up.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a test reports a broken expectation by panicking")]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

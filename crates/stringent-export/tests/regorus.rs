@@ -1,7 +1,12 @@
 //! The OPA bundle answers as `LoadedPolicy::decide` does: the bundle is unpacked, loaded
 //! into regorus (a Rego interpreter) and asked a large deterministic sample of questions.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use flate2::read::GzDecoder;
 use serde_json::{Value, json};

@@ -1,5 +1,5 @@
 //! A loader refuses what it cannot trust, with a typed error and no panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
 use serde_json::Value;
 use stringent_policy::{LoadError, LoadedPolicy, Question};

@@ -5,7 +5,12 @@
 //! to a question given in the query string must be exactly `LoadedPolicy::decide`'s.
 //! Without Chromium the browser test fails, unless `STRINGENT_SKIP_BROWSER=1`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
