@@ -100,14 +100,22 @@ impl LoadedPolicy {
             }
             *size = axis.values.len();
         }
+        // A hostile vocabulary can describe more cells than a machine can count: refuse it
+        // rather than overflow.
+        let too_many = || LoadError::Inconsistent("the axes describe more cells than can be stored".into());
         let mut strides = [1usize; 5];
         for i in (0..4).rev() {
-            let next = strides.get(i + 1).copied().unwrap_or(1) * sizes.get(i + 1).copied().unwrap_or(1);
+            let next = strides
+                .get(i + 1)
+                .copied()
+                .unwrap_or(1)
+                .checked_mul(sizes.get(i + 1).copied().unwrap_or(1))
+                .ok_or_else(too_many)?;
             if let Some(s) = strides.get_mut(i) {
                 *s = next;
             }
         }
-        let cell_count: usize = sizes.iter().product();
+        let cell_count = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n)).ok_or_else(too_many)?;
         if policy.cells.len() != cell_count || policy.cell_provenance.len() != cell_count {
             return Err(LoadError::Inconsistent(format!(
                 "{} cells and {} provenance entries for {cell_count} cells",
