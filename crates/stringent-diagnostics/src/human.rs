@@ -1,9 +1,95 @@
 //! The human renderer: miette's graphical report, one per diagnostic.
 
-use crate::{Diagnostic, Location, Severity, SourceMap};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use crate::{Diagnostic, LineIndex, Location, Severity, SourceMap};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceSpan,
+    SpanContents,
+};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
+
+/// Files up to this size are shown through miette's own source handling; larger ones
+/// through [`IndexedSource`], which does not rescan the file for every diagnostic.
+const INDEXED_FROM_BYTES: usize = 1 << 20;
+
+/// The longest snippet shown; a longer one (a line of megabytes) is named by line and
+/// column instead of echoed.
+const MAX_SNIPPET_BYTES: usize = 4096;
+
+/// A file's text with its line index, so that miette reads the few lines around a span
+/// without rescanning the file from its start for every diagnostic.
+#[derive(Debug, Clone)]
+struct IndexedSource {
+    name: String,
+    text: Arc<str>,
+    lines: Arc<LineIndex>,
+}
+
+impl IndexedSource {
+    /// The byte range of the lines around `span`, with its first line (0-based).
+    fn window(&self, span: &SourceSpan, before: usize, after: usize) -> (usize, usize, usize, usize) {
+        let len = self.text.len();
+        let start = span.offset().min(len);
+        let end = (span.offset() + span.len()).min(len);
+        let first = self.lines.line_of(start).saturating_sub(before);
+        let last = self.lines.line_of(end.saturating_sub(usize::from(end > start))) + after;
+        let from = self.lines.line_start(first).unwrap_or(0);
+        let to = self.lines.line_start(last + 1).map_or(len, |s| s.saturating_sub(1)).max(from);
+        (from, to, first, last + 1 - first)
+    }
+
+    fn fits(&self, span: (usize, usize)) -> bool {
+        let (from, to, _, _) = self.window(&SourceSpan::from(span), 0, 0);
+        to - from <= MAX_SNIPPET_BYTES
+    }
+}
+
+/// The source text of one report: small files whole, large ones indexed.
+#[derive(Debug)]
+enum Source {
+    Whole(NamedSource<Arc<str>>),
+    Indexed(IndexedSource),
+}
+
+impl Source {
+    fn code(&self) -> &dyn miette::SourceCode {
+        match self {
+            Source::Whole(s) => s,
+            Source::Indexed(s) => s,
+        }
+    }
+}
+
+impl miette::SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        if span.offset() > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let (mut from, to, line, line_count) = self.window(span, before, after);
+        // Without context, miette asks where the span itself starts (the header's column).
+        let mut column = 0;
+        if before == 0 && after == 0 {
+            let start = span.offset().min(self.text.len());
+            column = self.text.get(from..start).map_or(0, |t| t.chars().count());
+            from = start;
+        }
+        let data = self.text.as_bytes().get(from..to.max(from)).ok_or(MietteError::OutOfBounds)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            SourceSpan::from((from, data.len())),
+            line,
+            column,
+            line_count,
+        )))
+    }
+}
 
 /// How to draw reports for people.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +110,14 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle
         HumanStyle::Ascii => GraphicalTheme::none(),
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let mut indexed: BTreeMap<&str, IndexedSource> = BTreeMap::new();
+    for (name, text) in sources.iter() {
+        let lines = Arc::new(LineIndex::new(text));
+        indexed.insert(name, IndexedSource { name: name.clone(), text: text.clone(), lines });
+    }
     let mut out = String::new();
     for d in diags {
-        let report = Report::new(d, sources);
+        let report = Report::new(d, &indexed);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", d.code, d.message));
         }
@@ -42,13 +133,13 @@ struct Report {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<str>>>,
+    source: Option<Source>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
 }
 
 impl Report {
-    fn new(d: &Diagnostic, sources: &SourceMap) -> Self {
+    fn new(d: &Diagnostic, sources: &BTreeMap<&str, IndexedSource>) -> Self {
         let severity = match d.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -86,11 +177,21 @@ impl Report {
         report
     }
 
-    fn attach(&mut self, loc: &Location, sources: &SourceMap, primary: bool) {
-        if let (None, Some(text)) = (&self.source, sources.get(&loc.file)) {
-            self.source = Some(NamedSource::new(loc.file.clone(), text.clone()));
-        }
+    fn attach(&mut self, loc: &Location, sources: &BTreeMap<&str, IndexedSource>, primary: bool) {
         let span = (loc.span.start, loc.span.len());
+        let Some(file) = sources.get(loc.file.as_str()) else { return };
+        if !file.fits(span) {
+            let (line, col) = file.lines.line_col(&file.text, loc.span.start);
+            self.message.push_str(&format!(" (at {}:{line}:{col}; the line is too long to show)", loc.file));
+            return;
+        }
+        if self.source.is_none() {
+            self.source = Some(if file.text.len() >= INDEXED_FROM_BYTES {
+                Source::Indexed(file.clone())
+            } else {
+                Source::Whole(NamedSource::new(loc.file.clone(), file.text.clone()))
+            });
+        }
         self.labels.push(if primary {
             LabeledSpan::new_primary_with_span(loc.label.clone(), span)
         } else {
@@ -121,7 +222,7 @@ impl miette::Diagnostic for Report {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(Source::code)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

@@ -34,9 +34,11 @@ struct Lower<'a> {
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
     let text = s.as_str();
+    // Comments anywhere below: a list's optional `, more` reads past them before failing.
     let comments: Vec<(usize, usize)> = pair
         .clone()
         .into_inner()
+        .flatten()
         .filter(|p| p.as_rule() == Rule::COMMENT)
         .map(|p| (p.as_span().start() - s.start(), p.as_span().end() - s.start()))
         .collect();
