@@ -878,9 +878,11 @@ impl Builder {
         let pending = std::mem::take(&mut self.pending_excepts);
         let ids: Vec<String> = self.model.rules.iter().map(|r| r.id.clone()).collect();
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        // Look rules up by id once, not by scanning every rule for every `excepts` name.
+        let by_id: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         for (ri, excepts, file) in pending {
             for name in excepts {
-                let Some(target) = names.iter().position(|n| *n == name.text) else {
+                let Some(target) = by_id.get(name.text.as_str()).copied() else {
                     self.diags.push(unknown("rule", &name, &file, &names));
                     continue;
                 };
