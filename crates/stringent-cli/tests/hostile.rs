@@ -3,7 +3,12 @@
 //! or a hang. Trees are built in fresh temporary directories at run time; inputs found by
 //! fuzzing (see `fuzz/README.md`) are kept under `tests/corpus/hostile/`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -271,10 +276,9 @@ fn one_hundred_thousand_rules_in_one_file_finish_with_json_diagnostics() {
     check_many("json", Duration::from_secs(300));
 }
 
+/// Human rendering once rescanned the file from its start for every diagnostic (miette's
+/// `read_span` on `[u8]`): 4,000 rules took 6.8 s and 100,000 did not finish in 600 s.
 #[test]
-#[ignore = "takes hours: human rendering of N diagnostics rescans the file from its start for each \
-            one (miette read_span on [u8]), O(N x file size); 4,000 rules take 6.8 s, 100,000 did \
-            not finish in 600 s"]
 fn one_hundred_thousand_rules_in_one_file_finish_with_human_diagnostics() {
     check_many("human", Duration::from_secs(600));
 }
@@ -370,16 +374,17 @@ fn deeply_nested_braces_and_garbage_are_syntax_errors() {
 }
 
 #[test]
-fn a_line_of_20000_rule_headers_reports_a_bounded_number_of_errors() {
+fn five_thousand_unclosed_rules_are_each_reported() {
     let (_s, root) = Scratch::tree("headers");
     let mut text = String::from(HEADER);
-    for i in 0..20_000 {
+    for i in 0..5_000 {
         let _ = writeln!(text, "rule a.r{i} \"unclosed\" {{");
     }
     write(&root.join("us/federal.stringent"), text.as_bytes());
     let (out, took) = run_for(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(120));
     let stderr = assert_refused(&out, &["E0100"]);
-    eprintln!("20,000 unclosed rules: {took:?}, {} bytes of diagnostics", stderr.len());
+    eprintln!("5,000 unclosed rules: {took:?}, {} bytes of diagnostics", stderr.len());
+    assert!(stderr.contains("5000 errors"), "{}", stderr.lines().last().unwrap_or_default());
 }
 
 #[test]
@@ -432,7 +437,7 @@ fn a_cyrillic_letter_in_an_identifier_is_a_syntax_error_pointing_at_it() {
         "{HEADER}rule us.hip\u{430}a.one \"One\" {{\n  cite \"x\"\n  confidence verified\n  effective 2003-04-14\n  c\u{430}tegory hiv\n  permission authorization\n}}\n"
     );
     write(&root.join("us/federal.stringent"), text.as_bytes());
-    let stderr = assert_refused(&check(&root), &["E0100"]);
+    let stderr = assert_refused(&check(&root), &["E0100", "U+0430"]);
     // The diagnostic points at line 3 (the rule id) or line 7 (the field): where the
     // look-alike letter is.
     assert!(
@@ -448,7 +453,7 @@ fn a_cyrillic_letter_in_a_value_name_is_reported_at_the_value() {
         "{HEADER}rule us.one \"One\" {{\n  cite \"x\"\n  confidence verified\n  effective 2003-04-14\n  category gener\u{430}l\n  permission authorization\n}}\n"
     );
     write(&root.join("us/federal.stringent"), text.as_bytes());
-    let stderr = assert_refused(&check(&root), &["E0100", "federal.stringent:7:"]);
+    let stderr = assert_refused(&check(&root), &["E0100", "federal.stringent:7:", "U+0430"]);
     eprintln!("Cyrillic `а` in a value:\n{stderr}");
 }
 
@@ -686,6 +691,15 @@ fn a_file_that_is_not_json_or_is_empty_exits_2() {
     // A directory and a missing file.
     assert_refused(&decide_from(&s.path), &["cannot read"]);
     assert_refused(&decide_from(&s.path.join("missing.json")), &["cannot read"]);
+}
+
+#[test]
+fn the_index_given_as_a_policy_exits_2() {
+    let s = Scratch::new("index");
+    let _ = artifact(&s);
+    let out = decide_from(&s.path.join("policies/index.json"));
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_refused(&out, &["not a stringent policy", "stringent.policy-index"]);
 }
 
 /// An artifact whose vocabulary has so many values that the number of cells overflows a
