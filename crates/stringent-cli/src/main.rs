@@ -24,11 +24,8 @@ struct Cli {
 enum Command {
     /// Check rule files: syntax, names, structure and resolution. Exit 1 on errors.
     Check {
-        /// Rules roots (directories or files).
-        #[arg(default_value = "rules")]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
+        #[command(flatten)]
+        tree: TreeArgs,
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
@@ -37,13 +34,11 @@ enum Command {
     },
     /// Compile rule files into one resolved policy per chain, plus an index.
     Compile {
-        #[arg(default_value = "rules")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        tree: TreeArgs,
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
         /// Also write the combination of several chains, e.g. `US-CA,US-NV` for a disclosure
         /// that must satisfy both; repeat for more combinations.
         #[arg(long, value_name = "J1,J2,…")]
@@ -53,10 +48,8 @@ enum Command {
     },
     /// Run the rule tests written beside the rules. Exit 1 when one fails.
     Test {
-        #[arg(default_value = "rules")]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
+        #[command(flatten)]
+        tree: TreeArgs,
         /// Report which rules and exception branches the tests exercised.
         #[arg(long)]
         coverage: bool,
@@ -99,12 +92,10 @@ enum Command {
     /// Write a static, self-contained HTML report: a matrix of jurisdictions × categories,
     /// a page per jurisdiction with its rules, and a question form that answers offline.
     Report {
-        #[arg(default_value = "rules")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        tree: TreeArgs,
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
     },
     /// Export the compiled policies for other systems.
     #[command(subcommand)]
@@ -121,14 +112,33 @@ enum ExportCommand {
     /// An Open Policy Agent bundle (`.manifest`, `data.json`, `stringent/policy.rego`) whose
     /// `data.stringent.decision` answers what `stringent decide` answers.
     Opa {
-        #[arg(default_value = "rules")]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        tree: TreeArgs,
         /// The bundle to write, e.g. `stringent-bundle.tar.gz`.
         #[arg(long)]
         out: PathBuf,
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
     },
+}
+
+/// The rules a command reads, and the date they are resolved for.
+#[derive(clap::Args)]
+struct TreeArgs {
+    /// Rules roots (directories or files).
+    #[arg(default_value = "rules")]
+    paths: Vec<PathBuf>,
+    /// Resolve as of this date (YYYY-MM-DD); default today.
+    #[arg(long, value_parser = parse_date)]
+    as_of: Option<Date>,
+}
+
+impl TreeArgs {
+    fn date(&self) -> Date {
+        self.as_of.unwrap_or_else(Date::today)
+    }
+
+    fn compile(&self) -> Compilation {
+        compile(&self.paths, self.date())
+    }
 }
 
 #[derive(clap::Args)]
@@ -221,16 +231,16 @@ const USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { paths, as_of, deny_warnings, format } => check(&paths, as_of, deny_warnings, format),
-        Command::Compile { paths, out, as_of, combine, format } => compile_cmd(&paths, &out, as_of, &combine, format),
-        Command::Test { paths, as_of, coverage, coverage_threshold, format } => {
-            test(&paths, as_of, coverage, coverage_threshold, format)
+        Command::Check { tree, deny_warnings, format } => check(&tree, deny_warnings, format),
+        Command::Compile { tree, out, combine, format } => compile_cmd(&tree, &out, &combine, format),
+        Command::Test { tree, coverage, coverage_threshold, format } => {
+            test(&tree, coverage, coverage_threshold, format)
         }
         Command::Coverage { paths } => coverage(&paths),
         Command::Fmt { paths, check } => fmt(&paths, check),
         Command::Diff { old, new, as_of, fail_on, format } => diff(&old, &new, as_of, fail_on, format),
-        Command::Export(ExportCommand::Opa { paths, out, as_of }) => export_opa(&paths, &out, as_of),
-        Command::Report { paths, out, as_of } => report_cmd(&paths, &out, as_of),
+        Command::Export(ExportCommand::Opa { tree, out }) => export_opa(&tree, &out),
+        Command::Report { tree, out } => report_cmd(&tree, &out),
         Command::Decide(q) => question(&q, false),
         Command::Explain(e) => match e.rule {
             Some(rule) => exception_tree(&e.question, &rule),
@@ -272,21 +282,15 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn check(paths: &[PathBuf], as_of: Option<Date>, deny_warnings: bool, format: DiagFormat) -> u8 {
-    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+fn check(tree: &TreeArgs, deny_warnings: bool, format: DiagFormat) -> u8 {
+    let c = tree.compile();
     report_as(&c, format);
     if c.has_errors() || (deny_warnings && c.warning_count() > 0) { FINDINGS } else { 0 }
 }
 
-fn compile_cmd(
-    paths: &[PathBuf],
-    out: &std::path::Path,
-    as_of: Option<Date>,
-    combine: &[String],
-    format: DiagFormat,
-) -> u8 {
-    let as_of = as_of.unwrap_or_else(Date::today);
-    let c = compile(paths, as_of);
+fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], format: DiagFormat) -> u8 {
+    let as_of = tree.date();
+    let c = tree.compile();
     report_as(&c, format);
     if c.has_errors() {
         eprintln!("nothing written: fix the errors first");
@@ -315,8 +319,8 @@ fn compile_cmd(
     }
 }
 
-fn test(paths: &[PathBuf], as_of: Option<Date>, show_coverage: bool, threshold: Option<f64>, format: DiagFormat) -> u8 {
-    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+fn test(tree: &TreeArgs, show_coverage: bool, threshold: Option<f64>, format: DiagFormat) -> u8 {
+    let c = tree.compile();
     if c.has_errors() {
         report_as(&c, format);
         return FINDINGS;
@@ -409,8 +413,8 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
     if unformatted > 0 { FINDINGS } else { 0 }
 }
 
-fn report_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> u8 {
-    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {
+    let c = tree.compile();
     report(&c);
     if c.has_errors() {
         eprintln!("nothing written: fix the errors first");
@@ -428,8 +432,8 @@ fn report_cmd(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> 
     }
 }
 
-fn export_opa(paths: &[PathBuf], out: &std::path::Path, as_of: Option<Date>) -> u8 {
-    let c = compile(paths, as_of.unwrap_or_else(Date::today));
+fn export_opa(tree: &TreeArgs, out: &std::path::Path) -> u8 {
+    let c = tree.compile();
     report(&c);
     if c.has_errors() {
         eprintln!("nothing written: fix the errors first");
