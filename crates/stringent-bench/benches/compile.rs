@@ -1,7 +1,6 @@
 //! 2. Check + compile of the whole shipped corpus, against parse alone (goal: compile ≤ 2×
 //!    parse), and where the time goes: discover + parse, model build, the tests'
-//!    questions, resolution of every chain, lints (what `compile` takes beyond the other
-//!    stages: the lints are private to the compiler), emit.
+//!    questions, resolution of every chain, lints, emit.
 //!
 //! Every stage runs as `stringent_compiler::compile` runs it, on rayon's pool where the
 //! compiler uses it (per-file parsing, per-chain resolution, per-rule lints).
@@ -11,11 +10,10 @@
 mod common;
 
 use common::{Summary, criterion, human, median_ns, timed};
-use rayon::prelude::*;
 use std::hint::black_box;
-use stringent_bench::corpus::{as_of, build_model, parse_all, read, resolve_all, shipped_root, test_questions};
-use stringent_bench::naive::Naive;
-use stringent_bench::regions;
+use stringent_bench::corpus::{
+    as_of, build_model, lint_all, parse_all, read, resolve_all, shipped_root, test_questions,
+};
 use stringent_compiler::resolve::{Resolver, shape};
 
 fn main() {
@@ -70,32 +68,9 @@ fn main() {
             black_box(Resolver::new(black_box(&model), date).chain(ca));
         });
     });
-    // The regions prototype (requirements only, no provenance): what resolution by regions
-    // of equivalent values would cost.
-    let naive = Naive::new(&model, date);
-    let layers: Vec<usize> = (0..chains).collect();
-    group.bench_function("prototype: regions, every chain (rayon)", |b| {
-        timed(b, "regions", || {
-            let all: Vec<regions::Regions> =
-                layers.par_iter().map(|l| regions::resolve_chain(&model, &naive, *l)).collect();
-            black_box(all);
-        });
-    });
-    group.bench_function("prototype: regions, US-CA alone (one thread)", |b| {
-        timed(b, "regions-ca", || {
-            black_box(regions::resolve_chain(black_box(&model), &naive, ca));
-        });
-    });
-    group.bench_function("prototype: regions + memo by match set, every chain (rayon)", |b| {
-        timed(b, "memo", || {
-            let all: Vec<(regions::Regions, usize)> =
-                layers.par_iter().map(|l| regions::resolve_chain_memo(&model, &naive, *l)).collect();
-            black_box(all);
-        });
-    });
-    group.bench_function("prototype: regions + memo by match set, US-CA alone (one thread)", |b| {
-        timed(b, "memo-ca", || {
-            black_box(regions::resolve_chain_memo(black_box(&model), &naive, ca));
+    group.bench_function("stage: lints", |b| {
+        timed(b, "lints", || {
+            black_box(lint_all(black_box(&compiled.model), &compiled.chains, date));
         });
     });
     group.bench_function("stage: emit policies()", |b| {
@@ -131,33 +106,27 @@ fn main() {
     let tests_ns = s.figure("test questions", "tests", 1, None);
     let resolve_ns = s.figure("resolve every chain (rayon)", "resolve", chains * cells, None);
     s.figure("resolve US-CA alone, one thread", "resolve-ca", cells, None);
-    if let (Some(c), Some(p), Some(m), Some(t), Some(r)) = (compile, parse, model_ns, tests_ns, resolve_ns) {
-        let lints = c - p - m - t - r;
+    let lints_ns = s.figure("lints", "lints", 1, None);
+    if let (Some(c), Some(p), Some(m), Some(t), Some(r), Some(l)) =
+        (compile, parse, model_ns, tests_ns, resolve_ns, lints_ns)
+    {
+        let rest = c - p - m - t - r - l;
         s.note(format!(
-            "- lints and the rest (compile − the stages above): {} ({:.0}% of compile)",
-            human(lints.max(0.0)),
-            100.0 * lints.max(0.0) / c
+            "- the rest (compile − the stages above: merging and sorting diagnostics): {} ({:.0}% of compile)",
+            human(rest.max(0.0)),
+            100.0 * rest.max(0.0) / c
         ));
-        for (name, ns) in [("discover + parse", p), ("model", m), ("tests", t), ("resolve", r)] {
+        for (name, ns) in [("discover + parse", p), ("model", m), ("tests", t), ("resolve", r), ("lints", l)] {
             s.note(format!("  - {name}: {:.0}% of compile", 100.0 * ns / c));
         }
     }
-    let ca_regions = regions::resolve_chain(&model, &naive, ca);
+    let regions: usize = compiled.chains.iter().map(|c| c.regions.len()).sum();
+    let ca_chain = compiled.chains.iter().find(|c| c.chain.last() == Some(&ca)).unwrap();
     s.note(format!(
-        "Regions prototype: US-CA has {:?} value classes per axis, {} tuples to resolve instead of {cells} cells",
-        ca_regions.classes,
-        ca_regions.tuples()
+        "Regions: {regions} over all chains ({:.0} per chain), {} in US-CA, each resolved once",
+        regions as f64 / chains as f64,
+        ca_chain.regions.len()
     ));
-    s.figure("regions, every chain (rayon)", "regions", chains * cells, None);
-    s.figure("regions, US-CA alone, one thread", "regions-ca", cells, None);
-    s.ratio("cell-by-cell resolution / regions, every chain", ("resolve", 1), ("regions", 1), None);
-    s.ratio("cell-by-cell resolution / regions, US-CA, one thread", ("resolve-ca", 1), ("regions-ca", 1), None);
-    let (_, sets) = regions::resolve_chain_memo(&model, &naive, ca);
-    s.note(format!("Regions + memo: US-CA has {sets} distinct match sets among those tuples"));
-    s.figure("regions + memo, every chain (rayon)", "memo", chains * cells, None);
-    s.figure("regions + memo, US-CA alone, one thread", "memo-ca", cells, None);
-    s.ratio("cell-by-cell resolution / regions + memo, every chain", ("resolve", 1), ("memo", 1), None);
-    s.ratio("cell-by-cell resolution / regions + memo, US-CA, one thread", ("resolve-ca", 1), ("memo-ca", 1), None);
     s.note("Emit (the `compile` command only):");
     s.figure("policies()", "policies", chains, None);
     s.figure("policies to pretty JSON", "json", chains, None);

@@ -1,14 +1,13 @@
 //! The shipped rules tree, a fixed compile date, and the compiler's pipeline cut into the
 //! stages `stringent_compiler::compile` runs, each callable on its own so that it can be
-//! timed: discover, parse, model build, test questions, resolution, emit. The lints are
-//! private to the compiler: their cost is what `compile` takes beyond the other stages.
+//! timed: discover, parse, model build, test questions, resolution, lints, emit.
 
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use stringent_compiler::discover::{self, RuleFile};
 use stringent_compiler::model::{self, Model, ParsedFile};
-use stringent_compiler::resolve::{ChainResult, Resolver};
+use stringent_compiler::resolve::{ChainResult, Resolver, Stats};
 use stringent_diagnostics::Diagnostic;
 use stringent_syntax::Date;
 use stringent_syntax::ast::SourceFile;
@@ -74,8 +73,14 @@ pub fn resolve_all(model: &Model, as_of: Date) -> Vec<ChainResult> {
     order.par_iter().map(|l| resolver.chain(*l)).collect()
 }
 
+/// The lints over resolved chains, as `compile` runs them.
+pub fn lint_all(model: &Model, chains: &[ChainResult], as_of: Date) -> Vec<Diagnostic> {
+    let stats = Stats::merge(model.rules.len(), chains.iter().map(|c| &c.stats));
+    stringent_compiler::lints::lints(model, &stats, chains, as_of)
+}
+
 /// One pass of every stage, each timed on its own, and then a whole `compile` of the
-/// same roots; `lints_and_rest` is what `compile` took beyond the stages it shares.
+/// same roots; `rest` is what `compile` took beyond the stages it shares.
 #[derive(Debug, Clone, Default)]
 pub struct StageTimes {
     pub files: usize,
@@ -93,6 +98,7 @@ pub struct StageTimes {
     pub model: Duration,
     pub test_questions: Duration,
     pub resolve: Duration,
+    pub lints: Duration,
     pub compile: Duration,
     pub policies: Duration,
     pub errors: usize,
@@ -100,10 +106,10 @@ pub struct StageTimes {
 }
 
 impl StageTimes {
-    /// `compile` less discover, parse, model, test questions and resolution: the lints,
-    /// merging and sorting diagnostics.
-    pub fn lints_and_rest(&self) -> Duration {
-        self.compile.saturating_sub(self.discover + self.parse + self.model + self.test_questions + self.resolve)
+    /// `compile` less the stages timed on their own: merging and sorting diagnostics.
+    pub fn rest(&self) -> Duration {
+        self.compile
+            .saturating_sub(self.discover + self.parse + self.model + self.test_questions + self.resolve + self.lints)
     }
 }
 
@@ -138,6 +144,10 @@ pub fn time_stages(roots: &[PathBuf], as_of: Date) -> StageTimes {
     t.resolve = start.elapsed();
     t.provenance_lists = chains.iter().map(|c| c.provenance.len()).sum();
     t.provenance_entries = chains.iter().flat_map(|c| &c.provenance).map(Vec::len).sum();
+
+    let start = Instant::now();
+    std::hint::black_box(lint_all(&model, &chains, as_of));
+    t.lints = start.elapsed();
     drop(chains);
     drop(model);
     drop(parsed);

@@ -9,14 +9,11 @@
 //!   layers × M rules, with the shipped vocabulary;
 //! - [`naive`]: the design without a compiled artifact, which resolves the rules of a chain
 //!   for each question;
-//! - [`regions`]: a prototype of resolution by regions of equivalent values, to measure what
-//!   it would save over cell-by-cell resolution;
 //! - [`rng`] and [`sample`]: deterministic samples of questions.
 
 pub mod bare;
 pub mod corpus;
 pub mod naive;
-pub mod regions;
 pub mod rng;
 pub mod sample;
 pub mod scale;

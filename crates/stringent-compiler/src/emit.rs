@@ -91,10 +91,10 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             .collect(),
         vocabulary: vocabulary(model),
         requirements,
-        cells: chain.cells.clone(),
+        cells: chain.cells(),
         rules,
         provenance,
-        cell_provenance: chain.cell_provenance.clone(),
+        cell_provenance: chain.cell_provenance(),
     };
     policy.content_hash = policy.compute_hash();
     policy

@@ -11,7 +11,7 @@ pub mod diff;
 pub mod discover;
 pub mod emit;
 pub mod explain;
-mod lints;
+pub mod lints;
 pub mod model;
 pub mod resolve;
 pub mod testing;

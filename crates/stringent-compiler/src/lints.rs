@@ -8,6 +8,8 @@ use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
 use stringent_syntax::Date;
 
+/// Every finding about the rules that resolution revealed, given the merged statistics
+/// and the resolved chains.
 pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in stats.conflicts.values() {
@@ -76,17 +78,19 @@ fn rule_lint(
 /// Compare a state or organization rule with the federal result in every cell it matches:
 /// a restriction of a federally mandated disclosure (error when the rule names the cell,
 /// warning when it reaches it through `any` or a parent value), or a rule looser than
-/// federal law wherever it applies (45 CFR 160.203(b)).
+/// federal law wherever it applies (45 CFR 160.203(b)). The comparison depends only on the
+/// federal region of a cell, so it is made once per region.
 fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option<Diagnostic> {
     let (sizes, _) = shape(model);
+    let mut verdicts: Vec<Option<Verdict>> = vec![None; fed.regions.len()];
     let mut tightens = false;
     let mut looser: Option<(usize, Dimension)> = None;
     let mut overridden_at: Option<(usize, bool)> = None;
     for_each_matched_point(sizes, &rule.matches, |cell, point| {
-        let Some(federal) = fed.cells.get(cell).and_then(|r| fed.requirements.get(*r as usize)) else {
-            return;
-        };
-        if overridden(rule, federal) {
+        let Some(region) = fed.cell_region.get(cell).map(|r| *r as usize) else { return };
+        let Some(slot) = verdicts.get_mut(region) else { return };
+        let verdict = *slot.get_or_insert_with(|| Verdict::new(rule, fed, region));
+        if verdict.overridden {
             let named = [1usize, 2]
                 .iter()
                 .any(|a| rule.names.get(*a).and_then(|n| point.get(*a).and_then(|v| n.get(*v))) == Some(&true));
@@ -95,17 +99,9 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
             }
             return;
         }
-        let deferred = fed.deferred.get(cell).copied().unwrap_or_default();
-        for d in rule.sets.iter() {
-            if deferred.has(d) {
-                tightens = true;
-                continue;
-            }
-            if !federal.at_least_as_strict_in(d, &rule.requirement) {
-                tightens = true;
-            } else if !federal.same_in(d, &rule.requirement) && looser.is_none() {
-                looser = Some((cell, d));
-            }
+        tightens |= verdict.tightens;
+        if looser.is_none() {
+            looser = verdict.looser.map(|d| (cell, d));
         }
     });
     if let Some((cell, named)) = overridden_at {
@@ -152,9 +148,41 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     Some(d)
 }
 
+/// How a rule compares with the federal result of one federal region.
+#[derive(Debug, Clone, Copy)]
+struct Verdict {
+    /// Federal law overrides the rule there.
+    overridden: bool,
+    /// The rule is stricter in some dimension, or sets one the federal layer defers.
+    tightens: bool,
+    /// The first dimension in which the rule is looser than federal law.
+    looser: Option<Dimension>,
+}
+
+impl Verdict {
+    fn new(rule: &RuleModel, fed: &ChainResult, region: usize) -> Self {
+        let mut v = Verdict { overridden: false, tightens: false, looser: None };
+        let Some(r) = fed.regions.get(region) else { return v };
+        let Some(federal) = fed.requirements.get(r.requirement as usize) else { return v };
+        if overridden(rule, federal) {
+            v.overridden = true;
+            return v;
+        }
+        for d in rule.sets.iter() {
+            if r.deferred.has(d) || !federal.at_least_as_strict_in(d, &rule.requirement) {
+                v.tightens = true;
+            } else if !federal.same_in(d, &rule.requirement) && v.looser.is_none() {
+                v.looser = Some(d);
+            }
+        }
+        v
+    }
+}
+
 fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Dimension) -> Option<&'m RuleModel> {
-    let prov = chain.cell_provenance.get(cell).and_then(|p| chain.provenance.get(*p as usize))?;
-    prov.iter()
+    chain
+        .provenance_of(cell)?
+        .iter()
         .find(|i| i.role == stringent_policy::artifact::Role::Won && i.dims.contains(&dim))
         .and_then(|i| model.rules.get(i.rule))
 }

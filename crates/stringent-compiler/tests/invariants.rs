@@ -134,7 +134,7 @@ proptest! {
 
         // Every cell of the state chain is at least as strict as the federal layer alone.
         let (fed, st) = (chain(&base, "US"), chain(&base, "US-XX"));
-        for (f, s) in fed.cells.iter().zip(&st.cells) {
+        for (f, s) in fed.cells().iter().zip(&st.cells()) {
             let (f, s) = (&fed.requirements[*f as usize], &st.requirements[*s as usize]);
             prop_assert!(s.at_least_as_strict_as(f), "state looser than federal: {s:?} vs {f:?}");
         }
@@ -159,7 +159,7 @@ proptest! {
         let grown = compiled(&c);
         if !grown.has_errors() {
             let (old, new) = (chain(&base, "US-XX"), chain(&grown, "US-XX"));
-            for (o, n) in old.cells.iter().zip(&new.cells) {
+            for (o, n) in old.cells().iter().zip(&new.cells()) {
                 let (o, n) = (&old.requirements[*o as usize], &new.requirements[*n as usize]);
                 prop_assert!(n.at_least_as_strict_as(o), "adding a rule loosened {o:?} to {n:?}");
             }
