@@ -70,7 +70,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
                 .map(|i| Involvement {
                     rule: position.get(&i.rule).copied().unwrap_or(0),
                     role: i.role,
-                    dimensions: i.dims.clone(),
+                    dimensions: i.dims.iter().collect(),
                 })
                 .collect()
         })

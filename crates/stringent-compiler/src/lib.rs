@@ -42,9 +42,10 @@ impl Compilation {
         self.diagnostics.iter().filter(|d| !d.is_error()).count()
     }
 
-    /// The artifact of every chain, federal first, then by jurisdiction id.
+    /// The artifact of every chain, federal first, then by jurisdiction id; built in
+    /// parallel, collected in that order.
     pub fn policies(&self) -> Vec<Policy> {
-        self.chains.iter().map(|c| emit::policy(&self.model, c, self.as_of)).collect()
+        self.chains.par_iter().map(|c| emit::policy(&self.model, c, self.as_of)).collect()
     }
 
     /// The artifact of the chain that ends at `jurisdiction`, or the combination of

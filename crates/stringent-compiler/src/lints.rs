@@ -87,7 +87,7 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     let mut looser: Option<(usize, Dimension)> = None;
     let mut overridden_at: Option<(usize, bool)> = None;
     for_each_matched_point(sizes, &rule.matches, |cell, point| {
-        let Some(region) = fed.cell_region.get(cell).map(|r| *r as usize) else { return };
+        let Some(region) = fed.region_index_at(point) else { return };
         let Some(slot) = verdicts.get_mut(region) else { return };
         let verdict = *slot.get_or_insert_with(|| Verdict::new(rule, fed, region));
         if verdict.overridden {
@@ -183,7 +183,7 @@ fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Di
     chain
         .provenance_of(cell)?
         .iter()
-        .find(|i| i.role == stringent_policy::artifact::Role::Won && i.dims.contains(&dim))
+        .find(|i| i.role == stringent_policy::artifact::Role::Won && i.dims.has(dim))
         .and_then(|i| model.rules.get(i.rule))
 }
 

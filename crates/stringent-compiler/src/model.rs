@@ -52,7 +52,7 @@ pub struct Layer {
 }
 
 /// A set of dimensions, as a bit mask over [`Dimension::ALL`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Dims(pub u8);
 
 impl Dims {

@@ -2,24 +2,23 @@
 //! matching rules, with exceptions, deferral and federal preemption, and the provenance
 //! of every dimension.
 //!
-//! Resolution works by regions, not cell by cell. A layer's rules cut the space of cells
-//! into regions where the same of its rules match ([`LayerRegions`]); a chain's regions
-//! are the intersections of its layers' regions; each region of a chain is resolved once,
-//! and a cell records only which region holds it. A layer's regions are found over classes
-//! of values rather than over cells: values of an axis that every rule of the layer
-//! matches alike are interchangeable, so a few hundred tuples of classes stand for the
-//! 98,304 cells.
+//! Resolution works by regions, not cell by cell. Values of an axis that every rule of a
+//! layer matches alike are interchangeable, so the layer's rules are matched once per
+//! tuple of such classes of values ([`LayerRegions`]), and the tuples where the same rules
+//! match form the layer's regions. A chain's classes are those its layers share; each of
+//! its tuples takes the region of every layer, and the tuples that take the same ones
+//! form a region of the chain, resolved once. A few thousand tuples stand for the 98,304
+//! cells, and no step of a check visits every cell; the artifact's per-cell arrays are
+//! made from the tuples when it is written.
 
 use crate::model::{Dims, Model, RuleModel};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use stringent_policy::artifact::Role;
 use stringent_policy::{Dimension, Requirement};
 use stringent_syntax::Date;
-
-/// Tables of region pairs up to this many entries are arrays; larger ones are hash maps.
-const DENSE_LIMIT: usize = 1 << 22;
 
 fn bit(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
@@ -42,7 +41,7 @@ fn and_into(out: &mut [u64], a: &[u64], b: &[u64]) {
 pub struct Inv {
     pub rule: usize,
     pub role: Role,
-    pub dims: Vec<Dimension>,
+    pub dims: Dims,
 }
 
 /// How one region of a chain resolved: indices into the chain's requirements and
@@ -63,15 +62,27 @@ pub struct ChainResult {
     pub provenance: Vec<Vec<Inv>>,
     /// Per region, in the order of its first cell.
     pub regions: Vec<Region>,
-    /// Per cell: the region that holds it.
-    pub cell_region: Vec<u32>,
+    /// The values that every layer of the chain treats alike.
+    classes: Classes,
+    /// Per tuple of classes, row-major: its region.
+    tuple_region: Vec<u32>,
     pub stats: Stats,
 }
 
 impl ChainResult {
+    /// The number of tuples of classes of values the chain was resolved over.
+    pub fn tuples(&self) -> usize {
+        self.tuple_region.len()
+    }
+
+    /// The index of the region that holds a point.
+    pub fn region_index_at(&self, point: [usize; 5]) -> Option<usize> {
+        self.tuple_region.get(self.classes.tuple(point)).map(|r| *r as usize)
+    }
+
     /// The region of a cell.
     pub fn region(&self, cell: usize) -> Option<&Region> {
-        self.cell_region.get(cell).and_then(|r| self.regions.get(*r as usize))
+        self.region_index_at(self.classes.point(cell)).and_then(|r| self.regions.get(r))
     }
 
     /// The requirement of a cell.
@@ -95,8 +106,9 @@ impl ChainResult {
     }
 
     fn per_cell(&self, field: impl Fn(&Region) -> u32) -> Vec<u32> {
-        let by_region: Vec<u32> = self.regions.iter().map(field).collect();
-        self.cell_region.iter().map(|r| by_region.get(*r as usize).copied().unwrap_or(0)).collect()
+        let by_tuple: Vec<u32> =
+            self.tuple_region.iter().map(|r| self.regions.get(*r as usize).map_or(0, &field)).collect();
+        self.classes.per_cell(&by_tuple)
     }
 }
 
@@ -181,7 +193,7 @@ impl Stats {
 
 /// The values of one axis, grouped by which rules of a layer match them.
 struct AxisClasses {
-    /// Per value: its class.
+    /// Per value: its class, numbered in the order of their first value.
     class_of: Vec<u32>,
     /// Per class: the rules (by position in the layer) that match its values.
     masks: Vec<Box<[u64]>>,
@@ -208,62 +220,196 @@ impl AxisClasses {
         }
         out
     }
+}
 
-    fn class(&self, value: usize) -> usize {
-        self.class_of.get(value).map_or(0, |c| *c as usize)
+/// Classes of values on the five axes, and the row-major numbering of their tuples.
+/// Classes are numbered in the order of their first value, so the tuples in row-major
+/// order meet the cells' regions in the order the cells do.
+#[derive(Debug, Clone, Default)]
+struct Classes {
+    /// Per axis, per value: its class.
+    class_of: [Vec<u32>; 5],
+    /// Per axis: the number of classes.
+    counts: [usize; 5],
+}
+
+impl Classes {
+    fn new(class_of: [Vec<u32>; 5]) -> Self {
+        let counts =
+            [0, 1, 2, 3, 4].map(|a| class_of.get(a).and_then(|c| c.iter().max()).map_or(0, |m| *m as usize + 1));
+        Classes { class_of, counts }
+    }
+
+    /// The classes that every one of several groupings keeps apart, with the first value
+    /// of each (its representative).
+    fn meet<'a>(all: impl Iterator<Item = &'a Classes> + Clone, sizes: [usize; 5]) -> (Classes, [Vec<usize>; 5]) {
+        let mut reps: [Vec<usize>; 5] = Default::default();
+        let mut class_of: [Vec<u32>; 5] = Default::default();
+        for (a, ((size, out), rep)) in sizes.iter().zip(&mut class_of).zip(&mut reps).enumerate() {
+            let mut seen: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
+            for v in 0..*size {
+                let key: Vec<u32> =
+                    all.clone().map(|c| c.class_of.get(a).and_then(|x| x.get(v)).copied().unwrap_or(0)).collect();
+                let next = u32::try_from(rep.len()).unwrap_or(u32::MAX);
+                out.push(*seen.entry(key).or_insert_with(|| {
+                    rep.push(v);
+                    next
+                }));
+            }
+        }
+        (Classes::new(class_of), reps)
+    }
+
+    fn class(&self, axis: usize, value: usize) -> usize {
+        self.class_of.get(axis).and_then(|c| c.get(value)).map_or(0, |c| *c as usize)
+    }
+
+    /// The row-major number of the tuple of a point's classes.
+    fn tuple(&self, point: [usize; 5]) -> usize {
+        let mut index = 0;
+        for (a, (v, n)) in point.iter().zip(self.counts).enumerate() {
+            index = index * n + self.class(a, *v);
+        }
+        index
+    }
+
+    fn tuples(&self) -> usize {
+        self.counts.iter().product()
+    }
+
+    /// The point of a cell.
+    fn point(&self, cell: usize) -> [usize; 5] {
+        let mut rest = cell;
+        let mut point = [0usize; 5];
+        for (p, size) in point.iter_mut().zip(self.class_of.each_ref().map(Vec::len)).rev() {
+            let size = size.max(1);
+            *p = rest % size;
+            rest /= size;
+        }
+        point
+    }
+
+    /// These classes of the representative values of other classes: the same numbering of
+    /// tuples, over the other classes instead of the values.
+    fn at(&self, reps: &[Vec<usize>; 5]) -> Classes {
+        let class_of = [0, 1, 2, 3, 4]
+            .map(|a| reps.get(a).map_or_else(Vec::new, |r| r.iter().map(|v| self.class(a, *v) as u32).collect()));
+        Classes { class_of, counts: self.counts }
+    }
+
+    /// The point of the representative values of a tuple.
+    fn point_of_tuple(&self, tuple: usize, reps: &[Vec<usize>; 5]) -> [usize; 5] {
+        let mut rest = tuple;
+        let mut point = [0usize; 5];
+        for ((p, n), r) in point.iter_mut().zip(self.counts).zip(reps).rev() {
+            let n = n.max(1);
+            *p = r.get(rest % n).copied().unwrap_or(0);
+            rest /= n;
+        }
+        point
+    }
+
+    /// Per cell, in cell order: the entry of `by_tuple` for the cell's tuple.
+    fn per_cell(&self, by_tuple: &[u32]) -> Vec<u32> {
+        let [k0, k1, k2, k3, k4] = self.class_of.each_ref();
+        let [_, n1, n2, n3, n4] = self.counts;
+        let mut out = Vec::with_capacity(k0.len() * k1.len() * k2.len() * k3.len() * k4.len());
+        for c0 in k0 {
+            let t0 = *c0 as usize * n1;
+            for c1 in k1 {
+                let t1 = (t0 + *c1 as usize) * n2;
+                for c2 in k2 {
+                    let t2 = (t1 + *c2 as usize) * n3;
+                    for c3 in k3 {
+                        let t3 = (t2 + *c3 as usize) * n4;
+                        out.extend(k4.iter().map(|c4| by_tuple.get(t3 + *c4 as usize).copied().unwrap_or(0)));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
 /// The rules of a layer that match in one of its regions, by the roles that do not depend
-/// on the chain: out of effect on the date, set aside by another matching rule's
-/// `excepts`, or in effect.
+/// on the chain (out of effect on the date, set aside by another matching rule's
+/// `excepts`, or in effect), and what the rules in effect require together.
 #[derive(Debug, Default)]
 struct LayerMatch {
     inactive: Vec<usize>,
     excepted: Vec<usize>,
     effective: Vec<usize>,
+    /// The meet of the effective rules.
+    meet: Requirement<u32>,
+    /// The dimensions the effective rules set.
+    sets: Dims,
+    /// The effective rules that defer dimensions to lower layers (in the root layer), the
+    /// meet of the others, and the dimensions deferred.
+    deferring: Vec<usize>,
+    firm: Requirement<u32>,
+    deferred: Dims,
 }
 
 impl LayerMatch {
     fn new(model: &Model, rules: &[usize], bits: &[u64], as_of: Date) -> Self {
+        let rule = |r: &usize| model.rules.get(*r);
         let matched = rules.iter().enumerate().filter(|(i, _)| bit(bits, *i)).map(|(_, r)| *r);
         let (active, inactive): (Vec<usize>, Vec<usize>) =
-            matched.partition(|r| model.rules.get(*r).is_some_and(|x| x.active_on(as_of)));
+            matched.partition(|r| rule(r).is_some_and(|x| x.active_on(as_of)));
         // What the active rules except (a rule never excepts itself).
         let mut named: Vec<usize> = active
             .iter()
-            .filter_map(|o| model.rules.get(*o).map(|x| (o, x)))
+            .filter_map(|o| rule(o).map(|x| (o, x)))
             .flat_map(|(o, x)| x.excepts.iter().filter(move |e| *e != o).copied())
             .collect();
         named.sort_unstable();
         named.dedup();
-        let (excepted, effective) = active.into_iter().partition(|r| named.binary_search(r).is_ok());
-        LayerMatch { inactive, excepted, effective }
+        let (excepted, effective): (Vec<usize>, Vec<usize>) =
+            active.into_iter().partition(|r| named.binary_search(r).is_ok());
+        let (deferring, firm): (Vec<usize>, Vec<usize>) =
+            effective.iter().partition(|r| rule(r).is_some_and(|x| !x.defers.is_empty()));
+        let firm = meet_all(model, &firm);
+        LayerMatch {
+            meet: firm.meet(&meet_all(model, &deferring)),
+            sets: effective.iter().filter_map(rule).fold(Dims::default(), |acc, r| Dims(acc.0 | r.sets.0)),
+            deferred: deferring.iter().filter_map(rule).fold(Dims::default(), |acc, r| Dims(acc.0 | r.defers.0)),
+            firm,
+            deferring,
+            inactive,
+            excepted,
+            effective,
+        }
     }
 }
 
+/// The meet of the requirements of some rules.
+fn meet_all(model: &Model, rules: &[usize]) -> Requirement<u32> {
+    rules.iter().filter_map(|r| model.rules.get(*r)).fold(Requirement::default(), |acc, r| acc.meet(&r.requirement))
+}
+
 /// Where the rules of one layer match: the layer's regions, each with its own set of
-/// matching rules, and the region of every cell.
+/// matching rules, and the region of every tuple of the layer's classes of values.
 struct LayerRegions {
+    classes: Classes,
+    /// Per tuple of classes, row-major: the index of its region in `sets`.
+    tuple_set: Vec<u32>,
     /// Per region of the layer: its rules.
     sets: Vec<LayerMatch>,
-    /// Per cell: the index of its region in `sets`.
-    cell_set: Vec<u32>,
 }
 
 impl LayerRegions {
     fn new(model: &Model, layer: usize, as_of: Date) -> Self {
         let rules: &[usize] = model.layers.get(layer).map_or(&[], |l| &l.rules);
         let words = rules.len().div_ceil(64).max(1);
-        let (sizes, count) = shape(model);
+        let (sizes, _) = shape(model);
         let [s0, s1, s2, s3, s4] = sizes;
         let [c0, c1, c2, c3, c4] = [(0, s0), (1, s1), (2, s2), (3, s3), (4, s4)]
             .map(|(axis, size)| AxisClasses::new(model, rules, words, axis, size));
 
         // Each tuple of classes: the rules matching all five, ANDed into reused buffers
         // level by level and interned, in row-major order of the tuples.
-        let counts = [&c0, &c1, &c2, &c3, &c4].map(|c| c.masks.len());
-        let mut tuples: Vec<u32> = Vec::with_capacity(counts.iter().product());
+        let count = c0.masks.len() * c1.masks.len() * c2.masks.len() * c3.masks.len() * c4.masks.len();
+        let mut tuple_set: Vec<u32> = Vec::with_capacity(count);
         let mut interned: FxHashMap<Box<[u64]>, u32> = FxHashMap::default();
         let mut sets = Vec::new();
         let [mut l1, mut l2, mut l3, mut key] = [(); 4].map(|()| vec![0u64; words]);
@@ -285,69 +431,51 @@ impl LayerRegions {
                                     id
                                 }
                             };
-                            tuples.push(id);
+                            tuple_set.push(id);
                         }
                     }
                 }
             }
         }
-
-        // Each cell: the tuple of its values' classes.
-        let [_, n1, n2, n3, n4] = counts;
-        let mut cell_set = Vec::with_capacity(count);
-        for v0 in 0..s0 {
-            let t0 = c0.class(v0) * n1;
-            for v1 in 0..s1 {
-                let t1 = (t0 + c1.class(v1)) * n2;
-                for v2 in 0..s2 {
-                    let t2 = (t1 + c2.class(v2)) * n3;
-                    for v3 in 0..s3 {
-                        let t3 = (t2 + c3.class(v3)) * n4;
-                        for v4 in 0..s4 {
-                            cell_set.push(tuples.get(t3 + c4.class(v4)).copied().unwrap_or(0));
-                        }
-                    }
-                }
-            }
-        }
-        LayerRegions { sets, cell_set }
+        let classes = Classes::new([c0, c1, c2, c3, c4].map(|c| c.class_of));
+        LayerRegions { classes, tuple_set, sets }
     }
 }
 
-/// A chain's regions: the intersections of its layers' regions, numbered in the order of
-/// their first cell, so that requirements and provenance are numbered as the cells meet
-/// them.
+/// A chain's regions: the intersections of its layers' regions over the chain's tuples of
+/// classes, numbered in the order of their first tuple, so that requirements and
+/// provenance are numbered as the cells meet them.
 #[derive(Default)]
 struct Intersection {
-    /// Per cell: its region.
-    cell_region: Vec<u32>,
+    /// Per tuple: its region.
+    tuple_region: Vec<u32>,
     /// Per region: the region of each layer intersected so far.
     sets: Vec<Vec<u32>>,
-    /// Per region: its first cell.
-    first_cell: Vec<usize>,
+    /// Per region: its first tuple.
+    first: Vec<usize>,
 }
 
 impl Intersection {
-    /// The whole space, one region.
-    fn whole(count: usize) -> Self {
-        Intersection { cell_region: vec![0; count], sets: vec![Vec::new()], first_cell: vec![0] }
+    /// All tuples, one region.
+    fn whole(tuples: usize) -> Self {
+        Intersection { tuple_region: vec![0; tuples], sets: vec![Vec::new()], first: vec![0] }
     }
 
-    /// Cut every region by the regions of one more layer.
-    fn refine(&self, layer: &LayerRegions) -> Self {
-        let width = layer.sets.len();
+    /// Cut every region by the regions of one more layer: `layer_sets` holds the layer's
+    /// region for each tuple, `width` the number of the layer's regions.
+    fn refine(&self, layer_sets: &[u32], width: usize) -> Self {
         let mut table = PairTable::new(self.sets.len(), width);
-        let mut out = Intersection { cell_region: Vec::with_capacity(self.cell_region.len()), ..Self::default() };
-        for (cell, (r, s)) in self.cell_region.iter().zip(&layer.cell_set).enumerate() {
+        let mut out = Intersection { tuple_region: Vec::with_capacity(self.tuple_region.len()), ..Self::default() };
+        for (tuple, (r, s)) in self.tuple_region.iter().zip(layer_sets).enumerate() {
             let key = *r as usize * width + *s as usize;
             let id = table.get_or_insert(key, || {
                 let mut sets = self.sets.get(*r as usize).cloned().unwrap_or_default();
                 sets.push(*s);
                 out.sets.push(sets);
-                out.first_cell.push(cell);
+                out.first.push(tuple);
                 u32::try_from(out.sets.len() - 1).unwrap_or(u32::MAX)
             });
-            out.cell_region.push(id);
+            out.tuple_region.push(id);
         }
         out
     }
@@ -360,8 +488,11 @@ enum PairTable {
 }
 
 impl PairTable {
+    /// Pair tables up to this many entries are arrays.
+    const DENSE_LIMIT: usize = 1 << 22;
+
     fn new(rows: usize, width: usize) -> Self {
-        match rows.checked_mul(width).filter(|n| *n <= DENSE_LIMIT) {
+        match rows.checked_mul(width).filter(|n| *n <= Self::DENSE_LIMIT) {
             Some(n) => PairTable::Dense(vec![u32::MAX; n]),
             None => PairTable::Sparse(FxHashMap::default()),
         }
@@ -413,22 +544,33 @@ impl<'m> Resolver<'m> {
     pub fn chain(&self, layer: usize) -> ChainResult {
         let chain = self.model.chain(layer);
         let layers: Vec<&LayerRegions> = chain.iter().filter_map(|l| self.layers.get(*l)).collect();
-        let (_, count) = shape(self.model);
-        let regions = layers.iter().fold(Intersection::whole(count), |acc, layer| acc.refine(layer));
+        let (sizes, _) = shape(self.model);
+        let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.classes), sizes);
 
+        // Each tuple of the chain's classes lies in one region of each layer; the tuples
+        // that lie in the same ones form a region of the chain.
+        let regions = layers.iter().fold(Intersection::whole(classes.tuples()), |acc, layer| {
+            acc.refine(&layer.classes.at(&reps).per_cell(&layer.tuple_set), layer.sets.len())
+        });
+        let first_cells: Vec<usize> = regions
+            .first
+            .iter()
+            .map(|t| classes.point_of_tuple(*t, &reps).iter().zip(sizes).fold(0, |cell, (v, n)| cell * n + v))
+            .collect();
         let mut stats = Stats::new(self.model.rules.len());
         let mut out = ChainResult {
             chain,
             requirements: Vec::new(),
             provenance: Vec::new(),
             regions: Vec::with_capacity(regions.sets.len()),
-            cell_region: Vec::new(),
+            classes,
+            tuple_region: Vec::new(),
             stats: Stats::default(),
         };
         let mut req_ids: FxHashMap<Requirement<u32>, u32> = FxHashMap::default();
         let mut prov_ids: FxHashMap<Vec<Inv>, u32> = FxHashMap::default();
-        for (sets, first) in regions.sets.iter().zip(&regions.first_cell) {
-            let (req, prov, deferred) = self.region(&layers, sets, *first, &mut stats);
+        for (sets, first) in regions.sets.iter().zip(first_cells) {
+            let (req, prov, deferred) = self.region(&layers, sets, first, &mut stats);
             let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
             let requirement = *req_ids.entry(req).or_insert_with_key(|req| {
                 out.requirements.push(req.clone());
@@ -441,7 +583,7 @@ impl<'m> Resolver<'m> {
             });
             out.regions.push(Region { requirement, provenance, deferred });
         }
-        out.cell_region = regions.cell_region;
+        out.tuple_region = regions.tuple_region;
         out.stats = stats;
         out
     }
@@ -459,13 +601,11 @@ impl<'m> Resolver<'m> {
         cell: usize,
         stats: &mut Stats,
     ) -> (Requirement<u32>, Vec<Inv>, Dims) {
+        let empty = LayerMatch::default();
+        let matches: Vec<&LayerMatch> =
+            layers.iter().zip(sets).map(|(l, s)| l.sets.get(*s as usize).unwrap_or(&empty)).collect();
         let mut invs: Vec<(usize, Inv)> = Vec::new();
-        let mut effective: Vec<Vec<usize>> = Vec::with_capacity(layers.len());
-        for (pos, (layer, set)) in layers.iter().zip(sets).enumerate() {
-            let Some(m) = layer.sets.get(*set as usize) else {
-                effective.push(Vec::new());
-                continue;
-            };
+        for (pos, m) in matches.iter().enumerate() {
             invs.extend(m.inactive.iter().map(|r| (pos, self.inv(*r, Role::Inactive))));
             invs.extend(m.excepted.iter().map(|r| (pos, self.inv(*r, Role::Excepted))));
             for r in &m.effective {
@@ -473,50 +613,54 @@ impl<'m> Resolver<'m> {
                     *flag = true;
                 }
             }
-            effective.push(m.effective.clone());
         }
 
         // The root layer: what it decides firmly, and the rules that defer to lower layers.
         // A deferring rule is the federal default "where state law is silent": where a
         // lower layer sets any dimension it defers, the whole rule steps aside.
-        let root = effective.first().cloned().unwrap_or_default();
-        let (deferring, firm_rules): (Vec<usize>, Vec<usize>) =
-            root.iter().partition(|r| self.rule(**r).is_some_and(|x| !x.defers.is_empty()));
-        let firm = self.meet_all(&firm_rules);
-        let root_alone = firm.meet(&self.meet_all(&deferring));
-        let deferred =
-            deferring.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |acc, r| Dims(acc.0 | r.defers.0));
-        self.conflict_check(&root, &root_alone, cell, stats);
+        let root = matches.first().copied().unwrap_or(&empty);
+        let root_alone = &root.meet;
+        self.conflict_check(&root.effective, root_alone, cell, stats);
 
         // Lower layers: federal law overrides a restriction of a mandated disclosure
         // (45 CFR 160.202(1)(ii)) and a mandate of a prohibited one (42 CFR 2.20).
+        let mut effective: Vec<Cow<'_, [usize]>> = vec![Cow::Borrowed(root.effective.as_slice())];
         let mut replaced = Dims::default();
-        let mut result = firm;
-        for (pos, eff) in effective.iter_mut().enumerate().skip(1) {
-            let (kept, preempted): (Vec<usize>, Vec<usize>) =
-                eff.iter().partition(|r| self.rule(**r).is_none_or(|rule| !overridden(rule, &root_alone)));
-            invs.extend(preempted.into_iter().map(|r| (pos, self.inv(r, Role::Preempted))));
-            *eff = kept;
-            let layer_result = self.meet_all(eff);
-            for r in eff.iter().filter_map(|r| self.rule(*r)) {
-                replaced = Dims(replaced.0 | (r.sets.0 & deferred.0));
-            }
-            self.conflict_check(eff, &layer_result, cell, stats);
+        let mut result = root.firm.clone();
+        for (pos, m) in matches.iter().enumerate().skip(1) {
+            let is_overridden = |r: &usize| self.rule(*r).is_some_and(|rule| overridden(rule, root_alone));
+            let (kept, layer_result, sets) = if m.effective.iter().any(is_overridden) {
+                let (preempted, kept): (Vec<usize>, Vec<usize>) = m.effective.iter().partition(|r| is_overridden(r));
+                invs.extend(preempted.into_iter().map(|r| (pos, self.inv(r, Role::Preempted))));
+                let sets = kept.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |a, r| Dims(a.0 | r.sets.0));
+                let layer_result = meet_all(self.model, &kept);
+                (Cow::Owned(kept), Cow::Owned(layer_result), sets)
+            } else {
+                (Cow::Borrowed(m.effective.as_slice()), Cow::Borrowed(&m.meet), m.sets)
+            };
+            replaced = Dims(replaced.0 | (sets.0 & root.deferred.0));
+            self.conflict_check(&kept, &layer_result, cell, stats);
             result = result.meet(&layer_result);
+            effective.push(kept);
         }
         let (stepped_aside, still_deferring): (Vec<usize>, Vec<usize>) =
-            deferring.iter().partition(|r| self.rule(**r).is_some_and(|x| x.defers.0 & replaced.0 != 0));
-        result = result.meet(&self.meet_all(&still_deferring));
-        invs.extend(stepped_aside.iter().map(|r| (0, self.inv(*r, Role::Deferred))));
-        if let Some(root) = effective.first_mut() {
-            root.retain(|r| !stepped_aside.contains(r));
+            root.deferring.iter().partition(|r| self.rule(**r).is_some_and(|x| x.defers.0 & replaced.0 != 0));
+        if !still_deferring.is_empty() {
+            result = result.meet(&meet_all(self.model, &still_deferring));
+        }
+        if !stepped_aside.is_empty() {
+            invs.extend(stepped_aside.iter().map(|r| (0, self.inv(*r, Role::Deferred))));
+            if let Some(root) = effective.first_mut() {
+                root.to_mut().retain(|r| !stepped_aside.contains(r));
+            }
         }
 
         for (pos, eff) in effective.iter().enumerate() {
-            for r in eff {
+            for r in eff.iter() {
                 let Some(rule) = self.rule(*r) else { continue };
-                let (won, met): (Vec<Dimension>, Vec<Dimension>) =
-                    rule.sets.iter().partition(|d| decides(&rule.requirement, *d, &result));
+                let (won, met) = rule.sets.iter().fold((Dims::default(), Dims::default()), |(won, met), d| {
+                    if decides(&rule.requirement, d, &result) { (won.with(d), met) } else { (won, met.with(d)) }
+                });
                 if !won.is_empty()
                     && let Some(flag) = stats.won.get_mut(*r)
                 {
@@ -530,18 +674,12 @@ impl<'m> Resolver<'m> {
             }
         }
         invs.sort_by_key(|(pos, i)| (*pos, self.rank.get(i.rule).copied().unwrap_or(usize::MAX), i.role));
-        (result, invs.into_iter().map(|(_, i)| i).collect(), deferred)
-    }
-
-    /// The meet of the requirements of some rules.
-    fn meet_all(&self, rules: &[usize]) -> Requirement<u32> {
-        rules.iter().filter_map(|r| self.rule(*r)).fold(Requirement::default(), |acc, r| acc.meet(&r.requirement))
+        (result, invs.into_iter().map(|(_, i)| i).collect(), root.deferred)
     }
 
     /// A rule taking part with every dimension it sets.
     fn inv(&self, r: usize, role: Role) -> Inv {
-        let dims = self.rule(r).map(|x| x.sets.iter().collect()).unwrap_or_default();
-        Inv { rule: r, role, dims }
+        Inv { rule: r, role, dims: self.rule(r).map(|x| x.sets).unwrap_or_default() }
     }
 
     /// Within one layer, a mandate meeting a prohibition is an error (§4.5).
