@@ -76,6 +76,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
         })
         .collect();
 
+    let (cells, cell_provenance) = chain.cell_indices();
     let mut policy = Policy {
         format: FORMAT.to_owned(),
         schema_version: SCHEMA_VERSION.to_owned(),
@@ -91,10 +92,10 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             .collect(),
         vocabulary: vocabulary(model),
         requirements,
-        cells: chain.cells(),
+        cells,
         rules,
         provenance,
-        cell_provenance: chain.cell_provenance(),
+        cell_provenance,
     };
     policy.content_hash = policy.compute_hash();
     policy

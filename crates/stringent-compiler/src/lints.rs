@@ -81,29 +81,40 @@ fn rule_lint(
 /// federal law wherever it applies (45 CFR 160.203(b)). The comparison depends only on the
 /// federal region of a cell, so it is made once per region.
 fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option<Diagnostic> {
-    let (sizes, _) = shape(model);
     let mut verdicts: Vec<Option<Verdict>> = vec![None; fed.regions.len()];
+    let mut verdict = |region: usize| {
+        verdicts.get_mut(region).map(|slot| *slot.get_or_insert_with(|| Verdict::new(rule, fed, region)))
+    };
     let mut tightens = false;
     let mut looser: Option<(usize, Dimension)> = None;
+    let mut overridden = false;
+    fed.for_each_matched_tuple(&rule.matches, |region, cell| {
+        let Some(v) = verdict(region) else { return };
+        overridden |= v.overridden;
+        tightens |= v.tightens;
+        if let Some(d) = v.looser
+            && looser.is_none_or(|(first, _)| cell < first)
+        {
+            looser = Some((cell, d));
+        }
+    });
+    // Where federal law overrides the rule, the cell to show is the first one whose
+    // purpose or recipient the rule names, else the first: found cell by cell.
     let mut overridden_at: Option<(usize, bool)> = None;
-    for_each_matched_point(sizes, &rule.matches, |cell, point| {
-        let Some(region) = fed.region_index_at(point) else { return };
-        let Some(slot) = verdicts.get_mut(region) else { return };
-        let verdict = *slot.get_or_insert_with(|| Verdict::new(rule, fed, region));
-        if verdict.overridden {
+    if overridden {
+        let (sizes, _) = shape(model);
+        for_each_matched_point(sizes, &rule.matches, |cell, point| {
+            if !fed.region_index_at(point).and_then(&mut verdict).is_some_and(|v| v.overridden) {
+                return;
+            }
             let named = [1usize, 2]
                 .iter()
                 .any(|a| rule.names.get(*a).and_then(|n| point.get(*a).and_then(|v| n.get(*v))) == Some(&true));
             if overridden_at.is_none_or(|(_, was_named)| named && !was_named) {
                 overridden_at = Some((cell, named));
             }
-            return;
-        }
-        tightens |= verdict.tightens;
-        if looser.is_none() {
-            looser = verdict.looser.map(|d| (cell, d));
-        }
-    });
+        });
+    }
     if let Some((cell, named)) = overridden_at {
         let fed_rule = deciding_rule(model, fed, cell, Dimension::Mandate)
             .or_else(|| deciding_rule(model, fed, cell, Dimension::Permission));

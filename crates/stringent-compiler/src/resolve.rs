@@ -80,6 +80,39 @@ impl ChainResult {
         self.tuple_region.get(self.classes.tuple(point)).map(|r| *r as usize)
     }
 
+    /// Call `f` once for every tuple of the chain's classes that a pattern
+    /// (`matches[axis][value]`) reaches, with the tuple's region and the first cell of the
+    /// pattern in it: what holds in one region need not be checked again in each cell.
+    pub fn for_each_matched_tuple(&self, matches: &[Vec<bool>; 5], mut f: impl FnMut(usize, usize)) {
+        let [t0, t1, t2, t3, t4] = [0, 1, 2, 3, 4].map(|a| {
+            let mut firsts: Vec<Option<usize>> = vec![None; self.classes.counts.get(a).copied().unwrap_or(0)];
+            for (v, _) in matches.get(a).into_iter().flatten().enumerate().filter(|(_, hit)| **hit) {
+                if let Some(slot @ None) = firsts.get_mut(self.classes.class(a, v)) {
+                    *slot = Some(v);
+                }
+            }
+            firsts.into_iter().enumerate().filter_map(|(c, v)| v.map(|v| (c, v))).collect::<Vec<_>>()
+        });
+        let [_, n1, n2, n3, n4] = self.classes.counts;
+        let [_, s1, s2, s3, s4] = self.classes.class_of.each_ref().map(Vec::len);
+        for (c0, v0) in &t0 {
+            for (c1, v1) in &t1 {
+                let (k1, p1) = (c0 * n1 + c1, v0 * s1 + v1);
+                for (c2, v2) in &t2 {
+                    let (k2, p2) = (k1 * n2 + c2, p1 * s2 + v2);
+                    for (c3, v3) in &t3 {
+                        let (k3, p3) = (k2 * n3 + c3, p2 * s3 + v3);
+                        for (c4, v4) in &t4 {
+                            if let Some(region) = self.tuple_region.get(k3 * n4 + c4) {
+                                f(*region as usize, p3 * s4 + v4);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The region of a cell.
     pub fn region(&self, cell: usize) -> Option<&Region> {
         self.region_index_at(self.classes.point(cell)).and_then(|r| self.regions.get(r))
@@ -95,20 +128,19 @@ impl ChainResult {
         self.region(cell).and_then(|r| self.provenance.get(r.provenance as usize)).map(Vec::as_slice)
     }
 
+    /// Per cell: the index of its requirement and of its provenance list (the artifact's
+    /// `cells` and `cell_provenance`).
+    pub fn cell_indices(&self) -> (Vec<u32>, Vec<u32>) {
+        let of_tuple = |f: fn(&Region) -> u32| -> Vec<u32> {
+            self.tuple_region.iter().map(|r| self.regions.get(*r as usize).map_or(0, f)).collect()
+        };
+        let (requirements, provenance) = (of_tuple(|r| r.requirement), of_tuple(|r| r.provenance));
+        (self.classes.per_cell(&requirements), self.classes.per_cell(&provenance))
+    }
+
     /// Per cell: the index of its requirement (the artifact's `cells`).
     pub fn cells(&self) -> Vec<u32> {
-        self.per_cell(|r| r.requirement)
-    }
-
-    /// Per cell: the index of its provenance list (the artifact's `cell_provenance`).
-    pub fn cell_provenance(&self) -> Vec<u32> {
-        self.per_cell(|r| r.provenance)
-    }
-
-    fn per_cell(&self, field: impl Fn(&Region) -> u32) -> Vec<u32> {
-        let by_tuple: Vec<u32> =
-            self.tuple_region.iter().map(|r| self.regions.get(*r as usize).map_or(0, &field)).collect();
-        self.classes.per_cell(&by_tuple)
+        self.cell_indices().0
     }
 }
 
@@ -322,7 +354,8 @@ impl Classes {
                     let t2 = (t1 + *c2 as usize) * n3;
                     for c3 in k3 {
                         let t3 = (t2 + *c3 as usize) * n4;
-                        out.extend(k4.iter().map(|c4| by_tuple.get(t3 + *c4 as usize).copied().unwrap_or(0)));
+                        let row = by_tuple.get(t3..t3 + n4).unwrap_or(&[]);
+                        out.extend(k4.iter().map(|c4| row.get(*c4 as usize).copied().unwrap_or(0)));
                     }
                 }
             }
@@ -639,8 +672,10 @@ impl<'m> Resolver<'m> {
                 (Cow::Borrowed(m.effective.as_slice()), Cow::Borrowed(&m.meet), m.sets)
             };
             replaced = Dims(replaced.0 | (sets.0 & root.deferred.0));
-            self.conflict_check(&kept, &layer_result, cell, stats);
-            result = result.meet(&layer_result);
+            if !kept.is_empty() {
+                self.conflict_check(&kept, &layer_result, cell, stats);
+                result = result.meet(&layer_result);
+            }
             effective.push(kept);
         }
         let (stepped_aside, still_deferring): (Vec<usize>, Vec<usize>) =
