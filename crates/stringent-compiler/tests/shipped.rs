@@ -1,7 +1,7 @@
 //! Snapshots of what the shipped federal layer says: `explain` for the questions of the
 //! core table, the exception tree of the general authorization rule, and the compiled
 //! artifact's requirement table. Reviewed like code: a change here is a change in law.
-#![expect(clippy::unwrap_used, reason = "a test reports a broken expectation by panicking")]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
 use std::path::Path;
 use stringent_compiler::{compile, explain};
@@ -91,6 +91,31 @@ fn every_jurisdiction_is_covered_and_tested_and_its_tests_pass() {
         .collect();
     assert!(failed.is_empty(), "{failed:#?}");
     assert!(run.passed() >= 500);
+}
+
+/// What a consumer reads for a point is what the compiler resolved for its cell, in every
+/// cell of every shipped chain: the loader's folded table and the compiler's regions are
+/// built independently from each other.
+#[test]
+fn loaded_policies_answer_every_cell_as_resolved() {
+    let c = everything();
+    let (sizes, count) = stringent_compiler::resolve::shape(&c.model);
+    for chain in &c.chains {
+        let id = &c.model.layers[*chain.chain.last().unwrap()].id;
+        let loaded = c.loaded(id).unwrap();
+        for cell in 0..count {
+            let mut rest = cell;
+            let mut point = [0u32; 5];
+            for a in (0..5).rev() {
+                point[a] = (rest % sizes[a]) as u32;
+                rest /= sizes[a];
+            }
+            let resolved = chain.requirement(cell).unwrap();
+            let record = loaded.requirement(point).unwrap();
+            let position = loaded.policy().requirements.iter().position(|r| r == record).unwrap();
+            assert_eq!(&chain.requirements[position], resolved, "{id}, cell {cell}");
+        }
+    }
 }
 
 #[test]

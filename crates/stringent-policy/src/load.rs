@@ -55,12 +55,90 @@ pub enum QuestionError {
     NoCategory,
 }
 
-/// A policy ready to answer questions: value ids are indexed once at load.
+/// A policy ready to answer questions: value ids are indexed once at load, and the cells
+/// are folded into a table small enough to stay in cache ([`CellTable`]).
 #[derive(Debug, Clone)]
 pub struct LoadedPolicy {
     policy: Policy,
     index: [HashMap<String, u32>; 5],
     strides: [usize; 5],
+    table: CellTable,
+}
+
+/// The requirement of every cell, stored once per tuple of classes of values: values of an
+/// axis whose cells all have the same requirements are one class. A chain of 98,304 cells
+/// folds into a few thousand tuples, so random questions read a table that fits in cache
+/// instead of a cell array that does not.
+#[derive(Debug, Clone, Default)]
+struct CellTable {
+    /// Per axis, per value: its class.
+    class_of: [Vec<u32>; 5],
+    /// Per axis: the number of classes.
+    counts: [usize; 5],
+    /// Per tuple of classes, row-major: the requirement index.
+    requirements: Vec<u32>,
+}
+
+impl CellTable {
+    fn new(cells: &[u32], sizes: [usize; 5], strides: [usize; 5]) -> Self {
+        let mut table = CellTable::default();
+        let mut reps: [Vec<usize>; 5] = Default::default();
+        for (a, ((size, stride), (class_of, rep))) in
+            sizes.iter().zip(strides).zip(table.class_of.iter_mut().zip(reps.iter_mut())).enumerate()
+        {
+            // The cells with value `v` on this axis: one run of `stride` cells in each block
+            // of `size * stride`.
+            let runs =
+                |v: usize| cells.chunks(size * stride).filter_map(move |block| block.get(v * stride..(v + 1) * stride));
+            let signature = |v: usize| {
+                runs(v)
+                    .flatten()
+                    .fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(*c)).wrapping_mul(0x100_0000_01b3))
+            };
+            let mut seen: Vec<(u64, usize, u32)> = Vec::new();
+            for v in 0..*size {
+                let sig = signature(v);
+                let same = seen.iter().find(|(s, w, _)| *s == sig && runs(v).flatten().eq(runs(*w).flatten()));
+                let class = match same {
+                    Some((_, _, class)) => *class,
+                    None => {
+                        let class = u32::try_from(rep.len()).unwrap_or(u32::MAX);
+                        seen.push((sig, v, class));
+                        rep.push(v);
+                        class
+                    }
+                };
+                class_of.push(class);
+            }
+            if let Some(count) = table.counts.get_mut(a) {
+                *count = rep.len();
+            }
+        }
+        let [r0, r1, r2, r3, r4] = reps.each_ref();
+        let [s0, s1, s2, s3, s4] = strides;
+        for v0 in r0 {
+            for v1 in r1 {
+                for v2 in r2 {
+                    for v3 in r3 {
+                        for v4 in r4 {
+                            let cell = v0 * s0 + v1 * s1 + v2 * s2 + v3 * s3 + v4 * s4;
+                            table.requirements.push(cells.get(cell).copied().unwrap_or(0));
+                        }
+                    }
+                }
+            }
+        }
+        table
+    }
+
+    /// The requirement index of a point whose values are in range.
+    fn requirement(&self, point: [u32; 5]) -> Option<u32> {
+        let mut tuple = 0usize;
+        for ((p, classes), count) in point.iter().zip(&self.class_of).zip(self.counts) {
+            tuple = tuple * count + *classes.get(*p as usize)? as usize;
+        }
+        self.requirements.get(tuple).copied()
+    }
 }
 
 impl LoadedPolicy {
@@ -135,7 +213,8 @@ impl LoadedPolicy {
         if policy.provenance.iter().flatten().any(|inv| inv.rule as usize >= rules) {
             return Err(LoadError::Inconsistent("provenance names a rule that does not exist".into()));
         }
-        Ok(LoadedPolicy { policy, index, strides })
+        let table = CellTable::new(&policy.cells, sizes, strides);
+        Ok(LoadedPolicy { policy, index, strides, table })
     }
 
     pub fn policy(&self) -> &Policy {
@@ -161,9 +240,7 @@ impl LoadedPolicy {
 
     /// The requirement of one cell: the hot path. Constant time, no allocation.
     pub fn requirement(&self, point: [u32; 5]) -> Option<&RequirementRecord> {
-        let cell = self.cell(point)?;
-        let req = *self.policy.cells.get(cell)?;
-        self.policy.requirements.get(req as usize)
+        self.policy.requirements.get(self.table.requirement(point)? as usize)
     }
 
     /// Resolve the value ids of a question to cell coordinates, one point per category.

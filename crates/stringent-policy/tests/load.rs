@@ -59,3 +59,29 @@ fn an_inconsistent_artifact_is_refused_even_with_a_matching_hash() {
     let bytes = serde_json::to_vec(&p).unwrap();
     assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::Inconsistent(_))));
 }
+
+/// The loader folds the cells into a smaller table; every point must still read the
+/// requirement its cell names.
+#[test]
+fn every_point_reads_the_requirement_of_its_cell() {
+    let p = LoadedPolicy::from_json(TINY).unwrap();
+    let sizes: Vec<u32> = p.policy().vocabulary.axes.iter().map(|a| a.values.len() as u32).collect();
+    let mut checked = 0;
+    for a in 0..sizes[0] {
+        for b in 0..sizes[1] {
+            for c in 0..sizes[2] {
+                for d in 0..sizes[3] {
+                    for e in 0..sizes[4] {
+                        let point = [a, b, c, d, e];
+                        let cell = p.cell(point).unwrap();
+                        let expected = &p.policy().requirements[p.policy().cells[cell] as usize];
+                        assert_eq!(p.requirement(point), Some(expected), "{point:?}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, p.policy().cells.len());
+    assert_eq!(p.requirement([sizes[0], 0, 0, 0, 0]), None, "a value out of range has no requirement");
+}
