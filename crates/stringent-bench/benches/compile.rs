@@ -9,6 +9,10 @@
 
 mod common;
 
+/// The allocator of the `stringent` binary, so that these figures are what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use common::{Summary, criterion, human, median_ns, timed};
 use std::hint::black_box;
 use stringent_bench::corpus::{

@@ -6,6 +6,10 @@
 
 mod common;
 
+/// The allocator of the `stringent` binary, so that these figures are what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use common::{Summary, criterion, timed};
 use criterion::Throughput;
 use std::hint::black_box;

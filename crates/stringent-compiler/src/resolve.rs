@@ -494,6 +494,12 @@ impl Intersection {
         Intersection { tuple_region: vec![0; tuples], sets: vec![Vec::new()], first: vec![0] }
     }
 
+    /// One layer's regions, numbered as the layer numbers them: a start to cut further.
+    fn layer(tuple_region: Vec<u32>, width: usize) -> Self {
+        let sets = (0..width).map(|s| vec![u32::try_from(s).unwrap_or(u32::MAX)]).collect();
+        Intersection { tuple_region, sets, first: vec![0; width] }
+    }
+
     /// Cut every region by the regions of one more layer: `layer_sets` holds the layer's
     /// region for each tuple, `width` the number of the layer's regions.
     fn refine(&self, layer_sets: &[u32], width: usize) -> Self {
@@ -582,9 +588,16 @@ impl<'m> Resolver<'m> {
 
         // Each tuple of the chain's classes lies in one region of each layer; the tuples
         // that lie in the same ones form a region of the chain.
-        let regions = layers.iter().fold(Intersection::whole(classes.tuples()), |acc, layer| {
-            acc.refine(&layer.classes.at(&reps).per_cell(&layer.tuple_set), layer.sets.len())
-        });
+        // The last cut numbers the regions in order of first tuple; a chain of one layer
+        // is cut once from the whole.
+        let mut per_layer = layers.iter().map(|l| (l.classes.at(&reps).per_cell(&l.tuple_set), l.sets.len()));
+        let regions = match per_layer.next() {
+            Some((sets, width)) if layers.len() > 1 => {
+                per_layer.fold(Intersection::layer(sets, width), |acc, (sets, width)| acc.refine(&sets, width))
+            }
+            Some((sets, width)) => Intersection::whole(classes.tuples()).refine(&sets, width),
+            None => Intersection::whole(classes.tuples()),
+        };
         let first_cells: Vec<usize> = regions
             .first
             .iter()

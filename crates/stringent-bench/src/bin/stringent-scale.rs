@@ -13,6 +13,10 @@
 //! stringent-scale table --stringent target/release/stringent --work /tmp/stringent-scale
 //! ```
 
+/// The allocator of the `stringent` binary, so that these figures are what it does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Duration;
