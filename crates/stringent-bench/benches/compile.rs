@@ -133,7 +133,7 @@ fn main() {
     ));
     s.note("Emit (the `compile` command only):");
     s.figure("policies()", "policies", chains, None);
-    s.figure("policies to pretty JSON", "json", chains, None);
+    s.figure("policies to JSON (compact, as written)", "json", chains, None);
     if let (Some(r), Some(p)) = (median_ns("resolve"), median_ns("parse")) {
         s.note(format!("- resolution alone / parse: {:.1}×", r / p));
     }

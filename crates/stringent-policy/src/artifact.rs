@@ -246,15 +246,7 @@ impl Policy {
         use sha2::{Digest, Sha256};
         // The content with no cells ends in `"cells":[]}`; the cells, most of the bytes,
         // are written into the hash between those brackets, as serde_json writes them.
-        let head = HashedContent {
-            format: &self.format,
-            jurisdiction: &self.jurisdiction,
-            chain: self.chain.iter().map(|l| l.id.as_str()).collect(),
-            vocabulary: &self.vocabulary,
-            requirements: &self.requirements,
-            cells: &[],
-        };
-        let head = serde_json::to_vec(&head).unwrap_or_default();
+        let head = serde_json::to_vec(&self.hashed(&[])).unwrap_or_default();
         let mut hasher = Sha256::new();
         hasher.update(head.strip_suffix(b"]}").unwrap_or(&head));
         let mut chunk: Vec<u8> = Vec::with_capacity(1 << 16);
@@ -277,6 +269,18 @@ impl Policy {
             hex.push_str(&format!("{b:02x}"));
         }
         hex
+    }
+
+    /// What the hash covers, with the given cells.
+    fn hashed<'a>(&'a self, cells: &'a [u32]) -> HashedContent<'a> {
+        HashedContent {
+            format: &self.format,
+            jurisdiction: &self.jurisdiction,
+            chain: self.chain.iter().map(|l| l.id.as_str()).collect(),
+            vocabulary: &self.vocabulary,
+            requirements: &self.requirements,
+            cells,
+        }
     }
 
     /// The jurisdiction this policy answers for.
@@ -304,15 +308,7 @@ mod tests {
         use sha2::{Digest, Sha256};
         let text = include_str!("../tests/data/tiny-US-XX.json");
         let policy: Policy = serde_json::from_str(text).unwrap_or_else(|e| unreachable!("fixture: {e}"));
-        let whole = HashedContent {
-            format: &policy.format,
-            jurisdiction: &policy.jurisdiction,
-            chain: policy.chain.iter().map(|l| l.id.as_str()).collect(),
-            vocabulary: &policy.vocabulary,
-            requirements: &policy.requirements,
-            cells: &policy.cells,
-        };
-        let digest = Sha256::digest(serde_json::to_vec(&whole).unwrap_or_default());
+        let digest = Sha256::digest(serde_json::to_vec(&policy.hashed(&policy.cells)).unwrap_or_default());
         let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
         assert!(policy.cells.len() > 1);
         assert_eq!(policy.compute_hash(), format!("sha256:{hex}"));
