@@ -131,11 +131,12 @@ impl ChainResult {
     /// Per cell: the index of its requirement and of its provenance list (the artifact's
     /// `cells` and `cell_provenance`).
     pub fn cell_indices(&self) -> (Vec<u32>, Vec<u32>) {
-        let of_tuple = |f: fn(&Region) -> u32| -> Vec<u32> {
-            self.tuple_region.iter().map(|r| self.regions.get(*r as usize).map_or(0, f)).collect()
-        };
-        let (requirements, provenance) = (of_tuple(|r| r.requirement), of_tuple(|r| r.provenance));
-        (self.classes.per_cell(&requirements), self.classes.per_cell(&provenance))
+        let by_tuple: Vec<(u32, u32)> = self
+            .tuple_region
+            .iter()
+            .map(|r| self.regions.get(*r as usize).map_or((0, 0), |r| (r.requirement, r.provenance)))
+            .collect();
+        self.classes.per_cell(&by_tuple).into_iter().unzip()
     }
 
     /// Per cell: the index of its requirement (the artifact's `cells`).
@@ -342,7 +343,7 @@ impl Classes {
     }
 
     /// Per cell, in cell order: the entry of `by_tuple` for the cell's tuple.
-    fn per_cell(&self, by_tuple: &[u32]) -> Vec<u32> {
+    fn per_cell<T: Copy + Default>(&self, by_tuple: &[T]) -> Vec<T> {
         let [k0, k1, k2, k3, k4] = self.class_of.each_ref();
         let [_, n1, n2, n3, n4] = self.counts;
         let mut out = Vec::with_capacity(k0.len() * k1.len() * k2.len() * k3.len() * k4.len());
@@ -355,7 +356,7 @@ impl Classes {
                     for c3 in k3 {
                         let t3 = (t2 + *c3 as usize) * n4;
                         let row = by_tuple.get(t3..t3 + n4).unwrap_or(&[]);
-                        out.extend(k4.iter().map(|c4| row.get(*c4 as usize).copied().unwrap_or(0)));
+                        out.extend(k4.iter().map(|c4| row.get(*c4 as usize).copied().unwrap_or_default()));
                     }
                 }
             }

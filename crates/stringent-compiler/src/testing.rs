@@ -68,6 +68,8 @@ impl TestRun {
 /// Run every test of a compiled tree.
 pub fn run(c: &Compilation) -> TestRun {
     let mut policies: HashMap<(String, Date), Option<LoadedPolicy>> = HashMap::new();
+    // One line index per file, not one per test: a file can hold thousands of tests.
+    let mut lines: HashMap<&str, stringent_diagnostics::LineIndex> = HashMap::new();
     let mut outcomes = Vec::new();
     let mut diagnostics = Vec::new();
     for case in &c.model.tests {
@@ -84,10 +86,11 @@ pub fn run(c: &Compilation) -> TestRun {
                 if let Some(d) = &decision {
                     failures.extend(case.decl.expectations.iter().filter_map(|e| check(&e.value, d)));
                 }
-                let line = c
-                    .sources
-                    .get(&case.file)
-                    .map_or(0, |t| stringent_diagnostics::LineIndex::new(t).line_col(t, case.decl.span.start).0);
+                let line = c.sources.get(&case.file).map_or(0, |t| {
+                    let index =
+                        lines.entry(case.file.as_str()).or_insert_with(|| stringent_diagnostics::LineIndex::new(t));
+                    index.line_col(t, case.decl.span.start).0
+                });
                 outcomes.push(Outcome {
                     file: case.file.clone(),
                     title: case.decl.title.value.clone(),

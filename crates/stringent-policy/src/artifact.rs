@@ -292,8 +292,11 @@ impl Policy {
 /// Append the decimal digits of `n`, as JSON writes an integer. Byte by byte: cell
 /// indices are short, and a copy call per number would cost more than the digits.
 fn push_decimal(out: &mut Vec<u8>, n: u32) {
-    if n >= 10 {
-        push_decimal(out, n / 10);
+    if n >= 100 {
+        push_decimal(out, n / 100);
+        out.push(b'0' + (n / 10 % 10) as u8);
+    } else if n >= 10 {
+        out.push(b'0' + (n / 10) as u8);
     }
     out.push(b'0' + (n % 10) as u8);
 }
