@@ -4,7 +4,7 @@
 //!
 //! Resolution works by regions, not cell by cell. Values of an axis that every rule of a
 //! layer matches alike are interchangeable, so the layer's rules are matched once per
-//! tuple of such classes of values ([`LayerRegions`]), and the tuples where the same rules
+//! tuple of such classes of values (`LayerRegions`), and the tuples where the same rules
 //! match form the layer's regions. A chain's classes are those its layers share; each of
 //! its tuples takes the region of every layer, and the tuples that take the same ones
 //! form a region of the chain, resolved once. A few thousand tuples stand for the 98,304

@@ -56,7 +56,7 @@ pub enum QuestionError {
 }
 
 /// A policy ready to answer questions: value ids are indexed once at load, and the cells
-/// are folded into a table small enough to stay in cache ([`CellTable`]).
+/// are folded into a table small enough to stay in cache (`CellTable`).
 #[derive(Debug, Clone)]
 pub struct LoadedPolicy {
     policy: Policy,
