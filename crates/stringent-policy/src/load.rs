@@ -82,6 +82,11 @@ struct CellTable {
 impl CellTable {
     fn new(cells: &[u32], sizes: [usize; 5], strides: [usize; 5]) -> Self {
         let mut table = CellTable::default();
+        if cells.is_empty() {
+            // An axis without values: no point has a requirement.
+            table.class_of = sizes.map(|size| vec![0; size]);
+            return table;
+        }
         let mut reps: [Vec<usize>; 5] = Default::default();
         for (a, ((size, stride), (class_of, rep))) in
             sizes.iter().zip(strides).zip(table.class_of.iter_mut().zip(reps.iter_mut())).enumerate()

@@ -85,3 +85,15 @@ fn every_point_reads_the_requirement_of_its_cell() {
     assert_eq!(checked, p.policy().cells.len());
     assert_eq!(p.requirement([sizes[0], 0, 0, 0, 0]), None, "a value out of range has no requirement");
 }
+
+/// An axis without values describes no cell: the policy indexes without a panic and no
+/// point has a requirement.
+#[test]
+fn an_axis_without_values_has_no_requirements() {
+    let mut policy: stringent_policy::Policy = serde_json::from_slice(TINY).unwrap();
+    policy.vocabulary.axes[4].values.clear();
+    policy.cells.clear();
+    policy.cell_provenance.clear();
+    let p = LoadedPolicy::new(policy).unwrap();
+    assert_eq!(p.requirement([0, 0, 0, 0, 0]), None);
+}
