@@ -11,17 +11,7 @@ use stringent_bench::corpus::{as_of, shipped_root};
 use stringent_bench::naive::Naive;
 use stringent_bench::rng::Rng;
 use stringent_bench::scale::{self, Spec};
-use stringent_compiler::resolve::shape;
-
-fn point(cell: usize, sizes: [usize; 5]) -> [usize; 5] {
-    let mut rest = cell;
-    let mut point = [0usize; 5];
-    for a in (0..5).rev() {
-        point[a] = rest % sizes[a];
-        rest /= sizes[a];
-    }
-    point
-}
+use stringent_compiler::resolve::{point_of, shape};
 
 /// Compare `per_chain` random cells of every chain, and every cell of the federal chain
 /// and of each chain of three layers (federal, state, organization).
@@ -43,8 +33,8 @@ fn agree(roots: &[PathBuf], per_chain: usize) {
             if every { (0..count).collect() } else { (0..per_chain).map(|_| rng.below(count)).collect() };
         for cell in picked {
             let expected = &chain.requirements[cells[cell] as usize];
-            let got = naive.requirement(layer, point(cell, sizes)).unwrap();
-            assert_eq!(&got, expected, "chain {:?}, cell {cell} {:?}", chain.chain, point(cell, sizes));
+            let got = naive.requirement(layer, point_of(sizes, cell)).unwrap();
+            assert_eq!(&got, expected, "chain {:?}, cell {cell} {:?}", chain.chain, point_of(sizes, cell));
         }
     }
     assert!(whole > 0, "no chain of three layers was compared cell by cell");

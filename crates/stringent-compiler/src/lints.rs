@@ -2,7 +2,7 @@
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
 use crate::model::{Model, RuleModel};
-use crate::resolve::{ChainResult, Stats, for_each_matched_point, overridden, shape};
+use crate::resolve::{ChainResult, Stats, for_each_matched_point, overridden, point_of, shape};
 use rayon::prelude::*;
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
@@ -201,15 +201,10 @@ fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Di
 /// A cell in words: `hiv / patient_access / patient / adult / provider`.
 pub fn cell_name(model: &Model, cell: usize) -> String {
     let (sizes, _) = shape(model);
-    let mut rest = cell;
-    let mut parts = vec![String::new(); 5];
-    for a in (0..5).rev() {
-        let n = sizes.get(a).copied().unwrap_or(1).max(1);
-        let v = rest % n;
-        rest /= n;
-        if let (Some(p), Some(value)) = (parts.get_mut(a), model.axes.get(a).and_then(|ax| ax.values.get(v))) {
-            *p = value.id.clone();
-        }
-    }
+    let parts: Vec<&str> = point_of(sizes, cell)
+        .iter()
+        .zip(&model.axes)
+        .map(|(v, axis)| axis.values.get(*v).map_or("", |value| value.id.as_str()))
+        .collect();
     format!("`{}`", parts.join(" / "))
 }

@@ -68,6 +68,9 @@ impl Dims {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+    pub fn union(self, other: Dims) -> Dims {
+        Dims(self.0 | other.0)
+    }
 }
 
 #[derive(Debug, Clone)]

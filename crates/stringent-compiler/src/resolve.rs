@@ -70,11 +70,6 @@ pub struct ChainResult {
 }
 
 impl ChainResult {
-    /// The number of tuples of classes of values the chain was resolved over.
-    pub fn tuples(&self) -> usize {
-        self.tuple_region.len()
-    }
-
     /// The index of the region that holds a point.
     pub fn region_index_at(&self, point: [usize; 5]) -> Option<usize> {
         self.tuple_region.get(self.classes.tuple(point)).map(|r| *r as usize)
@@ -115,7 +110,8 @@ impl ChainResult {
 
     /// The region of a cell.
     pub fn region(&self, cell: usize) -> Option<&Region> {
-        self.region_index_at(self.classes.point(cell)).and_then(|r| self.regions.get(r))
+        self.region_index_at(point_of(self.classes.class_of.each_ref().map(Vec::len), cell))
+            .and_then(|r| self.regions.get(r))
     }
 
     /// The requirement of a cell.
@@ -153,6 +149,23 @@ pub struct Conflict {
     pub cell: usize,
 }
 
+/// The point of a cell: its value on each axis, cells numbered row-major.
+pub fn point_of(sizes: [usize; 5], cell: usize) -> [usize; 5] {
+    let mut rest = cell;
+    let mut point = [0usize; 5];
+    for (p, size) in point.iter_mut().zip(sizes).rev() {
+        let size = size.max(1);
+        *p = rest % size;
+        rest /= size;
+    }
+    point
+}
+
+/// The cell of a point: the inverse of [`point_of`].
+pub fn cell_of(sizes: [usize; 5], point: [usize; 5]) -> usize {
+    point.iter().zip(sizes).fold(0, |cell, (v, n)| cell * n + v)
+}
+
 /// The number of values on each axis, and the number of cells.
 pub fn shape(model: &Model) -> ([usize; 5], usize) {
     let mut sizes = [0usize; 5];
@@ -167,7 +180,6 @@ pub fn shape(model: &Model) -> ([usize; 5], usize) {
 pub fn for_each_matched_point(sizes: [usize; 5], matches: &[Vec<bool>; 5], mut f: impl FnMut(usize, [usize; 5])) {
     let values: Vec<Vec<usize>> =
         matches.iter().map(|m| m.iter().enumerate().filter(|(_, hit)| **hit).map(|(v, _)| v).collect()).collect();
-    let [_, s1, s2, s3, s4] = sizes;
     let (Some(a), Some(b), Some(c), Some(d), Some(e)) =
         (values.first(), values.get(1), values.get(2), values.get(3), values.get(4))
     else {
@@ -178,8 +190,7 @@ pub fn for_each_matched_point(sizes: [usize; 5], matches: &[Vec<bool>; 5], mut f
             for &k in c {
                 for &l in d {
                     for &m in e {
-                        let cell = (((i * s1 + j) * s2 + k) * s3 + l) * s4 + m;
-                        f(cell, [i, j, k, l, m]);
+                        f(cell_of(sizes, [i, j, k, l, m]), [i, j, k, l, m]);
                     }
                 }
             }
@@ -310,18 +321,6 @@ impl Classes {
         self.counts.iter().product()
     }
 
-    /// The point of a cell.
-    fn point(&self, cell: usize) -> [usize; 5] {
-        let mut rest = cell;
-        let mut point = [0usize; 5];
-        for (p, size) in point.iter_mut().zip(self.class_of.each_ref().map(Vec::len)).rev() {
-            let size = size.max(1);
-            *p = rest % size;
-            rest /= size;
-        }
-        point
-    }
-
     /// These classes of the representative values of other classes: the same numbering of
     /// tuples, over the other classes instead of the values.
     fn at(&self, reps: &[Vec<usize>; 5]) -> Classes {
@@ -405,8 +404,8 @@ impl LayerMatch {
         let firm = meet_all(model, &firm);
         LayerMatch {
             meet: firm.meet(&meet_all(model, &deferring)),
-            sets: effective.iter().filter_map(rule).fold(Dims::default(), |acc, r| Dims(acc.0 | r.sets.0)),
-            deferred: deferring.iter().filter_map(rule).fold(Dims::default(), |acc, r| Dims(acc.0 | r.defers.0)),
+            sets: effective.iter().filter_map(rule).fold(Dims::default(), |acc, r| acc.union(r.sets)),
+            deferred: deferring.iter().filter_map(rule).fold(Dims::default(), |acc, r| acc.union(r.defers)),
             firm,
             deferring,
             inactive,
@@ -599,11 +598,8 @@ impl<'m> Resolver<'m> {
             Some((sets, width)) => Intersection::whole(classes.tuples()).refine(&sets, width),
             None => Intersection::whole(classes.tuples()),
         };
-        let first_cells: Vec<usize> = regions
-            .first
-            .iter()
-            .map(|t| classes.point_of_tuple(*t, &reps).iter().zip(sizes).fold(0, |cell, (v, n)| cell * n + v))
-            .collect();
+        let first_cells: Vec<usize> =
+            regions.first.iter().map(|t| cell_of(sizes, classes.point_of_tuple(*t, &reps))).collect();
         let mut stats = Stats::new(self.model.rules.len());
         let mut out = ChainResult {
             chain,
@@ -679,13 +675,13 @@ impl<'m> Resolver<'m> {
             let (kept, layer_result, sets) = if m.effective.iter().any(is_overridden) {
                 let (preempted, kept): (Vec<usize>, Vec<usize>) = m.effective.iter().partition(|r| is_overridden(r));
                 invs.extend(preempted.into_iter().map(|r| (pos, self.inv(r, Role::Preempted))));
-                let sets = kept.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |a, r| Dims(a.0 | r.sets.0));
+                let sets = kept.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |a, r| a.union(r.sets));
                 let layer_result = meet_all(self.model, &kept);
                 (Cow::Owned(kept), Cow::Owned(layer_result), sets)
             } else {
                 (Cow::Borrowed(m.effective.as_slice()), Cow::Borrowed(&m.meet), m.sets)
             };
-            replaced = Dims(replaced.0 | (sets.0 & root.deferred.0));
+            replaced = replaced.union(Dims(sets.0 & root.deferred.0));
             if !kept.is_empty() {
                 self.conflict_check(&kept, &layer_result, cell, stats);
                 result = result.meet(&layer_result);

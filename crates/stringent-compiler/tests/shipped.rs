@@ -104,16 +104,9 @@ fn loaded_policies_answer_every_cell_as_resolved() {
         let id = &c.model.layers[*chain.chain.last().unwrap()].id;
         let loaded = c.loaded(id).unwrap();
         for cell in 0..count {
-            let mut rest = cell;
-            let mut point = [0u32; 5];
-            for a in (0..5).rev() {
-                point[a] = (rest % sizes[a]) as u32;
-                rest /= sizes[a];
-            }
-            let resolved = chain.requirement(cell).unwrap();
-            let record = loaded.requirement(point).unwrap();
-            let position = loaded.policy().requirements.iter().position(|r| r == record).unwrap();
-            assert_eq!(&chain.requirements[position], resolved, "{id}, cell {cell}");
+            let point = stringent_compiler::resolve::point_of(sizes, cell).map(|v| v as u32);
+            let resolved = chain.region(cell).unwrap().requirement as usize;
+            assert_eq!(loaded.requirement(point), Some(&loaded.policy().requirements[resolved]), "{id}, cell {cell}");
         }
     }
 }
