@@ -38,10 +38,13 @@ codes! {
     OutsideRoot = "E0005", Error, "a link leads outside the rules root";
     TooLarge = "E0006", Error, "a rule file is larger than stringent reads";
     NulByte = "E0007", Error, "a rule file contains a NUL byte";
+    NoRuleFiles = "E0008", Error, "a rules root holds no rule file";
+    NotRuleFileOrDirectory = "E0009", Error, "a rules path is neither a directory nor a regular file";
     // Syntax.
     Syntax = "E0100", Error, "the text does not follow the stringent grammar";
     InvalidDate = "E0101", Error, "a date is not a real calendar date";
     InvalidNumber = "E0102", Error, "a number is out of range";
+    ControlCharacter = "E0103", Error, "a string contains a control character";
     // Names and structure.
     UnknownName = "E0200", Error, "a name is not declared";
     DuplicateName = "E0201", Error, "a name is declared twice";
@@ -55,14 +58,21 @@ codes! {
     MissingAxis = "E0209", Error, "a required axis or value is not declared";
     BadDeferral = "E0210", Error, "only the federal layer may defer a dimension";
     SecondHeader = "E0211", Error, "a file has more than one jurisdiction header";
+    BadParent = "E0212", Error, "a layer's parent would take it out from under federal law";
+    NoFederalLayer = "E0213", Error, "the rules tree has no federal layer";
+    EmptyText = "E0214", Error, "a title, citation, source or note is empty";
     // Resolution.
     MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
+    // Limits (README, "Limits").
+    LimitExceeded = "E0400", Error, "the rules exceed a documented limit";
     // Warnings.
     Preempted = "W0001", Warning, "a rule is looser than federal law and has no effect";
     NoEffect = "W0002", Warning, "a rule decides nothing in any cell it matches";
     Expired = "W0003", Warning, "a rule has expired or is not yet in effect";
     MandateOverridesRestriction = "W0004", Warning, "federal law overrides a rule in some cells";
+    BidiControl = "W0005", Warning, "the text contains a bidirectional control character";
+    ByteOrderMark = "W0006", Warning, "a rule file starts with a byte-order mark";
 }
 
 impl Serialize for Code {

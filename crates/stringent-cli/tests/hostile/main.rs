@@ -10,6 +10,12 @@
     reason = "a test reports a broken expectation by panicking"
 )]
 
+mod deceive;
+mod diff;
+mod floor;
+mod limits;
+mod output;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,1 @@
+//! `diff` across vocabularies and revisions given as `git:REV`.

@@ -1,0 +1,2 @@
+//! Writing output: concurrent compiles, files the tool did not create, planted links,
+//! failed writes.
