@@ -302,6 +302,12 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
         return FINDINGS;
     }
     let mut policies = c.policies();
+    if policies.is_empty() {
+        // Unreachable through a checked tree (a tree without a federal layer is an error);
+        // kept so that no path replaces a policy set with an empty one.
+        eprintln!("nothing written: the rules hold no jurisdiction");
+        return FINDINGS;
+    }
     for spec in combine {
         let joined = spec.split(',').map(str::trim).collect::<Vec<_>>().join("+");
         match c.policy_for(&joined) {
@@ -365,6 +371,10 @@ fn test(tree: &TreeArgs, show_coverage: bool, threshold: Option<f64>, format: Di
         }
     }
     outln!("{} passed, {} failed", run.passed(), run.failed());
+    if run.outcomes.is_empty() {
+        eprintln!("error: no rule test found; write `test` blocks beside the rules");
+        return FINDINGS;
+    }
     let below = threshold.is_some_and(|t| cov.percent() < t);
     if below {
         outln!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
@@ -616,6 +626,18 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
     let loaded = match &q.policy {
         Some(path) => match LoadedPolicy::load(path) {
             Ok(p) => {
+                // A compiled policy holds the answers of one date; answering it for another
+                // would present one date's law as another's.
+                if let Some(date) = q.as_of
+                    && p.policy().as_of != date.to_string()
+                {
+                    eprintln!(
+                        "error: `{}` was compiled as of {}; it cannot answer as of {date}\n  help: answer from the rules (`--rules DIR --as-of {date}`) or compile with `--as-of {date}`",
+                        path.display(),
+                        p.policy().as_of
+                    );
+                    return USAGE;
+                }
                 if let Some(j) = &q.jurisdiction
                     && p.policy().jurisdiction() != j
                 {
@@ -694,6 +716,12 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
 }
 
 fn exception_tree(q: &QuestionArgs, rule: &str) -> u8 {
+    if q.policy.is_some() {
+        eprintln!(
+            "error: `--rule` reads the rules, not a compiled policy\n  help: give `--rules DIR` instead of `--policy`"
+        );
+        return USAGE;
+    }
     let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
     let c = compile(&[rules], q.as_of.unwrap_or_else(Date::today));
     if c.has_errors() {

@@ -43,6 +43,18 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
             );
             continue;
         }
+        let kind = std::fs::metadata(root).map(|m| m.file_type());
+        if kind.as_ref().is_ok_and(|k| !k.is_dir() && !k.is_file()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::NotRuleFileOrDirectory,
+                    format!("`{}` is neither a directory nor a regular file", slash(root)),
+                )
+                .with_help("give the directory that holds the rule files, e.g. `rules`"),
+            );
+            continue;
+        }
+        let found_before = files.len() + diags.len();
         let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
         let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
         for entry in walker {
@@ -95,6 +107,12 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
                     diags.push(*d);
                 }
             }
+        }
+        if files.len() + diags.len() == found_before {
+            diags.push(
+                Diagnostic::new(Code::NoRuleFiles, format!("`{}` holds no `.{EXTENSION}` file", slash(root)))
+                    .with_help("give the directory that holds the rule files, e.g. `rules`, or a `.stringent` file"),
+            );
         }
     }
     files.sort_by(|a, b| a.relative.cmp(&b.relative).then_with(|| a.display.cmp(&b.display)));

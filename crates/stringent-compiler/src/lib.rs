@@ -97,6 +97,12 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     for (path, text) in unparsed {
         sources.insert(path, text);
     }
+    if files.is_empty() && diagnostics.iter().any(Diagnostic::is_error) {
+        // Nothing was read: what discovery said is the whole story (a missing or empty root
+        // would otherwise be followed by "no axis declared" for every axis).
+        sort_diagnostics(&mut diagnostics);
+        return Compilation { sources, diagnostics, model: model::Model::default(), chains: Vec::new(), as_of };
+    }
     // Files parse independently: one per thread, collected in file order.
     let parsed_files: Vec<_> = files.par_iter().map(|f| stringent_syntax::parse(&f.display, &f.text)).collect();
     let mut trees = Vec::with_capacity(files.len());
@@ -112,6 +118,9 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
         .collect();
     let (model, diags) = model::build(&parsed);
     diagnostics.extend(diags);
+    if let Some(d) = no_federal_layer(&model, &diagnostics, roots) {
+        diagnostics.push(d);
+    }
     for case in &model.tests {
         if let Err(d) = testing::question(&model, as_of, case) {
             diagnostics.push(*d);
@@ -138,4 +147,22 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     diagnostics.extend(lints::lints(&model, &stats, &chains, as_of));
     sort_diagnostics(&mut diagnostics);
     Compilation { sources, diagnostics, model, chains, as_of }
+}
+
+/// Every chain starts at the federal layer, so a tree without one can answer nothing
+/// soundly. Reported only when nothing else went wrong: a federal file that failed to parse
+/// has already said why it is missing.
+fn no_federal_layer(model: &model::Model, found: &[Diagnostic], roots: &[PathBuf]) -> Option<Diagnostic> {
+    if model.layer(model::FEDERAL).is_some() || found.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let shown: Vec<String> = roots.iter().map(|r| discover::slash(r)).collect();
+    let message = if model.layers.is_empty() {
+        format!("`{}` declares no jurisdiction: there is nothing to answer", shown.join("`, `"))
+    } else {
+        format!("`{}` has no federal layer (`jurisdiction US`)", shown.join("`, `"))
+    };
+    Some(Diagnostic::new(stringent_diagnostics::Code::NoFederalLayer, message).with_help(
+        "give the rules root that holds the vocabulary and `jurisdiction US` (e.g. `rules`): every chain starts at federal law",
+    ))
 }

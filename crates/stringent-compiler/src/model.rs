@@ -226,6 +226,73 @@ fn unknown(what: &str, name: &ast::Name, file: &str, candidates: &[&str]) -> Dia
     d
 }
 
+/// The id of the federal layer, the root of every chain.
+pub const FEDERAL: &str = "US";
+
+/// What a layer is, read from its id (the grammar allows `US`, `US-XX` and `org:name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerKind {
+    Federal,
+    State,
+    Organization,
+}
+
+impl LayerKind {
+    pub fn of(id: &str) -> LayerKind {
+        if id == FEDERAL {
+            LayerKind::Federal
+        } else if id.starts_with("org:") {
+            LayerKind::Organization
+        } else {
+            LayerKind::State
+        }
+    }
+}
+
+/// The federal floor holds only if every chain starts at the federal layer: the federal
+/// layer has no parent, a state stands under `US`, an organization under a state or another
+/// organization (docs/semantics.md, "Chains"). A layer placed otherwise is refused here, before
+/// its rules could be resolved without federal law.
+fn misplaced(layer: &Layer, parent: Option<&ast::Name>, file: &str) -> Option<Diagnostic> {
+    let header = loc(file, layer.span);
+    let id = &layer.id;
+    match (LayerKind::of(id), parent) {
+        (LayerKind::Federal, None) => None,
+        (LayerKind::Federal, Some(p)) => Some(
+            Diagnostic::new(Code::BadParent, format!("the federal layer `{id}` cannot stand under `{}`", p.text))
+                .at(loc(file, p.span).labelled("federal law has no parent layer"))
+                .with_help("remove `under …`: the federal layer is the floor every chain starts from"),
+        ),
+        (LayerKind::State, None) => Some(
+            Diagnostic::new(Code::BadParent, format!("state layer `{id}` does not stand under federal law"))
+                .at(header.labelled("no `under US`"))
+                .with_help(format!(
+                    "write `jurisdiction {id} \"{}\" under US`: a state's rules tighten the federal floor, they never replace it",
+                    layer.name
+                )),
+        ),
+        (LayerKind::State, Some(p)) if p.text != FEDERAL => Some(
+            Diagnostic::new(Code::BadParent, format!("state layer `{id}` stands under `{}`, not under `US`", p.text))
+                .at(loc(file, p.span).labelled("a state's parent is the federal layer"))
+                .with_help("write `under US`"),
+        ),
+        (LayerKind::Organization, None) => Some(
+            Diagnostic::new(Code::BadParent, format!("organization layer `{id}` does not stand under a state"))
+                .at(header.labelled("no `under`"))
+                .with_help(format!(
+                    "write `jurisdiction {id} \"{}\" under US-XX` with the state whose law binds the organization: its policy tightens that state's chain",
+                    layer.name
+                )),
+        ),
+        (LayerKind::Organization, Some(p)) if LayerKind::of(&p.text) == LayerKind::Federal => Some(
+            Diagnostic::new(Code::BadParent, format!("organization layer `{id}` stands directly under federal law"))
+                .at(loc(file, p.span).labelled("an organization stands under a state or another organization"))
+                .with_help("write `under US-XX` with the state whose law binds the organization; state law applies to it too"),
+        ),
+        _ => None,
+    }
+}
+
 impl Builder {
     fn duplicate(&mut self, what: &str, name: &ast::Name, file: &str, first: (&str, Span)) {
         self.diags.push(
@@ -472,7 +539,19 @@ impl Builder {
         }
         let ids: Vec<String> = self.model.layers.iter().map(|l| l.id.clone()).collect();
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let federal = names.iter().position(|n| *n == FEDERAL);
         for (i, parent, file) in parents {
+            let Some(layer) = self.model.layers.get(i) else { continue };
+            if let Some(d) = misplaced(layer, parent.as_ref(), &file) {
+                self.diags.push(d);
+                // A state that forgot `under US` is still read as standing under it, so that
+                // the one mistake is reported once and its rules are still checked.
+                let state = LayerKind::of(&layer.id) == LayerKind::State;
+                if let (Some(l), true) = (self.model.layers.get_mut(i), state) {
+                    l.parent = federal.filter(|f| *f != i);
+                }
+                continue;
+            }
             let Some(parent) = parent else { continue };
             match names.iter().position(|n| *n == parent.text) {
                 Some(p) if p == i => self.diags.push(

@@ -1,1 +1,191 @@
 //! Layer headers that try to escape the federal floor, and roots that hold no law.
+
+use super::*;
+
+/// A tree with the shipped vocabulary and federal layer, plus `extra` files (path, text).
+fn federal_tree(name: &str, extra: &[(&str, &str)]) -> (Scratch, PathBuf) {
+    let (scratch, root) = Scratch::tree(name);
+    let federal = std::fs::read_to_string(repo().join("rules/us/federal.stringent")).unwrap();
+    write(&root.join("us/federal.stringent"), federal.as_bytes());
+    for (path, text) in extra {
+        write(&root.join(path), text.as_bytes());
+    }
+    (scratch, root)
+}
+
+/// A layer file whose one rule would open psychotherapy notes to anyone, for any purpose.
+fn opening_layer(header: &str, id: &str) -> String {
+    format!(
+        "{header}\n\nrule {id}.open \"Psychotherapy notes may go anywhere\" {{\n  cite \"No such law\"\n  confidence verified\n  effective 2003-04-14\n  category psychotherapy_notes\n  permission none\n}}\n"
+    )
+}
+
+fn decide_notes(root: &Path, jurisdiction: &str) -> Output {
+    run(&[
+        "decide",
+        "--rules",
+        p(root),
+        "--as-of",
+        AS_OF,
+        "--jurisdiction",
+        jurisdiction,
+        "--category",
+        "psychotherapy_notes",
+        "--purpose",
+        "marketing",
+        "--recipient",
+        "data_broker",
+    ])
+}
+
+/// A case: its name, its layer files (path, header) and the jurisdiction asked about.
+type HeaderCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+
+#[test]
+fn no_layer_header_escapes_the_federal_floor() {
+    let cases: &[HeaderCase<'_>] = &[
+        ("state-without-under", &[("zz.stringent", "jurisdiction US-ZZ \"Zed\"")], "US-ZZ"),
+        ("org-without-under", &[("acme.stringent", "jurisdiction org:acme \"Acme\"")], "org:acme"),
+        ("org-under-federal", &[("acme.stringent", "jurisdiction org:acme \"Acme\" under US")], "org:acme"),
+        (
+            "state-under-org",
+            &[
+                ("yy.stringent", "jurisdiction US-YY \"Yankee\" under US"),
+                ("acme.stringent", "jurisdiction org:acme \"Acme\" under US-YY"),
+                ("zz.stringent", "jurisdiction US-ZZ \"Zed\" under org:acme"),
+            ],
+            "US-ZZ",
+        ),
+        (
+            "state-under-state",
+            &[
+                ("yy.stringent", "jurisdiction US-YY \"Yankee\" under US"),
+                ("zz.stringent", "jurisdiction US-ZZ \"Zed\" under US-YY"),
+            ],
+            "US-ZZ",
+        ),
+    ];
+    for (name, files, jurisdiction) in cases {
+        let files: Vec<(String, String)> = files
+            .iter()
+            .map(|(path, header)| {
+                let id = header.split_whitespace().nth(1).unwrap().replace([':', '-'], "_").to_lowercase();
+                (path.to_string(), opening_layer(header, &id))
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let (_s, root) = federal_tree(name, &borrowed);
+        let out = run(&["check", p(&root), "--as-of", AS_OF, "--deny-warnings"]);
+        let stderr = assert_refused(&out, &["E0212"]);
+        assert!(stderr.contains("\n1 error, "), "{name}: one mistake, one error:\n{stderr}");
+        let answer = decide_notes(&root, jurisdiction);
+        assert_refused(&answer, &["E0212"]);
+        assert!(answer.stdout.is_empty(), "{name}: an answer was given: {}", String::from_utf8_lossy(&answer.stdout));
+    }
+}
+
+#[test]
+fn the_federal_layer_has_no_parent() {
+    let (s, root) = federal_tree("federal-under", &[("zz.stringent", "jurisdiction US-ZZ \"Zed\" under US\n")]);
+    let federal = std::fs::read_to_string(root.join("us/federal.stringent")).unwrap();
+    let moved = federal.replacen(
+        "jurisdiction US \"United States (federal)\"",
+        "jurisdiction US \"United States (federal)\" under US-ZZ",
+        1,
+    );
+    assert_ne!(moved, federal, "the shipped federal header changed; update this test");
+    write(&root.join("us/federal.stringent"), moved.as_bytes());
+    assert_refused(&check(&root), &["E0212", "federal layer `US` cannot stand under `US-ZZ`"]);
+    drop(s);
+}
+
+#[test]
+fn a_state_under_federal_law_keeps_the_floor() {
+    let (_s, root) = federal_tree(
+        "state-under-us",
+        &[("zz.stringent", &opening_layer("jurisdiction US-ZZ \"Zed\" under US", "zz"))],
+    );
+    let out = decide_notes(&root, "US-ZZ");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("US-ZZ: "), "{text}");
+    assert!(!text.starts_with("US-ZZ: allowed"), "the federal floor was lost: {text}");
+}
+
+#[test]
+fn a_tree_without_a_federal_layer_is_e0213() {
+    let (_s, root) = Scratch::tree("no-federal");
+    let out = check(&root);
+    assert_refused(&out, &["E0213", "declares no jurisdiction"]);
+    let out = run(&["test", p(&root), "--as-of", AS_OF]);
+    assert_refused(&out, &["E0213"]);
+}
+
+#[test]
+fn empty_and_wrong_roots_are_errors() {
+    let s = Scratch::new("empty-roots");
+    let empty = s.path.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let text = s.path.join("text");
+    write(&text.join("notes.txt"), b"jurisdiction US \"United States\"\n");
+    for root in [&empty, &text] {
+        assert_refused(&check(root), &["E0008", "holds no `.stringent` file"]);
+        let tested = run(&["test", p(root)]);
+        assert_refused(&tested, &["E0008"]);
+        assert!(!String::from_utf8_lossy(&tested.stdout).contains("0 passed"), "an empty tree passed its tests");
+    }
+    assert_refused(&check(Path::new("/dev/zero")), &["E0009", "neither a directory nor a regular file"]);
+    #[cfg(unix)]
+    {
+        let fifo = s.path.join("fifo");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let (out, _) = run_for(&["check", p(&fifo)], Duration::from_secs(20));
+        assert_refused(&out, &["E0009"]);
+    }
+}
+
+#[test]
+fn compiling_an_empty_root_leaves_the_policy_set_alone() {
+    let s = Scratch::new("empty-compile");
+    let out_dir = s.path.join("policies");
+    let good = run(&["compile", "tests/corpus/worked-example", "--as-of", AS_OF, "--out", p(&out_dir)]);
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stderr));
+    let index = std::fs::read(out_dir.join("index.json")).unwrap();
+    let empty = s.path.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = run(&["compile", p(&empty), "--as-of", AS_OF, "--out", p(&out_dir)]);
+    assert_refused(&out, &["E0008", "nothing written"]);
+    assert_eq!(std::fs::read(out_dir.join("index.json")).unwrap(), index, "the index was replaced");
+    assert!(policy_file(&out_dir, "US").is_file());
+}
+
+#[test]
+fn a_compiled_policy_refuses_another_date() {
+    let s = Scratch::new("policy-as-of");
+    let (policy, _) = artifact(&s);
+    let args = |date: &'static str| {
+        vec![
+            "decide".to_owned(),
+            "--policy".to_owned(),
+            p(&policy).to_owned(),
+            "--as-of".to_owned(),
+            date.to_owned(),
+            "--category".to_owned(),
+            "hiv".to_owned(),
+            "--purpose".to_owned(),
+            "employment".to_owned(),
+            "--recipient".to_owned(),
+            "employer".to_owned(),
+        ]
+    };
+    let other: Vec<String> = args("2010-01-01");
+    let other: Vec<&str> = other.iter().map(String::as_str).collect();
+    let out = run(&other);
+    assert_refused(&out, &["compiled as of 2025-06-01", "cannot answer as of 2010-01-01"]);
+    assert!(out.stdout.is_empty());
+    let same: Vec<String> = args(AS_OF);
+    let same: Vec<&str> = same.iter().map(String::as_str).collect();
+    let out = run(&same);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
