@@ -619,6 +619,28 @@ fn coverage(paths: &[PathBuf]) -> u8 {
         outln!();
     }
     outln!("{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified)", rows.len());
+    outln!();
+    outln!("ungoverned answers (no rule in force reaches them; `allowed` there is not a legal permission):");
+    for chain in &c.chains {
+        let u = stringent_compiler::coverage::ungoverned(&c.model, chain);
+        let share = |(id, n, all): &(String, usize, usize)| format!("{id} {}%", n * 100 / (*all).max(1));
+        outln!(
+            "  {:<14} {} of {} cells; holders: {}; categories: {}",
+            u.jurisdiction,
+            u.cells,
+            u.total,
+            if u.holders.is_empty() {
+                "none".to_owned()
+            } else {
+                u.holders.iter().map(share).collect::<Vec<_>>().join(", ")
+            },
+            if u.categories.is_empty() {
+                "none".to_owned()
+            } else {
+                u.categories.iter().map(share).collect::<Vec<_>>().join(", ")
+            }
+        );
+    }
     if missing > 0 { FINDINGS } else { 0 }
 }
 
@@ -745,6 +767,10 @@ fn exception_tree(q: &QuestionArgs, rule: &str) -> u8 {
 
 fn summary(d: &stringent_policy::Decision) -> String {
     let mut out = format!("{}: {}", d.jurisdiction, d.level.as_str());
+    if let Some(line) = stringent_compiler::explain::ungoverned(d) {
+        out.push_str(" (UNGOVERNED)\n  ");
+        out.push_str(&line);
+    }
     let bases: Vec<&str> = d.bases.iter().map(|b| b.as_str()).collect();
     out.push_str(&format!(
         "\n  bases: {}",

@@ -415,3 +415,97 @@ fn artifacts_do_not_depend_on_file_order_or_thread_count() {
     assert!(outputs[0].len() >= 50);
     assert!(outputs[0] == outputs[1] && outputs[1] == outputs[2], "artifacts differ with file order or thread count");
 }
+
+/// The shipped vocabulary and federal layer, and a state with no rule of its own.
+fn state_without_rules(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    for f in ["vocabulary/axes.stringent", "vocabulary/terms.stringent", "us/federal.stringent"] {
+        let to = dir.join(f);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join("rules").join(f), to).unwrap();
+    }
+    std::fs::create_dir_all(dir.join("zz")).unwrap();
+    std::fs::write(dir.join("zz/zed.stringent"), "jurisdiction US-ZZ \"Zed\" under US\n").unwrap();
+    dir
+}
+
+fn ask(root: &Path, format: &str, command: &str, category: &str, holder: &str) -> String {
+    let out = stringent(&[
+        command,
+        "--rules",
+        root.to_str().unwrap(),
+        "--jurisdiction",
+        "US-ZZ",
+        "--category",
+        category,
+        "--purpose",
+        "sale",
+        "--recipient",
+        "data_broker",
+        "--holder",
+        holder,
+        "--format",
+        format,
+        "--as-of",
+        "2026-11-24",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn an_answer_no_rule_governs_says_so_in_every_output() {
+    let root = state_without_rules("ungoverned");
+    for (category, holder) in [("general", "consumer_health_app"), ("genetic", "dtc_genetic_company")] {
+        let json: serde_json::Value = serde_json::from_str(&ask(&root, "json", "decide", category, holder)).unwrap();
+        assert_eq!(json["governed"], false, "{holder}: {json}");
+        assert_eq!(json["level"], "allowed", "the stable level is still the most permissive: {json}");
+        let text = ask(&root, "text", "decide", category, holder);
+        assert!(text.starts_with("US-ZZ: allowed (UNGOVERNED)"), "{text}");
+        assert!(
+            text.contains(&format!("No rule in US → US-ZZ governs a {holder}'s disclosure of {category}")),
+            "{text}"
+        );
+        let prose = ask(&root, "text", "explain", category, holder);
+        assert!(prose.contains("not a legal permission"), "{prose}");
+        let explained: serde_json::Value =
+            serde_json::from_str(&ask(&root, "json", "explain", category, holder)).unwrap();
+        assert_eq!(explained["decision"]["governed"], false);
+    }
+    // A provider's sale of the same record is governed by HIPAA (164.508(a)(4)).
+    let json: serde_json::Value = serde_json::from_str(&ask(&root, "json", "decide", "general", "provider")).unwrap();
+    assert_eq!(json["governed"], true, "{json}");
+    assert_ne!(json["level"], "allowed");
+    assert!(!ask(&root, "text", "decide", "general", "provider").contains("UNGOVERNED"));
+    // A record of two categories, one of them ungoverned, names it.
+    let out = stringent(&[
+        "decide",
+        "--rules",
+        root.to_str().unwrap(),
+        "--jurisdiction",
+        "US-ZZ",
+        "--category",
+        "general",
+        "--category",
+        "genetic",
+        "--purpose",
+        "underwriting",
+        "--recipient",
+        "insurer",
+        "--holder",
+        "dtc_genetic_company",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["governed"], false, "{json}");
+    assert!(json["ungoverned_categories"].as_array().is_some_and(|a| !a.is_empty()), "{json}");
+    let coverage = stringent(&["coverage", root.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&coverage.stdout);
+    let line = text.lines().find(|l| l.trim_start().starts_with("US-ZZ ") && l.contains("cells;")).unwrap_or_default();
+    assert!(line.contains("consumer_health_app ") && line.contains("dtc_genetic_company "), "{text}");
+    assert!(!line.contains(" provider ") && !line.contains("hospital"), "HIPAA governs every provider cell: {text}");
+    let _ = std::fs::remove_dir_all(root);
+}

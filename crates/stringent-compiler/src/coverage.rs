@@ -3,7 +3,9 @@
 //! so that silence in the corpus is never ambiguous.
 
 use crate::model::{Model, RuleModel, TOPICS};
+use crate::resolve::{ChainResult, point_of, shape};
 use std::collections::BTreeMap;
+use stringent_policy::artifact::Role;
 use stringent_syntax::ast::Confidence;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,5 +66,59 @@ fn touches(model: &Model, rule: &RuleModel, topic: usize) -> bool {
         "minors" => named(3, &["minor", "minor_self_consented", "emancipated_minor"]),
         "access" => named(1, &["patient_access", "patient_directed"]),
         _ => false,
+    }
+}
+
+/// The answers of one chain that no rule in force reaches (docs/semantics.md, "Governed
+/// answers"), counted by holder and by category so a reviewer sees which law is missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ungoverned {
+    pub jurisdiction: String,
+    /// Ungoverned cells, and all cells.
+    pub cells: usize,
+    pub total: usize,
+    /// (value, ungoverned cells, cells) per holder, then per category, in vocabulary order;
+    /// values with no ungoverned cell are left out.
+    pub holders: Vec<(String, usize, usize)>,
+    pub categories: Vec<(String, usize, usize)>,
+}
+
+/// Count the ungoverned cells of a chain.
+pub fn ungoverned(model: &Model, chain: &ChainResult) -> Ungoverned {
+    let (sizes, total) = shape(model);
+    let (_, cell_provenance) = chain.cell_indices();
+    let governed: Vec<bool> = chain.provenance.iter().map(|p| p.iter().any(|i| i.role != Role::Inactive)).collect();
+    let axis = |id: &str| model.axes.iter().position(|a| a.id == id);
+    let (Some(category_axis), Some(holder_axis)) = (axis("category"), axis("holder")) else {
+        return Ungoverned::default();
+    };
+    let mut per_category = vec![0usize; sizes.get(category_axis).copied().unwrap_or(0)];
+    let mut per_holder = vec![0usize; sizes.get(holder_axis).copied().unwrap_or(0)];
+    let mut cells = 0;
+    for (cell, p) in cell_provenance.iter().enumerate() {
+        if governed.get(*p as usize).copied().unwrap_or(false) {
+            continue;
+        }
+        cells += 1;
+        let point = point_of(sizes, cell);
+        if let Some(n) = point.get(category_axis).and_then(|v| per_category.get_mut(*v)) {
+            *n += 1;
+        }
+        if let Some(n) = point.get(holder_axis).and_then(|v| per_holder.get_mut(*v)) {
+            *n += 1;
+        }
+    }
+    let named = |axis: usize, counts: &[usize]| -> Vec<(String, usize, usize)> {
+        let size = sizes.get(axis).copied().unwrap_or(1).max(1);
+        let per_value = total / size;
+        let values = model.axes.get(axis).map(|a| a.values.as_slice()).unwrap_or_default();
+        values.iter().zip(counts).filter(|(_, n)| **n > 0).map(|(v, n)| (v.id.clone(), *n, per_value)).collect()
+    };
+    Ungoverned {
+        jurisdiction: chain.chain.last().and_then(|l| model.layers.get(*l)).map(|l| l.id.clone()).unwrap_or_default(),
+        cells,
+        total,
+        holders: named(holder_axis, &per_holder),
+        categories: named(category_axis, &per_category),
     }
 }

@@ -76,6 +76,9 @@ pub fn explanation(d: &Decision) -> Explanation {
 
 fn answer(d: &Decision) -> Vec<String> {
     let mut out = Vec::new();
+    if let Some(line) = ungoverned(d) {
+        out.push(line);
+    }
     let mut first = level_words(d.level).to_owned();
     if d.bases.contains(&Basis::CourtOrder) && d.level > Level::AllowedUnlessObjects && d.level != Level::CourtOrderOnly
     {
@@ -123,6 +126,23 @@ pub fn explain(d: &Decision) -> String {
     let axes = format!("{} / {} / {} / {} / {}", d.category.join("+"), d.purpose, d.recipient, d.subject, d.holder);
     out.push_str(&format!("\nAnswer for {axes}: {}\n", e.answer.join("\n")));
     out
+}
+
+/// The sentence that says no encoded law reaches the question, or some of its categories:
+/// the level that follows is then what nothing restricts, not what a law permits.
+pub fn ungoverned(d: &Decision) -> Option<String> {
+    if d.governed {
+        return None;
+    }
+    let what =
+        if d.ungoverned_categories.is_empty() { d.category.join(" + ") } else { d.ungoverned_categories.join(" + ") };
+    Some(format!(
+        "No rule in {} governs a {}'s disclosure of {what} information for {} to the {}: nothing encoded reaches this question, so what follows is not a legal permission.",
+        d.chain.join(" → "),
+        d.holder,
+        d.purpose,
+        d.recipient
+    ))
 }
 
 fn level_words(level: Level) -> &'static str {

@@ -17,7 +17,9 @@ package stringent
 
 import rego.v1
 
-decision := {
+decision := object.union(_answer, _ungoverned_extra)
+
+_answer := {
 	"jurisdiction": _policy.jurisdiction,
 	"chain": _policy.chain,
 	"as_of": _policy.as_of,
@@ -27,6 +29,7 @@ decision := {
 	"subject": _subject,
 	"holder": _holder,
 	"level": _level,
+	"governed": count(_ungoverned) == 0,
 	"bases": _bases,
 	"mandatory": _mandatory,
 	"deadlines": _deadlines,
@@ -64,6 +67,26 @@ _cells := [cell |
 ]
 
 _requirements := [_policy.requirements[_policy.cells[cell]] | some cell in _cells]
+
+# Governed: some rule in force reaches every category's cell. An ungoverned answer's level
+# is what nothing encoded restricts, not what a law permits.
+
+_ungoverned := [category |
+	some i, category in _categories
+	not _governed_cell(_cells[i])
+]
+
+_governed_cell(cell) if {
+	some involvement in _policy.provenance[_policy.cell_provenance[cell]]
+	involvement.role != "inactive"
+}
+
+default _ungoverned_extra := {}
+
+_ungoverned_extra := {"ungoverned_categories": _ungoverned} if {
+	count(_categories) > 1
+	count(_ungoverned) > 0
+}
 
 # The meet of the categories' requirements.
 

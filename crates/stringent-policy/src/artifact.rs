@@ -13,7 +13,7 @@ pub const FORMAT: &str = "stringent.resolved-policy";
 /// The `format` field of the index file that lists a compile's artifacts.
 pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// MAJOR.MINOR of the artifact format. A loader refuses another MAJOR.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 /// The axes every question has, in cell order.
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
 

@@ -17,7 +17,18 @@ pub struct Decision {
     pub recipient: String,
     pub subject: String,
     pub holder: String,
+    /// How much it takes to make the disclosure. Read it together with `governed`: where no
+    /// rule governs the question, `allowed` means that nothing encoded restricts it, not that
+    /// a law permits it.
     pub level: Level,
+    /// Whether at least one rule in force, of some layer of the chain, reaches this question
+    /// (for every category it names). `false` marks a question the encoded law does not
+    /// reach at all — e.g. a consumer app outside HIPAA in a state with no consumer health
+    /// data law (docs/semantics.md, "Governed answers").
+    pub governed: bool,
+    /// The categories of the question that no rule in force reaches, when it names several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ungoverned_categories: Vec<String>,
     pub bases: Vec<Basis>,
     pub mandatory: bool,
     pub deadlines: Vec<Deadline>,
@@ -52,6 +63,7 @@ impl LoadedPolicy {
         let policy = self.policy();
         let mut met: Option<Requirement<String>> = None;
         let mut provenance = Vec::new();
+        let mut ungoverned = Vec::new();
         for (point, category) in points.iter().zip(&q.categories) {
             let Some(cell) = self.cell(*point) else {
                 continue;
@@ -68,6 +80,9 @@ impl LoadedPolicy {
                 .get(cell)
                 .and_then(|p| policy.provenance.get(*p as usize))
                 .map_or(&[][..], Vec::as_slice);
+            if !involvements.iter().any(|inv| inv.role != Role::Inactive) {
+                ungoverned.push(category.clone());
+            }
             let for_category = (q.categories.len() > 1).then(|| category.clone());
             provenance.extend(involvements.iter().filter_map(|inv| self.entry(inv, for_category.clone())));
         }
@@ -82,6 +97,8 @@ impl LoadedPolicy {
             subject: q.subject.clone(),
             holder: q.holder.clone(),
             level: record.level,
+            governed: ungoverned.is_empty(),
+            ungoverned_categories: if q.categories.len() > 1 { ungoverned } else { Vec::new() },
             bases: record.bases,
             mandatory: record.mandatory,
             deadlines: record.deadlines,

@@ -278,6 +278,9 @@ const QUESTIONS: &[Q] = &[
     qs("US-CA", &["part2_record"], "treatment", "parent", "minor_self_consented", "part2_program"),
     q("US-CA", &["general", "hiv", "mental_health", "genetic"], "patient_access", "patient"),
     q("US-CA", &["hiv", "hiv"], "employment", "employer"),
+    // A holder outside HIPAA: the answers no rule governs say so.
+    qs("US", &["general"], "sale", "data_broker", "adult", "consumer_health_app"),
+    qs("US", &["genetic", "general"], "sale", "data_broker", "adult", "dtc_genetic_company"),
 ];
 
 /// A question to put to the page, and to `decide`.
@@ -431,6 +434,16 @@ fn expected(d: &Decision) -> Vec<(&'static str, Vec<String>)> {
         ("obligation", d.obligations.clone()),
         ("max-validity", vec![d.max_validity_days.map_or(String::new(), |v| v.to_string())]),
         (
+            "ungoverned",
+            if d.governed {
+                Vec::new()
+            } else if d.ungoverned_categories.is_empty() {
+                vec![d.category.join(" + ")]
+            } else {
+                vec![d.ungoverned_categories.join(" + ")]
+            },
+        ),
+        (
             "provenance",
             d.provenance
                 .iter()
@@ -467,6 +480,7 @@ fn shown(dom: &str) -> Vec<(&'static str, Vec<String>)> {
         ("form", values(dom, "form")),
         ("obligation", values(dom, "obligation")),
         ("max-validity", values(dom, "max-validity")),
+        ("ungoverned", values(dom, "ungoverned")),
         ("provenance", provenance),
     ]
 }
@@ -694,14 +708,18 @@ fn browser_answers_like_decide() {
     eprintln!("meet rules no US or US-CA question exercises: {missing:?}");
     assert!(rules_seen.len() >= 6, "the shipped rules exercise most of the meet");
     let mut seen = (false, false, false, false);
+    let mut governance = (false, false);
     for a in &asked {
         let decision = check_answer(&chrome, &page_of(&a.jurisdiction), &loaded(&a.jurisdiction), a);
+        governance.0 |= decision.governed;
+        governance.1 |= !decision.governed;
         seen.0 |= decision.mandatory;
         seen.1 |= !decision.deadlines.is_empty();
         seen.2 |= !decision.obligations.is_empty();
         seen.3 |= decision.bases.len() < 5;
     }
     assert!(seen.0 && seen.1 && seen.2 && seen.3, "the questions cover mandates, deadlines, obligations, restrictions");
+    assert_eq!(governance, (true, true), "the questions cover governed and ungoverned answers");
 
     // The synthetic state exercises every rule of the meet, each in its own question.
     let (page, policy) = synthetic();

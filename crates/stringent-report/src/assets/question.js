@@ -233,6 +233,7 @@
     var points = q.categories.map(function (c) { return [find(0, c)].concat(rest); });
     var met = null;
     var provenance = [];
+    var ungoverned = [];
     points.forEach(function (point, k) {
       var cell = 0;
       for (var a = 0; a < 5; a++) cell += point[a] * policy.strides[a];
@@ -242,6 +243,9 @@
         met = met === null ? req : meet(met, req);
       }
       var involvements = policy.provenance[policy.cellProvenance[cell]] || [];
+      /* governed: some rule in force reaches the cell (decision.rs) */
+      var governed = involvements.some(function (inv) { return policy.roles[inv[1]] !== "inactive"; });
+      if (!governed) ungoverned.push(q.categories[k]);
       var forCategory = q.categories.length > 1 ? q.categories[k] : null;
       involvements.forEach(function (inv) {
         var rule = policy.rules[inv[0]];
@@ -268,6 +272,8 @@
       subject: q.subject,
       holder: q.holder,
       level: levelOf(met.bits),
+      governed: ungoverned.length === 0,
+      ungovernedCategories: q.categories.length > 1 ? ungoverned : [],
       bases: basesOf(met.bits),
       mandatory: met.mandatory,
       deadlines: met.deadlines,
@@ -376,6 +382,16 @@
         code(d.level)
       ])
     );
+    if (!d.governed) {
+      var what = (d.ungovernedCategories.length ? d.ungovernedCategories : d.categories).join(" + ");
+      box.appendChild(
+        el("p", { class: "ungoverned", role: "note", "data-testid": "ungoverned", "data-value": what }, [
+          el("strong", {}, ["Ungoverned: "]),
+          "no rule in " + chain + " governs a " + d.holder + "'s disclosure of " + what +
+            " information for this purpose and recipient. Nothing encoded reaches this question, so the level above is not a legal permission."
+        ])
+      );
+    }
     var facts = el("dl", { class: "answer-facts" }, []);
     function fact(term, value) {
       facts.appendChild(el("dt", {}, [term]));
