@@ -211,7 +211,10 @@ impl Report {
         let Some(file) = sources.get(loc.file.as_str()) else { return };
         let span = file.shown_span(loc.span);
         if !file.fits(span) {
-            let (line, col) = file.lines.line_col(&file.text, span.0);
+            let (line, mut col) = file.lines.line_col(&file.text, span.0);
+            if let Some(e) = &file.escaped {
+                col = e.original_column(span.0) + 1;
+            }
             self.message.push_str(&format!(" (at {}:{line}:{col}; the line is too long to show)", file.name));
             return;
         }
