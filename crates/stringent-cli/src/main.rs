@@ -59,7 +59,7 @@ enum Command {
         #[arg(long)]
         coverage: bool,
         /// Fail when coverage (rules and exception branches) is below this percentage.
-        #[arg(long, value_name = "PCT")]
+        #[arg(long, value_name = "PCT", value_parser = parse_percent)]
         coverage_threshold: Option<f64>,
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
@@ -213,9 +213,18 @@ fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
 }
 
-/// Write to stdout; when the reader has gone away (`stringent diff | head`), stop quietly
-/// with the conventional status of a closed pipe instead of panicking.
-macro_rules! out {
+/// A percentage: a finite number from 0 to 100 (`nan`, `inf` and `101` are refused).
+fn parse_percent(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a percentage: give a number from 0 to 100")),
+    }
+}
+
+/// Write machine output (JSON, SARIF, annotations) to stdout as it is; when the reader has
+/// gone away (`stringent diff | head`), stop quietly with the conventional status of a
+/// closed pipe instead of panicking.
+macro_rules! data {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
         if write!(std::io::stdout().lock(), $($arg)*).is_err() {
@@ -224,9 +233,30 @@ macro_rules! out {
     }};
 }
 
+macro_rules! dataln {
+    ($($arg:tt)*) => {{ data!($($arg)*); data!("\n"); }};
+}
+
+/// Write text for people to stdout. It holds rule text (titles, citations, file names),
+/// so control and bidirectional characters are shown escaped, never sent to the terminal.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        data!("{}", stringent_diagnostics::escape_for_terminal(&text));
+    }};
+}
+
 macro_rules! outln {
-    () => { out!("\n") };
-    ($($arg:tt)*) => {{ out!($($arg)*); out!("\n"); }};
+    () => { data!("\n") };
+    ($($arg:tt)*) => {{ out!($($arg)*); data!("\n"); }};
+}
+
+/// [`outln!`] to stderr.
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        eprintln!("{}", stringent_diagnostics::escape_for_terminal(&text));
+    }};
 }
 
 /// Exit codes: 0 clean, 1 findings, 2 usage or environment errors.
@@ -262,14 +292,14 @@ fn report(c: &Compilation) {
 fn report_as(c: &Compilation, format: DiagFormat) {
     match format {
         DiagFormat::Human => {}
-        DiagFormat::Json => return out!("{}", stringent_diagnostics::render_json(&c.diagnostics, &c.sources)),
+        DiagFormat::Json => return data!("{}", stringent_diagnostics::render_json(&c.diagnostics, &c.sources)),
         DiagFormat::Sarif => {
-            return out!(
+            return data!(
                 "{}",
                 stringent_diagnostics::render_sarif(&c.diagnostics, &c.sources, env!("CARGO_PKG_VERSION"))
             );
         }
-        DiagFormat::Github => return out!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
+        DiagFormat::Github => return data!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
     }
     let style = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         HumanStyle::Plain
@@ -280,7 +310,7 @@ fn report_as(c: &Compilation, format: DiagFormat) {
     };
     eprint!("{}", render_human(&c.diagnostics, &c.sources, style, 100));
     let errors = c.diagnostics.len() - c.warning_count();
-    eprintln!("{} error{}, {} warning{}", errors, plural(errors), c.warning_count(), plural(c.warning_count()));
+    errln!("{} error{}, {} warning{}", errors, plural(errors), c.warning_count(), plural(c.warning_count()));
 }
 
 fn plural(n: usize) -> &'static str {
@@ -298,7 +328,7 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
     let c = tree.compile();
     report_as(&c, format);
     if c.has_errors() {
-        eprintln!("nothing written: fix the errors first");
+        errln!("nothing written: fix the errors first");
         return FINDINGS;
     }
     let mut policies = c.policies();
@@ -313,18 +343,18 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
         match c.policy_for(&joined) {
             Some(p) => policies.push(p),
             None => {
-                eprintln!("error: cannot combine `{spec}`: valid jurisdictions are {}", c.jurisdictions().join(", "));
+                errln!("error: cannot combine `{spec}`: valid jurisdictions are {}", c.jurisdictions().join(", "));
                 return USAGE;
             }
         }
     }
     match emit::write_all(out, &policies, as_of) {
         Ok(index) => {
-            eprintln!("wrote {} policies and index.json to {}", index.policies.len(), out.display());
+            errln!("wrote {} policies and index.json to {}", index.policies.len(), out.display());
             0
         }
         Err(e) => {
-            eprintln!("error: cannot write to `{}`: {e}", out.display());
+            errln!("error: cannot write to `{}`: {e}", out.display());
             USAGE
         }
     }
@@ -399,11 +429,11 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                 );
             }
             Ok(out) => {
-                if let Err(e) = write_atomically(std::path::Path::new(&f.display), &out) {
-                    eprintln!("error: cannot write `{}`: {e}", f.display);
+                if let Err(e) = write_atomically(&f.path, &out) {
+                    errln!("error: cannot write `{}`: {e}", f.display);
                     return USAGE;
                 }
-                eprintln!("formatted {}", f.display);
+                errln!("formatted {}", f.display);
             }
             Err(stringent_fmt::FormatError::Syntax) => {
                 let (_, diags) = stringent_syntax::parse(&f.display, &f.text);
@@ -411,7 +441,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                 diagnostics.extend(diags);
             }
             Err(stringent_fmt::FormatError::Changed(why)) => {
-                eprintln!("error: not formatting `{}`: {why}; the file is left as it was", f.display);
+                errln!("error: not formatting `{}`: {why}; the file is left as it was", f.display);
                 unformatted += 1;
             }
         }
@@ -419,11 +449,11 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
     if !diagnostics.is_empty() {
         let style = if std::io::stderr().is_terminal() { HumanStyle::Colour } else { HumanStyle::Ascii };
         eprint!("{}", render_human(&diagnostics, &sources, style, 100));
-        eprintln!("files with errors are left as they were");
+        errln!("files with errors are left as they were");
         return FINDINGS;
     }
     if check && unformatted > 0 {
-        eprintln!("{unformatted} file{} not formatted; run `stringent fmt`", plural(unformatted));
+        errln!("{unformatted} file{} not formatted; run `stringent fmt`", plural(unformatted));
     }
     if unformatted > 0 { FINDINGS } else { 0 }
 }
@@ -432,16 +462,16 @@ fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {
     let c = tree.compile();
     report(&c);
     if c.has_errors() {
-        eprintln!("nothing written: fix the errors first");
+        errln!("nothing written: fix the errors first");
         return FINDINGS;
     }
     match stringent_report::write_report(&c.policies(), out) {
         Ok(()) => {
-            eprintln!("wrote the report to {}/index.html", out.display());
+            errln!("wrote the report to {}/index.html", out.display());
             0
         }
         Err(e) => {
-            eprintln!("error: cannot write `{}`: {e}", out.display());
+            errln!("error: cannot write `{}`: {e}", out.display());
             USAGE
         }
     }
@@ -451,17 +481,17 @@ fn export_opa(tree: &TreeArgs, out: &std::path::Path) -> u8 {
     let c = tree.compile();
     report(&c);
     if c.has_errors() {
-        eprintln!("nothing written: fix the errors first");
+        errln!("nothing written: fix the errors first");
         return FINDINGS;
     }
     let written = stringent_export::opa_bundle(&c.policies()).and_then(|bytes| write_atomically(out, &bytes));
     match written {
         Ok(()) => {
-            eprintln!("wrote the OPA bundle {}", out.display());
+            errln!("wrote the OPA bundle {}", out.display());
             0
         }
         Err(e) => {
-            eprintln!("error: cannot write `{}`: {e}", out.display());
+            errln!("error: cannot write `{}`: {e}", out.display());
             USAGE
         }
     }
@@ -520,14 +550,14 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         let (path, tmp) = match tree(spec) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return USAGE;
             }
         };
         scratch.extend(tmp);
         let c = compile(&[path], as_of);
         if c.has_errors() {
-            eprintln!("error: `{spec}` has errors:");
+            errln!("error: `{spec}` has errors:");
             report(&c);
             return FINDINGS;
         }
@@ -539,7 +569,7 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
     let (Some(old_p), Some(new_p)) = (policies.first(), policies.get(1)) else { return USAGE };
     let d = stringent_compiler::diff::diff(old_p, new_p);
     if format == Format::Json {
-        outln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+        dataln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
     } else {
         for j in &d.added {
             outln!("{j}: new jurisdiction");
@@ -578,7 +608,7 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         outln!("{} change groups, {cells} cells changed", d.groups.len());
     }
     if fail_on == Some(FailOn::Loosened) && d.unjustified_loosening() {
-        eprintln!("an answer loosened without a justification");
+        errln!("an answer loosened without a justification");
         return FINDINGS;
     }
     0
@@ -663,7 +693,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
                 if let Some(j) = &q.jurisdiction
                     && p.policy().jurisdiction() != j
                 {
-                    eprintln!(
+                    errln!(
                         "error: `{}` holds the policy of `{}`, not `{j}`",
                         path.display(),
                         p.policy().jurisdiction()
@@ -673,13 +703,13 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
                 p
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return USAGE;
             }
         },
         None => {
             let Some(jurisdiction) = &q.jurisdiction else {
-                eprintln!("error: give --jurisdiction (e.g. US-CA), or --policy FILE");
+                errln!("error: give --jurisdiction (e.g. US-CA), or --policy FILE");
                 return USAGE;
             };
             let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
@@ -691,14 +721,14 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
             match c.loaded(jurisdiction) {
                 Some(p) => p,
                 None => {
-                    eprintln!("error: unknown jurisdiction `{jurisdiction}`; valid: {}", c.jurisdictions().join(", "));
+                    errln!("error: unknown jurisdiction `{jurisdiction}`; valid: {}", c.jurisdictions().join(", "));
                     return USAGE;
                 }
             }
         }
     };
     let (Some(purpose), Some(recipient), false) = (&q.purpose, &q.recipient, q.categories.is_empty()) else {
-        eprintln!("error: a question needs --category, --purpose and --recipient");
+        errln!("error: a question needs --category, --purpose and --recipient");
         return USAGE;
     };
     let question = Question {
@@ -711,7 +741,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
     let decision = match loaded.decide(&question) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return USAGE;
         }
     };
@@ -724,7 +754,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
         match serde_json::to_string_pretty(&decision) {
             Ok(s) => s + "\n",
             Err(e) => {
-                eprintln!("error: {e}");
+                errln!("error: {e}");
                 return USAGE;
             }
         }
@@ -733,7 +763,11 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
     } else {
         summary(&decision)
     };
-    out!("{text}");
+    if q.format == Format::Text {
+        out!("{text}");
+    } else {
+        data!("{text}");
+    }
     0
 }
 
@@ -754,11 +788,11 @@ fn exception_tree(q: &QuestionArgs, rule: &str) -> u8 {
         let ids: Vec<&str> = c.model.rules.iter().map(|r| r.id.as_str()).collect();
         let hint =
             stringent_diagnostics::nearest(rule, ids).map(|n| format!("; did you mean `{n}`?")).unwrap_or_default();
-        eprintln!("error: no rule `{rule}`{hint}");
+        errln!("error: no rule `{rule}`{hint}");
         return USAGE;
     };
     if q.format == Format::Json {
-        outln!("{}", serde_json::to_string_pretty(&tree).unwrap_or_default());
+        dataln!("{}", serde_json::to_string_pretty(&tree).unwrap_or_default());
     } else {
         out!("{}", stringent_compiler::explain::render_exception_tree(&tree));
     }

@@ -12,8 +12,10 @@ pub const EXTENSION: &str = "stringent";
 /// A rule file's text and the names it goes by.
 #[derive(Debug, Clone)]
 pub struct RuleFile {
-    /// The path as shown to the user, `/`-separated.
+    /// The path as shown to the user, `/`-separated (see [`slash`]).
     pub display: String,
+    /// The path itself, for writing the file back.
+    pub path: PathBuf,
     /// The path relative to its rules root, `/`-separated: stable across machines.
     pub relative: String,
     pub text: String,
@@ -99,7 +101,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
             let relative = path.strip_prefix(root).map_or_else(|_| slash(path), slash);
             let relative = if relative.is_empty() { slash(path.file_name().map_or(path, Path::new)) } else { relative };
             match read(path) {
-                Ok(text) => files.push(RuleFile { display: slash(path), relative, text }),
+                Ok(text) => files.push(RuleFile { display: slash(path), path: path.to_path_buf(), relative, text }),
                 Err((d, text)) => {
                     if let Some(text) = text {
                         unparsed.push((slash(path), text));
@@ -171,14 +173,43 @@ fn file_error(code: Code, path: &str, message: String) -> Diagnostic {
     Diagnostic::new(code, message).at(Location::new(path, Span::new(0, 0)))
 }
 
-/// A path with `/` separators, the same on every platform.
+/// A path with `/` separators, the same on every platform. Names that are not UTF-8
+/// keep every byte (see [`shown_name`]), so two files never show, or are keyed, alike.
 pub fn slash(path: &Path) -> String {
     path.components()
         .filter_map(|c| match c {
             std::path::Component::CurDir => None,
-            other => Some(other.as_os_str().to_string_lossy().into_owned()),
+            other => Some(shown_name(other.as_os_str())),
         })
         .collect::<Vec<_>>()
         .join("/")
         .replace("//", "/")
+}
+
+/// One component of a path as text: UTF-8 as it is, every other byte as `\xFF`, and on
+/// Unix a backslash as `\\`, so that different names always show differently.
+#[cfg(unix)]
+fn shown_name(name: &std::ffi::OsStr) -> String {
+    use std::fmt::Write as _;
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = name.as_bytes();
+    if let Ok(text) = std::str::from_utf8(bytes)
+        && !text.contains('\\')
+    {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            let _ = write!(out, "\\x{b:02X}");
+        }
+    }
+    out
+}
+
+/// One component of a path as text (on Windows, names are UTF-16 and shown lossily).
+#[cfg(not(unix))]
+fn shown_name(name: &std::ffi::OsStr) -> String {
+    name.to_string_lossy().into_owned()
 }

@@ -809,7 +809,8 @@ impl Builder {
                 "say how well the citation was checked: `confidence verified` (or secondary, recalled, unverified)",
             ));
         }
-        if !effective_seen {
+        // An `effective` whose date could not be read is reported as such (E0101), not missing.
+        if !effective_seen && !r.unreadable.contains(&"effective") {
             missing.push(("effective", "give the date the law took effect: `effective 2003-04-14`"));
         }
         for (field, help) in missing {

@@ -44,7 +44,7 @@ codes! {
     Syntax = "E0100", Error, "the text does not follow the stringent grammar";
     InvalidDate = "E0101", Error, "a date is not a real calendar date";
     InvalidNumber = "E0102", Error, "a number is out of range";
-    ControlCharacter = "E0103", Error, "a string contains a control character";
+    ControlCharacter = "E0103", Error, "a string or comment contains a control character";
     // Names and structure.
     UnknownName = "E0200", Error, "a name is not declared";
     DuplicateName = "E0201", Error, "a name is declared twice";

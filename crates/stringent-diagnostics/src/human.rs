@@ -1,5 +1,6 @@
 //! The human renderer: miette's graphical report, one per diagnostic.
 
+use crate::escape::{EscapedSource, escape_for_terminal};
 use crate::{Diagnostic, LineIndex, Location, Severity, SourceMap};
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, NamedSource, SourceSpan,
@@ -26,6 +27,22 @@ struct IndexedSource {
     name: String,
     text: Arc<str>,
     lines: Arc<LineIndex>,
+    /// Set when the file holds characters shown escaped: `text` is then the escaped text,
+    /// and spans into the file are moved through this map.
+    escaped: Option<Arc<EscapedSource>>,
+}
+
+impl IndexedSource {
+    /// A span of the file as a span of the text shown.
+    fn shown_span(&self, span: crate::Span) -> (usize, usize) {
+        match &self.escaped {
+            Some(e) => {
+                let start = e.offset(span.start);
+                (start, e.offset(span.end).saturating_sub(start))
+            }
+            None => (span.start, span.len()),
+        }
+    }
 }
 
 impl IndexedSource {
@@ -78,7 +95,11 @@ impl miette::SourceCode for IndexedSource {
         let mut column = 0;
         if before == 0 && after == 0 {
             let start = span.offset().min(self.text.len());
-            column = self.text.get(from..start).map_or(0, |t| t.chars().count());
+            column = match &self.escaped {
+                // Columns count the file's characters, not those of the escapes shown.
+                Some(e) => e.original_column(start),
+                None => self.text.get(from..start).map_or(0, |t| t.chars().count()),
+            };
             from = start;
         }
         let data = self.text.as_bytes().get(from..to.max(from)).ok_or(MietteError::OutOfBounds)?;
@@ -114,8 +135,12 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     let mut indexed: BTreeMap<&str, IndexedSource> = BTreeMap::new();
     for (name, text) in sources.iter() {
-        let lines = Arc::new(LineIndex::new(text));
-        indexed.insert(name, IndexedSource { name: name.clone(), text: text.clone(), lines });
+        // Rule text is shown with control and bidirectional characters escaped.
+        let escaped = EscapedSource::new(text).map(Arc::new);
+        let text: Arc<str> = escaped.as_ref().map_or_else(|| text.clone(), |e| Arc::from(e.text.as_str()));
+        let lines = Arc::new(LineIndex::new(&text));
+        let shown = escape_for_terminal(name).into_owned();
+        indexed.insert(name, IndexedSource { name: shown, text, lines, escaped });
     }
     let mut out = String::new();
     for d in diags {
@@ -148,9 +173,9 @@ impl Report {
         };
         let mut report = Report {
             code: d.code.to_string(),
-            message: d.message.clone(),
+            message: escape_for_terminal(&d.message).into_owned(),
             severity,
-            help: d.help.clone(),
+            help: d.help.as_deref().map(|h| escape_for_terminal(h).into_owned()),
             source: None,
             labels: Vec::new(),
             related: Vec::new(),
@@ -165,7 +190,10 @@ impl Report {
             } else {
                 let mut note = Report {
                     code: String::new(),
-                    message: loc.label.clone().unwrap_or_else(|| "related".to_owned()),
+                    message: loc
+                        .label
+                        .as_deref()
+                        .map_or_else(|| "related".to_owned(), |l| escape_for_terminal(l).into_owned()),
                     severity: miette::Severity::Advice,
                     help: None,
                     source: None,
@@ -180,24 +208,28 @@ impl Report {
     }
 
     fn attach(&mut self, loc: &Location, sources: &BTreeMap<&str, IndexedSource>, primary: bool) {
-        let span = (loc.span.start, loc.span.len());
         let Some(file) = sources.get(loc.file.as_str()) else { return };
+        let span = file.shown_span(loc.span);
         if !file.fits(span) {
-            let (line, col) = file.lines.line_col(&file.text, loc.span.start);
-            self.message.push_str(&format!(" (at {}:{line}:{col}; the line is too long to show)", loc.file));
+            let (line, mut col) = file.lines.line_col(&file.text, span.0);
+            if let Some(e) = &file.escaped {
+                col = e.original_column(span.0) + 1;
+            }
+            self.message.push_str(&format!(" (at {}:{line}:{col}; the line is too long to show)", file.name));
             return;
         }
         if self.source.is_none() {
-            self.source = Some(if file.text.len() >= INDEXED_FROM_BYTES {
+            self.source = Some(if file.text.len() >= INDEXED_FROM_BYTES || file.escaped.is_some() {
                 Source::Indexed(file.clone())
             } else {
-                Source::Whole(NamedSource::new(loc.file.clone(), file.text.clone()))
+                Source::Whole(NamedSource::new(file.name.clone(), file.text.clone()))
             });
         }
+        let label = loc.label.as_deref().map(|l| escape_for_terminal(l).into_owned());
         self.labels.push(if primary {
-            LabeledSpan::new_primary_with_span(loc.label.clone(), span)
+            LabeledSpan::new_primary_with_span(label, span)
         } else {
-            LabeledSpan::new_with_span(loc.label.clone(), span)
+            LabeledSpan::new_with_span(label, span)
         });
     }
 }

@@ -6,12 +6,14 @@
 //! model means a new output format never needs a new error path.
 
 mod codes;
+mod escape;
 mod human;
 mod lines;
 mod machine;
 mod source;
 
 pub use codes::Code;
+pub use escape::{bidi_name, escape_for_terminal, is_control};
 pub use human::{HumanStyle, render_human};
 pub use lines::LineIndex;
 pub use machine::{

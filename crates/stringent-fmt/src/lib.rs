@@ -20,13 +20,15 @@ pub enum FormatError {
 /// Format a file's text. `Ok` holds the canonical text, whose syntax tree and comments
 /// equal the input's.
 pub fn format(text: &str) -> Result<String, FormatError> {
+    // Warnings (a byte-order mark, a bidirectional control) do not stop formatting; the
+    // canonical text has no byte-order mark.
     let (file, diags) = stringent_syntax::parse("input", text);
-    if !diags.is_empty() {
+    if diags.iter().any(|d| d.is_error()) {
         return Err(FormatError::Syntax);
     }
     let out = print(&file, text);
     let (again, diags) = stringent_syntax::parse("formatted", &out);
-    if !diags.is_empty() {
+    if diags.iter().any(|d| d.is_error()) {
         return Err(FormatError::Changed("the formatted text does not parse".to_owned()));
     }
     if again.items != file.items {

@@ -118,6 +118,9 @@ pub struct RuleDecl {
     pub id: Name,
     pub title: Text,
     pub fields: Vec<RuleField>,
+    /// Keywords of fields that were written but whose value could not be read (an
+    /// impossible date): an error already says why, so the field is not also missing.
+    pub unreadable: Vec<&'static str>,
     pub span: Span,
 }
 

@@ -4,12 +4,27 @@ use crate::ast::*;
 use crate::{Date, Rule, StringentParser, messages};
 use pest::Parser;
 use pest::iterators::Pair;
-use stringent_diagnostics::{Code, Diagnostic, Location, Span};
+use stringent_diagnostics::{Code, Diagnostic, Location, Span, bidi_name, is_control};
+
+/// Bidirectional controls reported one by one in a file; past this, one more warning
+/// counts the rest, so a hostile file cannot bury the report.
+const MAX_BIDI_WARNINGS: usize = 100;
 
 /// Parse one rule file. Always returns a tree (of the items that parsed) and every
 /// diagnostic found; `path` is only used to label the diagnostics.
+///
+/// A leading UTF-8 byte-order mark is accepted with a warning (the grammar skips it, so
+/// spans stay byte offsets into `text`).
 pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
     let mut lower = Lower { path, text, diags: Vec::new() };
+    if text.starts_with('\u{FEFF}') {
+        lower.diags.push(
+            Diagnostic::new(Code::ByteOrderMark, format!("`{path}` starts with a byte-order mark"))
+                .at(Location::new(path, Span::new(0, '\u{FEFF}'.len_utf8())).labelled("U+FEFF BYTE ORDER MARK"))
+                .with_help("UTF-8 needs no byte-order mark and stringent ignores it; `stringent fmt` writes the file without it"),
+        );
+    }
+    lower.bidi_controls(text);
     let file = match StringentParser::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(file) => lower.file(file, text),
@@ -108,7 +123,76 @@ fn is_punctuation(kind: Rule) -> bool {
     )
 }
 
+/// The Unicode name of a control character, where it has a well-known one.
+fn control_name(c: char) -> &'static str {
+    match c {
+        '\u{07}' => " BELL",
+        '\u{08}' => " BACKSPACE",
+        '\u{0B}' => " LINE TABULATION",
+        '\u{0C}' => " FORM FEED",
+        '\u{0D}' => " CARRIAGE RETURN",
+        '\u{1B}' => " ESCAPE",
+        '\u{7F}' => " DELETE",
+        '\u{9B}' => " CONTROL SEQUENCE INTRODUCER",
+        _ => "",
+    }
+}
+
 impl Lower<'_> {
+    /// W0005 for every bidirectional control anywhere in the file (comments, strings,
+    /// names): it can make text display in another order than it is read.
+    fn bidi_controls(&mut self, text: &str) {
+        let mut found = text.char_indices().filter_map(|(at, c)| Some((at, c, bidi_name(c)?)));
+        for (at, c, name) in found.by_ref().take(MAX_BIDI_WARNINGS) {
+            let point = format!("U+{:04X} {name}", u32::from(c));
+            self.diags.push(
+                Diagnostic::new(Code::BidiControl, "the text contains a bidirectional control character")
+                    .at(Location::new(self.path, Span::new(at, at + c.len_utf8())).labelled(point.clone()))
+                    .with_help(format!(
+                        "{point} changes the order in which the text around it is displayed, so the rule can \
+                         read differently than it is; remove it (names and rule text never need it)"
+                    )),
+            );
+        }
+        let Some((at, c, _)) = found.next() else { return };
+        let rest = 1 + found.count();
+        self.diags.push(
+            Diagnostic::new(
+                Code::BidiControl,
+                format!("{rest} more bidirectional control characters in `{}`", self.path),
+            )
+            .at(Location::new(self.path, Span::new(at, at + c.len_utf8())).labelled("the next one"))
+            .with_help("remove them: each changes the order in which the text around it is displayed"),
+        );
+    }
+
+    /// E0103 for a control character in a string or comment: a terminal may act on it (move
+    /// the cursor, erase a line), so the file shown by `cat` or in a review would not be the
+    /// file stringent reads. One diagnostic per string or comment, at its first such character.
+    fn control_characters(&mut self, what: &str, body: &str, start: usize) {
+        let mut found = body.char_indices().filter(|(_, c)| is_control(*c));
+        let Some((at, c)) = found.next() else { return };
+        let more = found.count();
+        let also = match more {
+            0 => String::new(),
+            1 => " (and 1 more)".to_owned(),
+            n => format!(" (and {n} more)"),
+        };
+        let at = start + at;
+        self.diags.push(
+            Diagnostic::new(Code::ControlCharacter, format!("a {what} contains a control character{also}"))
+                .at(Location::new(self.path, Span::new(at, at + c.len_utf8())).labelled(format!(
+                    "U+{:04X}{}",
+                    u32::from(c),
+                    control_name(c)
+                )))
+                .with_help(format!(
+                    "a control character can make a terminal show other text than the file holds; remove it{}",
+                    if what == "string" { " (write `\\n` or `\\t` for a line break or a tab)" } else { "" }
+                )),
+        );
+    }
+
     fn syntax_error(&mut self, err: &pest::error::Error<Rule>, offset: usize) {
         let (span, message, help) = messages::describe(err);
         let mut span = span.shifted(offset);
@@ -160,6 +244,7 @@ impl Lower<'_> {
         let mut out = SourceFile::default();
         for p in pair.clone().into_inner().flatten() {
             if p.as_rule() == Rule::COMMENT {
+                self.control_characters("comment", p.as_str(), p.as_span().start());
                 let body = p.as_str().trim_start_matches("//");
                 out.comments.push(Comment { text: body.to_owned(), span: span_of(&p) });
             }
@@ -214,7 +299,11 @@ impl Lower<'_> {
     fn text(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Text> {
         let p = pair?;
         let span = span_of(&p);
-        let raw = p.into_inner().next().map_or("", |b| b.as_str());
+        let body = p.into_inner().next();
+        let raw = body.as_ref().map_or("", |b| b.as_str());
+        if let Some(b) = &body {
+            self.control_characters("string", raw, b.as_span().start());
+        }
         let mut value = String::with_capacity(raw.len());
         let mut chars = raw.chars();
         while let Some(c) = chars.next() {
@@ -232,8 +321,18 @@ impl Lower<'_> {
         Some(Text { value, span })
     }
 
-    fn texts(&mut self, pair: Pair<'_, Rule>) -> Vec<Text> {
-        parts(pair).filter_map(|p| self.text(Some(p))).collect()
+    /// A string that must say something: a title, citation, source or note. An empty or
+    /// blank one is reported (E0214) and kept, so nothing else is reported for it.
+    fn required(&mut self, pair: Option<Pair<'_, Rule>>, what: &str, example: &str) -> Option<Text> {
+        let t = self.text(pair)?;
+        if t.value.trim().is_empty() {
+            self.diags.push(
+                Diagnostic::new(Code::EmptyText, format!("the {what} is empty"))
+                    .at(Location::new(self.path, t.span).labelled(format!("an empty {what}")))
+                    .with_help(format!("write the {what}, e.g. {example}")),
+            );
+        }
+        Some(t)
     }
 
     fn number(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Spanned<u32>> {
@@ -271,7 +370,7 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut it = parts(pair);
         let id = self.name(it.next())?;
-        let title = self.text(it.next())?;
+        let title = self.required(it.next(), "jurisdiction name", "\"California\"")?;
         let parent = self.name(it.next());
         Some(JurisdictionDecl { id, title, parent, span })
     }
@@ -280,13 +379,13 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut it = parts(pair);
         let name = self.name(it.next())?;
-        let title = self.text(it.next())?;
+        let title = self.required(it.next(), "axis title", "\"Record category\"")?;
         let mut values = Vec::new();
         for v in it {
             let vspan = span_of(&v);
             let mut vit = parts(v);
             let vname = self.name(vit.next())?;
-            let vtitle = self.text(vit.next())?;
+            let vtitle = self.required(vit.next(), "value title", "\"HIV/AIDS test results\"")?;
             let mut value = ValueDecl { name: vname, title: vtitle, parents: Vec::new(), hl7: Vec::new(), span: vspan };
             for prop in vit {
                 match prop.as_rule() {
@@ -296,7 +395,9 @@ impl Lower<'_> {
                     }
                     Rule::hl7 => {
                         let list = parts(prop).next()?;
-                        value.hl7.extend(self.texts(list));
+                        for code in parts(list) {
+                            value.hl7.extend(self.required(Some(code), "HL7 code", "\"HIV\""));
+                        }
                     }
                     _ => return None,
                 }
@@ -310,7 +411,7 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut it = parts(pair);
         let name = self.name(it.next())?;
-        let title = self.text(it.next())?;
+        let title = self.required(it.next(), "title", "\"The name or class of the recipient\"")?;
         Some(TermDecl { name, title, span })
     }
 
@@ -318,16 +419,22 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut it = parts(pair);
         let name = self.name(it.next())?;
-        let title = self.text(it.next())?;
+        let title = self.required(it.next(), "title", "\"Notice against redisclosure\"")?;
         let mut decl = ObligationDecl { name, title, hl7: Vec::new(), text: Vec::new(), span };
         for prop in it {
             match prop.as_rule() {
                 Rule::hl7 => {
                     let list = parts(prop).next()?;
-                    decl.hl7.extend(self.texts(list));
+                    for code in parts(list) {
+                        decl.hl7.extend(self.required(Some(code), "HL7 code", "\"NORDSCLCD\""));
+                    }
                 }
                 Rule::notice_text => {
-                    let t = self.text(parts(prop).next())?;
+                    let t = self.required(
+                        parts(prop).next(),
+                        "notice text",
+                        "\"This information has been disclosed to you…\"",
+                    )?;
                     decl.text.push(t);
                 }
                 _ => return None,
@@ -340,23 +447,32 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut it = parts(pair);
         let id = self.name(it.next())?;
-        let title = self.text(it.next())?;
+        let title = self.required(it.next(), "rule title", "\"No disclosure without an authorization\"")?;
         let mut fields = Vec::new();
+        let mut unreadable = Vec::new();
         for f in it {
-            if let Some(field) = self.rule_field(f) {
-                fields.push(field);
+            let kind = f.as_rule();
+            match self.rule_field(f) {
+                Some(field) => fields.push(field),
+                None => unreadable.extend(field_keyword(kind)),
             }
         }
-        Some(RuleDecl { id, title, fields, span })
+        Some(RuleDecl { id, title, fields, unreadable, span })
     }
 
     fn rule_field(&mut self, f: Pair<'_, Rule>) -> Option<RuleField> {
         let span = span_of(&f);
         let kind = f.as_rule();
         Some(match kind {
-            Rule::cite => RuleField::Cite(self.text(parts(f).next())?),
-            Rule::source => RuleField::Source(self.text(parts(f).next())?),
-            Rule::justification => RuleField::Justification(self.text(parts(f).next())?),
+            Rule::cite => RuleField::Cite(self.required(parts(f).next(), "citation", "\"45 CFR 164.508(a)(1)\"")?),
+            Rule::source => {
+                RuleField::Source(self.required(parts(f).next(), "source", "\"https://www.ecfr.gov/…\"")?)
+            }
+            Rule::justification => RuleField::Justification(self.required(
+                parts(f).next(),
+                "justification",
+                "\"The 2024 amendment narrows the exception\"",
+            )?),
             Rule::confidence => RuleField::Confidence(Spanned { value: confidence(parts(f).next()?.as_str()), span }),
             Rule::effective => RuleField::Effective(self.date(parts(f).next())?),
             Rule::expires => RuleField::Expires(self.date(parts(f).next())?),
@@ -417,13 +533,17 @@ impl Lower<'_> {
         let span = span_of(&pair);
         let mut it = parts(pair);
         let topic = self.name(it.next())?;
-        let note = self.text(it.next())?;
+        let note = self.required(it.next(), "note", "\"No state statute on genetic information\"")?;
         let mut decl = SilentDecl { topic, note, citations: Vec::new(), searched: Vec::new(), confidence: None, span };
         for f in it {
             let fspan = span_of(&f);
             match f.as_rule() {
-                Rule::cite => decl.citations.push(self.text(parts(f).next())?),
-                Rule::searched => decl.searched.push(self.text(parts(f).next())?),
+                Rule::cite => {
+                    decl.citations.push(self.required(parts(f).next(), "citation", "\"Cal. Civ. Code 56.10\"")?)
+                }
+                Rule::searched => {
+                    decl.searched.push(self.required(parts(f).next(), "search note", "\"Cal. codes, 2024\"")?)
+                }
                 Rule::confidence => {
                     decl.confidence = Some(Spanned { value: confidence(parts(f).next()?.as_str()), span: fspan })
                 }
@@ -436,7 +556,7 @@ impl Lower<'_> {
     fn test(&mut self, pair: Pair<'_, Rule>) -> Option<TestDecl> {
         let span = span_of(&pair);
         let mut it = parts(pair);
-        let title = self.text(it.next())?;
+        let title = self.required(it.next(), "test title", "\"HIV results to an employer need a specific release\"")?;
         let mut test = TestDecl {
             title,
             jurisdictions: Vec::new(),
@@ -486,6 +606,17 @@ impl Lower<'_> {
         };
         Some(Spanned { value, span })
     }
+}
+
+/// The keyword of a rule field, for saying which field could not be read.
+fn field_keyword(kind: Rule) -> Option<&'static str> {
+    Some(match kind {
+        Rule::effective => "effective",
+        Rule::expires => "expires",
+        Rule::deadline => "deadline",
+        Rule::max_validity => "max_validity",
+        _ => return None,
+    })
 }
 
 fn confidence(word: &str) -> Confidence {
