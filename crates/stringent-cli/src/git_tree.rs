@@ -29,6 +29,17 @@ pub fn tree(spec: &str) -> Result<Tree, String> {
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     unpack(&commit, &path, dir.path()).map_err(|e| format!("`{spec}`: {e}"))?;
+    // A symbolic link in the revision would lead out of it, to whatever it names here.
+    let mut at = dir.path().to_path_buf();
+    for part in path.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(format!(
+                "`{spec}`: `{}` is a symbolic link in the revision; name the directory it points to",
+                path.display()
+            ));
+        }
+    }
     Ok(Tree { path: dir.path().join(&path), _unpacked: Some(dir) })
 }
 

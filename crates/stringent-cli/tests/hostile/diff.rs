@@ -268,6 +268,21 @@ fn an_absolute_or_escaping_path_in_a_git_spec_is_refused() {
     assert_tmp_empty(&repo);
 }
 
+/// A path that is a symbolic link in the revision would lead out of it, here to the
+/// working tree.
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_a_symbolic_link_in_the_revision_is_refused() {
+    let (_s, repo) = repository("git-symlink");
+    let abs = repo.join("rules").canonicalize().unwrap();
+    std::os::unix::fs::symlink(&abs, repo.join("elsewhere")).unwrap();
+    git(&repo, &["add", "elsewhere"]);
+    git(&repo, &["commit", "-q", "-m", "link"]);
+    let out = run_in(&repo, &["diff", "git:HEAD:elsewhere", "git:loose", "--as-of", AS_OF]);
+    assert_refused(&out, &["symbolic link"]);
+    assert_tmp_empty(&repo);
+}
+
 #[test]
 fn no_temporary_directory_is_left_after_an_error() {
     let (_s, repo) = repository("git-cleanup");
