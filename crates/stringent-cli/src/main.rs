@@ -83,14 +83,17 @@ enum Command {
     /// The semantic difference between two rule trees: every changed answer, labelled
     /// tightened, loosened or changed, with the rules and citations on each side.
     /// OLD and NEW are directories, or `git:REV` for the `rules` directory at a revision of
-    /// this repository (`git:REV:PATH` for another directory).
+    /// this repository (`git:REV:PATH` for another directory, relative to the top).
+    /// Values and terms added, removed or renamed are reported; a new value is compared
+    /// with its nearest ancestor in OLD, a probable rename under its old id.
     Diff {
         old: String,
         new: String,
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
         /// Exit 1 when an answer loosened and no rule deciding the new answer carries a
-        /// `justification`.
+        /// `justification`, or when a jurisdiction, value or term that questions or
+        /// answers used was removed or renamed (no justification covers that).
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
