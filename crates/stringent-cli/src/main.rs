@@ -553,7 +553,7 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         if d.breaking() {
             eprintln!(
                 "a jurisdiction, value or term that questions or answers used was renamed or removed: \
-                 a breaking change of the vocabulary, which no justification covers; review it and \
+                 a breaking change of the public contract, which no justification covers; review it and \
                  run without --fail-on to accept it"
             );
             fail = true;

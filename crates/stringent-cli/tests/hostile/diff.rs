@@ -303,3 +303,22 @@ fn no_temporary_directory_is_left_after_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
     assert_tmp_empty(&repo);
 }
+
+#[test]
+fn a_removed_jurisdiction_fails_the_gate() {
+    let (_a, old) = base();
+    write(
+        &old.join("us-xx/xx.stringent"),
+        format!(
+            "jurisdiction US-XX \"Xanadu\" under US\n\n{}",
+            rule("xx.sti", "  category sti\n  permission prohibited\n")
+        )
+        .as_bytes(),
+    );
+    let (_b, new) = base();
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    // Questions for US-XX are now refused as an unknown jurisdiction.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("US-XX: removed") && text.contains("renamed or removed"), "{text}");
+}
