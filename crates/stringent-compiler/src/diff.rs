@@ -2,6 +2,12 @@
 //! domain is finite, so every cell is compared; cells that changed the same way because
 //! of the same rules are reported together, each dimension labelled tightened, loosened
 //! or changed (incomparable), with the deciding rules and citations on each side.
+//!
+//! When the vocabulary changed, cells are matched by value id, not position: a probable
+//! rename is compared under its old id, a new value with its nearest ancestor that the
+//! old vocabulary knew (a rule on a value binds its descendants, so that is the answer a
+//! question about it would have had). Ids that vanished are reported; where questions or
+//! answers used them, the change is breaking ([`Diff::breaking`]).
 
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
