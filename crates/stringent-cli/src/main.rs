@@ -1,5 +1,7 @@
 //! `stringent`: check, compile, decide and explain health-privacy rules.
 
+mod git_tree;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -81,14 +83,17 @@ enum Command {
     /// The semantic difference between two rule trees: every changed answer, labelled
     /// tightened, loosened or changed, with the rules and citations on each side.
     /// OLD and NEW are directories, or `git:REV` for the `rules` directory at a revision of
-    /// this repository (`git:REV:PATH` for another directory).
+    /// this repository (`git:REV:PATH` for another directory, relative to the top).
+    /// Values and terms added, removed or renamed are reported; a new value is compared
+    /// with its nearest ancestor in OLD, a probable rename under its old id.
     Diff {
         old: String,
         new: String,
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
         /// Exit 1 when an answer loosened and no rule deciding the new answer carries a
-        /// `justification`.
+        /// `justification`, or when a jurisdiction, value or term that questions or
+        /// answers used was removed or renamed (no justification covers that).
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -335,7 +340,7 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
     if policies.is_empty() {
         // Unreachable through a checked tree (a tree without a federal layer is an error);
         // kept so that no path replaces a policy set with an empty one.
-        eprintln!("nothing written: the rules hold no jurisdiction");
+        errln!("nothing written: the rules hold no jurisdiction");
         return FINDINGS;
     }
     for spec in combine {
@@ -402,7 +407,7 @@ fn test(tree: &TreeArgs, show_coverage: bool, threshold: Option<f64>, format: Di
     }
     outln!("{} passed, {} failed", run.passed(), run.failed());
     if run.outcomes.is_empty() {
-        eprintln!("error: no rule test found; write `test` blocks beside the rules");
+        errln!("error: no rule test found; write `test` blocks beside the rules");
         return FINDINGS;
     }
     let below = threshold.is_some_and(|t| cov.percent() < t);
@@ -511,60 +516,26 @@ fn write_atomically(path: &std::path::Path, text: impl AsRef<[u8]>) -> std::io::
     std::fs::rename(&tmp, path)
 }
 
-/// A rules tree named on the command line: a directory, or `git:REV[:PATH]` checked out
-/// into a temporary directory with `git archive`.
-fn tree(spec: &str) -> Result<(PathBuf, Option<PathBuf>), String> {
-    let Some(rest) = spec.strip_prefix("git:") else { return Ok((PathBuf::from(spec), None)) };
-    let (rev, path) = rest.split_once(':').unwrap_or((rest, "rules"));
-    let dir = std::env::temp_dir().join(format!("stringent-diff-{}-{}", std::process::id(), rev.replace('/', "_")));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let archive = std::process::Command::new("git")
-        .args(["archive", "--format=tar", rev, "--", path])
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
-    if !archive.status.success() {
-        return Err(format!("git archive {rev} {path}: {}", String::from_utf8_lossy(&archive.stderr).trim()));
-    }
-    let tar = dir.join("tree.tar");
-    std::fs::write(&tar, &archive.stdout).map_err(|e| e.to_string())?;
-    let untar = std::process::Command::new("tar")
-        .arg("-xf")
-        .arg(&tar)
-        .arg("-C")
-        .arg(&dir)
-        .status()
-        .map_err(|e| format!("cannot run tar: {e}"))?;
-    if !untar.success() {
-        return Err(format!("cannot unpack {rev}:{path}"));
-    }
-    Ok((dir.join(path), Some(dir)))
-}
-
 fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
     use stringent_compiler::diff::Direction;
     let as_of = as_of.unwrap_or_else(Date::today);
     let mut policies = Vec::new();
-    let mut scratch = Vec::new();
     for spec in [old, new] {
-        let (path, tmp) = match tree(spec) {
+        // A tree unpacked from git is removed when `tree` drops, on every path.
+        let tree = match git_tree::tree(spec) {
             Ok(t) => t,
             Err(e) => {
                 errln!("error: {e}");
                 return USAGE;
             }
         };
-        scratch.extend(tmp);
-        let c = compile(&[path], as_of);
+        let c = compile(std::slice::from_ref(&tree.path), as_of);
         if c.has_errors() {
             errln!("error: `{spec}` has errors:");
             report(&c);
             return FINDINGS;
         }
         policies.push(c.policies());
-    }
-    for dir in scratch {
-        let _ = std::fs::remove_dir_all(dir);
     }
     let (Some(old_p), Some(new_p)) = (policies.first(), policies.get(1)) else { return USAGE };
     let d = stringent_compiler::diff::diff(old_p, new_p);
@@ -577,10 +548,16 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         for j in &d.removed {
             outln!("{j}: removed");
         }
+        for v in &d.vocabulary {
+            outln!("{}", vocabulary_line(v));
+        }
         for g in &d.groups {
             let more = g.cells.saturating_sub(g.examples.len());
             let more = if more > 0 { format!(", and {more} more cells") } else { String::new() };
             outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
+            for c in &g.compared_with {
+                outln!("  compared with the old tree as {c}");
+            }
             for c in &g.changes {
                 let label = match c.direction {
                     Direction::Tightened => "tightened",
@@ -607,11 +584,58 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         let cells: usize = d.groups.iter().map(|g| g.cells).sum();
         outln!("{} change groups, {cells} cells changed", d.groups.len());
     }
-    if fail_on == Some(FailOn::Loosened) && d.unjustified_loosening() {
-        errln!("an answer loosened without a justification");
-        return FINDINGS;
+    if fail_on == Some(FailOn::Loosened) {
+        let mut fail = false;
+        if d.unjustified_loosening() {
+            errln!("an answer loosened without a justification");
+            fail = true;
+        }
+        if d.breaking() {
+            errln!(
+                "a jurisdiction, value or term that questions or answers used was renamed or removed: \
+                 a breaking change of the public contract, which no justification covers; review it and \
+                 run without --fail-on to accept it"
+            );
+            fail = true;
+        }
+        if fail {
+            return FINDINGS;
+        }
     }
     0
+}
+
+/// One vocabulary change in words: `value category sti renamed to std (probably: same title)`.
+fn vocabulary_line(v: &stringent_compiler::diff::VocabularyChange) -> String {
+    use stringent_compiler::diff::VocabularyChangeKind as K;
+    let what = match &v.axis {
+        Some(axis) => format!("{} {axis}", v.kind.as_str()),
+        None => v.kind.as_str().to_owned(),
+    };
+    let (old, new) = (v.old.as_deref().unwrap_or("?"), v.new.as_deref().unwrap_or("?"));
+    let mut line = match v.change {
+        K::Renamed => format!("vocabulary: {what} {old} renamed to {new} (probably: {})", v.evidence.join(", ")),
+        K::Removed => format!("vocabulary: {what} {old} removed"),
+        K::Added => match (&v.new_parent, &v.compared_with) {
+            (Some(p), Some(c)) => {
+                format!("vocabulary: {what} {new} added under {p}; its answers are compared with {c}'s")
+            }
+            (Some(p), None) => format!("vocabulary: {what} {new} added under {p}"),
+            (None, _) => format!("vocabulary: {what} {new} added"),
+        },
+        K::Moved => format!(
+            "vocabulary: {what} {new} moved from under {} to under {}",
+            v.old_parent.as_deref().unwrap_or("nothing"),
+            v.new_parent.as_deref().unwrap_or("nothing")
+        ),
+    };
+    if v.kind == stringent_compiler::diff::TermKind::Value && v.change == K::Added && v.compared_with.is_none() {
+        line.push_str(" (no ancestor in the old vocabulary: its answers are not compared)");
+    }
+    if v.breaking {
+        line.push_str(" [breaking]");
+    }
+    line
 }
 
 fn coverage(paths: &[PathBuf]) -> u8 {
@@ -683,7 +707,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
                 if let Some(date) = q.as_of
                     && p.policy().as_of != date.to_string()
                 {
-                    eprintln!(
+                    errln!(
                         "error: `{}` was compiled as of {}; it cannot answer as of {date}\n  help: answer from the rules (`--rules DIR --as-of {date}`) or compile with `--as-of {date}`",
                         path.display(),
                         p.policy().as_of
@@ -773,7 +797,7 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
 
 fn exception_tree(q: &QuestionArgs, rule: &str) -> u8 {
     if q.policy.is_some() {
-        eprintln!(
+        errln!(
             "error: `--rule` reads the rules, not a compiled policy\n  help: give `--rules DIR` instead of `--policy`"
         );
         return USAGE;

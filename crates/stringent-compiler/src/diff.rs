@@ -2,10 +2,16 @@
 //! domain is finite, so every cell is compared; cells that changed the same way because
 //! of the same rules are reported together, each dimension labelled tightened, loosened
 //! or changed (incomparable), with the deciding rules and citations on each side.
+//!
+//! When the vocabulary changed, cells are matched by value id, not position: a probable
+//! rename is compared under its old id, a new value with its nearest ancestor that the
+//! old vocabulary knew (a rule on a value binds its descendants, so that is the answer a
+//! question about it would have had). Ids that vanished are reported; where questions or
+//! answers used them, the change is breaking ([`Diff::breaking`]).
 
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
-use stringent_policy::artifact::{AXES, Policy, Role};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use stringent_policy::artifact::{AXES, AxisValue, ObligationInfo, Policy, RequirementRecord, Role, Term};
 use stringent_policy::{Dimension, Requirement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -43,6 +49,10 @@ pub struct ChangeGroup {
     pub cells: usize,
     /// A few of the cells, as `category / purpose / recipient / subject / holder`.
     pub examples: Vec<String>,
+    /// Where the vocabulary changed, the new values of these cells compared with other
+    /// old ones: `category: std as sti (renamed)`. Empty when every id is unchanged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub compared_with: Vec<String>,
     pub changes: Vec<DimensionChange>,
 }
 
@@ -61,6 +71,8 @@ pub struct Diff {
     pub added: Vec<String>,
     pub removed: Vec<String>,
     pub groups: Vec<ChangeGroup>,
+    /// Values and terms added, removed, renamed or moved, over all jurisdictions.
+    pub vocabulary: Vec<VocabularyChange>,
 }
 
 impl Diff {
@@ -70,6 +82,70 @@ impl Diff {
     pub fn unjustified_loosening(&self) -> bool {
         self.groups.iter().any(ChangeGroup::unjustified_loosening)
     }
+    /// A jurisdiction, value or term that answers used is gone: questions that named it
+    /// are refused, or answers no longer say it. No rule can justify that; it is a change
+    /// of the public contract, for a reviewer to accept by running without the gate.
+    pub fn breaking(&self) -> bool {
+        !self.removed.is_empty() || self.vocabulary.iter().any(|v| v.breaking)
+    }
+}
+
+/// What a vocabulary entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TermKind {
+    Value,
+    AuthorizationElement,
+    Form,
+    Obligation,
+}
+
+impl TermKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TermKind::Value => "value",
+            TermKind::AuthorizationElement => "authorization_element",
+            TermKind::Form => "form",
+            TermKind::Obligation => "obligation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VocabularyChangeKind {
+    Added,
+    Removed,
+    /// An id vanished and a new one took its place (same title, HL7 codes or place in the
+    /// hierarchy): probably a rename, and compared as one.
+    Renamed,
+    /// A value kept its id under another parent.
+    Moved,
+}
+
+/// One value or term added, removed, renamed or moved.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct VocabularyChange {
+    pub kind: TermKind,
+    /// The axis of a value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub axis: Option<String>,
+    pub change: VocabularyChangeKind,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// The parent of an added or moved value (before and after for a move).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_parent: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_parent: Option<String>,
+    /// Why a rename is taken for one: `same title`, `same HL7 codes`, `same place`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// For an added value: the old value its cells were compared with, or none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compared_with: Option<String>,
+    /// Questions or answers that named the old id no longer work: fails the gate.
+    pub breaking: bool,
 }
 
 /// Compare the policies of two trees, jurisdiction by jurisdiction.
@@ -82,33 +158,368 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         added: n.keys().filter(|k| !o.contains_key(*k)).cloned().collect(),
         removed: o.keys().filter(|k| !n.contains_key(*k)).cloned().collect(),
         groups: Vec::new(),
+        vocabulary: Vec::new(),
     };
+    let mut vocabulary = BTreeSet::new();
     for (j, ni) in &n {
         let (Some(op), Some(np)) = (o.get(j).and_then(|i| old.get(*i)), new.get(*ni)) else { continue };
         if op.content_hash != np.content_hash || op.provenance != np.provenance {
-            out.groups.extend(diff_policy(op, np));
+            let (groups, changes) = diff_policy(op, np);
+            out.groups.extend(groups);
+            vocabulary.extend(changes);
         }
     }
+    out.vocabulary = vocabulary.into_iter().collect();
     out
 }
 
-/// Cells that changed alike: old and new requirement and provenance indices.
-type CellKey = (u32, u32, u32, u32);
+/// How a new value is compared with the old vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// The same id.
+    Same(usize),
+    /// Probably renamed from this old value.
+    Renamed(usize),
+    /// New: compared with the cells of this old value, its nearest ancestor that was known.
+    Ancestor(usize),
+    /// New, with no known ancestor: its cells have no old answer to compare with.
+    None,
+}
 
-fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
+impl Match {
+    fn old(self) -> Option<usize> {
+        match self {
+            Match::Same(i) | Match::Renamed(i) | Match::Ancestor(i) => Some(i),
+            Match::None => None,
+        }
+    }
+}
+
+/// An entry of a vocabulary list, as far as matching is concerned.
+struct Entry<'a> {
+    id: &'a str,
+    /// What can show two entries with different ids are one: (what, key). Empty keys
+    /// never match.
+    evidence: Vec<(&'static str, String)>,
+}
+
+/// Pair vanished old ids with fresh new ids that share evidence. A pair is taken only
+/// when each is the other's single best candidate; evidence shared by several entries
+/// on either side counts for none of them.
+fn renames(old: &[Entry<'_>], new: &[Entry<'_>]) -> Vec<(usize, usize, Vec<String>)> {
+    let old_ids: HashSet<&str> = old.iter().map(|e| e.id).collect();
+    let new_ids: HashSet<&str> = new.iter().map(|e| e.id).collect();
+    let vanished: Vec<usize> =
+        (0..old.len()).filter(|i| old.get(*i).is_some_and(|e| !new_ids.contains(e.id))).collect();
+    let fresh: Vec<usize> = (0..new.len()).filter(|i| new.get(*i).is_some_and(|e| !old_ids.contains(e.id))).collect();
+    if vanished.is_empty() || fresh.is_empty() {
+        return Vec::new();
+    }
+    // (what, key) → the entries having it, on each side.
+    let index = |entries: &[Entry<'_>], which: &[usize]| {
+        let mut m: HashMap<(&'static str, String), Vec<usize>> = HashMap::new();
+        for &i in which {
+            if let Some(e) = entries.get(i) {
+                for (what, key) in &e.evidence {
+                    if !key.is_empty() {
+                        m.entry((*what, key.clone())).or_default().push(i);
+                    }
+                }
+            }
+        }
+        m
+    };
+    let (by_old, by_new) = (index(old, &vanished), index(new, &fresh));
+    // Candidate pairs with the evidence for each.
+    let mut pairs: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    for (key, olds) in &by_old {
+        if let ([o], Some([n])) = (olds.as_slice(), by_new.get(key).map(Vec::as_slice)) {
+            pairs.entry((*o, *n)).or_default().push(format!("same {}", key.0));
+        }
+    }
+    let best = |pick: fn(&(usize, usize)) -> usize| {
+        let mut m: HashMap<usize, (usize, usize)> = HashMap::new(); // entry → (score, count)
+        for (k, ev) in &pairs {
+            let e = m.entry(pick(k)).or_insert((0, 0));
+            match ev.len().cmp(&e.0) {
+                std::cmp::Ordering::Greater => *e = (ev.len(), 1),
+                std::cmp::Ordering::Equal => e.1 += 1,
+                std::cmp::Ordering::Less => {}
+            }
+        }
+        m
+    };
+    let (best_old, best_new) = (best(|k| k.0), best(|k| k.1));
+    pairs
+        .iter()
+        .filter(|((o, n), ev)| {
+            best_old.get(o).is_some_and(|b| *b == (ev.len(), 1)) && best_new.get(n).is_some_and(|b| *b == (ev.len(), 1))
+        })
+        .map(|((o, n), ev)| {
+            let mut ev = ev.clone();
+            ev.sort();
+            (*o, *n, ev)
+        })
+        .collect()
+}
+
+fn hl7_key(codes: &[String]) -> String {
+    let mut codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    codes.sort_unstable();
+    codes.join("\u{1f}")
+}
+
+fn value_entries(vs: &[AxisValue], places: Vec<String>) -> Vec<Entry<'_>> {
+    vs.iter()
+        .zip(places)
+        .map(|(v, place)| Entry {
+            id: &v.id,
+            evidence: vec![("title", v.title.clone()), ("HL7 codes", hl7_key(&v.hl7)), ("place", place)],
+        })
+        .collect()
+}
+
+fn terms(ts: &[Term]) -> Vec<Entry<'_>> {
+    ts.iter().map(|t| Entry { id: &t.id, evidence: vec![("title", t.title.clone())] }).collect()
+}
+
+fn obligations(ts: &[ObligationInfo]) -> Vec<Entry<'_>> {
+    ts.iter()
+        .map(|t| Entry {
+            id: &t.id,
+            evidence: vec![
+                ("title", t.title.clone()),
+                ("HL7 codes", hl7_key(&t.hl7)),
+                ("text", t.text.clone().unwrap_or_default()),
+            ],
+        })
+        .collect()
+}
+
+/// Map every new value of one axis to the old vocabulary, and say what changed.
+fn match_axis(axis: &str, old: &[AxisValue], new: &[AxisValue], changes: &mut Vec<VocabularyChange>) -> Vec<Match> {
+    let old_pos: HashMap<&str, usize> = old.iter().enumerate().map(|(i, v)| (v.id.as_str(), i)).collect();
+    // The place of a value: its parent and its rank among that parent's children.
+    let places = |vs: &[AxisValue]| -> Vec<String> {
+        let mut seen: HashMap<Option<&str>, usize> = HashMap::new();
+        vs.iter()
+            .map(|v| {
+                let rank = seen.entry(v.parent.as_deref()).or_insert(0);
+                *rank += 1;
+                format!("{}\u{1f}{rank}", v.parent.as_deref().unwrap_or(""))
+            })
+            .collect()
+    };
+    let (old_entries, new_entries) = (value_entries(old, places(old)), value_entries(new, places(new)));
+    let mut matches: Vec<Match> =
+        new.iter().map(|v| old_pos.get(v.id.as_str()).map_or(Match::None, |i| Match::Same(*i))).collect();
+    let mut renamed_old = HashSet::new();
+    for (o, n, evidence) in renames(&old_entries, &new_entries) {
+        let (Some(ov), Some(nv), Some(m)) = (old.get(o), new.get(n), matches.get_mut(n)) else { continue };
+        *m = Match::Renamed(o);
+        renamed_old.insert(o);
+        changes.push(VocabularyChange {
+            kind: TermKind::Value,
+            axis: Some(axis.to_owned()),
+            change: VocabularyChangeKind::Renamed,
+            old: Some(ov.id.clone()),
+            new: Some(nv.id.clone()),
+            old_parent: None,
+            new_parent: None,
+            evidence,
+            compared_with: None,
+            breaking: true,
+        });
+    }
+    // New values: compared with their nearest ancestor the old vocabulary knew.
+    let new_pos: HashMap<&str, usize> = new.iter().enumerate().map(|(i, v)| (v.id.as_str(), i)).collect();
+    for (n, v) in new.iter().enumerate() {
+        if matches.get(n) != Some(&Match::None) {
+            continue;
+        }
+        let mut found = Match::None;
+        let mut parent = v.parent.as_deref();
+        // At most one step per value: a cycle cannot hold the walk.
+        for _ in 0..new.len() {
+            let Some(p) = parent.and_then(|p| new_pos.get(p)) else { break };
+            match matches.get(*p).copied().and_then(|m| match m {
+                Match::Same(i) | Match::Renamed(i) => Some(i),
+                Match::Ancestor(_) | Match::None => None,
+            }) {
+                Some(i) => {
+                    found = Match::Ancestor(i);
+                    break;
+                }
+                None => parent = new.get(*p).and_then(|pv| pv.parent.as_deref()),
+            }
+        }
+        if let Some(m) = matches.get_mut(n) {
+            *m = found;
+        }
+        changes.push(VocabularyChange {
+            kind: TermKind::Value,
+            axis: Some(axis.to_owned()),
+            change: VocabularyChangeKind::Added,
+            old: None,
+            new: Some(v.id.clone()),
+            old_parent: None,
+            new_parent: v.parent.clone(),
+            evidence: Vec::new(),
+            compared_with: found.old().and_then(|i| old.get(i)).map(|ov| ov.id.clone()),
+            breaking: false,
+        });
+    }
+    for (i, ov) in old.iter().enumerate() {
+        if !new_pos.contains_key(ov.id.as_str()) && !renamed_old.contains(&i) {
+            changes.push(VocabularyChange {
+                kind: TermKind::Value,
+                axis: Some(axis.to_owned()),
+                change: VocabularyChangeKind::Removed,
+                old: Some(ov.id.clone()),
+                new: None,
+                old_parent: None,
+                new_parent: None,
+                evidence: Vec::new(),
+                compared_with: None,
+                breaking: true,
+            });
+        }
+    }
+    for (n, m) in matches.iter().enumerate() {
+        if let (Match::Same(o), Some(nv)) = (m, new.get(n))
+            && let Some(ov) = old.get(*o)
+            && ov.parent != nv.parent
+        {
+            changes.push(VocabularyChange {
+                kind: TermKind::Value,
+                axis: Some(axis.to_owned()),
+                change: VocabularyChangeKind::Moved,
+                old: Some(ov.id.clone()),
+                new: Some(nv.id.clone()),
+                old_parent: ov.parent.clone(),
+                new_parent: nv.parent.clone(),
+                evidence: Vec::new(),
+                compared_with: None,
+                breaking: false,
+            });
+        }
+    }
+    matches
+}
+
+/// Terms of one kind renamed or removed: old id → new id for renames. A term that an old
+/// answer named and that is now gone or renamed is a breaking change.
+fn match_terms(
+    kind: TermKind,
+    old: &[Entry<'_>],
+    new: &[Entry<'_>],
+    used: &HashSet<&str>,
+    changes: &mut Vec<VocabularyChange>,
+) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    let change =
+        |c: VocabularyChangeKind, o: Option<&str>, n: Option<&str>, evidence: Vec<String>, breaking| VocabularyChange {
+            kind,
+            axis: None,
+            change: c,
+            old: o.map(str::to_owned),
+            new: n.map(str::to_owned),
+            old_parent: None,
+            new_parent: None,
+            evidence,
+            compared_with: None,
+            breaking,
+        };
+    let mut renamed = HashSet::new();
+    for (o, n, evidence) in renames(old, new) {
+        let (Some(oe), Some(ne)) = (old.get(o), new.get(n)) else { continue };
+        map.insert(oe.id.to_owned(), ne.id.to_owned());
+        renamed.insert(oe.id);
+        changes.push(change(VocabularyChangeKind::Renamed, Some(oe.id), Some(ne.id), evidence, used.contains(oe.id)));
+    }
+    let old_ids: HashSet<&str> = old.iter().map(|e| e.id).collect();
+    let new_ids: HashSet<&str> = new.iter().map(|e| e.id).collect();
+    for e in old.iter().filter(|e| !new_ids.contains(e.id) && !renamed.contains(e.id)) {
+        changes.push(change(VocabularyChangeKind::Removed, Some(e.id), None, Vec::new(), used.contains(e.id)));
+    }
+    let renamed_to: HashSet<&str> = map.values().map(String::as_str).collect();
+    for e in new.iter().filter(|e| !old_ids.contains(e.id) && !renamed_to.contains(e.id)) {
+        changes.push(change(VocabularyChangeKind::Added, None, Some(e.id), Vec::new(), false));
+    }
+    map
+}
+
+/// Renames of authorization elements, forms and obligations, each kind on its own.
+struct TermRenames {
+    elements: HashMap<String, String>,
+    form: HashMap<String, String>,
+    obligations: HashMap<String, String>,
+}
+
+fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChange>) -> TermRenames {
+    let used = |f: fn(&RequirementRecord) -> &Vec<String>| -> HashSet<&str> {
+        old.requirements.iter().flat_map(|r| f(r).iter().map(String::as_str)).collect()
+    };
+    let (ov, nv) = (&old.vocabulary, &new.vocabulary);
+    TermRenames {
+        elements: match_terms(
+            TermKind::AuthorizationElement,
+            &terms(&ov.authorization_elements),
+            &terms(&nv.authorization_elements),
+            &used(|r| &r.authorization_elements),
+            changes,
+        ),
+        form: match_terms(TermKind::Form, &terms(&ov.form), &terms(&nv.form), &used(|r| &r.form), changes),
+        obligations: match_terms(
+            TermKind::Obligation,
+            &obligations(&ov.obligations),
+            &obligations(&nv.obligations),
+            &used(|r| &r.obligations),
+            changes,
+        ),
+    }
+}
+
+/// An old requirement with its renamed terms under their new names.
+fn renamed_terms(r: &RequirementRecord, t: &TermRenames) -> Requirement<String> {
+    let mut req = Requirement::<String>::from(r);
+    let rename = |ids: &mut Vec<String>, map: &HashMap<String, String>| {
+        for id in ids.iter_mut() {
+            if let Some(n) = map.get(id.as_str()) {
+                n.clone_into(id);
+            }
+        }
+    };
+    rename(&mut req.elements, &t.elements);
+    rename(&mut req.form, &t.form);
+    rename(&mut req.obligations, &t.obligations);
+    req.normalize();
+    req
+}
+
+/// Cells that changed alike: old and new requirement and provenance indices, and for
+/// each axis the new value's index where it is compared with another id (else `u32::MAX`).
+type CellKey = (u32, u32, u32, u32, [u32; 5]);
+
+fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
     let axes_new = &new.vocabulary.axes;
-    // Map each new value to its position in the old vocabulary (absent values: no cell).
-    let maps: Vec<Vec<Option<usize>>> = axes_new
+    let mut changes = Vec::new();
+    // Map each new value to the old value it is compared with.
+    let maps: Vec<Vec<Match>> = axes_new
         .iter()
         .zip(&old.vocabulary.axes)
-        .map(|(na, oa)| na.values.iter().map(|v| oa.values.iter().position(|w| w.id == v.id)).collect())
+        .map(|(na, oa)| match_axis(&na.id, &oa.values, &na.values, &mut changes))
         .collect();
+    let terms = match_all_terms(old, new, &mut changes);
+    let old_reqs: Vec<Requirement<String>> = old.requirements.iter().map(|r| renamed_terms(r, &terms)).collect();
+    let new_reqs: Vec<Requirement<String>> = new.requirements.iter().map(Requirement::<String>::from).collect();
     let sizes_new: Vec<usize> = axes_new.iter().map(|a| a.values.len()).collect();
     let sizes_old: Vec<usize> = old.vocabulary.axes.iter().map(|a| a.values.len()).collect();
-    // (old requirement, new requirement, old provenance, new provenance) → cells, examples
+    // (old requirement, new requirement, old provenance, new provenance, substitutions) → cells, examples
     let mut groups: HashMap<CellKey, (usize, Vec<usize>)> = HashMap::new();
+    let mut same: HashMap<(u32, u32), bool> = HashMap::new();
     let mut order = Vec::new();
-    let total: usize = sizes_new.iter().product();
+    let total: usize = if maps.len() == AXES.len() { sizes_new.iter().product() } else { 0 };
     for cell in 0..total {
         let mut rest = cell;
         let mut point = [0usize; 5];
@@ -121,10 +532,17 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
         }
         let mut old_cell = 0usize;
         let mut present = true;
+        let mut subs = [u32::MAX; 5];
         for (a, p) in point.iter().enumerate() {
-            match maps.get(a).and_then(|m| m.get(*p)).copied().flatten() {
+            let m = maps.get(a).and_then(|m| m.get(*p)).copied().unwrap_or(Match::None);
+            match m.old() {
                 Some(op) => old_cell = old_cell * sizes_old.get(a).copied().unwrap_or(1) + op,
                 None => present = false,
+            }
+            if !matches!(m, Match::Same(_))
+                && let Some(s) = subs.get_mut(a)
+            {
+                *s = u32::try_from(*p).unwrap_or(u32::MAX);
             }
         }
         if !present {
@@ -138,14 +556,14 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
         ) else {
             continue;
         };
-        let (Some(orec), Some(nrec)) = (old.requirements.get(or as usize), new.requirements.get(nr as usize)) else {
-            continue;
-        };
-        if orec == nrec {
+        let equal = *same.entry((or, nr)).or_insert_with(|| {
+            old_reqs.get(or as usize).is_some_and(|o| new_reqs.get(nr as usize).is_some_and(|n| o == n))
+        });
+        if equal {
             continue;
         }
-        let entry = groups.entry((or, nr, opv, npv)).or_insert_with(|| {
-            order.push((or, nr, opv, npv));
+        let entry = groups.entry((or, nr, opv, npv, subs)).or_insert_with(|| {
+            order.push((or, nr, opv, npv, subs));
             (0, Vec::new())
         });
         entry.0 += 1;
@@ -157,24 +575,23 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
         .into_iter()
         .filter_map(|key| {
             let (count, examples) = groups.get(&key)?;
-            let (or, nr, opv, npv) = key;
-            let orec = old.requirements.get(or as usize)?;
-            let nrec = new.requirements.get(nr as usize)?;
-            let (oreq, nreq) = (Requirement::<String>::from(orec), Requirement::<String>::from(nrec));
+            let (or, nr, opv, npv, subs) = key;
+            let oreq = old_reqs.get(or as usize)?;
+            let nreq = new_reqs.get(nr as usize)?;
             let changes = Dimension::ALL
                 .into_iter()
-                .filter(|d| !oreq.same_in(*d, &nreq))
+                .filter(|d| !oreq.same_in(*d, nreq))
                 .map(|d| DimensionChange {
                     dimension: d,
-                    direction: if nreq.at_least_as_strict_in(d, &oreq) {
+                    direction: if nreq.at_least_as_strict_in(d, oreq) {
                         Direction::Tightened
-                    } else if oreq.at_least_as_strict_in(d, &nreq) {
+                    } else if oreq.at_least_as_strict_in(d, nreq) {
                         Direction::Loosened
                     } else {
                         Direction::Changed
                     },
-                    old: show(&oreq, d),
-                    new: show(&nreq, d),
+                    old: show(oreq, d),
+                    new: show(nreq, d),
                     old_rules: deciders(old, opv, d),
                     new_rules: deciders(new, npv, d),
                 })
@@ -183,6 +600,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
                 jurisdiction: new.jurisdiction().to_owned(),
                 cells: *count,
                 examples: examples.iter().map(|c| cell_name(new, *c)).collect(),
+                compared_with: compared_with(old, new, &maps, &subs),
                 changes,
             })
         })
@@ -191,7 +609,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
     let mut merged: Vec<ChangeGroup> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for g in fine {
-        let key = serde_json::to_string(&g.changes).unwrap_or_default();
+        let key = serde_json::to_string(&(&g.changes, &g.compared_with)).unwrap_or_default();
         match index.get(&key).and_then(|i| merged.get_mut(*i)) {
             Some(m) => {
                 m.cells += g.cells;
@@ -207,7 +625,29 @@ fn diff_policy(old: &Policy, new: &Policy) -> Vec<ChangeGroup> {
             }
         }
     }
-    merged
+    (merged, changes)
+}
+
+/// The values of a group's cells that are compared with another old value, in words:
+/// `category: std as sti (renamed)`.
+fn compared_with(old: &Policy, new: &Policy, maps: &[Vec<Match>], subs: &[u32; 5]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (a, s) in subs.iter().enumerate() {
+        if *s == u32::MAX {
+            continue;
+        }
+        let (Some(na), Some(oa)) = (new.vocabulary.axes.get(a), old.vocabulary.axes.get(a)) else { continue };
+        let Some(nv) = na.values.get(*s as usize) else { continue };
+        let m = maps.get(a).and_then(|m| m.get(*s as usize)).copied().unwrap_or(Match::None);
+        let Some(ov) = m.old().and_then(|i| oa.values.get(i)) else { continue };
+        let how = match m {
+            Match::Renamed(_) => "renamed",
+            Match::Ancestor(_) if nv.parent.as_deref() == Some(ov.id.as_str()) => "new value, compared with its parent",
+            _ => "new value, compared with its nearest old ancestor",
+        };
+        out.push(format!("{}: {} as {} ({how})", na.id, nv.id, ov.id));
+    }
+    out
 }
 
 fn deciders(p: &Policy, prov: u32, d: Dimension) -> Vec<RuleRef> {
@@ -261,4 +701,115 @@ fn cell_name(p: &Policy, cell: usize) -> String {
         rest /= n;
     }
     parts.join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> Policy {
+        let text = include_str!("../../stringent-policy/tests/data/tiny-US-XX.json");
+        serde_json::from_str(text).unwrap_or_else(|e| unreachable!("fixture: {e}"))
+    }
+
+    fn value(id: &str, title: &str, parent: Option<&str>) -> AxisValue {
+        AxisValue { id: id.to_owned(), title: title.to_owned(), parent: parent.map(str::to_owned), hl7: Vec::new() }
+    }
+
+    /// `p` with the categories `values`, each answering as the fixture's category
+    /// `source[i]` did (the category is the slowest axis: 4 cells each).
+    fn with_categories(p: &Policy, values: Vec<AxisValue>, source: &[usize]) -> Policy {
+        let mut out = p.clone();
+        let per = p.cells.len() / p.vocabulary.axes.first().map_or(1, |a| a.values.len());
+        let copy =
+            |v: &[u32]| -> Vec<u32> { source.iter().flat_map(|s| v.iter().skip(s * per).take(per).copied()).collect() };
+        out.cells = copy(&p.cells);
+        out.cell_provenance = copy(&p.cell_provenance);
+        if let Some(axis) = out.vocabulary.axes.first_mut() {
+            axis.values = values;
+        }
+        out.content_hash = out.compute_hash();
+        out
+    }
+
+    fn categories() -> Vec<AxisValue> {
+        let p = fixture();
+        p.vocabulary.axes.first().map(|a| a.values.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_renamed_value_with_the_same_title_is_compared_under_its_old_id() {
+        let old = fixture();
+        let mut values = categories();
+        if let Some(v) = values.get_mut(2) {
+            v.id = "hiv_aids".to_owned();
+        }
+        // The renamed value answers as `general` did: looser than `hiv`.
+        let new = with_categories(&old, values, &[0, 1, 1]);
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        let renamed: Vec<_> = d.vocabulary.iter().filter(|v| v.change == VocabularyChangeKind::Renamed).collect();
+        assert_eq!(renamed.len(), 1, "{:?}", d.vocabulary);
+        assert_eq!(renamed.first().and_then(|v| v.old.as_deref()), Some("hiv"));
+        assert!(renamed.first().is_some_and(|v| v.breaking && v.evidence.contains(&"same title".to_owned())));
+        assert!(d.breaking() && d.unjustified_loosening());
+        let g = d.groups.iter().find(|g| g.changes.iter().any(|c| c.direction == Direction::Loosened));
+        assert_eq!(g.map(|g| g.cells), Some(2));
+        assert_eq!(g.map(|g| g.compared_with.clone()), Some(vec!["category: hiv_aids as hiv (renamed)".to_owned()]));
+    }
+
+    #[test]
+    fn evidence_shared_by_two_new_values_is_no_rename() {
+        let old = fixture();
+        let mut values = categories();
+        values.truncate(2);
+        values.push(value("hiv_a", "HIV test results", Some("general")));
+        values.push(value("hiv_b", "HIV test results", Some("general")));
+        let new = with_categories(&old, values, &[0, 1, 2, 2]);
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        let kinds: Vec<_> = d.vocabulary.iter().map(|v| (v.change, v.old.clone(), v.new.clone())).collect();
+        assert!(kinds.contains(&(VocabularyChangeKind::Removed, Some("hiv".to_owned()), None)), "{kinds:?}");
+        assert!(kinds.iter().filter(|k| k.0 == VocabularyChangeKind::Added).count() == 2, "{kinds:?}");
+        assert!(d.breaking());
+        // Compared with their parent `general`, the two new values are stricter.
+        assert!(!d.loosened() && !d.groups.is_empty());
+    }
+
+    #[test]
+    fn an_added_value_answering_looser_than_its_parent_is_a_loosening() {
+        let old = fixture();
+        let mut values = categories();
+        values.push(value("hiv_test", "A test result", Some("hiv")));
+        let new = with_categories(&old, values.clone(), &[0, 1, 2, 1]);
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        assert!(!d.breaking(), "{:?}", d.vocabulary);
+        assert!(d.unjustified_loosening());
+        assert_eq!(d.groups.iter().map(|g| g.cells).sum::<usize>(), 2);
+        let added = d.vocabulary.iter().find(|v| v.change == VocabularyChangeKind::Added);
+        assert_eq!(added.and_then(|v| v.compared_with.as_deref()), Some("hiv"));
+        // Answering as its parent did: nothing changed, nothing to fail.
+        let new = with_categories(&old, values, &[0, 1, 2, 2]);
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        assert!(d.groups.is_empty() && !d.breaking() && !d.unjustified_loosening());
+    }
+
+    #[test]
+    fn a_renamed_obligation_is_compared_under_its_new_name() {
+        let old = fixture();
+        let mut new = old.clone();
+        for o in &mut new.vocabulary.obligations {
+            o.id = "no_redisclosure".to_owned();
+        }
+        for r in &mut new.requirements {
+            for o in &mut r.obligations {
+                "no_redisclosure".clone_into(o);
+            }
+        }
+        new.content_hash = new.compute_hash();
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        assert!(d.groups.is_empty(), "{:?}", d.groups);
+        assert!(d.breaking());
+        assert!(d.vocabulary.iter().any(|v| v.kind == TermKind::Obligation
+            && v.change == VocabularyChangeKind::Renamed
+            && v.new.as_deref() == Some("no_redisclosure")));
+    }
 }

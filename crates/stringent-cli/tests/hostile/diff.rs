@@ -1,1 +1,324 @@
 //! `diff` across vocabularies and revisions given as `git:REV`.
+
+use super::*;
+
+// ------------------------------------------------------------------ changed vocabularies
+
+const STI: &str = "  value sti \"Sexually transmitted infection information\" under health_information hl7 \"STD\"\n";
+
+/// The federal rules of the trees below: every use of STI information is prohibited, and
+/// marketing needs an authorization for all health information.
+fn federal(sti: &str, sti_permission: &str, extra: &str) -> String {
+    let mut text = String::from(HEADER);
+    text.push_str(&rule("us.sti", &format!("  category {sti}\n  permission {sti_permission}\n")));
+    text.push_str(&rule(
+        "us.marketing",
+        "  category health_information\n  purpose marketing\n  permission authorization\n  obligations minimum_necessary\n",
+    ));
+    text.push_str(extra);
+    text
+}
+
+/// A tree with the shipped vocabulary edited by `vocab` (on `axes.stringent`) and `terms`
+/// (on `terms.stringent`), and `rules` as its federal layer.
+fn vocabulary_tree(
+    name: &str,
+    vocab: impl Fn(&str) -> String,
+    terms: impl Fn(&str) -> String,
+    rules: &str,
+) -> (Scratch, PathBuf) {
+    let (s, root) = Scratch::tree(name);
+    let axes = root.join("vocabulary/axes.stringent");
+    let text = std::fs::read_to_string(&axes).unwrap();
+    assert!(text.contains(STI), "the shipped vocabulary no longer declares `sti` as this test expects");
+    write(&axes, vocab(&text).as_bytes());
+    let terms_path = root.join("vocabulary/terms.stringent");
+    let text = std::fs::read_to_string(&terms_path).unwrap();
+    write(&terms_path, terms(&text).as_bytes());
+    write(&root.join("us/federal.stringent"), rules.as_bytes());
+    (s, root)
+}
+
+fn same(text: &str) -> String {
+    text.to_owned()
+}
+
+fn base() -> (Scratch, PathBuf) {
+    vocabulary_tree("diff-base", same, same, &federal("sti", "prohibited", ""))
+}
+
+fn diff_gate(old: &Path, new: &Path) -> Output {
+    run(&["diff", p(old), p(new), "--as-of", AS_OF, "--fail-on", "loosened"])
+}
+
+fn diff_json(old: &Path, new: &Path) -> serde_json::Value {
+    let out = run(&["diff", p(old), p(new), "--as-of", AS_OF, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn text_of(out: &Output) -> String {
+    format!("{}\n--- stderr\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
+}
+
+#[test]
+fn a_renamed_value_is_compared_under_its_old_id_and_a_loosening_on_it_fails_the_gate() {
+    let (_a, old) = base();
+    let rename = |t: &str| t.replace("value sti ", "value std ");
+    let (_b, new) = vocabulary_tree("diff-renamed", rename, same, &federal("std", "authorization", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("renamed") && text.contains("sti") && text.contains("std"), "{text}");
+    assert!(text.contains("LOOSENED permission") && text.contains("prohibited"), "{text}");
+    assert!(!text.contains(" 0 cells changed"), "{text}");
+
+    let v = diff_json(&old, &new);
+    let changes = v["vocabulary"].as_array().unwrap();
+    assert!(
+        changes.iter().any(|c| c["kind"] == "value"
+            && c["axis"] == "category"
+            && c["change"] == "renamed"
+            && c["old"] == "sti"
+            && c["new"] == "std"),
+        "{v:#}"
+    );
+    let loosened = v["groups"].as_array().unwrap().iter().find(|g| g["changes"][0]["direction"] == "loosened").unwrap();
+    assert!(loosened["examples"][0].as_str().unwrap().starts_with("std /"), "{loosened:#}");
+    assert!(loosened["compared_with"].as_array().unwrap().iter().any(|c| c == "category: std as sti (renamed)"));
+}
+
+#[test]
+fn a_value_renamed_with_the_same_answers_still_fails_the_gate() {
+    let (_a, old) = base();
+    let rename = |t: &str| t.replace("value sti ", "value std ");
+    let (_b, new) = vocabulary_tree("diff-renamed-same", rename, same, &federal("std", "prohibited", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    // Questions that name `sti` are now refused as an unknown value: a breaking change.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("0 change groups, 0 cells changed"), "{text}");
+    assert!(text.contains("value category sti renamed to std"), "{text}");
+    assert!(text.contains("renamed or removed"), "{text}");
+    // Without the gate the diff is reported and exits 0.
+    let out = run(&["diff", p(&old), p(&new), "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
+#[test]
+fn a_removed_value_fails_the_gate() {
+    let (_a, old) = base();
+    let remove = |t: &str| t.replace(STI, "");
+    let mut rules = String::from(HEADER);
+    rules.push_str(&rule(
+        "us.marketing",
+        "  category health_information\n  purpose marketing\n  permission authorization\n  obligations minimum_necessary\n",
+    ));
+    let (_b, new) = vocabulary_tree("diff-removed", remove, same, &rules);
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("value category sti removed"), "{text}");
+    let v = diff_json(&old, &new);
+    assert!(v["vocabulary"].as_array().unwrap().iter().any(|c| c["change"] == "removed" && c["old"] == "sti"), "{v:#}");
+}
+
+#[test]
+fn an_added_value_is_compared_with_its_parent() {
+    let (_a, old) = base();
+    let add = |t: &str| t.replace(STI, &format!("{STI}  value hepatitis \"Viral hepatitis information\" under sti\n"));
+    // A new value that answers as its parent did: reported, and the gate passes.
+    let (_b, plain) = vocabulary_tree("diff-added", add, same, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &plain);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("value category hepatitis added under sti"), "{text}");
+    assert!(text.contains("0 change groups"), "{text}");
+
+    // A new value whose own rule answers looser than its parent did: a loosening.
+    let looser = rule("us.hepatitis", "  category hepatitis\n  permission authorization\n  excepts us.sti\n");
+    let (_c, loose) = vocabulary_tree("diff-added-loose", add, same, &federal("sti", "prohibited", &looser));
+    let out = diff_gate(&old, &loose);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("LOOSENED permission") && text.contains("us.hepatitis"), "{text}");
+    assert!(text.contains("hepatitis as sti (new value, compared with its parent)"), "{text}");
+
+    // ... which a justification on the deciding rule lets through.
+    let justified = rule(
+        "us.hepatitis",
+        "  category hepatitis\n  permission authorization\n  excepts us.sti\n  justification \"Hepatitis is reportable, not an STI under the new act\"\n",
+    );
+    let (_d, just) = vocabulary_tree("diff-added-just", add, same, &federal("sti", "prohibited", &justified));
+    let out = diff_gate(&old, &just);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
+#[test]
+fn a_renamed_obligation_is_reported_and_fails_the_gate() {
+    let (_a, old) = base();
+    let rename = |t: &str| t.replace("obligation minimum_necessary ", "obligation minimum_needed ");
+    let rules = federal("sti", "prohibited", "").replace("obligations minimum_necessary", "obligations minimum_needed");
+    let (_b, new) = vocabulary_tree("diff-term", same, rename, &rules);
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("obligation minimum_necessary renamed to minimum_needed"), "{text}");
+    // Compared under the new name, no answer changed.
+    assert!(text.contains("0 change groups"), "{text}");
+}
+
+// ------------------------------------------------------------------ git:REV[:PATH]
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git").args(args).current_dir(dir).stdin(Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+}
+
+/// A repository whose `rules` has two commits: STI information prohibited, then allowed
+/// with an authorization; and a third commit with a broken rule file. The repository is
+/// `repo/` in the scratch directory, `tmp/` beside it is for the binary's TMPDIR.
+fn repository(name: &str) -> (Scratch, PathBuf) {
+    let (s, root) = vocabulary_tree(name, same, same, &federal("sti", "prohibited", ""));
+    let repo = s.path.join("repo");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::create_dir_all(s.path.join("tmp")).unwrap();
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["config", "user.name", "Stringent Test"]);
+    git(&repo, &["config", "user.email", "test@example.org"]);
+    git(&repo, &["config", "commit.gpgsign", "false"]);
+    std::fs::rename(&root, repo.join("rules")).unwrap();
+    git(&repo, &["add", "rules"]);
+    git(&repo, &["commit", "-q", "-m", "prohibited"]);
+    write(&repo.join("rules/us/federal.stringent"), federal("sti", "authorization", "").as_bytes());
+    git(&repo, &["commit", "-q", "-am", "authorization"]);
+    git(&repo, &["tag", "loose"]);
+    write(&repo.join("rules/us/federal.stringent"), b"jurisdiction US \"F\"\nrule {\n");
+    git(&repo, &["commit", "-q", "-am", "broken"]);
+    git(&repo, &["tag", "broken"]);
+    // The working tree says something else again: a diff of revisions must not read it.
+    write(&repo.join("rules/us/federal.stringent"), federal("sti", "prohibited", "").as_bytes());
+    (s, repo)
+}
+
+/// Run the binary in `repo` with TMPDIR pointed at the scratch directory's `tmp/`.
+fn run_in(repo: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_stringent"))
+        .args(args)
+        .current_dir(repo)
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", repo.parent().unwrap().join("tmp"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[track_caller]
+fn assert_tmp_empty(repo: &Path) {
+    let left: Vec<_> =
+        std::fs::read_dir(repo.parent().unwrap().join("tmp")).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "left behind in TMPDIR: {left:?}");
+}
+
+#[test]
+fn a_diff_of_two_revisions_compares_the_revisions() {
+    let (_s, repo) = repository("git-revs");
+    let out = run_in(&repo, &["diff", "git:loose~1", "git:loose", "--as-of", AS_OF, "--fail-on", "loosened"]);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("LOOSENED permission") && text.contains("us.sti"), "{text}");
+    let out = run_in(&repo, &["diff", "git:loose~1:rules", "git:loose:./rules/", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LOOSENED permission"), "{}", text_of(&out));
+    assert_tmp_empty(&repo);
+}
+
+#[test]
+fn a_revision_that_looks_like_an_option_is_refused_and_writes_nothing() {
+    let (s, repo) = repository("git-option");
+    let victim = s.path.join("victim.txt");
+    for form in ["--output={}", "--output={}:rules", "-o{}", "--output={}:"] {
+        write(&victim, b"keep me");
+        let spec = format!("git:{}", form.replace("{}", p(&victim)));
+        for args in [["diff", &spec, "git:loose"], ["diff", "git:loose", &spec]] {
+            let out = run_in(&repo, &args);
+            assert_refused(&out, &["not a revision"]);
+            assert_eq!(std::fs::read(&victim).unwrap(), b"keep me", "`{spec}` wrote to the file");
+        }
+    }
+    let left: Vec<_> = std::fs::read_dir(&s.path).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(left.len(), 3, "files appeared beside the repository: {left:?}");
+    assert_tmp_empty(&repo);
+}
+
+#[test]
+fn an_absolute_or_escaping_path_in_a_git_spec_is_refused() {
+    let (_s, repo) = repository("git-abs");
+    let abs = repo.join("rules").canonicalize().unwrap();
+    let (old, new) = (format!("git:loose~1:{}", p(&abs)), format!("git:loose:{}", p(&abs)));
+    let out = run_in(&repo, &["diff", &old, &new, "--as-of", AS_OF]);
+    assert_refused(&out, &["absolute path"]);
+    for path in ["../rules", "rules/../../x", ""] {
+        let out = run_in(&repo, &["diff", &format!("git:loose:{path}"), "git:loose", "--as-of", AS_OF]);
+        assert_eq!(out.status.code(), Some(2), "`{path}`: {}", text_of(&out));
+    }
+    // Pathspec magic is not interpreted: `:(top)rules` is a literal (missing) path.
+    let out = run_in(&repo, &["diff", "git:loose::(top)rules", "git:loose", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(2), "{}", text_of(&out));
+    assert_tmp_empty(&repo);
+}
+
+/// A path that is a symbolic link in the revision would lead out of it, here to the
+/// working tree.
+#[cfg(unix)]
+#[test]
+fn a_path_that_is_a_symbolic_link_in_the_revision_is_refused() {
+    let (_s, repo) = repository("git-symlink");
+    let abs = repo.join("rules").canonicalize().unwrap();
+    std::os::unix::fs::symlink(&abs, repo.join("elsewhere")).unwrap();
+    git(&repo, &["add", "elsewhere"]);
+    git(&repo, &["commit", "-q", "-m", "link"]);
+    let out = run_in(&repo, &["diff", "git:HEAD:elsewhere", "git:loose", "--as-of", AS_OF]);
+    assert_refused(&out, &["symbolic link"]);
+    assert_tmp_empty(&repo);
+}
+
+#[test]
+fn no_temporary_directory_is_left_after_an_error() {
+    let (_s, repo) = repository("git-cleanup");
+    // The second revision does not exist: the first was already unpacked.
+    let out = run_in(&repo, &["diff", "git:loose", "git:no-such-revision", "--as-of", AS_OF]);
+    assert_refused(&out, &["not a commit"]);
+    assert_tmp_empty(&repo);
+    // The second revision has errors.
+    let out = run_in(&repo, &["diff", "git:loose", "git:broken", "--as-of", AS_OF]);
+    assert_refused(&out, &["has errors"]);
+    assert_tmp_empty(&repo);
+    // A path the revision does not have.
+    let out = run_in(&repo, &["diff", "git:loose", "git:loose:nothing-here", "--as-of", AS_OF]);
+    assert_refused(&out, &["git archive"]);
+    assert_tmp_empty(&repo);
+    // And a diff that succeeds.
+    let out = run_in(&repo, &["diff", "git:loose", "git:loose", "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    assert_tmp_empty(&repo);
+}
+
+#[test]
+fn a_removed_jurisdiction_fails_the_gate() {
+    let (_a, old) = base();
+    write(
+        &old.join("us-xx/xx.stringent"),
+        format!(
+            "jurisdiction US-XX \"Xanadu\" under US\n\n{}",
+            rule("xx.sti", "  category sti\n  permission prohibited\n")
+        )
+        .as_bytes(),
+    );
+    let (_b, new) = base();
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    // Questions for US-XX are now refused as an unknown jurisdiction.
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("US-XX: removed") && text.contains("renamed or removed"), "{text}");
+}
