@@ -163,6 +163,7 @@ fn concurrent_compiles_into_one_directory_leave_one_whole_set() {
         .collect();
     assert_ne!(expected[0], expected[1]);
     let out_dir = s.path.join("shared");
+    let mut waited = 0;
     for round in 0..20 {
         let spawn = |root: &Path| {
             Command::new(env!("CARGO_BIN_EXE_stringent"))
@@ -178,6 +179,7 @@ fn concurrent_compiles_into_one_directory_leave_one_whole_set() {
         for child in children {
             let out = child.wait_with_output().unwrap();
             assert_ok(&out);
+            waited += usize::from(String::from_utf8_lossy(&out.stderr).contains("waiting for another compile"));
         }
         let found = published(&out_dir).unwrap_or_else(|e| panic!("round {round}: {e}"));
         assert!(expected.contains(&found), "round {round}: the published set is neither compile's");
@@ -190,6 +192,8 @@ fn concurrent_compiles_into_one_directory_leave_one_whole_set() {
             .collect();
         assert!(extra.is_empty(), "round {round}: left behind {extra:?}");
     }
+    eprintln!("concurrent compiles: one waited for the other in {waited} of 20 rounds");
+    assert!(waited > 0, "the compiles never overlapped: the lock was not exercised");
 }
 
 // ------------------------------------------------------------------ files of others
@@ -285,6 +289,12 @@ fn planted_links_do_not_redirect_any_writer() {
     let out = run(&["fmt", p(&root)]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("formatted"), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious\n", "fmt wrote through a link");
+    for e in std::fs::read_dir(root.join("us")).unwrap() {
+        let path = e.unwrap().path();
+        if path.symlink_metadata().unwrap().file_type().is_symlink() {
+            std::fs::remove_file(path).unwrap();
+        }
+    }
 
     let site = s.path.join("site");
     std::fs::create_dir_all(site.join("assets")).unwrap();
