@@ -38,7 +38,7 @@ fn main() {
     // What `stringent compile` writes.
     let out = std::env::temp_dir().join(format!("stringent-bench-artifacts-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    emit::write_all(&out, &policies, date).unwrap();
+    emit::write_all(&out, &policies, date, || {}).unwrap();
     let mut sizes = Vec::new();
     files_under(&out, &out, &mut sizes);
     sizes.sort();

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use stringent_compiler::output::write_atomically;
 use stringent_compiler::{Compilation, compile, emit};
 use stringent_diagnostics::{HumanStyle, render_human};
 use stringent_policy::{LoadedPolicy, Question};
@@ -353,7 +354,8 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
             }
         }
     }
-    match emit::write_all(out, &policies, as_of) {
+    let waiting = || eprintln!("waiting for another compile into `{}` to finish", out.display());
+    match emit::write_all(out, &policies, as_of, waiting) {
         Ok(index) => {
             errln!("wrote {} policies and index.json to {}", index.policies.len(), out.display());
             0
@@ -434,7 +436,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
                 );
             }
             Ok(out) => {
-                if let Err(e) = write_atomically(&f.path, &out) {
+                if let Err(e) = write_atomically(&f.path, out.as_bytes()) {
                     errln!("error: cannot write `{}`: {e}", f.display);
                     return USAGE;
                 }
@@ -470,7 +472,7 @@ fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {
         errln!("nothing written: fix the errors first");
         return FINDINGS;
     }
-    match stringent_report::write_report(&c.policies(), out) {
+    match stringent_report::write_report(&c.policies(), out, write_atomically) {
         Ok(()) => {
             errln!("wrote the report to {}/index.html", out.display());
             0
@@ -500,20 +502,6 @@ fn export_opa(tree: &TreeArgs, out: &std::path::Path) -> u8 {
             USAGE
         }
     }
-}
-
-/// Replace a file's contents in one step: a temporary file beside it, renamed over it.
-fn write_atomically(path: &std::path::Path, text: impl AsRef<[u8]>) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(text.as_ref())?;
-    f.sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        std::fs::set_permissions(&tmp, meta.permissions())?;
-    }
-    std::fs::rename(&tmp, path)
 }
 
 fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {

@@ -1,9 +1,9 @@
 //! From resolved chains to artifacts, and writing them so that nothing is lost.
 
 use crate::model::{Model, TermModel};
+use crate::output;
 use crate::resolve::ChainResult;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 use stringent_policy::artifact::{
     Axis, AxisValue, CompilerInfo, FORMAT, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo, ObligationInfo, Policy,
@@ -84,6 +84,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
         jurisdiction: chain.chain.last().and_then(|l| model.layers.get(*l)).map(|l| l.id.clone()).unwrap_or_default(),
         as_of: as_of.to_string(),
         content_hash: String::new(),
+        integrity: String::new(),
         chain: chain
             .chain
             .iter()
@@ -98,6 +99,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
         cell_provenance,
     };
     policy.content_hash = policy.compute_hash();
+    policy.integrity = policy.compute_integrity();
     policy
 }
 
@@ -157,51 +159,78 @@ pub fn to_pretty_json<T: serde::Serialize>(value: &T) -> std::io::Result<Vec<u8>
     Ok(bytes)
 }
 
+/// The file inside every generation directory that marks it as the tool's own: only a
+/// directory named `policies-<16 hex digits>` holding it is ever removed by a compile.
+pub const GENERATION_MARKER: &str = ".stringent-generation";
+
+const MARKER_TEXT: &[u8] = b"written by stringent compile; a later compile into this directory removes it\n";
+
 /// Write a compile's artifacts so that a reader, or a compile that fails or is killed,
-/// never sees a half-written set:
+/// never sees a half-written set, and two compiles into one directory never mix:
 ///
-/// 1. the artifacts go into a new directory `out/policies-<hash>/`, named after their
-///    content, staged under a temporary name and renamed into place when complete;
+/// 0. the output directory is locked (`out/.stringent.lock`); another compile into it
+///    waits (`on_wait` is called first);
+/// 1. the artifacts go into a directory `out/policies-<hash>/`, named after their
+///    integrity hashes (so any changed byte is a new name), staged under a temporary name
+///    (`.policies.XXXXXX.stringent.tmp`) and renamed into place when complete;
 /// 2. `out/index.json`, which names that directory's files, is then replaced by one
 ///    rename — the single step that switches readers from the old set to the new;
-/// 3. only then are older `policies-*` directories removed.
+/// 3. only then are the tool's older generations and the leftovers of killed compiles
+///    removed; nothing else in `out` is touched.
 ///
 /// Killed before step 2, the previous index and the directory it names are untouched;
-/// after it, the new set is complete. The same input writes the same bytes.
-pub fn write_all(out: &Path, policies: &[Policy], as_of: Date) -> std::io::Result<PolicyIndex> {
+/// after it, the new set is complete. A failed write removes what it staged. The same
+/// input writes the same bytes.
+pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnOnce()) -> std::io::Result<PolicyIndex> {
     use sha2::{Digest, Sha256};
     std::fs::create_dir_all(out)?;
-    let mut hasher = Sha256::new();
-    hasher.update(as_of.to_string());
-    for p in policies {
-        hasher.update(p.jurisdiction.as_bytes());
-        hasher.update(p.content_hash.as_bytes());
-    }
-    let digest: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
-    let generation = format!("policies-{digest}");
-    let final_dir = out.join(&generation);
+    let _lock = output::lock_dir(out, on_wait)?;
+    // Under the lock, temporary entries of the tool are leftovers of dead compiles.
+    remove_stale(out, None);
 
+    let mut hasher = Sha256::new();
     let mut entries = Vec::new();
     let mut files = Vec::new();
     for p in policies {
         let name = file_name(p.jurisdiction());
+        hasher.update(format!("{name}\0{}\n", p.integrity));
+        files.push((name, to_json(p)?));
+    }
+    let digest: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let generation = format!("policies-{digest}");
+    for (p, (name, _)) in policies.iter().zip(&files) {
         entries.push(IndexEntry {
             jurisdiction: p.jurisdiction().to_owned(),
             chain: p.chain.iter().map(|l| l.id.clone()).collect(),
             file: format!("{generation}/{name}"),
             content_hash: p.content_hash.clone(),
+            integrity: p.integrity.clone(),
         });
-        files.push((name, to_json(p)?));
     }
-    if !final_dir.is_dir() {
-        let staging = out.join(format!(".{generation}.{}.tmp", std::process::id()));
-        let _ = std::fs::remove_dir_all(&staging);
-        std::fs::create_dir_all(&staging)?;
+
+    let final_dir = out.join(&generation);
+    if !(is_own_generation(out, &generation) && holds_exactly(&final_dir, &files)) {
+        let staging = output::staging_dir(out, "policies")?;
         for (name, bytes) in &files {
-            write_synced(&staging.join(name), bytes)?;
+            output::create_synced(&staging.path().join(name), bytes)?;
         }
-        sync_dir(&staging)?;
-        std::fs::rename(&staging, &final_dir)?;
+        output::create_synced(&staging.path().join(GENERATION_MARKER), MARKER_TEXT)?;
+        output::sync_dir(staging.path())?;
+        if std::fs::symlink_metadata(&final_dir).is_ok() {
+            // A generation of this name whose files were changed or removed by hand: moved
+            // aside (onto an empty temporary directory) and removed, if it is the tool's.
+            if !is_own_generation(out, &generation) {
+                return Err(std::io::Error::other(format!(
+                    "`{}` is in the way and was not written by stringent; move it away",
+                    final_dir.display()
+                )));
+            }
+            let aside = output::staging_dir(out, "policies")?;
+            std::fs::rename(&final_dir, aside.path())?;
+        }
+        std::fs::rename(staging.path(), &final_dir)?;
+        let _ = staging.keep();
+        output::sync_dir(out)?;
     }
     let index = PolicyIndex {
         format: INDEX_FORMAT.to_owned(),
@@ -210,36 +239,42 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date) -> std::io::Resul
         as_of: as_of.to_string(),
         policies: entries,
     };
-    let tmp = out.join(format!(".index.json.{}.tmp", std::process::id()));
-    write_synced(&tmp, &to_pretty_json(&index)?)?;
-    std::fs::rename(&tmp, out.join("index.json"))?;
-    sync_dir(out)?;
-    remove_stale(out, &generation);
+    output::write_atomically(&out.join("index.json"), &to_pretty_json(&index)?)?;
+    remove_stale(out, Some(&generation));
     Ok(index)
 }
 
-/// Remove earlier generations and the leftovers of killed compiles. Best effort: a file
-/// that cannot be removed is left for the next compile.
-fn remove_stale(out: &Path, keep: &str) {
+/// Whether `dir` is a generation holding exactly `files` (and the marker), byte for byte.
+fn holds_exactly(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let count = entries.count();
+    count == files.len() + 1
+        && std::fs::read(dir.join(GENERATION_MARKER)).is_ok_and(|m| m == MARKER_TEXT)
+        && files.iter().all(|(name, bytes)| std::fs::read(dir.join(name)).is_ok_and(|b| &b == bytes))
+}
+
+/// Whether `out/name` is a generation this tool wrote: named `policies-` and 16 lower-case
+/// hex digits, a directory (not a link), holding the marker.
+fn is_own_generation(out: &Path, name: &str) -> bool {
+    let hex = name.strip_prefix("policies-");
+    hex.is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        && std::fs::symlink_metadata(out.join(name)).is_ok_and(|m| m.is_dir())
+        && std::fs::symlink_metadata(out.join(name).join(GENERATION_MARKER)).is_ok_and(|m| m.is_file())
+}
+
+/// Remove the tool's own earlier generations (all but `keep`; none when `keep` is `None`)
+/// and the temporary files and directories of compiles that died. Call only under the
+/// lock. Best effort: what cannot be removed is left for the next compile.
+fn remove_stale(out: &Path, keep: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(out) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let stale_generation = name.starts_with("policies-") && name != keep;
-        let leftover = name.starts_with('.') && name.ends_with(".tmp");
-        if stale_generation || leftover {
+        let old_generation = keep.is_some_and(|k| name != k) && is_own_generation(out, &name);
+        let leftover = output::is_own_temp(&name, "policies") || output::is_own_temp(&name, "index.json");
+        if old_generation || leftover {
             let path = e.path();
-            let _ = if path.is_dir() { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
+            let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());
+            let _ = if is_dir { std::fs::remove_dir_all(&path) } else { std::fs::remove_file(&path) };
         }
     }
-}
-
-fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
-/// Make a directory's entries (renames into it) durable.
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::File::open(dir)?.sync_all()
 }

@@ -13,6 +13,7 @@ pub mod emit;
 pub mod explain;
 pub mod lints;
 pub mod model;
+pub mod output;
 pub mod resolve;
 pub mod testing;
 

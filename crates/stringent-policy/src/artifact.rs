@@ -13,6 +13,10 @@ pub const FORMAT: &str = "stringent.resolved-policy";
 /// The `format` field of the index file that lists a compile's artifacts.
 pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// MAJOR.MINOR of the artifact format. A loader refuses another MAJOR.
+///
+/// 1.1 added `integrity`, which this loader requires: an artifact of 1.0 (which has no
+/// such field) is refused and must be recompiled. Loaders of 1.0 read 1.1 artifacts and
+/// ignore the field. 1.1 also added `governed` to decisions.
 pub const SCHEMA_VERSION: &str = "1.1";
 /// The axes every question has, in cell order.
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
@@ -29,7 +33,12 @@ pub struct Policy {
     /// The date the rules were resolved for, `YYYY-MM-DD`.
     pub as_of: String,
     /// `sha256:` and the hex digest of the policy content; see [`Policy::compute_hash`].
+    /// The same answers have the same content hash, whatever rules and citations gave them.
     pub content_hash: String,
+    /// `sha256:` and the hex digest of every other field, provenance included; see
+    /// [`Policy::compute_integrity`]. Required since schema version 1.1: a loader refuses
+    /// an artifact whose citations, titles or sources were changed after it was compiled.
+    pub integrity: String,
     /// The layers, strongest authority first: federal, state, organization.
     pub chain: Vec<LayerInfo>,
     pub vocabulary: Vocabulary,
@@ -223,6 +232,8 @@ pub struct IndexEntry {
     /// File name beside the index.
     pub file: String,
     pub content_hash: String,
+    /// The artifact's `integrity`.
+    pub integrity: String,
 }
 
 /// What the content hash covers: the policy, not how it was made or explained.
@@ -262,13 +273,54 @@ impl Policy {
         }
         hasher.update(&chunk);
         hasher.update(b"]}");
-        let digest = hasher.finalize();
-        let mut hex = String::with_capacity(71);
-        hex.push_str("sha256:");
-        for b in digest {
-            hex.push_str(&format!("{b:02x}"));
-        }
-        hex
+        sha256_hex(&hasher.finalize())
+    }
+
+    /// SHA-256 over the compact JSON (`serde_json`, fields in declaration order, no
+    /// whitespace) of the artifact without its `integrity` field: everything a compile
+    /// wrote, provenance included. Fields unknown to this version (from a later minor
+    /// version) are not covered.
+    pub fn compute_integrity(&self) -> String {
+        use sha2::{Digest, Sha256};
+        use std::io::Write;
+        // Listed field by field, so that a new field of `Policy` cannot be left out unnoticed.
+        let Policy {
+            format,
+            schema_version,
+            compiler,
+            jurisdiction,
+            as_of,
+            content_hash,
+            integrity: _,
+            chain,
+            vocabulary,
+            requirements,
+            cells,
+            rules,
+            provenance,
+            cell_provenance,
+        } = self;
+        let sealed = Sealed {
+            format,
+            schema_version,
+            compiler,
+            jurisdiction,
+            as_of,
+            content_hash,
+            chain,
+            vocabulary,
+            requirements,
+            cells,
+            rules,
+            provenance,
+            cell_provenance,
+        };
+        let mut hashing = std::io::BufWriter::with_capacity(1 << 16, Hashing(Sha256::new()));
+        // Writing into a hash cannot fail, and every key is a string.
+        let _ = serde_json::to_writer(&mut hashing, &sealed);
+        let _ = hashing.flush();
+        let digest = hashing.into_inner().map(|h| h.0.finalize()).unwrap_or_default();
+        sha256_hex(&digest)
     }
 
     /// What the hash covers, with the given cells.
@@ -287,6 +339,48 @@ impl Policy {
     pub fn jurisdiction(&self) -> &str {
         &self.jurisdiction
     }
+}
+
+/// Every field of [`Policy`] but `integrity`, in the same order: what the integrity hash covers.
+#[derive(Serialize)]
+struct Sealed<'a> {
+    format: &'a str,
+    schema_version: &'a str,
+    compiler: &'a CompilerInfo,
+    jurisdiction: &'a str,
+    as_of: &'a str,
+    content_hash: &'a str,
+    chain: &'a [LayerInfo],
+    vocabulary: &'a Vocabulary,
+    requirements: &'a [RequirementRecord],
+    cells: &'a [u32],
+    rules: &'a [RuleInfo],
+    provenance: &'a [Vec<Involvement>],
+    cell_provenance: &'a [u32],
+}
+
+/// A writer that feeds a hash.
+struct Hashing(sha2::Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `sha256:` and the digest in lower-case hex.
+fn sha256_hex(digest: &[u8]) -> String {
+    let mut hex = String::with_capacity(71);
+    hex.push_str("sha256:");
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
 }
 
 /// Append the decimal digits of `n`, as JSON writes an integer. Byte by byte: cell
@@ -316,6 +410,21 @@ mod tests {
         assert!(policy.cells.len() > 1);
         assert_eq!(policy.compute_hash(), format!("sha256:{hex}"));
         assert_eq!(policy.compute_hash(), policy.content_hash);
+    }
+
+    /// The integrity hash is that of the artifact's own bytes with the field left out.
+    #[test]
+    fn the_integrity_hash_is_that_of_the_artifact_without_it() {
+        use sha2::{Digest, Sha256};
+        let text = include_str!("../tests/data/tiny-US-XX.json");
+        let mut policy: Policy = serde_json::from_str(text).unwrap_or_else(|e| unreachable!("fixture: {e}"));
+        assert_eq!(policy.compute_integrity(), policy.integrity);
+        policy.integrity = String::new();
+        let bytes = serde_json::to_vec(&policy).unwrap_or_default();
+        let without = String::from_utf8_lossy(&bytes).replacen(r#","integrity":"""#, "", 1);
+        assert!(without.len() < bytes.len());
+        let hex: String = Sha256::digest(without.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(policy.compute_integrity(), format!("sha256:{hex}"));
     }
 
     #[test]

@@ -97,6 +97,7 @@ impl Policy {
             jurisdiction: policies.iter().map(|p| p.jurisdiction.as_str()).collect::<Vec<_>>().join("+"),
             as_of: first.as_of.clone(),
             content_hash: String::new(),
+            integrity: String::new(),
             chain,
             vocabulary: first.vocabulary.clone(),
             requirements,
@@ -106,6 +107,7 @@ impl Policy {
             cell_provenance,
         };
         out.content_hash = out.compute_hash();
+        out.integrity = out.compute_integrity();
         Ok(out)
     }
 }

@@ -27,7 +27,7 @@ pub struct Decision {
     /// data law (docs/semantics.md, "Governed answers").
     pub governed: bool,
     /// The categories of the question that no rule in force reaches, when it names several.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ungoverned_categories: Vec<String>,
     pub bases: Vec<Basis>,
     pub mandatory: bool,

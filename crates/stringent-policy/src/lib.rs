@@ -6,9 +6,11 @@
 //! thiserror.
 //!
 //! `stringent compile rules --out DIR` writes one artifact per jurisdiction chain
-//! (`DIR/US-CA.json`, …) and `DIR/index.json`. Loading checks the `format`, refuses an
-//! unknown major `schema_version`, verifies the `content_hash` and the artifact's
-//! internal consistency; a corrupt or truncated file is an error, never a panic.
+//! (`DIR/policies-<hash>/US-CA.json`, …) and `DIR/index.json`. Loading checks the
+//! `format`, refuses an unknown major `schema_version`, verifies the `content_hash` (the
+//! answers), the `integrity` hash (everything else too: citations, titles, sources) and
+//! the artifact's internal consistency; a corrupt, truncated or hand-edited file is an
+//! error, never a panic.
 //!
 //! ```
 //! use stringent_policy::{Level, LoadedPolicy, Question};

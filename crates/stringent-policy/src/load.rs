@@ -17,6 +17,16 @@ pub enum LoadError {
     UnsupportedVersion { found: String },
     #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
     HashMismatch { stated: String, actual: String },
+    #[error(
+        "integrity hash mismatch: the file says `{stated}` but hashes to `{actual}`; it was changed after it was \
+         compiled (provenance included): recompile it"
+    )]
+    IntegrityMismatch { stated: String, actual: String },
+    #[error(
+        "the policy has no `integrity` hash (schema version {version}): this loader requires one; recompile it with \
+         this version of stringent"
+    )]
+    MissingIntegrity { version: String },
     #[error("the policy is inconsistent: {0}")]
     Inconsistent(String),
 }
@@ -160,10 +170,17 @@ impl LoadedPolicy {
             return Err(LoadError::WrongFormat(head.format));
         }
         check_version(&head.schema_version)?;
+        if head.integrity.is_none() {
+            return Err(LoadError::MissingIntegrity { version: head.schema_version });
+        }
         let policy: Policy = serde_json::from_slice(bytes)?;
         let actual = policy.compute_hash();
         if actual != policy.content_hash {
             return Err(LoadError::HashMismatch { stated: policy.content_hash, actual });
+        }
+        let actual = policy.compute_integrity();
+        if actual != policy.integrity {
+            return Err(LoadError::IntegrityMismatch { stated: policy.integrity, actual });
         }
         Self::new(policy)
     }
@@ -290,4 +307,5 @@ fn check_version(version: &str) -> Result<(), LoadError> {
 struct Head {
     format: String,
     schema_version: String,
+    integrity: Option<String>,
 }

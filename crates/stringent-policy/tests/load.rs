@@ -35,11 +35,35 @@ fn a_wrong_hash_is_refused() {
 fn an_unknown_major_version_is_refused_and_a_newer_minor_accepted() {
     let future = edited(|v| v["schema_version"] = "2.0".into());
     assert!(matches!(LoadedPolicy::from_json(&future), Err(LoadError::UnsupportedVersion { .. })));
-    let minor = edited(|v| {
-        v["schema_version"] = "1.7".into();
-        v["a_field_from_the_future"] = Value::Bool(true);
+    // A later compiler's artifact: its own version under its integrity hash, and a field
+    // this loader does not know.
+    let mut later: stringent_policy::Policy = serde_json::from_slice(TINY).unwrap();
+    later.schema_version = "1.7".into();
+    later.integrity = later.compute_integrity();
+    let mut v = serde_json::to_value(&later).unwrap();
+    v["a_field_from_the_future"] = Value::Bool(true);
+    assert!(LoadedPolicy::from_json(&serde_json::to_vec(&v).unwrap()).is_ok());
+}
+
+#[test]
+fn changed_provenance_is_refused_though_the_answers_are_the_same() {
+    for (field, value) in [("citations", serde_json::json!(["Another Code 2"])), ("title", "Another title".into())] {
+        let bytes = edited(|v| v["rules"][0][field] = value.clone());
+        assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::IntegrityMismatch { .. })), "{field}");
+    }
+    let bytes = edited(|v| v["as_of"] = "1999-01-01".into());
+    assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::IntegrityMismatch { .. })));
+}
+
+#[test]
+fn an_artifact_without_an_integrity_hash_is_refused() {
+    let bytes = edited(|v| {
+        v["schema_version"] = "1.0".into();
+        v.as_object_mut().unwrap().remove("integrity");
     });
-    assert!(LoadedPolicy::from_json(&minor).is_ok());
+    let err = LoadedPolicy::from_json(&bytes).unwrap_err();
+    assert!(matches!(err, LoadError::MissingIntegrity { .. }), "{err}");
+    assert!(err.to_string().contains("recompile"), "{err}");
 }
 
 #[test]
@@ -56,6 +80,7 @@ fn an_inconsistent_artifact_is_refused_even_with_a_matching_hash() {
     v["cells"][0] = Value::from(999);
     let mut p: stringent_policy::Policy = serde_json::from_value(v).unwrap();
     p.content_hash = p.compute_hash();
+    p.integrity = p.compute_integrity();
     let bytes = serde_json::to_vec(&p).unwrap();
     assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::Inconsistent(_))));
 }

@@ -35,9 +35,14 @@ pub(crate) struct Site {
     pub page: String,
 }
 
-/// Write the report of `policies` into `out` (created if missing; existing report files
-/// are overwritten).
-pub fn write_report(policies: &[Policy], out: &Path) -> io::Result<()> {
+/// Write the report of `policies` into `out` (created if missing). Each file is handed to
+/// `write` with its bytes (the CLI replaces it atomically, never through a link);
+/// existing report files are overwritten and nothing else in `out` is touched.
+pub fn write_report(
+    policies: &[Policy],
+    out: &Path,
+    mut write: impl FnMut(&Path, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
     let mut sorted: Vec<&Policy> = policies.iter().collect();
     sorted.sort_by(|a, b| (a.chain.len(), a.jurisdiction()).cmp(&(b.chain.len(), b.jurisdiction())));
     let mut used = BTreeSet::new();
@@ -54,13 +59,13 @@ pub fn write_report(policies: &[Policy], out: &Path) -> io::Result<()> {
     let pages_dir = out.join("jurisdictions");
     std::fs::create_dir_all(&assets)?;
     std::fs::create_dir_all(&pages_dir)?;
-    std::fs::write(assets.join("report.css"), CSS)?;
-    std::fs::write(assets.join("question.js"), QUESTION_JS)?;
+    write(&assets.join("report.css"), CSS.as_bytes())?;
+    write(&assets.join("question.js"), QUESTION_JS.as_bytes())?;
     for site in &sites {
         let html = pages::jurisdiction_page(site, &sites)?;
-        std::fs::write(pages_dir.join(&site.page), html)?;
+        write(&pages_dir.join(&site.page), html.as_bytes())?;
     }
-    std::fs::write(out.join("index.html"), pages::index_page(&sites))?;
+    write(&out.join("index.html"), pages::index_page(&sites).as_bytes())?;
     Ok(())
 }
 

@@ -41,7 +41,7 @@ fn built() -> &'static Built {
         if site.exists() {
             std::fs::remove_dir_all(&site).unwrap();
         }
-        stringent_report::write_report(&policies, &site).unwrap();
+        stringent_report::write_report(&policies, &site, stringent_compiler::output::write_atomically).unwrap();
         Built { site, policies }
     })
 }
@@ -535,7 +535,8 @@ fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
         if site.exists() {
             std::fs::remove_dir_all(&site).unwrap();
         }
-        stringent_report::write_report(&[us, policy.clone()], &site).unwrap();
+        stringent_report::write_report(&[us, policy.clone()], &site, stringent_compiler::output::write_atomically)
+            .unwrap();
         (site.join("jurisdictions").join("us-zz.html"), LoadedPolicy::new(policy).unwrap())
     })
 }

@@ -675,8 +675,12 @@ fn an_artifact_of_a_future_major_version_exits_2() {
         assert_eq!(out.status.code(), Some(2), "version {version:?}: {}", String::from_utf8_lossy(&out.stderr));
         assert_refused(&out, &["schema version", "not supported"]);
     }
-    // A later minor version of the same major is read.
-    let path = edited(&s, &text, "minor.json", "schema_version", serde_json::json!("1.7"));
+    // A later minor version of the same major is read (written, and sealed, by a later compiler).
+    let mut later: stringent_policy::Policy = serde_json::from_str(&text).unwrap();
+    later.schema_version = "1.7".into();
+    later.integrity = later.compute_integrity();
+    let path = s.path.join("minor.json");
+    write(&path, serde_json::to_string(&later).unwrap().as_bytes());
     let out = decide_from(&path);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
@@ -731,6 +735,7 @@ fn an_artifact_whose_cell_count_overflows_is_refused() {
     policy.cells.clear();
     policy.cell_provenance.clear();
     policy.content_hash = policy.compute_hash();
+    policy.integrity = policy.compute_integrity();
     let path = s.path.join("overflow.json");
     write(&path, serde_json::to_string(&policy).unwrap().as_bytes());
     let out = run(&[
