@@ -191,7 +191,17 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date) -> std::io::Resul
             file: format!("{generation}/{name}"),
             content_hash: p.content_hash.clone(),
         });
-        files.push((name, to_json(p)?));
+        let bytes = to_json(p)?;
+        // An artifact no loader would read is an error here, not at its first question.
+        if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > stringent_policy::MAX_POLICY_BYTES {
+            return Err(std::io::Error::other(format!(
+                "the policy of `{}` would be {} bytes; a policy file may be at most {} bytes (README.md, \"Limits\")",
+                p.jurisdiction(),
+                bytes.len(),
+                stringent_policy::MAX_POLICY_BYTES
+            )));
+        }
+        files.push((name, bytes));
     }
     if !final_dir.is_dir() {
         let staging = out.join(format!(".{generation}.{}.tmp", std::process::id()));
