@@ -34,7 +34,7 @@ pub const MAX_LAYERS: usize = 512;
 pub const MAX_CHAIN_DEPTH: usize = 16;
 
 /// Rules in the longest chain of exceptions (a rule that is an exception to a rule that is
-/// an exception to …). Shipped: 2.
+/// an exception to …). Shipped: 3.
 pub const MAX_EXCEPTION_DEPTH: usize = 10_000;
 
 /// Levels of the exception tree `explain --rule` prints; deeper levels are summarized

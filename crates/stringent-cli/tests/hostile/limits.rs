@@ -68,6 +68,7 @@ fn run_bounded(args: &[&str], limit: Duration, max_mib: u64) -> (Output, Usage) 
     };
     let took = start.elapsed();
     let output = Output { status, stdout: out_t.join().unwrap(), stderr: err_t.join().unwrap() };
+    eprintln!("`stringent {}`: {took:?}, peak RSS {} MiB, {:?}", args[0], peak_kib / 1024, status.code());
     (output, Usage { took, peak_mib: peak_kib / 1024 })
 }
 
@@ -431,4 +432,23 @@ fn a_two_gigabyte_policy_is_refused_without_reading_it() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
     assert_refused(&out, &["2147483648 bytes", &stringent_policy::MAX_POLICY_BYTES.to_string()]);
     assert_within("decide --policy, 2 GB sparse file", &usage, 5, 128);
+}
+
+/// `compile` does not write an artifact that no loader would read: a policy over the
+/// loader's size limit is an error before anything is written.
+#[test]
+fn compile_refuses_an_artifact_over_the_policy_size_limit() {
+    let s = Scratch::new("artifact-size");
+    let date = stringent_syntax::Date::parse(AS_OF).unwrap();
+    let c = stringent_compiler::compile(&[repo().join("tests/corpus/worked-example")], date);
+    assert!(!c.has_errors());
+    let mut policy = c.policy_for("US").unwrap();
+    let limit = usize::try_from(stringent_policy::MAX_POLICY_BYTES).unwrap();
+    policy.rules[0].title = "t".repeat(limit);
+    let out_dir = s.path.join("out");
+    let err = stringent_compiler::emit::write_all(&out_dir, &[policy], date).unwrap_err();
+    assert!(err.to_string().contains("a policy file may be at most"), "{err}");
+    assert!(!out_dir.join("index.json").exists(), "an index was written");
+    let written: Vec<_> = std::fs::read_dir(&out_dir).map(|d| d.flatten().collect()).unwrap_or_default();
+    assert!(written.is_empty(), "{written:?}");
 }
