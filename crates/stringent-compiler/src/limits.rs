@@ -38,7 +38,8 @@ pub const MAX_CHAIN_DEPTH: usize = 16;
 pub const MAX_EXCEPTION_DEPTH: usize = 10_000;
 
 /// Levels of the exception tree `explain --rule` prints; deeper levels are summarized
-/// ("… N more levels"), so the output stays small whatever the chain.
+/// ("… N more levels"), so the output stays small whatever the chain. Each level nests
+/// two JSON values, and common JSON readers stop at 128 (serde_json) nested values.
 pub const MAX_EXPLAIN_DEPTH: usize = 50;
 
 /// Members of an exception cycle named in its diagnostic; the rest are counted.
