@@ -429,11 +429,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
             Ok(out) if out == f.text => {}
             Ok(out) if check => {
                 unformatted += 1;
-                let diff = similar::TextDiff::from_lines(&f.text, &out);
-                out!(
-                    "{}",
-                    diff.unified_diff().context_radius(2).header(&f.display, &format!("{} (formatted)", f.display))
-                );
+                out!("{}", format_diff(&f.text, &out, &f.display));
             }
             Ok(out) => {
                 if let Err(e) = write_atomically(&f.path, out.as_bytes()) {
@@ -463,6 +459,36 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
         errln!("{unformatted} file{} not formatted; run `stringent fmt`", plural(unformatted));
     }
     if unformatted > 0 { FINDINGS } else { 0 }
+}
+
+/// The unified diff `fmt --check` prints, computed in time linear in the file: lines the
+/// two texts share at the start and the end cost one pass, and at most
+/// [`stringent_compiler::limits::MAX_DIFF_LINES`] lines of the rest are compared line by line (the diff is
+/// quadratic in what it compares). Beyond that, the rest of the file is said to change.
+fn format_diff(old: &str, new: &str, display: &str) -> String {
+    use stringent_compiler::limits::MAX_DIFF_LINES;
+    let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let prefix = old_lines.iter().zip(&new_lines).take_while(|(a, b)| a == b).count();
+    let rest = old_lines.len().min(new_lines.len()) - prefix;
+    let suffix = old_lines.iter().rev().zip(new_lines.iter().rev()).take(rest).take_while(|(a, b)| a == b).count();
+    let changed = (old_lines.len() - prefix - suffix).max(new_lines.len() - prefix - suffix);
+    let header = (display.to_owned(), format!("{display} (formatted)"));
+    if changed <= MAX_DIFF_LINES {
+        let diff = similar::TextDiff::from_lines(old, new);
+        return diff.unified_diff().context_radius(2).header(&header.0, &header.1).to_string();
+    }
+    // The shared start and the first lines after it: line numbers stay those of the file.
+    let cut = |lines: &[&str]| lines.iter().take(prefix + MAX_DIFF_LINES).map(|l| l.len()).sum::<usize>();
+    let (old_part, new_part) = (old.get(..cut(&old_lines)).unwrap_or(old), new.get(..cut(&new_lines)).unwrap_or(new));
+    let diff = similar::TextDiff::from_lines(old_part, new_part);
+    let mut text = diff.unified_diff().context_radius(2).header(&header.0, &header.1).to_string();
+    text.push_str(&format!(
+        "@@ {display}: the diff stops after line {} of {}; the rest of the file changes too @@\n",
+        prefix + MAX_DIFF_LINES,
+        old_lines.len()
+    ));
+    text
 }
 
 fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {

@@ -194,7 +194,17 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnO
     for p in policies {
         let name = file_name(p.jurisdiction());
         hasher.update(format!("{name}\0{}\n", p.integrity));
-        files.push((name, to_json(p)?));
+        let bytes = to_json(p)?;
+        // An artifact no loader would read is an error here, not at its first question.
+        if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > stringent_policy::MAX_POLICY_BYTES {
+            return Err(std::io::Error::other(format!(
+                "the policy of `{}` would be {} bytes; a policy file may be at most {} bytes (README.md, \"Limits\")",
+                p.jurisdiction(),
+                bytes.len(),
+                stringent_policy::MAX_POLICY_BYTES
+            )));
+        }
+        files.push((name, bytes));
     }
     let digest: String = hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
     let generation = format!("policies-{digest}");

@@ -158,8 +158,8 @@ fn level_words(level: Level) -> &'static str {
     }
 }
 
-/// How deep `explain --rule` follows exceptions; deeper chains are cut off.
-pub const MAX_TREE_DEPTH: usize = 200;
+/// How deep `explain --rule` follows exceptions; deeper levels are counted, not shown.
+pub const MAX_TREE_DEPTH: usize = crate::limits::MAX_EXPLAIN_DEPTH;
 
 /// A rule in the exception tree, with what it excepts or what excepts it below it.
 #[derive(Debug, Clone, Serialize)]
@@ -169,6 +169,13 @@ pub struct ExceptionNode {
     pub title: String,
     pub citation: String,
     pub children: Vec<ExceptionNode>,
+    /// Levels below this node left out at [`MAX_TREE_DEPTH`]: the longest chain beneath it.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub more_levels: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The exception tree of a rule, like `catala exceptions`: the rules it is an exception
@@ -181,52 +188,151 @@ pub struct ExceptionTree {
 }
 
 pub fn exception_tree(model: &Model, rule: usize) -> Option<ExceptionTree> {
-    let node = |r: usize, children: Vec<ExceptionNode>| {
-        model.rules.get(r).map(|x| ExceptionNode {
-            rule: x.id.clone(),
-            layer: model.layers.get(x.layer).map(|l| l.id.clone()).unwrap_or_default(),
-            title: x.title.clone(),
-            citation: x.citations.join("; "),
-            children,
-        })
-    };
-    // Exception edges are acyclic after the model's checks; `seen` guards regardless.
-    fn walk(
-        model: &Model,
-        r: usize,
-        down: bool,
-        seen: &mut Vec<usize>,
-        node: &dyn Fn(usize, Vec<ExceptionNode>) -> Option<ExceptionNode>,
-    ) -> Vec<ExceptionNode> {
-        let next: Vec<usize> = if down {
-            model.rules.get(r).map(|x| x.excepts.clone()).unwrap_or_default()
-        } else {
-            model.rules.iter().enumerate().filter(|(_, x)| x.excepts.contains(&r)).map(|(i, _)| i).collect()
-        };
-        next.into_iter()
-            .filter_map(|n| {
-                if seen.contains(&n) {
-                    return None;
-                }
-                seen.push(n);
-                let children = walk(model, n, down, seen, node);
-                node(n, children)
-            })
-            .collect()
+    let n = model.rules.len();
+    let down: Vec<&[usize]> = model.rules.iter().map(|r| r.excepts.as_slice()).collect();
+    // Who excepts each rule, in rule order, built once.
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, r) in model.rules.iter().enumerate() {
+        for e in &r.excepts {
+            if let Some(list) = up.get_mut(*e) {
+                list.push(i);
+            }
+        }
     }
+    let up: Vec<&[usize]> = up.iter().map(Vec::as_slice).collect();
     Some(ExceptionTree {
-        rule: node(rule, Vec::new())?,
-        excepts: walk(model, rule, true, &mut vec![rule], &node),
-        excepted_by: walk(model, rule, false, &mut vec![rule], &node),
+        rule: node(model, rule, Vec::new(), 0)?,
+        excepts: walk(model, rule, &down),
+        excepted_by: walk(model, rule, &up),
     })
 }
 
-/// The exception tree as indented text.
+fn node(model: &Model, r: usize, children: Vec<ExceptionNode>, more_levels: usize) -> Option<ExceptionNode> {
+    model.rules.get(r).map(|x| ExceptionNode {
+        rule: x.id.clone(),
+        layer: model.layers.get(x.layer).map(|l| l.id.clone()).unwrap_or_default(),
+        title: x.title.clone(),
+        citation: x.citations.join("; "),
+        children,
+        more_levels,
+    })
+}
+
+/// The tree below `root` along `next`, depth first, each rule once, with an explicit
+/// stack (a chain of ten thousand exceptions must not exhaust the call stack) and cut at
+/// [`MAX_TREE_DEPTH`] levels.
+fn walk(model: &Model, root: usize, next: &[&[usize]]) -> Vec<ExceptionNode> {
+    struct Visit {
+        rule: usize,
+        children: Vec<usize>,
+        more_levels: usize,
+    }
+    let mut seen = vec![false; next.len()];
+    if let Some(s) = seen.get_mut(root) {
+        *s = true;
+    }
+    let mut heights: Option<Vec<usize>> = None;
+    let mut visits: Vec<Visit> = Vec::new();
+    let mut top: Vec<usize> = Vec::new();
+    // (the visit the children go to, the rule whose children they are, the next child, depth)
+    let mut stack: Vec<(Option<usize>, usize, usize, usize)> = vec![(None, root, 0, 0)];
+    while let Some(&mut (parent, rule, ref mut at, depth)) = stack.last_mut() {
+        let child = next.get(rule).and_then(|c| c.get(*at)).copied();
+        *at += 1;
+        let Some(child) = child else {
+            stack.pop();
+            continue;
+        };
+        if seen.get(child) != Some(&false) {
+            continue;
+        }
+        if let Some(s) = seen.get_mut(child) {
+            *s = true;
+        }
+        let index = visits.len();
+        let more_levels = if depth + 1 >= MAX_TREE_DEPTH {
+            let h = heights.get_or_insert_with(|| chain_heights(next));
+            h.get(child).copied().unwrap_or(1).saturating_sub(1)
+        } else {
+            0
+        };
+        visits.push(Visit { rule: child, children: Vec::new(), more_levels });
+        match parent.and_then(|p| visits.get_mut(p)) {
+            Some(p) => p.children.push(index),
+            None => top.push(index),
+        }
+        if more_levels == 0 && depth + 1 < MAX_TREE_DEPTH {
+            stack.push((Some(index), child, 0, depth + 1));
+        }
+    }
+    // Children are visited after their parent: build the nodes from the last visit back.
+    let mut built: Vec<Option<ExceptionNode>> = vec![None; visits.len()];
+    for (i, v) in visits.iter().enumerate().rev() {
+        let children = v.children.iter().filter_map(|c| built.get_mut(*c).and_then(Option::take)).collect();
+        if let Some(slot) = built.get_mut(i) {
+            *slot = node(model, v.rule, children, v.more_levels);
+        }
+    }
+    top.iter().filter_map(|i| built.get_mut(*i).and_then(Option::take)).collect()
+}
+
+/// Per rule: the rules in the longest chain it heads along `next` (itself included),
+/// memoised with an explicit stack; an edge back into the walk under way is not followed.
+fn chain_heights(next: &[&[usize]]) -> Vec<usize> {
+    let n = next.len();
+    let mut height = vec![0usize; n];
+    let mut on_walk = vec![false; n];
+    for start in 0..n {
+        if height.get(start) != Some(&0) {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        if let Some(w) = on_walk.get_mut(start) {
+            *w = true;
+        }
+        while let Some(&mut (rule, ref mut at)) = stack.last_mut() {
+            let succ = next.get(rule).and_then(|c| c.get(*at)).copied();
+            *at += 1;
+            match succ {
+                Some(s) if height.get(s) == Some(&0) && on_walk.get(s) == Some(&false) => {
+                    if let Some(w) = on_walk.get_mut(s) {
+                        *w = true;
+                    }
+                    stack.push((s, 0));
+                }
+                Some(_) => {}
+                None => {
+                    let below =
+                        next.get(rule).map(|c| c.iter().filter_map(|s| height.get(*s)).copied().max().unwrap_or(0));
+                    if let Some(h) = height.get_mut(rule) {
+                        *h = below.unwrap_or(0) + 1;
+                    }
+                    if let Some(w) = on_walk.get_mut(rule) {
+                        *w = false;
+                    }
+                    stack.pop();
+                }
+            }
+        }
+    }
+    height
+}
+
+/// The exception tree as indented text; levels beyond [`MAX_TREE_DEPTH`] are counted.
 pub fn render_exception_tree(t: &ExceptionTree) -> String {
+    // Recursion is bounded by the tree's depth, at most MAX_TREE_DEPTH.
     fn lines(nodes: &[ExceptionNode], depth: usize, out: &mut String) {
         for n in nodes {
             out.push_str(&format!("{}{} [{}] {} ({})\n", "  ".repeat(depth), n.rule, n.layer, n.title, n.citation));
             lines(&n.children, depth + 1, out);
+            if n.more_levels > 0 {
+                let s = if n.more_levels == 1 { "" } else { "s" };
+                out.push_str(&format!(
+                    "{}… {} more level{s} (explain shows {MAX_TREE_DEPTH})\n",
+                    "  ".repeat(depth + 1),
+                    n.more_levels
+                ));
+            }
         }
     }
     let r = &t.rule;

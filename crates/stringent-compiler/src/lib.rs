@@ -11,6 +11,7 @@ pub mod diff;
 pub mod discover;
 pub mod emit;
 pub mod explain;
+pub mod limits;
 pub mod lints;
 pub mod model;
 pub mod output;
@@ -118,6 +119,8 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
         .map(|(f, ast)| model::ParsedFile { display: &f.display, text: &f.text, relative: &f.relative, ast })
         .collect();
     let (model, diags) = model::build(&parsed);
+    // Beyond a documented limit the cells may not even fit in memory: report, resolve nothing.
+    let over_limit = diags.iter().any(|d| d.code == stringent_diagnostics::Code::LimitExceeded);
     diagnostics.extend(diags);
     if let Some(d) = no_federal_layer(&model, &diagnostics, roots) {
         diagnostics.push(d);
@@ -139,9 +142,13 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
         }
     }
 
+    if over_limit {
+        sort_diagnostics(&mut diagnostics);
+        return Compilation { sources, diagnostics, model, chains: Vec::new(), as_of };
+    }
     let resolver = resolve::Resolver::new(&model, as_of);
     let mut order: Vec<usize> = (0..model.layers.len()).collect();
-    order.sort_by_key(|l| (model.chain(*l).len(), model.layers.get(*l).map(|x| x.id.clone())));
+    order.sort_by_cached_key(|l| (model.chain(*l).len(), model.layers.get(*l).map(|x| x.id.clone())));
     // Chains resolve independently: one per thread, collected in a fixed order.
     let chains: Vec<resolve::ChainResult> = order.par_iter().map(|l| resolver.chain(*l)).collect();
     let stats = resolve::Stats::merge(model.rules.len(), chains.iter().map(|c| &c.stats));

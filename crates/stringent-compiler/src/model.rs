@@ -1,6 +1,7 @@
 //! The checked model of a rules tree: every name resolved to an index, every rule's
 //! patterns turned into value masks and its requirement into a lattice value.
 
+use crate::limits;
 use std::collections::{BTreeMap, HashMap};
 use stringent_diagnostics::{Code, Diagnostic, LineIndex, Location, Span, nearest};
 use stringent_policy::artifact::AXES;
@@ -164,10 +165,10 @@ impl Model {
     pub fn chain(&self, layer: usize) -> Vec<usize> {
         let mut chain = vec![layer];
         let mut at = layer;
-        while let Some(parent) = self.layers.get(at).and_then(|l| l.parent) {
-            if chain.contains(&parent) {
-                break;
-            }
+        // Cycles are cut when the model is built; the bound guards regardless, in linear time.
+        while let Some(parent) = self.layers.get(at).and_then(|l| l.parent)
+            && chain.len() <= self.layers.len()
+        {
             chain.push(parent);
             at = parent;
         }
@@ -194,6 +195,7 @@ pub fn build(files: &[ParsedFile<'_>]) -> (Model, Vec<Diagnostic>) {
     b.layers(files);
     b.rules(files);
     b.exceptions();
+    b.cost();
     (b.model, b.diags)
 }
 
@@ -207,6 +209,11 @@ struct Builder {
     diags: Vec<Diagnostic>,
     /// Exceptions are resolved once every rule is known: (rule, names, file).
     pending_excepts: Vec<(usize, Vec<ast::Name>, String)>,
+    /// Where each axis is declared, for diagnostics about its size.
+    axis_locations: Vec<Option<(String, Span)>>,
+    /// A limit on the vocabulary or the layers is already reported: the cost checks that
+    /// follow from it stay quiet, so one mistake gives one diagnostic.
+    limit_reported: bool,
 }
 
 fn loc(file: &str, span: Span) -> Location {
@@ -338,11 +345,31 @@ impl Builder {
         for (i, slot) in axes.into_iter().enumerate() {
             let name = AXES.get(i).copied().unwrap_or_default();
             match slot {
-                Some((mut axis, file, _span, parents)) => {
-                    self.link_parents(&mut axis, &file, parents);
+                Some((mut axis, file, span, parents)) => {
+                    if axis.values.len() > limits::MAX_VALUES_PER_AXIS {
+                        // Its cover table alone would grow with the square of its values.
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::LimitExceeded,
+                                format!(
+                                    "the axis `{}` declares {} values; at most {} are allowed",
+                                    axis.id,
+                                    axis.values.len(),
+                                    limits::MAX_VALUES_PER_AXIS
+                                ),
+                            )
+                            .at(loc(&file, span).labelled("too many values"))
+                            .with_help("merge values that no rule tells apart; see README.md, \"Limits\""),
+                        );
+                        self.limit_reported = true;
+                    } else {
+                        self.link_parents(&mut axis, &file, parents);
+                    }
+                    self.axis_locations.push(Some((file, span)));
                     self.model.axes.push(axis);
                 }
                 None if files.is_empty() => {
+                    self.axis_locations.push(None);
                     self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() })
                 }
                 None => {
@@ -354,6 +381,7 @@ impl Builder {
                             ),
                         ),
                     );
+                    self.axis_locations.push(None);
                     self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() });
                 }
             }
@@ -407,34 +435,24 @@ impl Builder {
     fn link_parents(&mut self, axis: &mut AxisModel, file: &str, parents: Vec<Option<(ast::Name, String)>>) {
         let ids: Vec<String> = axis.values.iter().map(|v| v.id.clone()).collect();
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let by_id: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         let under_spans: Vec<Option<Span>> = parents.iter().map(|p| p.as_ref().map(|(n, _)| n.span)).collect();
         for (i, p) in parents.into_iter().enumerate() {
             let Some((name, pfile)) = p else { continue };
-            match axis.find(&name.text) {
+            match by_id.get(name.text.as_str()) {
                 Some(pi) => {
                     if let Some(v) = axis.values.get_mut(i) {
-                        v.parent = Some(pi);
+                        v.parent = Some(*pi);
                     }
                 }
                 None => self.diags.push(unknown(&format!("{} value", axis.id), &name, &pfile, &names)),
             }
         }
-        // Parent cycles: walk up from each value; a walk longer than the axis is a cycle.
         let n = axis.values.len();
         let mut in_cycle = vec![false; n];
-        for start in 0..n {
-            let mut at = start;
-            for _ in 0..=n {
-                match axis.values.get(at).and_then(|v| v.parent) {
-                    Some(p) if p == start => {
-                        if let Some(flag) = in_cycle.get_mut(start) {
-                            *flag = true;
-                        }
-                        break;
-                    }
-                    Some(p) => at = p,
-                    None => break,
-                }
+        for v in parent_cycles(n, |v| axis.values.get(v).and_then(|x| x.parent)).into_iter().flatten() {
+            if let Some(flag) = in_cycle.get_mut(v) {
+                *flag = true;
             }
         }
         if let Some(first) = in_cycle.iter().position(|c| *c) {
@@ -447,7 +465,10 @@ impl Builder {
                 )
                 .at(loc(file, under_spans.get(first).copied().flatten().unwrap_or_default())
                     .labelled("this parent leads back to the value"))
-                .with_help(format!("values in the cycle: {}; a value cannot be its own ancestor", members.join(", "))),
+                .with_help(format!(
+                    "values in the cycle: {}; a value cannot be its own ancestor",
+                    shortened(&members, limits::MAX_CYCLE_MEMBERS_SHOWN)
+                )),
             );
             for (v, c) in axis.values.iter_mut().zip(&in_cycle) {
                 if *c {
@@ -455,22 +476,44 @@ impl Builder {
                 }
             }
         }
-        axis.covers = (0..n)
-            .map(|v| {
-                (0..n)
-                    .map(|w| {
-                        let mut at = Some(w);
-                        while let Some(x) = at {
-                            if x == v {
-                                return true;
-                            }
-                            at = axis.values.get(x).and_then(|val| val.parent);
-                        }
-                        false
-                    })
-                    .collect()
-            })
-            .collect();
+        // The parents now form a forest. Depth of each value, memoised: linear in the values.
+        let depths = forest_depths(n, |v| axis.values.get(v).and_then(|x| x.parent));
+        if let Some((deepest, depth)) = depths.iter().copied().enumerate().max_by_key(|(i, d)| (*d, usize::MAX - i))
+            && depth > limits::MAX_HIERARCHY_DEPTH
+        {
+            let value = names.get(deepest).copied().unwrap_or_default();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::LimitExceeded,
+                    format!(
+                        "the values of `{}` nest {depth} deep; at most {} levels are allowed",
+                        axis.id,
+                        limits::MAX_HIERARCHY_DEPTH
+                    ),
+                )
+                .at(loc(file, under_spans.get(deepest).copied().flatten().unwrap_or_default())
+                    .labelled(format!("`{value}` is level {depth}, its root being level 1")))
+                .with_help("group values under fewer parents; see README.md, \"Limits\""),
+            );
+            self.limit_reported = true;
+        }
+        // `covers[v][w]`: v is w or one of its ancestors. Each value walks up its own
+        // ancestors once: values times depth, not values squared times depth.
+        let mut covers = vec![vec![false; n]; n];
+        for w in 0..n {
+            let mut at = Some(w);
+            let mut steps = 0;
+            while let Some(x) = at
+                && steps <= n
+            {
+                if let Some(flag) = covers.get_mut(x).and_then(|row| row.get_mut(w)) {
+                    *flag = true;
+                }
+                at = axis.values.get(x).and_then(|val| val.parent);
+                steps += 1;
+            }
+        }
+        axis.covers = covers;
     }
 
     fn term(
@@ -540,6 +583,7 @@ impl Builder {
         let ids: Vec<String> = self.model.layers.iter().map(|l| l.id.clone()).collect();
         let names: Vec<&str> = ids.iter().map(String::as_str).collect();
         let federal = names.iter().position(|n| *n == FEDERAL);
+        let by_id: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         for (i, parent, file) in parents {
             let Some(layer) = self.model.layers.get(i) else { continue };
             if let Some(d) = misplaced(layer, parent.as_ref(), &file) {
@@ -553,7 +597,7 @@ impl Builder {
                 continue;
             }
             let Some(parent) = parent else { continue };
-            match names.iter().position(|n| *n == parent.text) {
+            match by_id.get(parent.text.as_str()).copied() {
                 Some(p) if p == i => self.diags.push(
                     Diagnostic::new(Code::ParentCycle, format!("jurisdiction `{}` is its own parent", parent.text))
                         .at(loc(&file, parent.span).labelled("names itself")),
@@ -569,35 +613,102 @@ impl Builder {
         self.layer_cycles();
     }
 
+    /// Report each cycle of jurisdictions once, at its first member, and cut it there.
     fn layer_cycles(&mut self) {
         let n = self.model.layers.len();
-        for start in 0..n {
-            let mut at = start;
-            for _ in 0..=n {
-                match self.model.layers.get(at).and_then(|l| l.parent) {
-                    Some(p) if p == start => {
-                        let (file, span, id) = match self.model.layers.get(start) {
-                            Some(l) => (l.file.clone(), l.span, l.id.clone()),
-                            None => break,
-                        };
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::ParentCycle,
-                                format!("the parents of jurisdiction `{id}` form a cycle"),
-                            )
-                            .at(loc(&file, span).labelled("this jurisdiction is its own ancestor"))
-                            .with_help("a chain runs from the federal layer down to a state and an organization"),
-                        );
-                        if let Some(l) = self.model.layers.get_mut(start) {
-                            l.parent = None;
-                        }
-                        break;
-                    }
-                    Some(p) => at = p,
-                    None => break,
-                }
-            }
+        let cycles = parent_cycles(n, |l| self.model.layers.get(l).and_then(|x| x.parent));
+        for cycle in cycles {
+            let Some(start) = cycle.iter().min().copied() else { continue };
+            let Some(l) = self.model.layers.get_mut(start) else { continue };
+            l.parent = None;
+            let (file, span, id) = (l.file.clone(), l.span, l.id.clone());
+            self.diags.push(
+                Diagnostic::new(Code::ParentCycle, format!("the parents of jurisdiction `{id}` form a cycle"))
+                    .at(loc(&file, span).labelled("this jurisdiction is its own ancestor"))
+                    .with_help("a chain runs from the federal layer down to a state and an organization"),
+            );
         }
+        self.layer_limits();
+    }
+
+    /// The number of layers and the depth of their chains (README.md, "Limits").
+    fn layer_limits(&mut self) {
+        let layers = &self.model.layers;
+        let depths = forest_depths(layers.len(), |l| layers.get(l).and_then(|x| x.parent));
+        let deepest = depths.iter().copied().enumerate().max_by_key(|(i, d)| (*d, usize::MAX - i));
+        let diag = if let Some((l, depth)) = deepest
+            && depth > limits::MAX_CHAIN_DEPTH
+            && let Some(layer) = layers.get(l)
+        {
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!(
+                    "the chain of jurisdiction `{}` has {depth} layers; at most {} are allowed",
+                    layer.id,
+                    limits::MAX_CHAIN_DEPTH
+                ),
+            )
+            .at(loc(&layer.file, layer.span).labelled(format!("{depth} layers from the federal layer down to here")))
+            .with_help("place the jurisdiction directly under its state; see README.md, \"Limits\"")
+        } else if layers.len() > limits::MAX_LAYERS
+            && let Some(layer) = layers.get(limits::MAX_LAYERS)
+        {
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!("the rules declare {} jurisdictions; at most {} are allowed", layers.len(), limits::MAX_LAYERS),
+            )
+            .at(loc(&layer.file, layer.span).labelled(format!("jurisdiction number {}", limits::MAX_LAYERS + 1)))
+            .with_help("compile separate rules trees; see README.md, \"Limits\"")
+        } else {
+            return;
+        };
+        self.diags.push(diag);
+        self.limit_reported = true;
+    }
+
+    /// What resolving and writing the tree would cost, in cells: refused before anything
+    /// is allocated for them, unless a limit behind it is already reported.
+    fn cost(&mut self) {
+        if self.limit_reported {
+            return;
+        }
+        let sizes: Vec<usize> = self.model.axes.iter().map(|a| a.values.len()).collect();
+        let cells = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n));
+        let total = cells.and_then(|c| c.checked_mul(self.model.layers.len()));
+        let shape =
+            self.model.axes.iter().map(|a| format!("{} {}", a.values.len(), a.id)).collect::<Vec<_>>().join(" × ");
+        let largest =
+            sizes.iter().copied().enumerate().max_by_key(|(i, n)| (*n, usize::MAX - i)).map(|(i, _)| i).unwrap_or(0);
+        let at = self.axis_locations.get(largest).cloned().flatten();
+        let shown = |n: Option<usize>| n.map_or_else(|| "more than can be counted".to_owned(), |n| n.to_string());
+        let d = if cells.is_none_or(|c| c > limits::MAX_CELLS) {
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!("the axes describe {} cells; at most {} are allowed", shown(cells), limits::MAX_CELLS),
+            )
+            .with_help(format!(
+                "{shape}: every chain stores a requirement for each combination; merge values that no rule tells apart (README.md, \"Limits\")"
+            ))
+        } else if total.is_none_or(|t| t > limits::MAX_TOTAL_CELLS) {
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!(
+                    "{} jurisdictions of {} cells each make {} cells; at most {} are allowed",
+                    self.model.layers.len(),
+                    shown(cells),
+                    shown(total),
+                    limits::MAX_TOTAL_CELLS
+                ),
+            )
+            .with_help(format!("{shape}; compile separate rules trees or merge values (README.md, \"Limits\")"))
+        } else {
+            return;
+        };
+        let d = match at {
+            Some((file, span)) => d.at(loc(&file, span).labelled("the largest axis")),
+            None => d,
+        };
+        self.diags.push(d);
     }
 
     fn rules(&mut self, files: &[ParsedFile<'_>]) {
@@ -607,8 +718,9 @@ impl Builder {
                 Item::Jurisdiction(j) => Some(j),
                 _ => None,
             });
-            let layer =
-                header.and_then(|j| self.model.layers.iter().position(|l| l.id == j.id.text && l.file == f.display));
+            let layer = header.and_then(|j| {
+                self.model.layer(&j.id.text).filter(|l| self.model.layers.get(*l).is_some_and(|x| x.file == f.display))
+            });
             let lines = LineIndex::new(f.text);
             for item in &f.ast.items {
                 if let Item::Test(t) = item {
@@ -1055,23 +1167,176 @@ impl Builder {
                 rule.excepts.clear();
             }
         }
+        self.exception_depth();
+    }
+
+    /// The longest chain of exceptions, memoised over the now acyclic graph: linear in
+    /// the rules and their `excepts`.
+    fn exception_depth(&mut self) {
+        let rules = &self.model.rules;
+        let n = rules.len();
+        // Per rule: rules in the longest chain it heads (itself included); 0 = not yet known.
+        let mut depth = vec![0usize; n];
+        // A rule on the walk under way: an edge back to it (a cycle the checks above left,
+        // which they should not) is not followed.
+        let mut on_walk = vec![false; n];
+        for start in 0..n {
+            if depth.get(start) != Some(&0) {
+                continue;
+            }
+            let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+            if let Some(w) = on_walk.get_mut(start) {
+                *w = true;
+            }
+            while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+                let succ = rules.get(node).and_then(|r| r.excepts.get(*next)).copied();
+                *next += 1;
+                match succ {
+                    Some(s) if depth.get(s) == Some(&0) && on_walk.get(s) == Some(&false) => {
+                        if let Some(w) = on_walk.get_mut(s) {
+                            *w = true;
+                        }
+                        stack.push((s, 0));
+                    }
+                    Some(_) => {}
+                    None => {
+                        let below = rules
+                            .get(node)
+                            .map(|r| r.excepts.iter().filter_map(|e| depth.get(*e)).copied().max().unwrap_or(0))
+                            .unwrap_or(0);
+                        if let Some(d) = depth.get_mut(node) {
+                            *d = below + 1;
+                        }
+                        if let Some(w) = on_walk.get_mut(node) {
+                            *w = false;
+                        }
+                        stack.pop();
+                    }
+                }
+            }
+        }
+        let Some((head, longest)) = depth.iter().copied().enumerate().max_by_key(|(i, d)| (*d, usize::MAX - i)) else {
+            return;
+        };
+        if longest <= limits::MAX_EXCEPTION_DEPTH {
+            return;
+        }
+        let Some(rule) = rules.get(head) else { return };
+        self.diags.push(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!(
+                    "rule `{}` heads a chain of {longest} exceptions; at most {} are allowed",
+                    rule.id,
+                    limits::MAX_EXCEPTION_DEPTH
+                ),
+            )
+            .at(loc(&rule.file, rule.id_span).labelled("an exception to an exception to … this many rules deep"))
+            .with_help("write the innermost exceptions as exceptions to one rule; see README.md, \"Limits\""),
+        );
     }
 
     fn cycle_diag(&mut self, path: &[usize]) {
         let rules: Vec<&RuleModel> = path.iter().filter_map(|r| self.model.rules.get(*r)).collect();
         let Some(first) = rules.first() else { return };
-        let names: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
-        let mut d = Diagnostic::new(
-            Code::ExceptionCycle,
-            format!("exceptions form a cycle: {} → {}", names.join(" → "), first.id),
-        )
-        .at(loc(&first.file, first.id_span).labelled("this rule is, through others, an exception to itself"))
-        .with_help("an exception overrides the rule it names; break the cycle by removing one `excepts`");
-        for r in rules.iter().skip(1) {
+        // A cycle of thousands of rules names its first few: the diagnostic stays small.
+        let shown = limits::MAX_CYCLE_MEMBERS_SHOWN;
+        let names: Vec<&str> = rules.iter().take(shown).map(|r| r.id.as_str()).collect();
+        let cycle = if rules.len() > shown {
+            format!("{} → … ({} more) → {}", names.join(" → "), rules.len() - shown, first.id)
+        } else {
+            format!("{} → {}", names.join(" → "), first.id)
+        };
+        let mut d = Diagnostic::new(Code::ExceptionCycle, format!("exceptions form a cycle: {cycle}"))
+            .at(loc(&first.file, first.id_span).labelled("this rule is, through others, an exception to itself"))
+            .with_help("an exception overrides the rule it names; break the cycle by removing one `excepts`");
+        for r in rules.iter().skip(1).take(shown.saturating_sub(1)) {
             d = d.with_related(loc(&r.file, r.id_span).labelled(format!("`{}` is in the cycle", r.id)));
+        }
+        if rules.len() > shown {
+            d = d.with_help(format!(
+                "{} rules are in the cycle; the first {shown} are shown. An exception overrides the rule it names; break the cycle by removing one `excepts`",
+                rules.len()
+            ));
         }
         self.diags.push(d);
     }
+}
+
+/// The cycles of a parent relation over `0..n`, each as its members: every node is
+/// visited once, so a long chain costs its length, not its length squared.
+fn parent_cycles(n: usize, parent: impl Fn(usize) -> Option<usize>) -> Vec<Vec<usize>> {
+    const NEW: usize = usize::MAX;
+    const DONE: usize = usize::MAX - 1;
+    // Per node: NEW, DONE, or its position on the walk under way.
+    let mut state = vec![NEW; n];
+    let mut cycles = Vec::new();
+    let mut path = Vec::new();
+    for start in 0..n {
+        path.clear();
+        let mut at = Some(start);
+        while let Some(x) = at {
+            match state.get(x).copied() {
+                Some(NEW) => {}
+                Some(DONE) | None => break,
+                Some(pos) => {
+                    cycles.push(path.get(pos..).map(<[usize]>::to_vec).unwrap_or_default());
+                    break;
+                }
+            }
+            if let Some(s) = state.get_mut(x) {
+                *s = path.len();
+            }
+            path.push(x);
+            at = parent(x);
+        }
+        for x in &path {
+            if let Some(s) = state.get_mut(*x) {
+                *s = DONE;
+            }
+        }
+    }
+    cycles
+}
+
+/// The depth of every node of a forest (a root is 1), memoised: linear in the nodes. A
+/// cycle, which the caller has already broken, would count as a root.
+fn forest_depths(n: usize, parent: impl Fn(usize) -> Option<usize>) -> Vec<usize> {
+    let mut depth = vec![0usize; n];
+    let mut path = Vec::new();
+    for start in 0..n {
+        path.clear();
+        let mut at = Some(start);
+        let mut base = 0;
+        while let Some(x) = at {
+            match depth.get(x).copied() {
+                Some(0) if path.len() <= n => {}
+                Some(d) => {
+                    base = d;
+                    break;
+                }
+                None => break,
+            }
+            path.push(x);
+            at = parent(x);
+        }
+        for x in path.iter().rev() {
+            base += 1;
+            if let Some(d) = depth.get_mut(*x) {
+                *d = base;
+            }
+        }
+    }
+    depth
+}
+
+/// At most `shown` names joined by commas, and how many more there are.
+fn shortened(names: &[&str], shown: usize) -> String {
+    let mut text = names.iter().take(shown).copied().collect::<Vec<_>>().join(", ");
+    if names.len() > shown {
+        text.push_str(&format!(" and {} more", names.len() - shown));
+    }
+    text
 }
 
 /// The name under which a field may appear only once, and its span.

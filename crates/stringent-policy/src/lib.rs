@@ -67,4 +67,4 @@ pub use combine::CombineError;
 pub use decision::{Decision, ProvenanceEntry};
 pub use labels::{Coding, SecurityLabels, security_labels};
 pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, Permission, Requirement};
-pub use load::{LoadError, LoadedPolicy, Question, QuestionError};
+pub use load::{LoadError, LoadedPolicy, MAX_POLICY_BYTES, Question, QuestionError};

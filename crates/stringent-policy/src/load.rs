@@ -5,10 +5,21 @@ use crate::artifact::{AXES, FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// The largest policy file [`LoadedPolicy::load`] reads. The compiler's limits keep every
+/// artifact far below it (at most about 12 MB of cells; the shipped ones are under 1 MB);
+/// the bound keeps a wrong or hostile path from filling memory.
+pub const MAX_POLICY_BYTES: u64 = 64 * 1024 * 1024;
+
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read `{path}`: {source}")]
     Io { path: String, source: std::io::Error },
+    /// A directory, FIFO, socket or device: opening a FIFO would block until a writer
+    /// comes, so the file type is checked before the file is opened.
+    #[error("cannot read `{path}`: it is {kind}, not a regular file")]
+    NotAFile { path: String, kind: &'static str },
+    #[error("`{path}` is {size} bytes; a policy file may be at most {MAX_POLICY_BYTES} bytes")]
+    TooLarge { path: String, size: u64 },
     #[error("not a valid policy file: {0}")]
     Json(#[from] serde_json::Error),
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
@@ -157,9 +168,28 @@ impl CellTable {
 }
 
 impl LoadedPolicy {
-    /// Read and verify an artifact file.
+    /// Read and verify an artifact file: a regular file (links followed) of at most
+    /// [`MAX_POLICY_BYTES`].
     pub fn load(path: &Path) -> Result<Self, LoadError> {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.display().to_string(), source })?;
+        use std::io::Read as _;
+        let shown = || path.display().to_string();
+        let io = |source| LoadError::Io { path: shown(), source };
+        let meta = std::fs::metadata(path).map_err(io)?;
+        if !meta.is_file() {
+            return Err(LoadError::NotAFile { path: shown(), kind: file_kind(&meta.file_type()) });
+        }
+        if meta.len() > MAX_POLICY_BYTES {
+            return Err(LoadError::TooLarge { path: shown(), size: meta.len() });
+        }
+        // The file may grow between the check and the read: read one byte past the limit
+        // at most, and refuse if it is there.
+        let file = std::fs::File::open(path).map_err(io)?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+        file.take(MAX_POLICY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+        let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+        if read > MAX_POLICY_BYTES {
+            return Err(LoadError::TooLarge { path: shown(), size: read });
+        }
         Self::from_json(&bytes)
     }
 
@@ -292,6 +322,24 @@ impl LoadedPolicy {
             })
             .collect()
     }
+}
+
+/// What a path that is not a regular file is, in words.
+fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if ft.is_fifo() {
+            return "a FIFO";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+        if ft.is_block_device() || ft.is_char_device() {
+            return "a device";
+        }
+    }
+    if ft.is_dir() { "a directory" } else { "a special file" }
 }
 
 fn check_version(version: &str) -> Result<(), LoadError> {

@@ -1,2 +1,454 @@
 //! Documented limits and scale: deep exception chains, costly vocabularies, long value
 //! hierarchies and layer chains, huge or endless policy files.
+//!
+//! Each case runs the binary under a time limit and an address-space limit (`ulimit -v`),
+//! and reads its peak resident memory from `/proc` while it runs.
+
+use super::*;
+use stringent_compiler::limits;
+
+/// What a bounded run used.
+struct Usage {
+    took: Duration,
+    /// Peak resident set in MiB, as last read from `/proc/<pid>/status` (0 where there is
+    /// no `/proc`).
+    peak_mib: u64,
+}
+
+/// Run the binary with a time limit and at most `max_mib` MiB of address space; an
+/// allocation beyond it aborts the child, which fails the test.
+fn run_bounded(args: &[&str], limit: Duration, max_mib: u64) -> (Output, Usage) {
+    let start = Instant::now();
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", max_mib * 1024))
+        .arg(env!("CARGO_BIN_EXE_stringent"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut b).unwrap();
+        b
+    });
+    let err_t = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        std::io::Read::read_to_end(&mut stderr, &mut b).unwrap();
+        b
+    });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
+    let status = loop {
+        // VmHWM is the high-water mark: the last reading before exit is the peak, give or
+        // take the final few milliseconds.
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`stringent {}` did not finish within {limit:?}", shown(args));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let took = start.elapsed();
+    let output = Output { status, stdout: out_t.join().unwrap(), stderr: err_t.join().unwrap() };
+    eprintln!("`stringent {}`: {took:?}, peak RSS {} MiB, {:?}", args[0], peak_kib / 1024, status.code());
+    (output, Usage { took, peak_mib: peak_kib / 1024 })
+}
+
+/// Time and memory within bounds, and said in the test's output either way.
+#[track_caller]
+fn assert_within(what: &str, usage: &Usage, seconds: u64, mib: u64) {
+    eprintln!("{what}: {:?}, peak RSS {} MiB", usage.took, usage.peak_mib);
+    assert!(usage.took < Duration::from_secs(seconds), "{what} took {:?}", usage.took);
+    assert!(usage.peak_mib < mib, "{what} used {} MiB", usage.peak_mib);
+}
+
+/// How often a diagnostic code is reported in human output (each report starts with a
+/// line holding its code).
+fn count(stderr: &str, code: &str) -> usize {
+    stderr.lines().filter(|l| l.trim() == code).count()
+}
+
+/// The shipped vocabulary with `extra(axis)` appended to each axis's values.
+fn vocabulary_with(extra: impl Fn(&str) -> String) -> String {
+    let shipped = std::fs::read_to_string(repo().join("rules/vocabulary/axes.stringent")).unwrap();
+    let mut out = String::new();
+    let mut axis = None;
+    for line in shipped.lines() {
+        if let Some(rest) = line.strip_prefix("axis ") {
+            axis = rest.split_whitespace().next().map(str::to_owned);
+        }
+        if line == "}"
+            && let Some(a) = axis.take()
+        {
+            out.push_str(&extra(&a));
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// A tree with the given vocabulary and one federal rule.
+fn tree_with_vocabulary(name: &str, axes: &str) -> (Scratch, PathBuf) {
+    let (s, root) = Scratch::tree(name);
+    write(&root.join("vocabulary/axes.stringent"), axes.as_bytes());
+    write(
+        &root.join("us/federal.stringent"),
+        format!("{HEADER}{}", rule("us.a", "  category hiv\n  permission authorization\n")).as_bytes(),
+    );
+    (s, root)
+}
+
+const QUESTION: [&str; 6] = ["--category", "hiv", "--purpose", "employment", "--recipient", "employer"];
+
+// ------------------------------------------------------------------ exception chains
+
+/// A chain of `n` exceptions in one layer: r1 excepts r0, r2 excepts r1, …
+fn exception_chain(name: &str, n: usize) -> (Scratch, PathBuf) {
+    let (s, root) = Scratch::tree(name);
+    let mut text = String::from(HEADER);
+    text.push_str(&rule("us.r0", "  category hiv\n  permission authorization\n"));
+    for i in 1..n {
+        text.push_str(&rule(
+            &format!("us.r{i}"),
+            &format!("  category hiv\n  permission authorization\n  excepts us.r{}\n", i - 1),
+        ));
+    }
+    write(&root.join("us/federal.stringent"), text.as_bytes());
+    (s, root)
+}
+
+/// `explain --rule` walked the tree recursively: 15,000 levels overflowed the stack and
+/// aborted the process. Beyond the documented exception depth the tree is refused by
+/// `check` itself, with one E0400.
+#[test]
+fn a_chain_of_15000_exceptions_is_e0400_not_an_abort() {
+    let (_s, root) = exception_chain("chain-15000", 15_000);
+    const { assert!(15_000 > limits::MAX_EXCEPTION_DEPTH) };
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(60), 2048);
+    let stderr = assert_refused(&out, &["E0400", "15000 exceptions", &limits::MAX_EXCEPTION_DEPTH.to_string()]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert_within("check, 15,000 exceptions", &usage, 20, 1024);
+    let (out, usage) = run_bounded(
+        &["explain", "--rules", p(&root), "--as-of", AS_OF, "--rule", "us.r0"],
+        Duration::from_secs(60),
+        2048,
+    );
+    assert_refused(&out, &["E0400"]);
+    assert_within("explain --rule, 15,000 exceptions", &usage, 20, 1024);
+}
+
+/// 10,000 levels (the limit): the walk is iterative, and the tree is shown to the
+/// documented depth with the rest counted. Its JSON once grew to 1.6 GB.
+#[test]
+fn explain_rule_on_10000_exceptions_is_cut_at_the_documented_depth() {
+    let n = limits::MAX_EXCEPTION_DEPTH;
+    let (_s, root) = exception_chain("chain-limit", n);
+    for (rule, list) in [("us.r0", "is excepted by:"), (&*format!("us.r{}", n - 1), "is an exception to:")] {
+        let (out, usage) = run_bounded(
+            &["explain", "--rules", p(&root), "--as-of", AS_OF, "--rule", rule],
+            Duration::from_secs(60),
+            2048,
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains(list), "{}", stdout.chars().take(2000).collect::<String>());
+        // The root, two headings, a `nothing`, the shown levels and the summary line.
+        let lines = stdout.lines().count();
+        assert!(lines <= limits::MAX_EXPLAIN_DEPTH + 5, "{lines} lines");
+        let more = n - 1 - limits::MAX_EXPLAIN_DEPTH;
+        assert!(stdout.contains(&format!("… {more} more levels")), "{}", stdout.lines().last().unwrap_or_default());
+        assert_within(&format!("explain --rule {rule}, {n} exceptions"), &usage, 20, 1024);
+
+        let (out, usage) = run_bounded(
+            &["explain", "--rules", p(&root), "--as-of", AS_OF, "--rule", rule, "--format", "json"],
+            Duration::from_secs(60),
+            2048,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(out.stdout.len() < 4 * 1024 * 1024, "{} bytes of JSON", out.stdout.len());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let key = if rule == "us.r0" { "excepted_by" } else { "excepts" };
+        let mut node = &json[key][0];
+        let mut depth = 1;
+        while let Some(child) = node["children"].get(0) {
+            node = child;
+            depth += 1;
+        }
+        assert_eq!(depth, limits::MAX_EXPLAIN_DEPTH);
+        assert_eq!(node["more_levels"], more);
+        assert_within(&format!("explain --rule {rule} --format json"), &usage, 20, 1024);
+    }
+}
+
+/// The human rendering of a 10,000-rule cycle took 23 s (0.45 s as JSON): the diagnostic
+/// carried a label for every member. It names the first few now.
+#[test]
+fn a_cycle_of_10000_exceptions_renders_quickly() {
+    let (_s, root) = Scratch::tree("cycle-10000");
+    let n = 10_000;
+    let mut text = String::from(HEADER);
+    for i in 0..n {
+        let prev = (i + n - 1) % n;
+        text.push_str(&rule(
+            &format!("us.r{i}"),
+            &format!("  category hiv\n  permission authorization\n  excepts us.r{prev}\n"),
+        ));
+    }
+    write(&root.join("us/federal.stringent"), text.as_bytes());
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(120), 2048);
+    let stderr = assert_refused(&out, &["E0206", "10000 rules are in the cycle", "more"]);
+    assert_eq!(count(&stderr, "E0206"), 1, "{}", stderr.chars().take(3000).collect::<String>());
+    assert!(stderr.len() < 64 * 1024, "{} bytes of diagnostics for one cycle", stderr.len());
+    assert_within("check, 10,000-rule exception cycle, human", &usage, 5, 1024);
+}
+
+// ------------------------------------------------------------------ vocabulary cost
+
+/// 100 values on each axis passed `check` in 0.03 s; `decide`, `compile` and `test` then
+/// aborted allocating 135 GB. `check` refuses it with one E0400, and so does everything.
+#[test]
+fn a_vocabulary_of_ten_billion_cells_is_one_e0400() {
+    let axes = vocabulary_with(|axis| (0..100).map(|i| format!("  value {axis}_{i} \"{axis} {i}\"\n")).collect());
+    let (s, root) = tree_with_vocabulary("cells", &axes);
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(60), 1024);
+    let stderr = assert_refused(&out, &["E0400", "cells", &limits::MAX_CELLS.to_string(), "axes.stringent"]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
+    assert_within("check, 10^10 cells", &usage, 5, 256);
+    let out_dir = s.path.join("out");
+    let mut decide = vec!["decide", "--rules", p(&root), "--as-of", AS_OF, "--jurisdiction", "US"];
+    decide.extend(QUESTION);
+    for args in [
+        decide,
+        vec!["compile", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)],
+        vec!["test", p(&root), "--as-of", AS_OF],
+        vec!["explain", "--rules", p(&root), "--as-of", AS_OF, "--rule", "us.a"],
+    ] {
+        let (out, usage) = run_bounded(&args, Duration::from_secs(60), 1024);
+        assert_refused(&out, &["E0400"]);
+        assert_within(&format!("`{}`, 10^10 cells", args[0]), &usage, 5, 256);
+    }
+    assert!(!out_dir.exists(), "compile wrote output for a tree over the limit");
+}
+
+/// More values on one axis than allowed: one E0400 for the axis, not another for the cells
+/// they would make.
+#[test]
+fn an_axis_over_the_value_limit_is_one_e0400() {
+    let n = limits::MAX_VALUES_PER_AXIS + 1;
+    let axes = vocabulary_with(|axis| {
+        if axis == "purpose" {
+            (0..n).map(|i| format!("  value p{i} \"Purpose {i}\"\n")).collect()
+        } else {
+            String::new()
+        }
+    });
+    let (_s, root) = tree_with_vocabulary("values", &axes);
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(60), 1024);
+    let stderr = assert_refused(&out, &["E0400", "`purpose`", &limits::MAX_VALUES_PER_AXIS.to_string()]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert!(stderr.contains("1 error, 0 warnings"), "{stderr}");
+    assert_within("check, an axis over the value limit", &usage, 5, 256);
+}
+
+/// A value hierarchy as one chain of `under` on every axis (1,000 values each): the cover
+/// table was built in cubic time (1,000: 1.4 s per axis; 3,000: 35 s). Now it is linear
+/// in its size, and the depth is refused once per axis.
+#[test]
+fn value_hierarchies_of_1000_levels_are_e0400_quickly() {
+    const N: usize = 1_000;
+    const { assert!(N <= limits::MAX_VALUES_PER_AXIS && N > limits::MAX_HIERARCHY_DEPTH) };
+    let n = N;
+    let axes = vocabulary_with(|axis| {
+        (0..n)
+            .map(|i| match i {
+                0 => format!("  value {axis}_0 \"{axis} 0\"\n"),
+                _ => format!("  value {axis}_{i} \"{axis} {i}\" under {axis}_{}\n", i - 1),
+            })
+            .collect()
+    });
+    let (_s, root) = tree_with_vocabulary("hierarchy", &axes);
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(120), 1024);
+    let stderr = assert_refused(&out, &["E0400", "nest 1000 deep", &limits::MAX_HIERARCHY_DEPTH.to_string()]);
+    assert_eq!(count(&stderr, "E0400"), 5, "one per axis:\n{stderr}");
+    assert!(stderr.contains("5 errors, 0 warnings"), "{stderr}");
+    assert_within("check, five 1,000-level value hierarchies", &usage, 3, 512);
+}
+
+/// Organization layers each under the previous took quadratic time (1,000: 71 s). The
+/// chain depth is a documented limit, found in one pass.
+#[test]
+fn a_chain_of_1000_layers_is_one_e0400_quickly() {
+    let (_s, root) = Scratch::tree("layers");
+    write(
+        &root.join("us/federal.stringent"),
+        format!("{HEADER}{}", rule("us.a", "  category hiv\n  permission authorization\n")).as_bytes(),
+    );
+    let n = 1_000;
+    for i in 0..n {
+        let parent = if i == 0 { "US".to_owned() } else { format!("org:o{}", i - 1) };
+        write(
+            &root.join(format!("org/o{i:04}.stringent")),
+            format!(
+                "jurisdiction org:o{i} \"Organization {i}\" under {parent}\n\n{}",
+                rule(&format!("org.o{i}.a"), "  category hiv\n  permission specific_authorization\n")
+            )
+            .as_bytes(),
+        );
+    }
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(180), 1024);
+    let stderr = assert_refused(&out, &["E0400", "org:o999", "1001 layers", &limits::MAX_CHAIN_DEPTH.to_string()]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert_within("check, a chain of 1,000 layers", &usage, 5, 512);
+}
+
+/// As many layers as allowed, each directly under the federal layer: every chain is
+/// resolved, and the whole stays linear in the layers.
+#[test]
+fn the_largest_number_of_layers_checks_in_seconds() {
+    let (_s, root) = Scratch::tree("many-layers");
+    write(
+        &root.join("us/federal.stringent"),
+        format!("{HEADER}{}", rule("us.a", "  category hiv\n  permission authorization\n")).as_bytes(),
+    );
+    for i in 1..limits::MAX_LAYERS {
+        write(
+            &root.join(format!("org/o{i:04}.stringent")),
+            format!(
+                "jurisdiction org:o{i} \"Organization {i}\" under US\n\n{}",
+                rule(
+                    &format!("org.o{i}.a"),
+                    "  category hiv\n  purpose research\n  permission specific_authorization\n"
+                )
+            )
+            .as_bytes(),
+        );
+    }
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(180), 2048);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr.chars().take(3000).collect::<String>());
+    assert_within(&format!("check, {} layers", limits::MAX_LAYERS), &usage, 20, 1024);
+    // One more is refused, with one diagnostic.
+    let i = limits::MAX_LAYERS;
+    write(
+        &root.join(format!("org/o{i:04}.stringent")),
+        format!("jurisdiction org:o{i} \"Organization {i}\" under US\n").as_bytes(),
+    );
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(180), 2048);
+    let stderr = assert_refused(&out, &["E0400", "jurisdictions"]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert_within(&format!("check, {} layers", limits::MAX_LAYERS + 1), &usage, 20, 1024);
+}
+
+// ------------------------------------------------------------------ fmt --check
+
+/// `fmt --check` on a 1.4 MB file took 30 s: the diff was quadratic in the lines that
+/// differ. It is bounded now, and still reports the file and exits 1.
+#[test]
+fn fmt_check_on_a_large_unformatted_file_is_quick() {
+    let s = Scratch::new("fmt-large");
+    let path = s.path.join("federal.stringent");
+    // One-line rules: the formatter rewrites every one of them.
+    let text = many_rules(9_100);
+    assert!(text.len() > 1_400_000, "{} bytes", text.len());
+    write(&path, text.as_bytes());
+    let (out, usage) = run_bounded(&["fmt", "--check", p(&path)], Duration::from_secs(120), 1024);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 file not formatted"), "{stderr}");
+    assert!(stdout.starts_with(&format!("--- {}", p(&path))), "{}", stdout.chars().take(500).collect::<String>());
+    assert!(stdout.contains("the rest of the file changes too"), "{}", stdout.lines().last().unwrap_or_default());
+    assert!(stdout.len() < 2 * 1024 * 1024, "{} bytes of diff", stdout.len());
+    assert_within("fmt --check, 1.4 MB", &usage, 5, 512);
+    // The file is left as it was.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+/// A small difference is shown in full, as before.
+#[test]
+fn fmt_check_shows_a_small_difference_whole() {
+    let s = Scratch::new("fmt-small");
+    let path = s.path.join("federal.stringent");
+    let text = many_rules(3);
+    write(&path, text.as_bytes());
+    let out = run(&["fmt", "--check", p(&path)]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!stdout.contains("the rest of the file"), "{stdout}");
+    for i in 0..3 {
+        assert!(stdout.contains(&format!("-rule r{i} ")), "{stdout}");
+    }
+}
+
+// ------------------------------------------------------------------ policy files
+
+/// `decide --policy` on a FIFO blocked forever in `open`: the file type is checked first.
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_policy_is_refused_without_blocking() {
+    let s = Scratch::new("fifo");
+    let fifo = s.path.join("policy.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut args = vec!["decide", "--policy", p(&fifo)];
+    args.extend(QUESTION);
+    let (out, usage) = run_bounded(&args, Duration::from_secs(20), 512);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_refused(&out, &["cannot read", "a FIFO", "not a regular file"]);
+    assert_within("decide --policy FIFO", &usage, 5, 128);
+}
+
+/// A 2 GB (sparse) file was read whole: 2.1 GB resident. The size is checked first.
+#[test]
+fn a_two_gigabyte_policy_is_refused_without_reading_it() {
+    let s = Scratch::new("sparse");
+    let path = s.path.join("policy.json");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(2 * 1024 * 1024 * 1024).unwrap();
+    drop(file);
+    let mut args = vec!["decide", "--policy", p(&path)];
+    args.extend(QUESTION);
+    let (out, usage) = run_bounded(&args, Duration::from_secs(60), 512);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_refused(&out, &["2147483648 bytes", &stringent_policy::MAX_POLICY_BYTES.to_string()]);
+    assert_within("decide --policy, 2 GB sparse file", &usage, 5, 128);
+}
+
+/// `compile` does not write an artifact that no loader would read: a policy over the
+/// loader's size limit is an error before anything is written.
+#[test]
+fn compile_refuses_an_artifact_over_the_policy_size_limit() {
+    let s = Scratch::new("artifact-size");
+    let date = stringent_syntax::Date::parse(AS_OF).unwrap();
+    let c = stringent_compiler::compile(&[repo().join("tests/corpus/worked-example")], date);
+    assert!(!c.has_errors());
+    let mut policy = c.policy_for("US").unwrap();
+    let limit = usize::try_from(stringent_policy::MAX_POLICY_BYTES).unwrap();
+    policy.rules[0].title = "t".repeat(limit);
+    let out_dir = s.path.join("out");
+    let err = stringent_compiler::emit::write_all(&out_dir, &[policy], date, || {}).unwrap_err();
+    assert!(err.to_string().contains("a policy file may be at most"), "{err}");
+    assert!(!out_dir.join("index.json").exists(), "an index was written");
+    let written: Vec<_> = std::fs::read_dir(&out_dir).map(|d| d.flatten().collect()).unwrap_or_default();
+    assert!(written.is_empty(), "{written:?}");
+}

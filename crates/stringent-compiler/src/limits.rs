@@ -1,0 +1,50 @@
+//! Every limit stringent enforces, in one place. Each is far above what the shipped rules
+//! need (their size is given beside each limit) and low enough that a tree within all of
+//! them checks, compiles and answers in seconds and a few hundred megabytes; a tree beyond
+//! one is refused by `check` with E0400 (`LimitExceeded`) before anything costly is built.
+//! README.md, section "Limits", lists them with the diagnostic each gives.
+
+pub use crate::discover::MAX_FILE_BYTES;
+pub use stringent_policy::MAX_POLICY_BYTES;
+
+/// Values declared on one axis. Each axis keeps a values × values table of which value
+/// covers which (1 MiB at this limit). Shipped: at most 16.
+pub const MAX_VALUES_PER_AXIS: usize = 1_024;
+
+/// Cells of one chain: the product of the five axes' sizes. Every artifact stores two
+/// integers per cell (about 6 bytes of JSON each), so this bounds one artifact at roughly
+/// 12 MB and its in-memory arrays at 8 MiB. Shipped: 98,304.
+pub const MAX_CELLS: usize = 1 << 20;
+
+/// Cells over all chains: cells times layers, what `compile` builds and writes in one run
+/// (about 8 bytes in memory and 6 bytes of JSON per cell). Shipped: 53 × 98,304 = 5,210,112.
+pub const MAX_TOTAL_CELLS: usize = 1 << 26;
+
+/// Values from a root of an axis down to its deepest value, the root counted. Shipped: 5
+/// (`health_information` › `behavioral_health` › `substance_use` › `part2_record` ›
+/// `sud_counseling_notes`).
+pub const MAX_HIERARCHY_DEPTH: usize = 32;
+
+/// Jurisdictions (layers) in one rules tree: every layer is the end of a chain that is
+/// resolved and written. Shipped: 53 (federal, 50 states, DC, an organization).
+pub const MAX_LAYERS: usize = 512;
+
+/// Layers in one chain, federal first. Every chain is resolved on its own, so the work of
+/// a tree grows with layers times chain depth. Shipped: 3 (US › US-CA › an organization).
+pub const MAX_CHAIN_DEPTH: usize = 16;
+
+/// Rules in the longest chain of exceptions (a rule that is an exception to a rule that is
+/// an exception to …). Shipped: 3.
+pub const MAX_EXCEPTION_DEPTH: usize = 10_000;
+
+/// Levels of the exception tree `explain --rule` prints; deeper levels are summarized
+/// ("… N more levels"), so the output stays small whatever the chain. Each level nests
+/// two JSON values, and common JSON readers stop at 128 (serde_json) nested values.
+pub const MAX_EXPLAIN_DEPTH: usize = 50;
+
+/// Members of an exception cycle named in its diagnostic; the rest are counted.
+pub const MAX_CYCLE_MEMBERS_SHOWN: usize = 10;
+
+/// Lines of one file's difference `fmt --check` computes line by line; beyond it the rest
+/// of the file is reported as changed, so the check stays linear in the file's size.
+pub const MAX_DIFF_LINES: usize = 2_000;
