@@ -183,11 +183,6 @@ const MARKER_TEXT: &[u8] = b"written by stringent compile; a later compile into 
 /// input writes the same bytes.
 pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnOnce()) -> std::io::Result<PolicyIndex> {
     use sha2::{Digest, Sha256};
-    std::fs::create_dir_all(out)?;
-    let _lock = output::lock_dir(out, on_wait)?;
-    // Under the lock, temporary entries of the tool are leftovers of dead compiles.
-    remove_stale(out, None);
-
     let mut hasher = Sha256::new();
     let mut entries = Vec::new();
     let mut files = Vec::new();
@@ -218,6 +213,12 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnO
         });
     }
 
+    // Everything is serialized and checked before the directory is touched, and the lock is
+    // held only while writing.
+    std::fs::create_dir_all(out)?;
+    let _lock = output::lock_dir(out, on_wait)?;
+    // Under the lock, temporary entries of the tool are leftovers of dead compiles.
+    remove_stale(out, None);
     let final_dir = out.join(&generation);
     if !(is_own_generation(out, &generation) && holds_exactly(&final_dir, &files)) {
         let staging = output::staging_dir(out, "policies")?;

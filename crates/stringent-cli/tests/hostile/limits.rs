@@ -303,9 +303,10 @@ fn a_chain_of_1000_layers_is_one_e0400_quickly() {
         &root.join("us/federal.stringent"),
         format!("{HEADER}{}", rule("us.a", "  category hiv\n  permission authorization\n")).as_bytes(),
     );
+    write(&root.join("aa/state.stringent"), b"jurisdiction US-AA \"State AA\" under US\n");
     let n = 1_000;
     for i in 0..n {
-        let parent = if i == 0 { "US".to_owned() } else { format!("org:o{}", i - 1) };
+        let parent = if i == 0 { "US-AA".to_owned() } else { format!("org:o{}", i - 1) };
         write(
             &root.join(format!("org/o{i:04}.stringent")),
             format!(
@@ -316,13 +317,19 @@ fn a_chain_of_1000_layers_is_one_e0400_quickly() {
         );
     }
     let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(180), 1024);
-    let stderr = assert_refused(&out, &["E0400", "org:o999", "1001 layers", &limits::MAX_CHAIN_DEPTH.to_string()]);
+    let stderr = assert_refused(&out, &["E0400", "org:o999", "1002 layers", &limits::MAX_CHAIN_DEPTH.to_string()]);
     assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
     assert_within("check, a chain of 1,000 layers", &usage, 5, 512);
 }
 
-/// As many layers as allowed, each directly under the federal layer: every chain is
-/// resolved, and the whole stays linear in the layers.
+/// A state id `US-XX` for a number below 676.
+fn state_id(i: usize) -> String {
+    let letter = |n: usize| char::from(b'A' + u8::try_from(n % 26).unwrap());
+    format!("US-{}{}", letter(i / 26), letter(i))
+}
+
+/// As many layers as allowed, each a state directly under the federal layer: every chain
+/// is resolved, and the whole stays linear in the layers.
 #[test]
 fn the_largest_number_of_layers_checks_in_seconds() {
     let (_s, root) = Scratch::tree("many-layers");
@@ -332,11 +339,12 @@ fn the_largest_number_of_layers_checks_in_seconds() {
     );
     for i in 1..limits::MAX_LAYERS {
         write(
-            &root.join(format!("org/o{i:04}.stringent")),
+            &root.join(format!("states/s{i:04}.stringent")),
             format!(
-                "jurisdiction org:o{i} \"Organization {i}\" under US\n\n{}",
+                "jurisdiction {} \"State {i}\" under US\n\n{}",
+                state_id(i),
                 rule(
-                    &format!("org.o{i}.a"),
+                    &format!("state.s{i}.a"),
                     "  category hiv\n  purpose research\n  permission specific_authorization\n"
                 )
             )
@@ -350,8 +358,8 @@ fn the_largest_number_of_layers_checks_in_seconds() {
     // One more is refused, with one diagnostic.
     let i = limits::MAX_LAYERS;
     write(
-        &root.join(format!("org/o{i:04}.stringent")),
-        format!("jurisdiction org:o{i} \"Organization {i}\" under US\n").as_bytes(),
+        &root.join(format!("states/s{i:04}.stringent")),
+        format!("jurisdiction {} \"State {i}\" under US\n", state_id(i)).as_bytes(),
     );
     let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(180), 2048);
     let stderr = assert_refused(&out, &["E0400", "jurisdictions"]);
