@@ -54,6 +54,7 @@ fuzz_target!(|data: &[u8]| {
     }
     if let Ok(mut policy) = serde_json::from_slice::<Policy>(data) {
         policy.content_hash = policy.compute_hash();
+        policy.integrity = policy.compute_integrity();
         let json = serde_json::to_vec(&policy).unwrap_or_default();
         if let Ok(p) = LoadedPolicy::from_json(&json) {
             ask(&p);

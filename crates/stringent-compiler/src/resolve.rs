@@ -1,4 +1,4 @@
-//! Resolution (design note §4): for every cell of a chain, the meet of each layer's
+//! Resolution (docs/semantics.md, "Resolution"): for every cell of a chain, the meet of each layer's
 //! matching rules, with exceptions, deferral and federal preemption, and the provenance
 //! of every dimension.
 //!
@@ -727,7 +727,8 @@ impl<'m> Resolver<'m> {
         Inv { rule: r, role, dims: self.rule(r).map(|x| x.sets).unwrap_or_default() }
     }
 
-    /// Within one layer, a mandate meeting a prohibition is an error (§4.5).
+    /// Within one layer, a mandate meeting a prohibition is an error (docs/semantics.md,
+    /// "Resolution", 5).
     fn conflict_check(&self, rules: &[usize], result: &Requirement<u32>, cell: usize, stats: &mut Stats) {
         if !(result.mandatory && result.permission.is_prohibited()) {
             return;

@@ -1,4 +1,4 @@
-//! The invariants of design note §4.6, as properties over generated rule trees: adding a
+//! The invariants of docs/semantics.md, "Resolution", 6, as properties over generated rule trees: adding a
 //! rule never loosens a cell, file order never changes the output, and every chain is at
 //! least as strict as the federal layer alone.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]

@@ -1,4 +1,4 @@
-//! The meet is a semilattice operation (design note §4.6): commutative, associative,
+//! The meet is a semilattice operation (docs/semantics.md, "Resolution", 6): commutative, associative,
 //! idempotent, and never looser than either side.
 
 use proptest::prelude::*;
