@@ -29,17 +29,6 @@ pub fn tree(spec: &str) -> Result<Tree, String> {
         .tempdir()
         .map_err(|e| format!("cannot create a temporary directory: {e}"))?;
     unpack(&commit, &path, dir.path()).map_err(|e| format!("`{spec}`: {e}"))?;
-    // A symbolic link in the revision would lead out of it, to whatever it names here.
-    let mut at = dir.path().to_path_buf();
-    for part in path.components() {
-        at.push(part);
-        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(format!(
-                "`{spec}`: `{}` is a symbolic link in the revision; name the directory it points to",
-                path.display()
-            ));
-        }
-    }
     Ok(Tree { path: dir.path().join(&path), _unpacked: Some(dir) })
 }
 
@@ -88,38 +77,100 @@ fn resolve(rev: &str) -> Result<String, String> {
     Ok(hash)
 }
 
-/// `git archive COMMIT -- PATH` piped into `tar -x` in `dir`; no archive file is written.
-/// Pathspec magic is off, so `PATH` is a literal path.
+/// The files under `path` at `commit`, read as blobs (`git ls-tree`, `git cat-file`) and
+/// written below `dir`. Blobs are taken as committed: `git archive` would apply the
+/// repository's own `.gitattributes` (`export-subst`, `export-ignore`, filters), so that the
+/// tree compared could differ from the tree checked out. A symbolic link is refused, as is
+/// a file over the rule-file size limit.
 fn unpack(commit: &str, path: &Path, dir: &Path) -> Result<(), String> {
-    let mut git = Command::new("git")
-        .args(["--literal-pathspecs", "archive", "--format=tar", commit, "--"])
+    let listing = Command::new("git")
+        .args(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--"])
         .arg(path)
         .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !listing.status.success() {
+        return Err(format!("git ls-tree: {}", String::from_utf8_lossy(&listing.stderr).trim()));
+    }
+    let mut blobs: Vec<(String, PathBuf)> = Vec::new();
+    for entry in listing.stdout.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, name)) = entry.split_once('\t') else {
+            return Err(format!("git ls-tree printed an entry it should not: `{entry}`"));
+        };
+        let mut meta = meta.split(' ');
+        let (Some(mode), Some(kind), Some(object)) = (meta.next(), meta.next(), meta.next()) else {
+            return Err(format!("git ls-tree printed an entry it should not: `{entry}`"));
+        };
+        let relative = checked_path(name)?;
+        match (mode, kind) {
+            ("100644" | "100755", "blob") => blobs.push((object.to_owned(), relative)),
+            ("120000", _) => {
+                return Err(format!("`{name}` is a symbolic link in the revision; links would read files outside it"));
+            }
+            // A submodule holds no rules of this repository.
+            (_, "commit") => {}
+            _ => return Err(format!("`{name}` is neither a file nor a directory in the revision")),
+        }
+    }
+    if blobs.is_empty() {
+        return Err(format!("`{}` holds no file at that revision", path.display()));
+    }
+    let mut cat = Command::new("git")
+        .args(["cat-file", "--batch"])
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot run git: {e}"))?;
-    let Some(archive) = git.stdout.take() else {
-        let _ = git.kill();
-        let _ = git.wait();
-        return Err("cannot read the output of git archive".to_owned());
+    let (Some(mut input), Some(output)) = (cat.stdin.take(), cat.stdout.take()) else {
+        let _ = cat.kill();
+        let _ = cat.wait();
+        return Err("cannot talk to git cat-file".to_owned());
     };
-    let untar = Command::new("tar")
-        .arg("-xf")
-        .arg("-")
-        .arg("-C")
-        .arg(dir)
-        .stdin(archive)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output();
-    let git = git.wait_with_output().map_err(|e| format!("git archive: {e}"))?;
-    if !git.status.success() {
-        return Err(format!("git archive: {}", String::from_utf8_lossy(&git.stderr).trim()));
-    }
-    let untar = untar.map_err(|e| format!("cannot run tar: {e}"))?;
-    if !untar.status.success() {
-        return Err(format!("cannot unpack the archive: {}", String::from_utf8_lossy(&untar.stderr).trim()));
+    let objects: String = blobs.iter().map(|(object, _)| format!("{object}\n")).collect();
+    // Written from a thread, so that git's output never fills while its input waits.
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = input.write_all(objects.as_bytes());
+    });
+    let written = write_blobs(output, &blobs, dir);
+    let _ = writer.join();
+    let _ = cat.kill();
+    let _ = cat.wait();
+    written
+}
+
+/// Read `git cat-file --batch` answers (`<object> blob <size>\n<bytes>\n`) for `blobs`, in
+/// order, and write each below `dir`.
+fn write_blobs(output: impl std::io::Read, blobs: &[(String, PathBuf)], dir: &Path) -> Result<(), String> {
+    use std::io::{BufRead, Read};
+    let mut output = std::io::BufReader::new(output);
+    let limit = stringent_compiler::discover::MAX_FILE_BYTES;
+    for (object, relative) in blobs {
+        let mut header = String::new();
+        output.read_line(&mut header).map_err(|e| format!("git cat-file: {e}"))?;
+        let size: u64 = match header.trim_end().split(' ').collect::<Vec<_>>().as_slice() {
+            [o, "blob", size] if o == object => {
+                size.parse().map_err(|_| format!("git cat-file: `{}`", header.trim()))?
+            }
+            _ => return Err(format!("git cat-file could not read `{}`", relative.display())),
+        };
+        if size > limit {
+            return Err(format!(
+                "`{}` is {size} bytes at that revision; rule files may be at most {limit} bytes",
+                relative.display()
+            ));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        (&mut output).take(size).read_to_end(&mut bytes).map_err(|e| format!("git cat-file: {e}"))?;
+        let mut newline = [0u8; 1];
+        output.read_exact(&mut newline).map_err(|e| format!("git cat-file: {e}"))?;
+        let target = dir.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot write `{}`: {e}", parent.display()))?;
+        }
+        std::fs::write(&target, &bytes).map_err(|e| format!("cannot write `{}`: {e}", target.display()))?;
     }
     Ok(())
 }

@@ -344,8 +344,18 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
         errln!("nothing written: the rules hold no jurisdiction");
         return FINDINGS;
     }
+    let mut combined = std::collections::BTreeSet::new();
     for spec in combine {
-        let joined = spec.split(',').map(str::trim).collect::<Vec<_>>().join("+");
+        let parts: Vec<&str> = spec.split([',', '+']).map(str::trim).collect();
+        let distinct: std::collections::BTreeSet<&str> = parts.iter().copied().collect();
+        if distinct.len() < 2 || distinct.len() != parts.len() || distinct.contains("") {
+            errln!("error: `--combine {spec}` must name two or more different jurisdictions, e.g. `US-CA,US-NV`");
+            return USAGE;
+        }
+        let joined = parts.join("+");
+        if !combined.insert(joined.clone()) {
+            continue;
+        }
         match c.policy_for(&joined) {
             Some(p) => policies.push(p),
             None => {

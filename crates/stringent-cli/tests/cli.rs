@@ -471,12 +471,16 @@ fn an_answer_no_rule_governs_says_so_in_every_output() {
         let explained: serde_json::Value =
             serde_json::from_str(&ask(&root, "json", "explain", category, holder)).unwrap();
         assert_eq!(explained["decision"]["governed"], false);
+        let fhir: serde_json::Value = serde_json::from_str(&ask(&root, "fhir", "decide", category, holder)).unwrap();
+        let codes: Vec<&str> = fhir["security"].as_array().unwrap().iter().filter_map(|c| c["code"].as_str()).collect();
+        assert!(codes.contains(&"ungoverned"), "{fhir}");
     }
     // A provider's sale of the same record is governed by HIPAA (164.508(a)(4)).
     let json: serde_json::Value = serde_json::from_str(&ask(&root, "json", "decide", "general", "provider")).unwrap();
     assert_eq!(json["governed"], true, "{json}");
     assert_ne!(json["level"], "allowed");
     assert!(!ask(&root, "text", "decide", "general", "provider").contains("UNGOVERNED"));
+    assert!(!ask(&root, "fhir", "decide", "general", "provider").contains("ungoverned"));
     // A record of two categories, one of them ungoverned, names it.
     let out = stringent(&[
         "decide",

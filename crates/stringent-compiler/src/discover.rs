@@ -37,6 +37,9 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     let mut unparsed = Vec::new();
+    // A file reached twice (a root given twice, a root inside another, a link inside the
+    // root) is read once.
+    let mut read_already: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
     for root in roots {
         if !root.exists() {
             diags.push(
@@ -56,7 +59,8 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
             );
             continue;
         }
-        let found_before = files.len() + diags.len();
+        let mut found_here = 0usize;
+        let diags_before = diags.len();
         let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
         let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
         for entry in walker {
@@ -98,6 +102,10 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
             } else if !ft.is_file() || !is_rule_file {
                 continue;
             }
+            found_here += 1;
+            if !read_already.insert(path.canonicalize().unwrap_or_else(|_| path.to_path_buf())) {
+                continue;
+            }
             let relative = path.strip_prefix(root).map_or_else(|_| slash(path), slash);
             let relative = if relative.is_empty() { slash(path.file_name().map_or(path, Path::new)) } else { relative };
             match read(path) {
@@ -110,7 +118,7 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
                 }
             }
         }
-        if files.len() + diags.len() == found_before {
+        if found_here == 0 && diags.len() == diags_before {
             diags.push(
                 Diagnostic::new(Code::NoRuleFiles, format!("`{}` holds no `.{EXTENSION}` file", slash(root)))
                     .with_help("give the directory that holds the rule files, e.g. `rules`, or a `.stringent` file"),
@@ -186,8 +194,9 @@ pub fn slash(path: &Path) -> String {
         .replace("//", "/")
 }
 
-/// One component of a path as text: UTF-8 as it is, every other byte as `\xFF`, and on
-/// Unix a backslash as `\\`, so that different names always show differently.
+/// One component of a path as text: UTF-8 as it is, a control character as `\u{000A}`, every
+/// other byte as `\xFF`, and on Unix a backslash as `\\`, so that different names always
+/// show differently and a name never breaks a line of output.
 #[cfg(unix)]
 fn shown_name(name: &std::ffi::OsStr) -> String {
     use std::fmt::Write as _;
@@ -195,12 +204,22 @@ fn shown_name(name: &std::ffi::OsStr) -> String {
     let bytes = name.as_bytes();
     if let Ok(text) = std::str::from_utf8(bytes)
         && !text.contains('\\')
+        && !text.chars().any(char::is_control)
     {
         return text.to_owned();
     }
     let mut out = String::with_capacity(bytes.len() + 8);
     for chunk in bytes.utf8_chunks() {
-        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for c in chunk.valid().chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                // A newline or escape in a file name would forge a line of output.
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{{{:04X}}}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
         for b in chunk.invalid() {
             let _ = write!(out, "\\x{b:02X}");
         }

@@ -11,7 +11,7 @@
 //! cells, and no step of a check visits every cell; the artifact's per-cell arrays are
 //! made from the tuples when it is written.
 
-use crate::model::{Dims, Model, RuleModel};
+use crate::model::{Dims, LayerKind, Model, RuleModel};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
@@ -610,10 +610,17 @@ impl<'m> Resolver<'m> {
             tuple_region: Vec::new(),
             stats: Stats::default(),
         };
+        // Federal law defers to *state* law (164.502(g)(3)(ii)): only a state layer replaces a
+        // deferred dimension; an organization meets with the chain above it like any layer.
+        let replaces: Vec<bool> = out
+            .chain
+            .iter()
+            .map(|l| self.model.layers.get(*l).is_some_and(|x| LayerKind::of(&x.id) == LayerKind::State))
+            .collect();
         let mut req_ids: FxHashMap<Requirement<u32>, u32> = FxHashMap::default();
         let mut prov_ids: FxHashMap<Vec<Inv>, u32> = FxHashMap::default();
         for (sets, first) in regions.sets.iter().zip(first_cells) {
-            let (req, prov, deferred) = self.region(&layers, sets, first, &mut stats);
+            let (req, prov, deferred) = self.region(&layers, &replaces, sets, first, &mut stats);
             let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
             let requirement = *req_ids.entry(req).or_insert_with_key(|req| {
                 out.requirements.push(req.clone());
@@ -640,6 +647,7 @@ impl<'m> Resolver<'m> {
     fn region(
         &self,
         layers: &[&LayerRegions],
+        replaces: &[bool],
         sets: &[u32],
         cell: usize,
         stats: &mut Stats,
@@ -681,7 +689,9 @@ impl<'m> Resolver<'m> {
             } else {
                 (Cow::Borrowed(m.effective.as_slice()), Cow::Borrowed(&m.meet), m.sets)
             };
-            replaced = replaced.union(Dims(sets.0 & root.deferred.0));
+            if replaces.get(pos).copied().unwrap_or(false) {
+                replaced = replaced.union(Dims(sets.0 & root.deferred.0));
+            }
             if !kept.is_empty() {
                 self.conflict_check(&kept, &layer_result, cell, stats);
                 result = result.meet(&layer_result);

@@ -238,3 +238,10 @@ fn a_file_at_the_limit_is_read() {
     let c = check(&root);
     assert_eq!(codes(&c), ["E0004"]);
 }
+
+#[test]
+fn a_root_given_twice_or_inside_another_is_read_once() {
+    let (_scratch, root) = Scratch::tree("twice");
+    let c = compile(&[root.clone(), root.clone(), root.join("us")], Date::parse("2025-06-01").unwrap());
+    assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
+}

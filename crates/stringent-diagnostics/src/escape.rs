@@ -32,13 +32,21 @@ pub fn is_control(c: char) -> bool {
     c.is_control() && c != '\t' && c != '\n'
 }
 
+/// Characters that show as nothing or as a line break on a terminal, so that text holding
+/// them looks like other text: zero-width spaces and joiners, the soft hyphen, the word
+/// joiner and invisible operators, and the Unicode line and paragraph separators.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}')
+}
+
 /// Whether `c` is shown escaped by [`escape_for_terminal`].
 fn needs_escape(c: char) -> bool {
-    is_control(c) || bidi_name(c).is_some() || c == '\u{FEFF}'
+    is_control(c) || bidi_name(c).is_some() || c == '\u{FEFF}' || is_invisible(c)
 }
 
 /// `text` with every control character (but tab, line feed, and a carriage return that
-/// ends a line), bidirectional control and byte-order mark written as `\u{…}`, so what a
+/// ends a line), bidirectional control, byte-order mark and invisible character written
+/// as `\u{…}`, so what a
 /// terminal shows is what the text holds. Text without such characters is returned as is.
 pub fn escape_for_terminal(text: &str) -> Cow<'_, str> {
     let mut chars = text.chars().peekable();
@@ -134,6 +142,14 @@ mod tests {
             "a\\u{202E}b\\u{001B}[2Jc\\u{0007}\\u{0008}\\u{000D}"
         );
         assert_eq!(escape_for_terminal("\u{9B}\u{7F}\u{FEFF}"), "\\u{009B}\\u{007F}\\u{FEFF}");
+    }
+
+    #[test]
+    fn invisible_characters_are_escaped() {
+        assert_eq!(
+            escape_for_terminal("a\u{200B}b\u{2028}c\u{00AD}d\u{2060}"),
+            "a\\u{200B}b\\u{2028}c\\u{00AD}d\\u{2060}"
+        );
     }
 
     #[test]

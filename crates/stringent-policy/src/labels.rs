@@ -10,6 +10,9 @@ use serde::Serialize;
 pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 pub const ACT_REASON: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
 pub const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
+/// stringent's own code system for what HL7 has no code for: an answer that no encoded
+/// rule governs (docs/semantics.md, "Governed answers").
+pub const GOVERNANCE: &str = "urn:stringent:governance";
 
 /// A FHIR `Coding`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -30,7 +33,8 @@ pub struct SecurityLabels {
 /// The labels that apply to a decision made from `policy`: each category's codes and its
 /// ancestors' (a psychotherapy note is also mental-health information), the purpose's,
 /// the obligations', and confidentiality `R` (restricted) when any sensitivity code
-/// applies, `N` (normal) otherwise.
+/// applies, `N` (normal) otherwise; and, for an answer no rule governs, the code
+/// `ungoverned` of [`GOVERNANCE`], so that a FHIR consumer cannot read it as a permission.
 pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
     let axes = &policy.vocabulary.axes;
     let mut security: Vec<Coding> = Vec::new();
@@ -62,6 +66,13 @@ pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
     } else {
         coding(CONFIDENTIALITY, "N", "normal")
     });
+    if !d.governed {
+        security.push(coding(
+            GOVERNANCE,
+            "ungoverned",
+            "No encoded rule governs this disclosure: the labels are not a legal permission",
+        ));
+    }
     security.sort();
     security.dedup_by(|a, b| a.system == b.system && a.code == b.code);
     SecurityLabels { security }

@@ -57,8 +57,10 @@ pub fn write_report(
 
     let assets = out.join("assets");
     let pages_dir = out.join("jurisdictions");
-    std::fs::create_dir_all(&assets)?;
-    std::fs::create_dir_all(&pages_dir)?;
+    std::fs::create_dir_all(out)?;
+    for dir in [&assets, &pages_dir] {
+        own_directory(dir)?;
+    }
     write(&assets.join("report.css"), CSS.as_bytes())?;
     write(&assets.join("question.js"), QUESTION_JS.as_bytes())?;
     for site in &sites {
@@ -84,6 +86,21 @@ fn unique_page_name(jurisdiction: &str, used: &mut BTreeSet<String>) -> String {
     }
     used.insert(name.clone());
     name
+}
+
+/// Create `dir` unless it exists, and refuse it when it is a link: the report's files would
+/// be written wherever a planted link leads.
+fn own_directory(dir: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(dir) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(io::Error::other(format!(
+            "`{}` is a symbolic link; the report writes only into directories of its own",
+            dir.display()
+        ))),
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(io::Error::other(format!("`{}` is in the way: it is not a directory", dir.display()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => std::fs::create_dir(dir),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

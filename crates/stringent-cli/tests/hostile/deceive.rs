@@ -216,3 +216,16 @@ fn two_file_names_that_are_not_utf8_keep_their_own_names_and_locations() {
     let out = run(&["fmt", p(&root.join("us"))]);
     assert_eq!(std::fs::read(&fe).unwrap(), b"element ok_two \"Two\"\n", "{}", stderr(&out));
 }
+
+/// A newline or escape in a file name would forge a line of output: names show them escaped.
+#[cfg(unix)]
+#[test]
+fn control_characters_in_file_names_are_shown_escaped() {
+    let (_s, root) = Scratch::tree("newline-name");
+    write(&root.join("us/federal.stringent"), HEADER.as_bytes());
+    write(&root.join("us/evil\n0 errors, 0 warnings\x1b[2J.stringent"), b"rule {\n");
+    let out = check(&root);
+    let stderr = assert_refused(&out, &["evil\\u{000A}0 errors, 0 warnings\\u{001B}[2J.stringent"]);
+    assert!(!stderr.contains('\x1b'), "an escape reached the terminal");
+    assert!(!stderr.lines().any(|l| l.trim() == "0 errors, 0 warnings"), "a forged line:\n{stderr}");
+}

@@ -233,6 +233,30 @@ fn a_diff_of_two_revisions_compares_the_revisions() {
     assert_tmp_empty(&repo);
 }
 
+/// `git archive` applies the repository's own attributes: with `export-subst`, a
+/// `$Format:…$` in a citation turns into a `permission` line in the archive only. A diff of
+/// revisions reads the blobs as committed, so the loosening in the checked-out files shows.
+#[test]
+fn a_diff_of_revisions_reads_the_files_as_committed_not_as_exported() {
+    let (_s, repo) = repository("git-attributes");
+    git(&repo, &["checkout", "-q", "loose", "--", "rules"]);
+    let disguised = federal("sti", "authorization", "").replacen(
+        "  permission authorization\n",
+        "  cite \"45 CFR 164.508 $Format:%x22%n  permission authorization //$\"\n",
+        1,
+    );
+    assert!(disguised.contains("$Format"), "the rule text changed; update this test");
+    write(&repo.join("rules/us/federal.stringent"), disguised.as_bytes());
+    write(&repo.join(".gitattributes"), b"*.stringent export-subst\n");
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "a loosening disguised by export-subst"]);
+    let out = run_in(&repo, &["diff", "git:loose", "git:HEAD", "--as-of", AS_OF, "--fail-on", "loosened"]);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "the loosening passed the gate:\n{text}");
+    assert!(text.contains("LOOSENED permission"), "{text}");
+    assert_tmp_empty(&repo);
+}
+
 #[test]
 fn a_revision_that_looks_like_an_option_is_refused_and_writes_nothing() {
     let (s, repo) = repository("git-option");
@@ -296,7 +320,7 @@ fn no_temporary_directory_is_left_after_an_error() {
     assert_tmp_empty(&repo);
     // A path the revision does not have.
     let out = run_in(&repo, &["diff", "git:loose", "git:loose:nothing-here", "--as-of", AS_OF]);
-    assert_refused(&out, &["git archive"]);
+    assert_refused(&out, &["holds no file at that revision"]);
     assert_tmp_empty(&repo);
     // And a diff that succeeds.
     let out = run_in(&repo, &["diff", "git:loose", "git:loose", "--as-of", AS_OF]);

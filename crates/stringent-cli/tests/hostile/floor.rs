@@ -189,3 +189,77 @@ fn a_compiled_policy_refuses_another_date() {
     let out = run(&same);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// Federal law defers a parent's access to a self-consented minor's record to *state* law
+/// (45 CFR 164.502(g)(3)(ii)); an organization's own policy is no state law, so it meets
+/// with the federal default instead of replacing it, and keeps its obligation.
+#[test]
+fn an_organization_cannot_replace_what_federal_law_defers_to_the_state() {
+    let org = "jurisdiction org:clinic \"A clinic\" under US-ZZ\n\nrule org.clinic.parents \"Parents receive their children's records\" {\n  cite \"Clinic policy 1\"\n  confidence verified\n  effective 2020-01-01\n  category health_information\n  purpose any except patient_access, patient_directed\n  recipient parent\n  subject minor_self_consented\n  permission none\n}\n";
+    let (_s, root) = federal_tree(
+        "org-deferral",
+        &[("zz.stringent", "jurisdiction US-ZZ \"Zed\" under US\n"), ("org.stringent", org)],
+    );
+    let ask = |jurisdiction: &str| {
+        let out = run(&[
+            "decide",
+            "--rules",
+            p(&root),
+            "--as-of",
+            AS_OF,
+            "--jurisdiction",
+            jurisdiction,
+            "--category",
+            "mental_health",
+            "--purpose",
+            "treatment",
+            "--recipient",
+            "parent",
+            "--subject",
+            "minor_self_consented",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let state = ask("US-ZZ");
+    let clinic = ask("org:clinic");
+    assert!(state["obligations"].as_array().unwrap().iter().any(|o| o == "professional_judgment"), "{state}");
+    assert_eq!(clinic["obligations"], state["obligations"], "the organization dropped a federal obligation: {clinic}");
+    let roles: Vec<String> = clinic["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["rule"] == "us.hipaa.164_502_g_3_ii")
+        .map(|e| e["role"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(roles, ["won"], "the federal default stands beside the organization's rule");
+}
+
+/// A combination names two or more different jurisdictions; the same one twice is written once.
+#[test]
+fn a_combination_of_one_jurisdiction_is_a_usage_error() {
+    let s = Scratch::new("combine");
+    let out_dir = s.path.join("out");
+    for bad in ["US-XX", "US-XX,US-XX", "US-XX+"] {
+        let out =
+            run(&["compile", "tests/corpus/worked-example", "--as-of", AS_OF, "--out", p(&out_dir), "--combine", bad]);
+        assert_refused(&out, &["must name two or more different jurisdictions"]);
+        assert_eq!(out.status.code(), Some(2));
+    }
+    let out = run(&[
+        "compile",
+        "tests/corpus/worked-example",
+        "--as-of",
+        AS_OF,
+        "--out",
+        p(&out_dir),
+        "--combine",
+        "US,US-XX",
+        "--combine",
+        "US+US-XX",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(policy_file(&out_dir, "US+US-XX").is_file());
+}

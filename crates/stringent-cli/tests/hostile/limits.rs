@@ -7,69 +7,11 @@
 use super::*;
 use stringent_compiler::limits;
 
-/// What a bounded run used.
-struct Usage {
-    took: Duration,
-    /// Peak resident set in MiB, as last read from `/proc/<pid>/status` (0 where there is
-    /// no `/proc`).
-    peak_mib: u64,
-}
-
-/// Run the binary with a time limit and at most `max_mib` MiB of address space; an
-/// allocation beyond it aborts the child, which fails the test.
+/// Run the binary with a time limit and at most `max_mib` MiB of address space.
 fn run_bounded(args: &[&str], limit: Duration, max_mib: u64) -> (Output, Usage) {
-    let start = Instant::now();
-    let mut child = Command::new("sh")
-        .arg("-c")
-        .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", max_mib * 1024))
-        .arg(env!("CARGO_BIN_EXE_stringent"))
-        .args(args)
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut stdout, &mut b).unwrap();
-        b
-    });
-    let err_t = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut stderr, &mut b).unwrap();
-        b
-    });
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0u64;
-    let status = loop {
-        // VmHWM is the high-water mark: the last reading before exit is the peak, give or
-        // take the final few milliseconds.
-        if let Ok(text) = std::fs::read_to_string(&status_file)
-            && let Some(kib) = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        {
-            peak_kib = peak_kib.max(kib);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("`stringent {}` did not finish within {limit:?}", shown(args));
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let took = start.elapsed();
-    let output = Output { status, stdout: out_t.join().unwrap(), stderr: err_t.join().unwrap() };
-    eprintln!("`stringent {}`: {took:?}, peak RSS {} MiB, {:?}", args[0], peak_kib / 1024, status.code());
-    (output, Usage { took, peak_mib: peak_kib / 1024 })
+    let (output, usage) = run_child(args, limit, Some(max_mib));
+    eprintln!("`stringent {}`: {:?}, peak RSS {} MiB, {:?}", args[0], usage.took, usage.peak_mib, output.status.code());
+    (output, usage)
 }
 
 /// Time and memory within bounds, and said in the test's output either way.

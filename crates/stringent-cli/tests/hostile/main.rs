@@ -30,8 +30,34 @@ const AS_OF: &str = "2025-06-01";
 
 /// Run the binary with a time limit: a hang is a failure, not a stuck test run.
 fn run_for(args: &[&str], limit: Duration) -> (Output, Duration) {
+    let (output, usage) = run_child(args, limit, None);
+    (output, usage.took)
+}
+
+/// What a run of the binary used.
+struct Usage {
+    took: Duration,
+    /// Peak resident set in MiB, as last read from `/proc/<pid>/status` (0 where there is
+    /// no `/proc`).
+    peak_mib: u64,
+}
+
+/// Run the binary with a time limit and, given `max_mib`, at most that many MiB of address
+/// space (`ulimit -v`: an allocation beyond it aborts the child, which fails the test),
+/// reading its peak resident memory from `/proc` while it runs.
+fn run_child(args: &[&str], limit: Duration, max_mib: Option<u64>) -> (Output, Usage) {
     let start = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stringent"))
+    let mut command = match max_mib {
+        Some(mib) => {
+            let mut c = Command::new("sh");
+            c.arg("-c")
+                .arg(format!("ulimit -v {}; exec \"$0\" \"$@\"", mib * 1024))
+                .arg(env!("CARGO_BIN_EXE_stringent"));
+            c
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_stringent")),
+    };
+    let mut child = command
         .args(args)
         .current_dir(repo())
         .env("NO_COLOR", "1")
@@ -53,7 +79,19 @@ fn run_for(args: &[&str], limit: Duration) -> (Output, Duration) {
         std::io::Read::read_to_end(&mut stderr, &mut b).unwrap();
         b
     });
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kib = 0u64;
     let status = loop {
+        // VmHWM is the high-water mark: the last reading before exit is the peak, give or
+        // take the final few milliseconds.
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        {
+            peak_kib = peak_kib.max(kib);
+        }
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
@@ -62,11 +100,11 @@ fn run_for(args: &[&str], limit: Duration) -> (Output, Duration) {
             let _ = child.wait();
             panic!("`stringent {}` did not finish within {limit:?}", shown(args));
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(10));
     };
-    let elapsed = start.elapsed();
+    let took = start.elapsed();
     let output = Output { status, stdout: out_t.join().unwrap(), stderr: err_t.join().unwrap() };
-    (output, elapsed)
+    (output, Usage { took, peak_mib: peak_kib / 1024 })
 }
 
 fn run(args: &[&str]) -> Output {

@@ -303,6 +303,18 @@ fn planted_links_do_not_redirect_any_writer() {
     assert_ok(&run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&site)]));
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious\n", "report wrote through a link");
     assert!(!site.join("index.html").symlink_metadata().unwrap().file_type().is_symlink());
+
+    // A report's directory planted as a link to another directory: refused, nothing written there.
+    let elsewhere = s.path.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    for sub in ["assets", "jurisdictions"] {
+        let site = s.path.join(format!("site-{sub}"));
+        std::fs::create_dir_all(&site).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, site.join(sub)).unwrap();
+        let out = run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&site)]);
+        assert_refused(&out, &["is a symbolic link"]);
+        assert!(names(&elsewhere).is_empty(), "report wrote into a linked `{sub}`: {:?}", names(&elsewhere));
+    }
 }
 
 // ------------------------------------------------------------------ failed writes
