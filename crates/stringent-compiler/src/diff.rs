@@ -1028,4 +1028,63 @@ mod tests {
             && v.change == VocabularyChangeKind::Renamed
             && v.new.as_deref() == Some("no_redisclosure")));
     }
+
+    /// The edits `diff` reports for `new` against the fixture: (field, was, now, breaking).
+    fn edits(new: &Policy) -> (Diff, Vec<(String, String, String, bool)>) {
+        let d = diff(&[fixture()], std::slice::from_ref(new));
+        let e = d
+            .vocabulary
+            .iter()
+            .filter(|v| v.change == VocabularyChangeKind::Edited)
+            .map(|v| {
+                let s = |o: &Option<String>| o.clone().unwrap_or_default();
+                (s(&v.field), s(&v.was), s(&v.now), v.breaking)
+            })
+            .collect();
+        (d, e)
+    }
+
+    fn rehashed(mut p: Policy) -> Policy {
+        p.content_hash = p.compute_hash();
+        p
+    }
+
+    #[test]
+    fn an_hl7_code_taken_from_a_value_is_breaking_and_one_added_is_not() {
+        let mut new = fixture();
+        if let Some(v) = new.vocabulary.axes.first_mut().and_then(|a| a.values.get_mut(2)) {
+            v.hl7.clear();
+        }
+        let (d, e) = edits(&rehashed(new.clone()));
+        assert_eq!(e, vec![("hl7".to_owned(), "HIV".to_owned(), String::new(), true)]);
+        assert!(d.breaking() && d.groups.is_empty());
+        if let Some(v) = new.vocabulary.axes.first_mut().and_then(|a| a.values.get_mut(2)) {
+            v.hl7 = vec!["HIV".to_owned(), "SDV".to_owned()];
+        }
+        let (d, e) = edits(&rehashed(new));
+        assert_eq!(e, vec![("hl7".to_owned(), "HIV".to_owned(), "HIV, SDV".to_owned(), false)]);
+        assert!(!d.breaking());
+    }
+
+    #[test]
+    fn a_changed_notice_text_is_breaking_and_a_changed_title_is_not() {
+        let mut new = fixture();
+        for o in &mut new.vocabulary.obligations {
+            o.text = Some("Use it as you like.".to_owned());
+        }
+        let (d, e) = edits(&rehashed(new.clone()));
+        assert_eq!(e, vec![("text".to_owned(), "none".to_owned(), "Use it as you like.".to_owned(), true)]);
+        assert!(d.breaking());
+        let mut new = fixture();
+        for o in &mut new.vocabulary.obligations {
+            o.title = "A notice".to_owned();
+        }
+        if let Some(v) = new.vocabulary.axes.first_mut().and_then(|a| a.values.get_mut(1)) {
+            v.title = "General record".to_owned();
+        }
+        let (d, e) = edits(&rehashed(new));
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().all(|x| x.0 == "title" && !x.3), "{e:?}");
+        assert!(!d.breaking());
+    }
 }
