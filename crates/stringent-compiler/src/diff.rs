@@ -225,6 +225,7 @@ fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyCha
 /// which a rule of either tree takes effect or expires. On each such date only the chains
 /// holding a layer with such a rule are resolved again; the others answer as the day
 /// before. A date is reported when its groups differ from the date before's.
+/// Both trees must be compiled as of the same date: the first one compared.
 pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Diff {
     let mut out = diff(&old.policies(), &new.policies());
     let as_of = new.as_of;
