@@ -85,16 +85,23 @@ enum Command {
     /// tightened, loosened or changed, with the rules and citations on each side.
     /// OLD and NEW are directories, or `git:REV` for the `rules` directory at a revision of
     /// this repository (`git:REV:PATH` for another directory, relative to the top).
-    /// Values and terms added, removed or renamed are reported; a new value is compared
-    /// with its nearest ancestor in OLD, a probable rename under its old id.
+    /// Values and terms added, removed, renamed or edited (title, HL7 codes, notice text)
+    /// are reported; a new value is compared with its nearest ancestor in OLD, a probable
+    /// rename under its old id.
+    /// The trees are compared as of --as-of and again as of every later date on which a
+    /// rule of either takes effect or expires; each later date whose changes differ from
+    /// the date before's is shown under `as of DATE:` (JSON: `later`).
     Diff {
         old: String,
         new: String,
+        /// The first date compared (default: today).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
-        /// Exit 1 when an answer loosened and no rule deciding the new answer carries a
-        /// `justification`, or when a jurisdiction, value or term that questions or
-        /// answers used was removed or renamed (no justification covers that).
+        /// Exit 1 when an answer loosens, as of --as-of or any later date compared, and no
+        /// rule deciding the new answer carries a `justification`; or when a
+        /// jurisdiction, value or term that questions or answers used was removed or
+        /// renamed, an HL7 code was taken from a value or term, or a notice text changed
+        /// (no justification covers those).
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -541,9 +548,8 @@ fn export_opa(tree: &TreeArgs, out: &std::path::Path) -> u8 {
 }
 
 fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
-    use stringent_compiler::diff::Direction;
     let as_of = as_of.unwrap_or_else(Date::today);
-    let mut policies = Vec::new();
+    let mut trees = Vec::new();
     for spec in [old, new] {
         // A tree unpacked from git is removed when `tree` drops, on every path.
         let tree = match git_tree::tree(spec) {
@@ -559,10 +565,10 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
             report(&c);
             return FINDINGS;
         }
-        policies.push(c.policies());
+        trees.push(c);
     }
-    let (Some(old_p), Some(new_p)) = (policies.first(), policies.get(1)) else { return USAGE };
-    let d = stringent_compiler::diff::diff(old_p, new_p);
+    let (Some(old_c), Some(new_c)) = (trees.first(), trees.get(1)) else { return USAGE };
+    let d = stringent_compiler::diff::diff_over_time(old_c, new_c);
     if format == Format::Json {
         dataln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
     } else {
@@ -575,50 +581,27 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         for v in &d.vocabulary {
             outln!("{}", vocabulary_line(v));
         }
-        for g in &d.groups {
-            let more = g.cells.saturating_sub(g.examples.len());
-            let more = if more > 0 { format!(", and {more} more cells") } else { String::new() };
-            outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
-            for c in &g.compared_with {
-                outln!("  compared with the old tree as {c}");
-            }
-            for c in &g.changes {
-                let label = match c.direction {
-                    Direction::Tightened => "tightened",
-                    Direction::Loosened => "LOOSENED",
-                    Direction::Changed => "changed",
-                };
-                outln!("  {label} {}: {} -> {}", c.dimension.as_str(), c.old, c.new);
-                let refs = |rs: &[stringent_compiler::diff::RuleRef]| {
-                    rs.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ")
-                };
-                outln!(
-                    "    before: {}",
-                    if c.old_rules.is_empty() { "no rule".to_owned() } else { refs(&c.old_rules) }
-                );
-                outln!(
-                    "    after:  {}",
-                    if c.new_rules.is_empty() { "no rule".to_owned() } else { refs(&c.new_rules) }
-                );
-                for r in c.new_rules.iter().filter(|r| r.justification.is_some()) {
-                    outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
-                }
-            }
+        print_groups(&d.groups);
+        for l in &d.later {
+            outln!("as of {}:", l.as_of);
+            print_groups(&l.groups);
         }
-        let cells: usize = d.groups.iter().map(|g| g.cells).sum();
-        outln!("{} change groups, {cells} cells changed", d.groups.len());
     }
     if fail_on == Some(FailOn::Loosened) {
         let mut fail = false;
-        if d.unjustified_loosening() {
+        if d.groups.iter().any(stringent_compiler::diff::ChangeGroup::unjustified_loosening) {
             errln!("an answer loosened without a justification");
+            fail = true;
+        }
+        for l in d.later.iter().filter(|l| l.unjustified_loosening()) {
+            errln!("an answer loosens without a justification as of {}", l.as_of);
             fail = true;
         }
         if d.breaking() {
             errln!(
-                "a jurisdiction, value or term that questions or answers used was renamed or removed: \
-                 a breaking change of the public contract, which no justification covers; review it and \
-                 run without --fail-on to accept it"
+                "a jurisdiction, value or term that questions or answers used was renamed or removed, an HL7 \
+                 code was taken away or a notice text changed: a breaking change of the public contract, which \
+                 no justification covers; review it and run without --fail-on to accept it"
             );
             fail = true;
         }
@@ -627,6 +610,37 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         }
     }
     0
+}
+
+/// Change groups in words, then their count.
+fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup]) {
+    use stringent_compiler::diff::Direction;
+    for g in groups {
+        let more = g.cells.saturating_sub(g.examples.len());
+        let more = if more > 0 { format!(", and {more} more cells") } else { String::new() };
+        outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
+        for c in &g.compared_with {
+            outln!("  compared with the old tree as {c}");
+        }
+        for c in &g.changes {
+            let label = match c.direction {
+                Direction::Tightened => "tightened",
+                Direction::Loosened => "LOOSENED",
+                Direction::Changed => "changed",
+            };
+            outln!("  {label} {}: {} -> {}", c.dimension.as_str(), c.old, c.new);
+            let refs = |rs: &[stringent_compiler::diff::RuleRef]| {
+                rs.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ")
+            };
+            outln!("    before: {}", if c.old_rules.is_empty() { "no rule".to_owned() } else { refs(&c.old_rules) });
+            outln!("    after:  {}", if c.new_rules.is_empty() { "no rule".to_owned() } else { refs(&c.new_rules) });
+            for r in c.new_rules.iter().filter(|r| r.justification.is_some()) {
+                outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
+            }
+        }
+    }
+    let cells: usize = groups.iter().map(|g| g.cells).sum();
+    outln!("{} change groups, {cells} cells changed", groups.len());
 }
 
 /// One vocabulary change in words: `value category sti renamed to std (probably: same title)`.
@@ -647,6 +661,21 @@ fn vocabulary_line(v: &stringent_compiler::diff::VocabularyChange) -> String {
             (Some(p), None) => format!("vocabulary: {what} {new} added under {p}"),
             (None, _) => format!("vocabulary: {what} {new} added"),
         },
+        K::Edited => {
+            let field = match v.field.as_deref() {
+                Some("hl7") => "HL7 codes",
+                Some("text") => "notice text",
+                Some(f) => f,
+                None => "?",
+            };
+            let (was, now) = (v.was.as_deref().unwrap_or(""), v.now.as_deref().unwrap_or(""));
+            let renamed = if old == new { String::new() } else { format!(" (renamed to {new})") };
+            if v.field.as_deref() == Some("hl7") {
+                format!("vocabulary: {what} {old}{renamed}: {field} changed from [{was}] to [{now}]")
+            } else {
+                format!("vocabulary: {what} {old}{renamed}: {field} changed from {was:?} to {now:?}")
+            }
+        }
         K::Moved => format!(
             "vocabulary: {what} {new} moved from under {} to under {}",
             v.old_parent.as_deref().unwrap_or("nothing"),

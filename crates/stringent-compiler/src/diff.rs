@@ -7,12 +7,20 @@
 //! rename is compared under its old id, a new value with its nearest ancestor that the
 //! old vocabulary knew (a rule on a value binds its descendants, so that is the answer a
 //! question about it would have had). Ids that vanished are reported; where questions or
-//! answers used them, the change is breaking ([`Diff::breaking`]).
+//! answers used them, the change is breaking ([`Diff::breaking`]), and so is an HL7 code
+//! taken from a value or term or a changed notice text: answers no longer carry them.
+//!
+//! Rules take effect and expire on dates, so two trees that answer alike today may part
+//! later: [`diff_over_time`] also compares them on every later date on which a rule of
+//! either tree takes effect or expires.
 
+use crate::Compilation;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use stringent_policy::artifact::{AXES, AxisValue, ObligationInfo, Policy, RequirementRecord, Role, Term};
 use stringent_policy::{Dimension, Requirement};
+use stringent_syntax::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -22,7 +30,7 @@ pub enum Direction {
     Changed,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DimensionChange {
     pub dimension: Dimension,
     pub direction: Direction,
@@ -43,7 +51,7 @@ pub struct RuleRef {
 }
 
 /// Cells of one jurisdiction that changed the same way.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeGroup {
     pub jurisdiction: String,
     pub cells: usize,
@@ -71,16 +79,38 @@ pub struct Diff {
     pub added: Vec<String>,
     pub removed: Vec<String>,
     pub groups: Vec<ChangeGroup>,
-    /// Values and terms added, removed, renamed or moved, over all jurisdictions.
+    /// Values and terms added, removed, renamed, moved or edited, over all jurisdictions.
     pub vocabulary: Vec<VocabularyChange>,
+    /// Later dates on which a rule of either tree takes effect or expires and the
+    /// difference is not the one of the date before: the groups as of each.
+    pub later: Vec<LaterDiff>,
+}
+
+/// The changed cells as of a date after the one asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct LaterDiff {
+    pub as_of: String,
+    pub groups: Vec<ChangeGroup>,
+}
+
+impl LaterDiff {
+    pub fn unjustified_loosening(&self) -> bool {
+        self.groups.iter().any(ChangeGroup::unjustified_loosening)
+    }
 }
 
 impl Diff {
+    /// An answer loosened, as of the date asked or a later one.
     pub fn loosened(&self) -> bool {
-        self.groups.iter().any(|g| g.changes.iter().any(|c| c.direction == Direction::Loosened))
+        self.groups
+            .iter()
+            .chain(self.later.iter().flat_map(|l| &l.groups))
+            .any(|g| g.changes.iter().any(|c| c.direction == Direction::Loosened))
     }
+    /// An answer loosened without a justification, as of the date asked or a later one.
     pub fn unjustified_loosening(&self) -> bool {
         self.groups.iter().any(ChangeGroup::unjustified_loosening)
+            || self.later.iter().any(LaterDiff::unjustified_loosening)
     }
     /// A jurisdiction, value or term that answers used is gone: questions that named it
     /// are refused, or answers no longer say it. No rule can justify that; it is a change
@@ -121,6 +151,9 @@ pub enum VocabularyChangeKind {
     Renamed,
     /// A value kept its id under another parent.
     Moved,
+    /// A value or term kept its id (or was renamed) and one of its fields changed: see
+    /// [`VocabularyChange::field`].
+    Edited,
 }
 
 /// One value or term added, removed, renamed or moved.
@@ -144,6 +177,14 @@ pub struct VocabularyChange {
     /// For an added value: the old value its cells were compared with, or none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compared_with: Option<String>,
+    /// For an edit: the field changed (`title`, `hl7`, `text`), and how it read before
+    /// and after (HL7 codes sorted and comma-separated; an absent text as none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub was: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub now: Option<String>,
     /// Questions or answers that named the old id no longer work: fails the gate.
     pub breaking: bool,
 }
@@ -159,17 +200,92 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         removed: o.keys().filter(|k| !n.contains_key(*k)).cloned().collect(),
         groups: Vec::new(),
         vocabulary: Vec::new(),
+        later: Vec::new(),
     };
     let mut vocabulary = BTreeSet::new();
     for (j, ni) in &n {
         let (Some(op), Some(np)) = (o.get(j).and_then(|i| old.get(*i)), new.get(*ni)) else { continue };
-        if op.content_hash != np.content_hash || op.provenance != np.provenance {
-            let (groups, changes) = diff_policy(op, np);
-            out.groups.extend(groups);
-            vocabulary.extend(changes);
-        }
+        let (groups, changes) = diff_pair(op, np);
+        out.groups.extend(groups);
+        vocabulary.extend(changes);
     }
     out.vocabulary = vocabulary.into_iter().collect();
+    out
+}
+
+fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
+    if old.content_hash != new.content_hash || old.provenance != new.provenance {
+        diff_policy(old, new)
+    } else {
+        (Vec::new(), Vec::new())
+    }
+}
+
+/// [`diff`] of two compiled trees as of their date, and then as of every later date on
+/// which a rule of either tree takes effect or expires. On each such date only the chains
+/// holding a layer with such a rule are resolved again; the others answer as the day
+/// before. A date is reported when its groups differ from the date before's.
+/// Both trees must be compiled as of the same date: the first one compared.
+pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Diff {
+    let mut out = diff(&old.policies(), &new.policies());
+    let as_of = new.as_of;
+    // Later date → the ids of the layers whose rules change on it.
+    let mut dates: BTreeMap<Date, BTreeSet<&str>> = BTreeMap::new();
+    for c in [old, new] {
+        for r in &c.model.rules {
+            let Some(layer) = c.model.layers.get(r.layer) else { continue };
+            for d in std::iter::once(r.effective).chain(r.expires).filter(|d| *d > as_of) {
+                dates.entry(d).or_default().insert(layer.id.as_str());
+            }
+        }
+    }
+    if dates.is_empty() {
+        return out;
+    }
+    // Jurisdictions in both trees, with the ids of the layers of their chain in either.
+    let chain_ids = |c: &'_ Compilation, l: usize| -> Vec<String> {
+        c.model.chain(l).iter().filter_map(|x| c.model.layers.get(*x)).map(|x| x.id.clone()).collect()
+    };
+    let common: Vec<(String, usize, usize, BTreeSet<String>)> = new
+        .model
+        .layers
+        .iter()
+        .enumerate()
+        .filter_map(|(nl, layer)| {
+            let ol = old.model.layer(&layer.id)?;
+            let ids = chain_ids(old, ol).into_iter().chain(chain_ids(new, nl)).collect();
+            Some((layer.id.clone(), ol, nl, ids))
+        })
+        .collect();
+    let mut current: BTreeMap<String, Vec<ChangeGroup>> = common.iter().map(|c| (c.0.clone(), Vec::new())).collect();
+    for g in &out.groups {
+        if let Some(gs) = current.get_mut(&g.jurisdiction) {
+            gs.push(g.clone());
+        }
+    }
+    let mut previous = out.groups.clone();
+    for (date, layers) in dates {
+        let affected: Vec<&(String, usize, usize, BTreeSet<String>)> =
+            common.iter().filter(|c| c.3.iter().any(|id| layers.contains(id.as_str()))).collect();
+        let resolve = |c: &Compilation, ends: Vec<usize>| -> Vec<Policy> {
+            let resolver = crate::resolve::Resolver::for_chains(&c.model, date, &ends);
+            ends.par_iter().map(|l| crate::emit::policy(&c.model, &resolver.chain(*l), date)).collect()
+        };
+        let (olds, news) = rayon::join(
+            || resolve(old, affected.iter().map(|c| c.1).collect()),
+            || resolve(new, affected.iter().map(|c| c.2).collect()),
+        );
+        let fresh: Vec<Vec<ChangeGroup>> =
+            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n).0).collect();
+        for (c, groups) in affected.iter().zip(fresh) {
+            current.insert(c.0.clone(), groups);
+        }
+        let groups: Vec<ChangeGroup> = current.values().flatten().cloned().collect();
+        if groups != previous {
+            out.later.push(LaterDiff { as_of: date.to_string(), groups: groups.clone() });
+            previous = groups;
+        }
+    }
     out
 }
 
@@ -263,6 +379,61 @@ fn renames(old: &[Entry<'_>], new: &[Entry<'_>]) -> Vec<(usize, usize, Vec<Strin
         .collect()
 }
 
+/// A field of a value or term that changed between its old and new entry.
+struct Edit<'a> {
+    kind: TermKind,
+    axis: Option<&'a str>,
+    old: &'a str,
+    new: &'a str,
+}
+
+impl Edit<'_> {
+    fn change(&self, field: &str, was: String, now: String, breaking: bool) -> VocabularyChange {
+        VocabularyChange {
+            kind: self.kind,
+            axis: self.axis.map(str::to_owned),
+            change: VocabularyChangeKind::Edited,
+            old: Some(self.old.to_owned()),
+            new: Some(self.new.to_owned()),
+            old_parent: None,
+            new_parent: None,
+            evidence: Vec::new(),
+            compared_with: None,
+            field: Some(field.to_owned()),
+            was: Some(was),
+            now: Some(now),
+            breaking,
+        }
+    }
+
+    /// A changed title is reported; it is not part of any answer.
+    fn title(&self, was: &str, now: &str, changes: &mut Vec<VocabularyChange>) {
+        if was != now {
+            changes.push(self.change("title", was.to_owned(), now.to_owned(), false));
+        }
+    }
+
+    /// HL7 codes label answers (`decide --format fhir`): one taken away drops a label
+    /// consumers rely on, so it is breaking; one added is not.
+    fn hl7(&self, was: &[String], now: &[String], changes: &mut Vec<VocabularyChange>) {
+        let (w, n): (BTreeSet<&str>, BTreeSet<&str>) =
+            (was.iter().map(String::as_str).collect(), now.iter().map(String::as_str).collect());
+        if w != n {
+            let show = |s: &BTreeSet<&str>| s.iter().copied().collect::<Vec<_>>().join(", ");
+            changes.push(self.change("hl7", show(&w), show(&n), !w.is_subset(&n)));
+        }
+    }
+
+    /// A notice text is copied into artifacts and sent with disclosures: any change is
+    /// breaking.
+    fn text(&self, was: Option<&str>, now: Option<&str>, changes: &mut Vec<VocabularyChange>) {
+        if was != now {
+            let show = |t: Option<&str>| t.map_or_else(|| "none".to_owned(), str::to_owned);
+            changes.push(self.change("text", show(was), show(now), true));
+        }
+    }
+}
+
 fn hl7_key(codes: &[String]) -> String {
     let mut codes: Vec<&str> = codes.iter().map(String::as_str).collect();
     codes.sort_unstable();
@@ -328,6 +499,9 @@ fn match_axis(axis: &str, old: &[AxisValue], new: &[AxisValue], changes: &mut Ve
             new_parent: None,
             evidence,
             compared_with: None,
+            field: None,
+            was: None,
+            now: None,
             breaking: true,
         });
     }
@@ -366,6 +540,9 @@ fn match_axis(axis: &str, old: &[AxisValue], new: &[AxisValue], changes: &mut Ve
             new_parent: v.parent.clone(),
             evidence: Vec::new(),
             compared_with: found.old().and_then(|i| old.get(i)).map(|ov| ov.id.clone()),
+            field: None,
+            was: None,
+            now: None,
             breaking: false,
         });
     }
@@ -381,6 +558,9 @@ fn match_axis(axis: &str, old: &[AxisValue], new: &[AxisValue], changes: &mut Ve
                 new_parent: None,
                 evidence: Vec::new(),
                 compared_with: None,
+                field: None,
+                was: None,
+                now: None,
                 breaking: true,
             });
         }
@@ -400,8 +580,20 @@ fn match_axis(axis: &str, old: &[AxisValue], new: &[AxisValue], changes: &mut Ve
                 new_parent: nv.parent.clone(),
                 evidence: Vec::new(),
                 compared_with: None,
+                field: None,
+                was: None,
+                now: None,
                 breaking: false,
             });
+        }
+    }
+    for (n, m) in matches.iter().enumerate() {
+        if let (Match::Same(o) | Match::Renamed(o), Some(nv)) = (m, new.get(n))
+            && let Some(ov) = old.get(*o)
+        {
+            let edit = Edit { kind: TermKind::Value, axis: Some(axis), old: &ov.id, new: &nv.id };
+            edit.title(&ov.title, &nv.title, changes);
+            edit.hl7(&ov.hl7, &nv.hl7, changes);
         }
     }
     matches
@@ -428,6 +620,9 @@ fn match_terms(
             new_parent: None,
             evidence,
             compared_with: None,
+            field: None,
+            was: None,
+            now: None,
             breaking,
         };
     let mut renamed = HashSet::new();
@@ -461,7 +656,7 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
         old.requirements.iter().flat_map(|r| f(r).iter().map(String::as_str)).collect()
     };
     let (ov, nv) = (&old.vocabulary, &new.vocabulary);
-    TermRenames {
+    let renames = TermRenames {
         elements: match_terms(
             TermKind::AuthorizationElement,
             &terms(&ov.authorization_elements),
@@ -477,7 +672,29 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
             &used(|r| &r.obligations),
             changes,
         ),
+    };
+    // Terms kept or renamed: what their fields say now.
+    for (kind, olds, news, map) in [
+        (TermKind::AuthorizationElement, &ov.authorization_elements, &nv.authorization_elements, &renames.elements),
+        (TermKind::Form, &ov.form, &nv.form, &renames.form),
+    ] {
+        let by_id: HashMap<&str, &Term> = news.iter().map(|t| (t.id.as_str(), t)).collect();
+        for o in olds {
+            if let Some(n) = by_id.get(map.get(&o.id).map_or(o.id.as_str(), String::as_str)) {
+                Edit { kind, axis: None, old: &o.id, new: &n.id }.title(&o.title, &n.title, changes);
+            }
+        }
     }
+    let by_id: HashMap<&str, &ObligationInfo> = nv.obligations.iter().map(|o| (o.id.as_str(), o)).collect();
+    for o in &ov.obligations {
+        if let Some(n) = by_id.get(renames.obligations.get(&o.id).map_or(o.id.as_str(), String::as_str)) {
+            let edit = Edit { kind: TermKind::Obligation, axis: None, old: &o.id, new: &n.id };
+            edit.title(&o.title, &n.title, changes);
+            edit.hl7(&o.hl7, &n.hl7, changes);
+            edit.text(o.text.as_deref(), n.text.as_deref(), changes);
+        }
+    }
+    renames
 }
 
 /// An old requirement with its renamed terms under their new names.
@@ -811,5 +1028,64 @@ mod tests {
         assert!(d.vocabulary.iter().any(|v| v.kind == TermKind::Obligation
             && v.change == VocabularyChangeKind::Renamed
             && v.new.as_deref() == Some("no_redisclosure")));
+    }
+
+    /// The edits `diff` reports for `new` against the fixture: (field, was, now, breaking).
+    fn edits(new: &Policy) -> (Diff, Vec<(String, String, String, bool)>) {
+        let d = diff(&[fixture()], std::slice::from_ref(new));
+        let e = d
+            .vocabulary
+            .iter()
+            .filter(|v| v.change == VocabularyChangeKind::Edited)
+            .map(|v| {
+                let s = |o: &Option<String>| o.clone().unwrap_or_default();
+                (s(&v.field), s(&v.was), s(&v.now), v.breaking)
+            })
+            .collect();
+        (d, e)
+    }
+
+    fn rehashed(mut p: Policy) -> Policy {
+        p.content_hash = p.compute_hash();
+        p
+    }
+
+    #[test]
+    fn an_hl7_code_taken_from_a_value_is_breaking_and_one_added_is_not() {
+        let mut new = fixture();
+        if let Some(v) = new.vocabulary.axes.first_mut().and_then(|a| a.values.get_mut(2)) {
+            v.hl7.clear();
+        }
+        let (d, e) = edits(&rehashed(new.clone()));
+        assert_eq!(e, vec![("hl7".to_owned(), "HIV".to_owned(), String::new(), true)]);
+        assert!(d.breaking() && d.groups.is_empty());
+        if let Some(v) = new.vocabulary.axes.first_mut().and_then(|a| a.values.get_mut(2)) {
+            v.hl7 = vec!["HIV".to_owned(), "SDV".to_owned()];
+        }
+        let (d, e) = edits(&rehashed(new));
+        assert_eq!(e, vec![("hl7".to_owned(), "HIV".to_owned(), "HIV, SDV".to_owned(), false)]);
+        assert!(!d.breaking());
+    }
+
+    #[test]
+    fn a_changed_notice_text_is_breaking_and_a_changed_title_is_not() {
+        let mut new = fixture();
+        for o in &mut new.vocabulary.obligations {
+            o.text = Some("Use it as you like.".to_owned());
+        }
+        let (d, e) = edits(&rehashed(new.clone()));
+        assert_eq!(e, vec![("text".to_owned(), "none".to_owned(), "Use it as you like.".to_owned(), true)]);
+        assert!(d.breaking());
+        let mut new = fixture();
+        for o in &mut new.vocabulary.obligations {
+            o.title = "A notice".to_owned();
+        }
+        if let Some(v) = new.vocabulary.axes.first_mut().and_then(|a| a.values.get_mut(1)) {
+            v.title = "General record".to_owned();
+        }
+        let (d, e) = edits(&rehashed(new));
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e.iter().all(|x| x.0 == "title" && !x.3), "{e:?}");
+        assert!(!d.breaking());
     }
 }

@@ -556,15 +556,34 @@ impl PairTable {
 /// resolved on its own, with its own statistics.
 pub struct Resolver<'m> {
     model: &'m Model,
-    /// Per layer: its regions.
-    layers: Vec<LayerRegions>,
+    /// Per layer: its regions; `None` for a layer no requested chain holds.
+    layers: Vec<Option<LayerRegions>>,
     /// Per rule: its position in the order of rule ids, which provenance is sorted by.
     rank: Vec<usize>,
 }
 
 impl<'m> Resolver<'m> {
     pub fn new(model: &'m Model, as_of: Date) -> Self {
-        let layers = (0..model.layers.len()).into_par_iter().map(|l| LayerRegions::new(model, l, as_of)).collect();
+        Self::with_layers(model, as_of, &vec![true; model.layers.len()])
+    }
+
+    /// A resolver for the chains that end at `ends` only: the regions of other layers are
+    /// not computed, and [`Resolver::chain`] must be asked for none of their chains.
+    pub fn for_chains(model: &'m Model, as_of: Date, ends: &[usize]) -> Self {
+        let mut needed = vec![false; model.layers.len()];
+        for l in ends.iter().flat_map(|e| model.chain(*e)) {
+            if let Some(n) = needed.get_mut(l) {
+                *n = true;
+            }
+        }
+        Self::with_layers(model, as_of, &needed)
+    }
+
+    fn with_layers(model: &'m Model, as_of: Date, needed: &[bool]) -> Self {
+        let layers = (0..model.layers.len())
+            .into_par_iter()
+            .map(|l| needed.get(l).copied().unwrap_or(false).then(|| LayerRegions::new(model, l, as_of)))
+            .collect();
         let mut by_id: Vec<usize> = (0..model.rules.len()).collect();
         by_id.sort_by(|a, b| {
             let id = |r: &usize| model.rules.get(*r).map_or("", |x| x.id.as_str());
@@ -582,7 +601,8 @@ impl<'m> Resolver<'m> {
     /// Resolve every cell of the chain that ends at `layer`.
     pub fn chain(&self, layer: usize) -> ChainResult {
         let chain = self.model.chain(layer);
-        let layers: Vec<&LayerRegions> = chain.iter().filter_map(|l| self.layers.get(*l)).collect();
+        let layers: Vec<&LayerRegions> =
+            chain.iter().filter_map(|l| self.layers.get(*l).and_then(Option::as_ref)).collect();
         let (sizes, _) = shape(self.model);
         let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.classes), sizes);
 

@@ -346,3 +346,161 @@ fn a_removed_jurisdiction_fails_the_gate() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("US-XX: removed") && text.contains("renamed or removed"), "{text}");
 }
+
+// ------------------------------------------------------------------ changes at later dates
+
+/// A copy of the shipped rules tree.
+fn shipped(name: &str) -> (Scratch, PathBuf) {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let s = Scratch::new(name);
+    let root = s.path.join("rules");
+    copy(&repo().join("rules"), &root);
+    (s, root)
+}
+
+/// A federal rule in effect from `effective`.
+fn dated_rule(id: &str, effective: &str, body: &str) -> String {
+    rule(id, body).replace("effective 2003-04-14", &format!("effective {effective}"))
+}
+
+#[test]
+fn a_loosening_scheduled_for_a_later_date_fails_the_gate_and_names_the_date() {
+    let (_a, old) = shipped("diff-later-old");
+    let (_b, new) = shipped("diff-later-new");
+    let federal = new.join("us/federal.stringent");
+    let text = std::fs::read_to_string(&federal).unwrap();
+    let at = text.find("rule us.hipaa.164_508_a_2 ").unwrap();
+    let eff = at + text[at..].find("  effective 2003-04-14\n").unwrap() + "  effective 2003-04-14\n".len();
+    let edited = format!("{}  expires 2026-12-10\n{}", &text[..eff], &text[eff..]);
+    write(&federal, edited.as_bytes());
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    // Nothing changes as of the date asked; from 2026-12-10 psychotherapy notes loosen.
+    assert!(text.starts_with("0 change groups, 0 cells changed\nas of 2026-12-10:\n"), "{text}");
+    assert!(text.contains("LOOSENED permission") && text.contains("us.hipaa.164_508_a_2"), "{text}");
+    assert!(text.contains("without a justification as of 2026-12-10"), "{text}");
+
+    let v = diff_json(&old, &new);
+    assert!(v["groups"].as_array().unwrap().is_empty(), "{v:#}");
+    let later = v["later"].as_array().unwrap();
+    assert_eq!(later.len(), 1, "{v:#}");
+    assert_eq!(later[0]["as_of"], "2026-12-10");
+    assert!(
+        later[0]["groups"].as_array().unwrap().iter().any(|g| g["changes"][0]["direction"] == "loosened"
+            && g["examples"][0].as_str().unwrap().starts_with("psychotherapy_notes /")),
+        "{:#}",
+        later[0]
+    );
+}
+
+#[test]
+fn a_later_exception_that_loosens_fails_the_gate() {
+    let (_a, old) = base();
+    let exception = dated_rule(
+        "us.sti_research",
+        "2030-01-01",
+        "  category sti\n  purpose research\n  permission authorization\n  excepts us.sti\n",
+    );
+    let (_b, new) = vocabulary_tree("diff-later-exception", same, same, &federal("sti", "prohibited", &exception));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("as of 2030-01-01:") && text.contains("LOOSENED permission"), "{text}");
+    assert!(text.contains("us.sti_research"), "{text}");
+}
+
+#[test]
+fn a_change_that_only_tightens_later_passes_the_gate_and_is_shown() {
+    let (_a, old) = base();
+    let later = dated_rule(
+        "us.research",
+        "2030-01-01",
+        "  category health_information\n  purpose research\n  permission prohibited\n",
+    );
+    let (_b, new) = vocabulary_tree("diff-later-tight", same, same, &federal("sti", "prohibited", &later));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("as of 2030-01-01:") && text.contains("tightened permission"), "{text}");
+    assert!(!text.contains("LOOSENED"), "{text}");
+    let v = diff_json(&old, &new);
+    assert_eq!(v["later"][0]["as_of"], "2030-01-01", "{v:#}");
+}
+
+// ------------------------------------------------------------------ HL7 codes, titles, notice texts
+
+#[test]
+fn a_value_that_lost_its_hl7_code_fails_the_gate() {
+    let (_a, old) = base();
+    let strip = |t: &str| t.replace("under health_information hl7 \"STD\"", "under health_information");
+    let (_b, new) = vocabulary_tree("diff-hl7-value", strip, same, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("value category sti: HL7 codes changed from [STD] to []") && text.contains("[breaking]"),
+        "{text}"
+    );
+    let v = diff_json(&old, &new);
+    assert!(
+        v["vocabulary"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["change"] == "edited" && c["old"] == "sti" && c["field"] == "hl7" && c["breaking"] == true),
+        "{v:#}"
+    );
+    // An HL7 code added is reported and does not fail.
+    let add =
+        |t: &str| t.replace("under health_information hl7 \"STD\"", "under health_information hl7 \"STD\", \"SEX\"");
+    let (_c, added) = vocabulary_tree("diff-hl7-added", add, same, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &added);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("value category sti: HL7 codes changed from [STD] to [SEX, STD]"), "{text}");
+}
+
+#[test]
+fn a_changed_notice_text_or_term_hl7_code_fails_the_gate_and_a_title_does_not() {
+    let (_a, old) = base();
+    let notice = |t: &str| {
+        let at = t.find("text \"This record which has been disclosed").unwrap();
+        let end = at + t[at..].find("\"\n}").unwrap();
+        format!("{}text \"You may use this record as you like.{}", &t[..at], &t[end..])
+    };
+    let (_b, new) = vocabulary_tree("diff-notice", same, notice, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("obligation part2_notice: notice text changed") && text.contains("[breaking]"), "{text}");
+    let v = diff_json(&old, &new);
+    let c = v["vocabulary"].as_array().unwrap().iter().find(|c| c["old"] == "part2_notice").unwrap().clone();
+    assert_eq!((c["field"].as_str(), c["breaking"].as_bool()), (Some("text"), Some(true)), "{v:#}");
+    assert_eq!(c["was"].as_str().map(|s| s.starts_with("This record")), Some(true), "{c:#}");
+    assert_eq!(c["now"], "You may use this record as you like.", "{c:#}");
+
+    let code = |t: &str| t.replacen("  hl7 \"NORDSCLCD\"\n  text \"This record", "  text \"This record", 1);
+    let (_c, new) = vocabulary_tree("diff-term-hl7", same, code, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("obligation part2_notice: HL7 codes changed from [NORDSCLCD] to []"), "{text}");
+
+    let title = |t: &str| t.replace("obligation minimum_necessary \"Limit", "obligation minimum_necessary \"Restrict");
+    let (_d, new) = vocabulary_tree("diff-title", same, title, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("obligation minimum_necessary: title changed from \"Limit"), "{text}");
+    assert!(!text.contains("[breaking]"), "{text}");
+}
