@@ -568,7 +568,13 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         trees.push(c);
     }
     let (Some(old_c), Some(new_c)) = (trees.first(), trees.get(1)) else { return USAGE };
-    let d = stringent_compiler::diff::diff_over_time(old_c, new_c);
+    let d = match stringent_compiler::diff::diff_over_time(old_c, new_c) {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
     if format == Format::Json {
         dataln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
     } else {

@@ -225,8 +225,10 @@ fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyCha
 /// which a rule of either tree takes effect or expires. On each such date only the chains
 /// holding a layer with such a rule are resolved again; the others answer as the day
 /// before. A date is reported when its groups differ from the date before's.
-/// Both trees must be compiled as of the same date: the first one compared.
-pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Diff {
+/// Both trees must be compiled as of the same date: the first one compared. More later
+/// dates than [`crate::limits::MAX_LATER_DATES`] are refused rather than compared in part:
+/// a gate that cannot look at every date must not pass.
+pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, String> {
     let mut out = diff(&old.policies(), &new.policies());
     let as_of = new.as_of;
     // Later date → the ids of the layers whose rules change on it.
@@ -240,7 +242,14 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Diff {
         }
     }
     if dates.is_empty() {
-        return out;
+        return Ok(out);
+    }
+    if dates.len() > crate::limits::MAX_LATER_DATES {
+        return Err(format!(
+            "the two trees change on {} dates after {as_of}; diff compares at most {} (README.md, \"Limits\"): give a later --as-of",
+            dates.len(),
+            crate::limits::MAX_LATER_DATES
+        ));
     }
     // Jurisdictions in both trees, with the ids of the layers of their chain in either.
     let chain_ids = |c: &'_ Compilation, l: usize| -> Vec<String> {
@@ -286,7 +295,7 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Diff {
             previous = groups;
         }
     }
-    out
+    Ok(out)
 }
 
 /// How a new value is compared with the old vocabulary.

@@ -402,3 +402,33 @@ fn compile_refuses_an_artifact_over_the_policy_size_limit() {
     let written: Vec<_> = std::fs::read_dir(&out_dir).map(|d| d.flatten().collect()).unwrap_or_default();
     assert!(written.is_empty(), "{written:?}");
 }
+
+/// `diff` compares two trees on every later date a rule starts or ends; a tree with more
+/// such dates than the limit is refused, not compared in part (a gate must not pass on a
+/// part of the dates).
+#[test]
+fn diff_over_too_many_later_dates_is_refused() {
+    let (s, old) = Scratch::tree("later-dates-old");
+    write(
+        &old.join("us/federal.stringent"),
+        format!("{HEADER}{}", rule("us.a", "  category hiv\n  permission authorization\n")).as_bytes(),
+    );
+    let new = s.path.join("new");
+    std::fs::create_dir_all(&new).unwrap();
+    for f in ["vocabulary/axes.stringent", "vocabulary/terms.stringent"] {
+        write(&new.join(f), &std::fs::read(old.join(f)).unwrap());
+    }
+    let mut federal = format!("{HEADER}{}", rule("us.a", "  category hiv\n  permission authorization\n"));
+    for i in 0..=limits::MAX_LATER_DATES {
+        federal.push_str(&format!(
+            "rule us.later{i} \"A later rule\" {{\n  cite \"45 CFR 164.508(a)(1)\"\n  confidence verified\n  effective {}-01-01\n  category hiv\n  purpose research\n  permission specific_authorization\n}}\n\n",
+            2030 + i
+        ));
+    }
+    write(&new.join("us/federal.stringent"), federal.as_bytes());
+    let (out, took) =
+        run_for(&["diff", p(&old), p(&new), "--as-of", AS_OF, "--fail-on", "loosened"], Duration::from_secs(60));
+    assert_refused(&out, &["dates after", "at most 256"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
