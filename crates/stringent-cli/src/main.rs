@@ -804,7 +804,11 @@ fn question(q: &QuestionArgs, prose: bool) -> u8 {
             match c.loaded(jurisdiction) {
                 Some(p) => p,
                 None => {
-                    errln!("error: unknown jurisdiction `{jurisdiction}`; valid: {}", c.jurisdictions().join(", "));
+                    let ids = c.jurisdictions();
+                    let hint = stringent_diagnostics::nearest(jurisdiction, ids.iter().map(String::as_str))
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    errln!("error: unknown jurisdiction `{jurisdiction}`{hint} (valid: {})", ids.join(", "));
                     return USAGE;
                 }
             }

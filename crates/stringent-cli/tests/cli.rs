@@ -513,3 +513,26 @@ fn an_answer_no_rule_governs_says_so_in_every_output() {
     assert!(!line.contains(" provider ") && !line.contains("hospital"), "HIPAA governs every provider cell: {text}");
     let _ = std::fs::remove_dir_all(root);
 }
+
+#[test]
+fn did_you_mean_prefers_a_swap_and_ignores_case() {
+    // `US-YN` is New York with two letters swapped, not Indiana with one wrong.
+    for (typed, meant) in [("US-YN", "US-NY"), ("us-ca", "US-CA")] {
+        let out = stringent(&[
+            "decide",
+            "--jurisdiction",
+            typed,
+            "--category",
+            "hiv",
+            "--purpose",
+            "employment",
+            "--recipient",
+            "employer",
+            "--as-of",
+            "2026-11-24",
+        ]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&format!("did you mean `{meant}`?")), "{stderr}");
+    }
+}

@@ -154,27 +154,53 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
 }
 
 /// "did you mean" for an unknown name: the closest candidate within a small edit distance.
+/// Case is ignored, and two swapped neighbours cost half of a wrong letter, so `US-YN`
+/// suggests `US-NY` (New York), not `US-IN` (Indiana), and `us-ca` suggests `US-CA`.
 pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(2);
-    candidates.into_iter().map(|c| (edit_distance(name, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
+    // Distances are in half edits: a swap costs 1, any other edit 2.
+    let limit = 2 * (name.chars().count() / 3).max(2);
+    let name: Vec<char> = name.chars().flat_map(char::to_lowercase).collect();
+    candidates
+        .into_iter()
+        .map(|c| {
+            let lower: Vec<char> = c.chars().flat_map(char::to_lowercase).collect();
+            (half_edits(&name, &lower), c)
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev_diag = i;
-        let mut next = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let above = row.get(j + 1).copied().unwrap_or(usize::MAX);
-            let left = next.last().copied().unwrap_or(usize::MAX);
-            let cost = prev_diag + usize::from(ca != *cb);
-            next.push(cost.min(above + 1).min(left + 1));
-            prev_diag = above;
+/// The optimal-string-alignment distance between `a` and `b` in half edits: inserting,
+/// deleting or replacing a character costs 2, swapping two neighbours 1.
+fn half_edits(a: &[char], b: &[char]) -> usize {
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    let at = |i: usize, j: usize| i * width + j;
+    for i in 0..=a.len() {
+        if let Some(x) = d.get_mut(at(i, 0)) {
+            *x = 2 * i;
         }
-        row = next;
     }
-    row.last().copied().unwrap_or(0)
+    for j in 0..=b.len() {
+        if let Some(x) = d.get_mut(at(0, j)) {
+            *x = 2 * j;
+        }
+    }
+    let get = |d: &[usize], i: usize, j: usize| d.get(at(i, j)).copied().unwrap_or(usize::MAX / 2);
+    for (i, ca) in a.iter().enumerate().map(|(i, c)| (i + 1, c)) {
+        for (j, cb) in b.iter().enumerate().map(|(j, c)| (j + 1, c)) {
+            let replace = get(&d, i - 1, j - 1) + if ca == cb { 0 } else { 2 };
+            let mut best = replace.min(get(&d, i - 1, j) + 2).min(get(&d, i, j - 1) + 2);
+            if i > 1 && j > 1 && a.get(i - 2) == Some(cb) && b.get(j - 2) == Some(ca) && ca != cb {
+                best = best.min(get(&d, i - 2, j - 2) + 1);
+            }
+            if let Some(x) = d.get_mut(at(i, j)) {
+                *x = best;
+            }
+        }
+    }
+    get(&d, a.len(), b.len())
 }
 
 #[cfg(test)]
@@ -186,5 +212,14 @@ mod tests {
         let names = ["mental_health", "substance_use", "hiv"];
         assert_eq!(nearest("mental_helth", names), Some("mental_health"));
         assert_eq!(nearest("genetic", names), None);
+    }
+
+    #[test]
+    fn nearest_prefers_a_swap_and_ignores_case() {
+        let states = ["US", "US-IN", "US-NY", "US-CA", "US-NV"];
+        assert_eq!(nearest("US-YN", states), Some("US-NY"));
+        assert_eq!(nearest("us-ca", states), Some("US-CA"));
+        assert_eq!(nearest("US-CA", states), Some("US-CA"));
+        assert_eq!(nearest("mental_haelth", ["mental_health", "metal_health"]), Some("mental_health"));
     }
 }
