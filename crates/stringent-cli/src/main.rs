@@ -398,9 +398,10 @@ fn test(tree: &TreeArgs, show_coverage: bool, threshold: Option<f64>, format: Di
         }
         if let Some(d) = &o.decision {
             outln!(
-                "  actual: {} (bases: {})",
+                "  actual: {} (bases: {}; ways: {})",
                 d.level.as_str(),
-                d.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", ")
+                d.bases.iter().map(|b| b.as_str()).collect::<Vec<_>>().join(", "),
+                stringent_policy::artifact::describe_ways(&d.ways)
             );
             for p in d.provenance.iter().filter(|p| p.role != stringent_policy::artifact::Role::Inactive) {
                 outln!("    {} {} [{}] {}", p.role.as_str(), p.rule, p.layer, p.citation);
@@ -895,8 +896,12 @@ fn summary(d: &stringent_policy::Decision) -> String {
     let bases: Vec<&str> = d.bases.iter().map(|b| b.as_str()).collect();
     out.push_str(&format!(
         "\n  bases: {}",
-        if bases.is_empty() { "none suffices".to_owned() } else { bases.join(", ") }
+        if bases.is_empty() { "none suffices alone".to_owned() } else { bases.join(", ") }
     ));
+    // Ways of several instruments, or under conditions, are more than the bases say.
+    if d.ways.iter().any(|w| w.bases.len() > 1 || !w.conditions.is_empty()) {
+        out.push_str(&format!("\n  ways: {}", stringent_policy::artifact::describe_ways(&d.ways)));
+    }
     out.push_str(&format!("\n  mandatory: {}", d.mandatory));
     for dl in &d.deadlines {
         let unit = match dl.unit {

@@ -18,7 +18,9 @@ use crate::Compilation;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use stringent_policy::artifact::{AXES, AxisValue, ObligationInfo, Policy, RequirementRecord, Role, Term};
+use stringent_policy::artifact::{
+    AXES, AxisValue, ObligationInfo, Policy, RequirementRecord, Role, Term, WayRecord, describe_ways,
+};
 use stringent_policy::{Dimension, Requirement};
 use stringent_syntax::Date;
 
@@ -707,8 +709,8 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
 }
 
 /// An old requirement with its renamed terms under their new names.
-fn renamed_terms(r: &RequirementRecord, t: &TermRenames) -> Requirement<String> {
-    let mut req = Requirement::<String>::from(r);
+fn renamed_terms(r: &RequirementRecord, t: &TermRenames, conditions: &[Term]) -> Requirement<String> {
+    let mut req = r.requirement(conditions);
     let rename = |ids: &mut Vec<String>, map: &HashMap<String, String>| {
         for id in ids.iter_mut() {
             if let Some(n) = map.get(id.as_str()) {
@@ -737,8 +739,17 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         .map(|(na, oa)| match_axis(&na.id, &oa.values, &na.values, &mut changes))
         .collect();
     let terms = match_all_terms(old, new, &mut changes);
-    let old_reqs: Vec<Requirement<String>> = old.requirements.iter().map(|r| renamed_terms(r, &terms)).collect();
-    let new_reqs: Vec<Requirement<String>> = new.requirements.iter().map(Requirement::<String>::from).collect();
+    // Both trees' ways are numbered by one list of conditions, so that the same condition
+    // is the same bit on both sides: the new conditions, then those only the old declares.
+    let mut conditions = new.vocabulary.conditions.clone();
+    for c in &old.vocabulary.conditions {
+        if !conditions.iter().any(|n| n.id == c.id) {
+            conditions.push(c.clone());
+        }
+    }
+    let old_reqs: Vec<Requirement<String>> =
+        old.requirements.iter().map(|r| renamed_terms(r, &terms, &conditions)).collect();
+    let new_reqs: Vec<Requirement<String>> = new.requirements.iter().map(|r| r.requirement(&conditions)).collect();
     let sizes_new: Vec<usize> = axes_new.iter().map(|a| a.values.len()).collect();
     let sizes_old: Vec<usize> = old.vocabulary.axes.iter().map(|a| a.values.len()).collect();
     // (old requirement, new requirement, old provenance, new provenance, substitutions) → cells, examples
@@ -816,8 +827,8 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
                     } else {
                         Direction::Changed
                     },
-                    old: show(oreq, d),
-                    new: show(nreq, d),
+                    old: show(oreq, d, &conditions),
+                    new: show(nreq, d, &conditions),
                     old_rules: deciders(old, opv, d),
                     new_rules: deciders(new, npv, d),
                 })
@@ -895,11 +906,12 @@ fn deciders(p: &Policy, prov: u32, d: Dimension) -> Vec<RuleRef> {
 }
 
 /// One dimension of a requirement in words.
-pub fn show(r: &Requirement<String>, d: Dimension) -> String {
+/// One dimension of a requirement in words; `conditions` numbers its ways' conditions.
+pub fn show(r: &Requirement<String>, d: Dimension, conditions: &[Term]) -> String {
     match d {
         Dimension::Permission => {
-            let bases: Vec<&str> = r.permission.bases().map(|b| b.as_str()).collect();
-            format!("{} [{}]", r.permission.level().as_str(), bases.join(", "))
+            let ways: Vec<WayRecord> = r.permission.ways().iter().map(|w| WayRecord::new(*w, conditions)).collect();
+            format!("{} [{}]", r.permission.level().as_str(), describe_ways(&ways))
         }
         Dimension::Mandate => if r.mandatory { "mandatory" } else { "not mandatory" }.to_owned(),
         Dimension::Deadlines => {

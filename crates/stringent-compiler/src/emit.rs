@@ -18,12 +18,14 @@ pub fn compiler_info() -> CompilerInfo {
 /// The artifact of one resolved chain.
 pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
     let term_id = |table: &[TermModel], i: &u32| table.get(*i as usize).map(|t| t.id.clone()).unwrap_or_default();
+    let conditions: Vec<Term> =
+        model.conditions.iter().map(|x| Term { id: x.id.clone(), title: x.title.clone() }).collect();
     let requirements = chain
         .requirements
         .iter()
         .map(|r| {
             let mut named = stringent_policy::Requirement {
-                permission: r.permission,
+                permission: r.permission.clone(),
                 mandatory: r.mandatory,
                 deadlines: r.deadlines.clone(),
                 elements: r.elements.iter().map(|i| term_id(&model.elements, i)).collect(),
@@ -32,7 +34,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
                 max_validity_days: r.max_validity_days,
             };
             named.normalize();
-            RequirementRecord::from(&named)
+            RequirementRecord::new(&named, &conditions)
         })
         .collect();
 
@@ -136,6 +138,7 @@ fn vocabulary(model: &Model) -> Vocabulary {
                 text: o.text.clone(),
             })
             .collect(),
+        conditions: terms(&model.conditions),
     }
 }
 

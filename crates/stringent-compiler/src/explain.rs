@@ -4,8 +4,8 @@
 
 use crate::model::Model;
 use serde::Serialize;
-use stringent_policy::artifact::Role;
-use stringent_policy::{Action, Basis, DayUnit, Decision, Level};
+use stringent_policy::artifact::{Role, describe_ways};
+use stringent_policy::{Action, DayUnit, Decision, Level};
 
 /// An explained decision: the same facts as the decision, in sentences.
 #[derive(Debug, Clone, Serialize)]
@@ -79,12 +79,19 @@ fn answer(d: &Decision) -> Vec<String> {
     if let Some(line) = ungoverned(d) {
         out.push(line);
     }
-    let mut first = level_words(d.level).to_owned();
-    if d.bases.contains(&Basis::CourtOrder) && d.level > Level::AllowedUnlessObjects && d.level != Level::CourtOrderOnly
-    {
-        first.push_str("; a court order also suffices");
-    }
+    let conditional = d.ways.iter().any(|w| !w.conditions.is_empty());
+    let first = if d.level == Level::Prohibited && conditional {
+        "prohibited unless a condition below holds".to_owned()
+    } else {
+        level_words(d.level).to_owned()
+    };
     out.push(first + ".");
+    // The level names the weakest unconditional way; say every way when there is more
+    // than that one (docs/semantics.md, "Permission as ways").
+    let plain = d.ways.len() == 1 && d.ways.iter().all(|w| w.conditions.is_empty() && w.bases.len() == 1);
+    if !d.ways.is_empty() && !plain {
+        out.push(format!("Any one of these ways suffices: {}.", describe_ways(&d.ways).replace(" or ", "; or ")));
+    }
     if d.mandatory {
         out.push("The disclosure is mandatory: it must be made when asked.".to_owned());
     }
@@ -153,6 +160,7 @@ fn level_words(level: Level) -> &'static str {
         Level::SpecificAuthorization => {
             "allowed only with a specific written authorization; a general release is not enough"
         }
+        Level::LegalProcess => "allowed only with legal process: a subpoena or an administrative request",
         Level::CourtOrderOnly => "allowed only under a court order",
         Level::Prohibited => "prohibited: no consent or order makes it lawful",
     }

@@ -27,7 +27,46 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
     let per_rule: Vec<Option<Diagnostic>> =
         model.rules.par_iter().enumerate().map(|(ri, rule)| rule_lint(model, stats, chains, as_of, ri, rule)).collect();
     out.extend(per_rule.into_iter().flatten());
+    out.extend(model.rules.iter().filter(|r| r.active_on(as_of)).filter_map(|r| withdraws_ungranted(model, chains, r)));
     out
+}
+
+/// A rule that withdraws a basis no layer above grants, in any cell it matches, takes
+/// nothing away: its author probably misread the law above, or the pattern.
+fn withdraws_ungranted(model: &Model, chains: &[ChainResult], rule: &RuleModel) -> Option<Diagnostic> {
+    if rule.withdraws.is_empty() {
+        return None;
+    }
+    let mut parent = model.chain(rule.layer);
+    parent.pop();
+    let above = chains.iter().find(|c| c.chain == parent)?;
+    let mut granted = vec![false; rule.withdraws.len()];
+    above.for_each_matched_tuple(&rule.matches, |region, _| {
+        let Some(req) = above.regions.get(region).and_then(|r| above.requirements.get(r.requirement as usize)) else {
+            return;
+        };
+        for (b, g) in rule.withdraws.iter().zip(granted.iter_mut()) {
+            *g |= req.permission.ways().iter().any(|w| b.way().covers(w.without_conditions()));
+        }
+    });
+    let never: Vec<&str> = rule.withdraws.iter().zip(&granted).filter(|(_, g)| !**g).map(|(b, _)| b.as_str()).collect();
+    if never.is_empty() {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::WithdrawsUngranted,
+            format!(
+                "rule `{}` withdraws `{}`, which no layer above grants where it applies",
+                rule.id,
+                never.join("`, `")
+            ),
+        )
+        .at(Location::new(&rule.file, rule.id_span).labelled("takes away nothing"))
+        .with_help(
+            "check the pattern, or drop the basis from `withdraws`: a basis is withdrawn only where it was granted",
+        ),
+    )
 }
 
 /// Whether one rule expired, is preempted or overridden by federal law, or decides nothing.

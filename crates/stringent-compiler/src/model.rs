@@ -5,7 +5,7 @@ use crate::limits;
 use std::collections::{BTreeMap, HashMap};
 use stringent_diagnostics::{Code, Diagnostic, LineIndex, Location, Span, nearest};
 use stringent_policy::artifact::AXES;
-use stringent_policy::{Basis, Dimension, Permission, Requirement};
+use stringent_policy::{Basis, Dimension, MAX_CONDITIONS, Permission, Requirement, Way};
 use stringent_syntax::Date;
 use stringent_syntax::ast::{self, Item, RuleField};
 
@@ -95,6 +95,8 @@ pub struct RuleModel {
     pub sets: Dims,
     pub excepts: Vec<usize>,
     pub defers: Dims,
+    /// Bases the rule means to take away (`withdraws`): checked, not resolved.
+    pub withdraws: Vec<Basis>,
     pub file: String,
     /// The whole rule, and its id, for diagnostics.
     pub span: Span,
@@ -118,6 +120,9 @@ pub struct Model {
     pub elements: Vec<TermModel>,
     pub forms: Vec<TermModel>,
     pub obligations: Vec<TermModel>,
+    /// Conditions a way of permission may need, sorted by id: condition `i` of a
+    /// [`stringent_policy::Way`] is `conditions[i]`.
+    pub conditions: Vec<TermModel>,
     pub layers: Vec<Layer>,
     pub rules: Vec<RuleModel>,
     /// The relative path of each file, by the display path used in diagnostics.
@@ -312,13 +317,17 @@ impl Builder {
 
     fn vocabulary(&mut self, files: &[ParsedFile<'_>]) {
         let mut axes: Vec<Option<PendingAxis>> = vec![None; 5];
-        let mut term_spans: [HashMap<String, (String, Span)>; 3] = Default::default();
+        let mut term_spans: [HashMap<String, (String, Span)>; 4] = Default::default();
         for f in files {
             for item in &f.ast.items {
                 match item {
                     Item::Axis(a) => self.axis(a, f.display, &mut axes),
-                    Item::Element(t) | Item::Form(t) => {
-                        let kind = if matches!(item, Item::Element(_)) { 0 } else { 1 };
+                    Item::Element(t) | Item::Form(t) | Item::Condition(t) => {
+                        let kind = match item {
+                            Item::Element(_) => 0,
+                            Item::Form(_) => 1,
+                            _ => 3,
+                        };
                         let term = TermModel {
                             id: t.name.text.clone(),
                             title: t.title.value.clone(),
@@ -387,8 +396,29 @@ impl Builder {
             }
         }
         // Sort terms by id so the artifact does not depend on file order.
-        for t in [&mut self.model.elements, &mut self.model.forms, &mut self.model.obligations] {
+        for t in
+            [&mut self.model.elements, &mut self.model.forms, &mut self.model.obligations, &mut self.model.conditions]
+        {
             t.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        if self.model.conditions.len() > MAX_CONDITIONS {
+            let first_extra = term_spans
+                .get(3)
+                .and_then(|spans| self.model.conditions.get(MAX_CONDITIONS).and_then(|t| spans.get(&t.id)))
+                .cloned();
+            let mut d = Diagnostic::new(
+                Code::LimitExceeded,
+                format!(
+                    "{} conditions are declared; at most {MAX_CONDITIONS} are allowed",
+                    self.model.conditions.len()
+                ),
+            )
+            .with_help("reuse a condition across laws where the fact is the same; see README.md, \"Limits\"");
+            if let Some((file, span)) = first_extra {
+                d = d.at(loc(&file, span).labelled("one too many"));
+            }
+            self.diags.push(d);
+            self.limit_reported = true;
         }
     }
 
@@ -522,9 +552,12 @@ impl Builder {
         name: &ast::Name,
         file: &str,
         term: TermModel,
-        spans: &mut [HashMap<String, (String, Span)>; 3],
+        spans: &mut [HashMap<String, (String, Span)>; 4],
     ) {
-        let what = ["authorization element", "form constraint", "obligation"].get(kind).copied().unwrap_or("term");
+        let what = ["authorization element", "form constraint", "obligation", "condition"]
+            .get(kind)
+            .copied()
+            .unwrap_or("term");
         let Some(seen) = spans.get_mut(kind) else {
             return;
         };
@@ -536,7 +569,8 @@ impl Builder {
         let table = match kind {
             0 => &mut self.model.elements,
             1 => &mut self.model.forms,
-            _ => &mut self.model.obligations,
+            2 => &mut self.model.obligations,
+            _ => &mut self.model.conditions,
         };
         table.push(term);
     }
@@ -817,6 +851,7 @@ impl Builder {
             sets: Dims::default(),
             excepts: Vec::new(),
             defers: Dims::default(),
+            withdraws: Vec::new(),
             file: file.to_owned(),
             span: r.span,
             id_span: r.id.span,
@@ -833,6 +868,7 @@ impl Builder {
         let mut confidence_seen = false;
         let mut effective_seen = false;
         let mut excepts: Vec<ast::Name> = Vec::new();
+        let mut withdraws_span: Option<Span> = None;
         for field in &r.fields {
             let (key, span) = field_key(field);
             if let Some(key) = key {
@@ -862,10 +898,27 @@ impl Builder {
                 RuleField::Expires(d) => rule.expires = Some(d.value),
                 RuleField::Pattern(p) => self.pattern(p, file, &mut rule),
                 RuleField::Permission(p) => {
-                    let bases: Vec<Basis> = p.value.iter().map(|b| basis(*b)).collect();
-                    rule.requirement.permission =
-                        if bases.is_empty() { Permission::PROHIBITED } else { Permission::any_of(&bases) };
+                    if let (Some(first), Some(last)) = (p.value.prohibited_if.first(), p.value.prohibited_if.last()) {
+                        let cond = Span::new(first.span.start, last.span.end);
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::ConditionOnProhibition,
+                                format!("rule `{}` puts a condition on a prohibition", r.id.text),
+                            )
+                            .at(loc(file, cond).labelled("a prohibition holds whatever the facts"))
+                            .with_help(
+                                "a condition names when a way of disclosing is lawful; write the lawful way instead, \
+                                 e.g. `permission none if imminent_threat`, or drop the condition",
+                            ),
+                        );
+                    }
+                    let ways: Vec<Way> = p.value.ways.iter().map(|w| self.way(w, file)).collect();
+                    rule.requirement.permission = Permission::from_ways(ways);
                     rule.sets = rule.sets.with(Dimension::Permission);
+                }
+                RuleField::Withdraws(list) => {
+                    rule.withdraws = list.value.iter().map(|b| basis(*b)).collect();
+                    withdraws_span = Some(list.span);
                 }
                 RuleField::Mandatory(_) => {
                     rule.requirement.mandatory = true;
@@ -911,6 +964,9 @@ impl Builder {
             }
         }
         rule.requirement.normalize();
+        if let Some(span) = withdraws_span {
+            self.withdrawn_still_admitted(&rule, &r.id.text, file, span);
+        }
         let mut missing = Vec::new();
         if rule.citations.is_empty() {
             missing.push(("cite", "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`"));
@@ -1052,11 +1108,51 @@ impl Builder {
         }
     }
 
+    /// One way of a permission, its conditions resolved to their indices.
+    fn way(&mut self, w: &ast::WayWords, file: &str) -> Way {
+        let bases: Vec<Basis> = w.bases.iter().map(|b| basis(*b)).collect();
+        let conditions: Vec<usize> = self.terms(3, &w.conditions, file).into_iter().map(|c| c as usize).collect();
+        Way::new(&bases, &conditions)
+    }
+
+    /// A rule that withdraws a basis must not admit it itself, in any way, under any
+    /// condition: else the withdrawal says what the rule does not do.
+    fn withdrawn_still_admitted(&mut self, rule: &RuleModel, id: &str, file: &str, span: Span) {
+        let sets_permission = rule.sets.has(Dimension::Permission);
+        let admitted: Vec<&str> = rule
+            .withdraws
+            .iter()
+            .filter(|b| {
+                !sets_permission
+                    || rule.requirement.permission.ways().iter().any(|w| b.way().covers(w.without_conditions()))
+            })
+            .map(|b| b.as_str())
+            .collect();
+        if admitted.is_empty() {
+            return;
+        }
+        let message = if sets_permission {
+            format!("rule `{id}` withdraws `{}` but its permission still admits it", admitted.join("`, `"))
+        } else {
+            format!("rule `{id}` withdraws `{}` but states no permission", admitted.join("`, `"))
+        };
+        self.diags.push(
+            Diagnostic::new(Code::WithdrawnBasisAdmitted, message)
+                .at(loc(file, span).labelled("withdrawn here"))
+                .with_help(
+                    "a basis is taken away by a permission that lacks it: e.g. `permission authorization` with \
+                 `withdraws court_order` for a law that allows a disclosure only on the patient's authorization, \
+                 whatever a court orders",
+                ),
+        );
+    }
+
     fn terms(&mut self, kind: usize, names: &[ast::Name], file: &str) -> Vec<u32> {
         let (what, table) = match kind {
             0 => ("authorization element", &self.model.elements),
             1 => ("form constraint", &self.model.forms),
-            _ => ("obligation", &self.model.obligations),
+            2 => ("obligation", &self.model.obligations),
+            _ => ("condition", &self.model.conditions),
         };
         let ids: Vec<&str> = table.iter().map(|t| t.id.as_str()).collect();
         let mut out = Vec::new();
@@ -1358,6 +1454,7 @@ fn field_key(field: &RuleField) -> (Option<&'static str>, Span) {
         RuleField::MaxValidity(d) => (Some("max_validity"), d.span),
         RuleField::Excepts(l) => (None, l.span),
         RuleField::Defers(l) => (Some("defers"), l.span),
+        RuleField::Withdraws(l) => (Some("withdraws"), l.span),
     }
 }
 
@@ -1368,6 +1465,9 @@ pub fn basis(b: ast::BasisWord) -> Basis {
         ast::BasisWord::Authorization => Basis::Authorization,
         ast::BasisWord::SpecificAuthorization => Basis::SpecificAuthorization,
         ast::BasisWord::CourtOrder => Basis::CourtOrder,
+        ast::BasisWord::Warrant => Basis::Warrant,
+        ast::BasisWord::Subpoena => Basis::Subpoena,
+        ast::BasisWord::AdministrativeRequest => Basis::AdministrativeRequest,
     }
 }
 

@@ -781,7 +781,7 @@ impl<'m> Resolver<'m> {
 /// Whether federal law overrides `rule` in a cell whose federal result is `federal`.
 pub fn overridden(rule: &RuleModel, federal: &Requirement<u32>) -> bool {
     let restricts =
-        rule.sets.has(Dimension::Permission) && !federal.permission.at_least_as_strict_as(rule.requirement.permission);
+        rule.sets.has(Dimension::Permission) && !federal.permission.at_least_as_strict_as(&rule.requirement.permission);
     (federal.mandatory && restricts) || (federal.permission.is_prohibited() && rule.requirement.mandatory)
 }
 

@@ -7,8 +7,8 @@ use crate::Compilation;
 use crate::model::{Model, TestCase};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use stringent_diagnostics::{Code, Diagnostic, Location};
-use stringent_policy::artifact::{AXES, Role};
-use stringent_policy::{Action, Basis, DayUnit, Deadline, Decision, Level, LoadedPolicy, Question};
+use stringent_policy::artifact::{AXES, Role, WayRecord, describe_ways};
+use stringent_policy::{Action, Basis, DayUnit, Deadline, Decision, Level, LoadedPolicy, Question, Way};
 use stringent_syntax::Date;
 use stringent_syntax::ast::{self, Expectation, PatternValues};
 
@@ -223,6 +223,19 @@ fn check(e: &Expectation, d: &Decision) -> Option<String> {
             let have: BTreeSet<Basis> = d.bases.iter().copied().collect();
             (want != have).then(|| format!("expected bases {:?}, got {:?}", want, have))
         }
+        Expectation::NotBasis(b) => {
+            let b = crate::model::basis(*b);
+            d.bases.contains(&b).then(|| format!("expected {} alone not to suffice, but it does", b.as_str()))
+        }
+        Expectation::Way(w) => {
+            let bases: Vec<Basis> = w.bases.iter().map(|x| crate::model::basis(*x)).collect();
+            let mut conditions = names(&w.conditions);
+            conditions.sort();
+            conditions.dedup();
+            let want = WayRecord { bases: Way::new(&bases, &[]).bases(), conditions, level: Level::Allowed };
+            let same = |h: &WayRecord| h.bases == want.bases && h.conditions == want.conditions;
+            (!d.ways.iter().any(same)).then(|| format!("expected the way `{want}`, got `{}`", describe_ways(&d.ways)))
+        }
         Expectation::Obligations(o) => missing(names(o), &d.obligations, "obligations"),
         Expectation::Elements(o) => missing(names(o), &d.authorization_elements, "elements"),
         Expectation::Form(o) => missing(names(o), &d.form, "form"),
@@ -239,6 +252,7 @@ fn level(l: ast::LevelWord) -> Level {
         ast::LevelWord::AllowedUnlessObjects => Level::AllowedUnlessObjects,
         ast::LevelWord::Authorization => Level::Authorization,
         ast::LevelWord::SpecificAuthorization => Level::SpecificAuthorization,
+        ast::LevelWord::LegalProcess => Level::LegalProcess,
         ast::LevelWord::CourtOrderOnly => Level::CourtOrderOnly,
         ast::LevelWord::Prohibited => Level::Prohibited,
     }

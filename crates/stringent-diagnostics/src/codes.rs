@@ -61,6 +61,8 @@ codes! {
     BadParent = "E0212", Error, "a layer's parent would take it out from under federal law";
     NoFederalLayer = "E0213", Error, "the rules tree has no federal layer";
     EmptyText = "E0214", Error, "a title, citation, source or note is empty";
+    ConditionOnProhibition = "E0215", Error, "a prohibition carries a condition";
+    WithdrawnBasisAdmitted = "E0216", Error, "a rule withdraws a basis its own permission still admits";
     // Resolution.
     MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
@@ -73,6 +75,7 @@ codes! {
     MandateOverridesRestriction = "W0004", Warning, "federal law overrides a rule in some cells";
     BidiControl = "W0005", Warning, "the text contains a bidirectional control character";
     ByteOrderMark = "W0006", Warning, "a rule file starts with a byte-order mark";
+    WithdrawsUngranted = "W0007", Warning, "a rule withdraws a basis that no layer above grants where it applies";
 }
 
 impl Serialize for Code {

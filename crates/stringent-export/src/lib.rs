@@ -168,6 +168,8 @@ struct PolicyData<'a> {
     values: BTreeMap<&'a str, BTreeMap<&'a str, u32>>,
     /// Row-major strides of category, purpose, recipient, subject and holder.
     strides: [u64; 5],
+    /// Condition id → its position in the vocabulary: a way's canonical order uses it.
+    conditions: BTreeMap<&'a str, u32>,
     requirements: &'a [RequirementRecord],
     cells: &'a [u32],
     cell_provenance: &'a [u32],
@@ -219,6 +221,13 @@ impl<'a> PolicyData<'a> {
             content_hash: &policy.content_hash,
             values,
             strides,
+            conditions: policy
+                .vocabulary
+                .conditions
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Ok((c.id.as_str(), u32::try_from(i).map_err(io::Error::other)?)))
+                .collect::<io::Result<_>>()?,
             requirements: &policy.requirements,
             cells: &policy.cells,
             cell_provenance: &policy.cell_provenance,

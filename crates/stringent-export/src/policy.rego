@@ -12,7 +12,8 @@
 # Data layout, per jurisdiction: `values[axis][id]` is the position of a value on its axis,
 # `strides` the row-major strides of the axes (category, purpose, recipient, subject,
 # holder), `cells[cell]` the index of the cell's requirement, `cell_provenance[cell]` the
-# index of its provenance (a list of {rule, role, dimensions}, `rule` indexing `rules`).
+# index of its provenance (a list of {rule, role, dimensions}, `rule` indexing `rules`),
+# `conditions[id]` the position of a condition in the vocabulary.
 package stringent
 
 import rego.v1
@@ -31,6 +32,7 @@ _answer := {
 	"level": _level,
 	"governed": count(_ungoverned) == 0,
 	"bases": _bases,
+	"ways": _ways,
 	"mandatory": _mandatory,
 	"deadlines": _deadlines,
 	"authorization_elements": _union("authorization_elements"),
@@ -88,10 +90,15 @@ _ungoverned_extra := {"ungoverned_categories": _ungoverned} if {
 	count(_ungoverned) > 0
 }
 
-# The meet of the categories' requirements.
+# The meet of the categories' requirements. A permission is a set of ways, any one
+# sufficing; a way is instruments needed together (docs/semantics.md, "Permission as ways").
 
-_basis_order := ["none", "no_objection", "authorization", "specific_authorization", "court_order"]
+_basis_order := [
+	"none", "no_objection", "authorization", "specific_authorization",
+	"court_order", "warrant", "subpoena", "administrative_request",
+]
 
+# A basis suffices alone for the meet when it suffices alone for every category.
 _bases := [basis |
 	some basis in _basis_order
 	every requirement in _requirements {
@@ -99,18 +106,123 @@ _bases := [basis |
 	}
 ]
 
-# The weakest basis that suffices names the level; bases are in canonical order.
-_level_of := {
-	"none": "allowed",
+_level_order := [
+	"allowed", "allowed_unless_objects", "authorization", "specific_authorization",
+	"legal_process", "court_order_only", "prohibited",
+]
+
+_level_rank(level) := rank if {
+	some rank, name in _level_order
+	name == level
+}
+
+# A stored level is the weakest unconditional way's; the meet's weakest unconditional way
+# joins the weakest of each category, so its level is the strictest of theirs.
+_level := _level_order[max([_level_rank(requirement.level) | some requirement in _requirements])]
+
+# Each basis with the bases it implies: holding it is holding them.
+_implied := {
+	"none": [],
+	"no_objection": ["no_objection"],
+	"authorization": ["authorization", "no_objection"],
+	"specific_authorization": ["specific_authorization", "authorization", "no_objection"],
+	"court_order": ["court_order", "subpoena"],
+	"warrant": ["warrant"],
+	"subpoena": ["subpoena"],
+	"administrative_request": ["administrative_request"],
+}
+
+_basis_level := {
 	"no_objection": "allowed_unless_objects",
 	"authorization": "authorization",
 	"specific_authorization": "specific_authorization",
 	"court_order": "court_order_only",
+	"warrant": "court_order_only",
+	"subpoena": "legal_process",
+	"administrative_request": "legal_process",
 }
 
-default _level := "prohibited"
+# A way as the set of what it needs: its bases closed under implication, its conditions.
+_needs(way) := {x | some basis in way.bases; some x in _implied[basis]} | {sprintf("condition:%s", [c]) | some c in way.conditions}
 
-_level := _level_of[_bases[0]]
+# Everything any category's ways need; the meet's ways are sets of these.
+_universe := [needed | some needed in {x | some requirement in _requirements; some way in requirement.ways; some x in _needs(way)}]
+
+# Holding `held` satisfies every category.
+_satisfies(held) if {
+	every requirement in _requirements {
+		some way in requirement.ways
+		count(_needs(way) - held) == 0
+	}
+}
+
+_sufficient := {held |
+	some n in numbers.range(0, bits.lsh(1, count(_universe)) - 1)
+	held := {x | some i, x in _universe; bits.and(n, bits.lsh(1, i)) != 0}
+	_satisfies(held)
+}
+
+# The meet's ways: the sufficient sets that hold no smaller sufficient set.
+_minimal := {held |
+	some held in _sufficient
+	not _holds_smaller(held)
+}
+
+_holds_smaller(held) if {
+	some other in _sufficient
+	other != held
+	count(other - held) == 0
+}
+
+# Ways in the loader's order: by the number whose bit 8 + i is condition i and whose low
+# bits are the bases in declaration order, written as a fixed-width binary string.
+_bit(x) := i - 1 if {
+	some i, basis in _basis_order
+	basis == x
+}
+
+_bit(x) := 8 + _policy.conditions[substring(x, 10, -1)] if startswith(x, "condition:")
+
+_key(held) := concat("", [digit |
+	some position in numbers.range((8 + count(_policy.conditions)) - 1, 0)
+	digit := _digit(held, position)
+])
+
+_digit(held, position) := "1" if {
+	some x in held
+	_bit(x) == position
+}
+
+default _digit(_, _) := "0"
+
+_by_key := {_key(held): held | some held in _minimal}
+
+_ways := [_way_record(_by_key[key]) | some key in sort(object.keys(_by_key))]
+
+_way_record(held) := {"bases": _named(held), "conditions": conditions, "level": level} if {
+	conditions := sort([substring(x, 10, -1) | some x in held; startswith(x, "condition:")])
+	level := _level_order[max({0} | {_level_rank(_basis_level[basis]) | some basis in _named(held); basis != "none"})]
+}
+
+# The bases held, leaving out those another held basis implies; `none` if there are none.
+_named(held) := named if {
+	named := [basis |
+		some basis in _basis_order
+		basis in held
+		not _implied_by_other(basis, held)
+	]
+	count(named) > 0
+}
+
+_named(held) := ["none"] if {
+	count([basis | some basis in _basis_order; basis in held]) == 0
+}
+
+_implied_by_other(basis, held) if {
+	some other in held
+	other != basis
+	basis in _implied[other]
+}
 
 default _mandatory := false
 

@@ -16,8 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 use stringent_export::{DATA_PATH, MANIFEST_PATH, REGO_PATH, opa_bundle};
-use stringent_policy::artifact::RequirementRecord;
-use stringent_policy::{Action, Basis, DayUnit, Deadline, LoadedPolicy, Permission, Policy, Question, Requirement};
+use stringent_policy::artifact::{RequirementRecord, Term};
+use stringent_policy::{
+    Action, Basis, DayUnit, Deadline, LoadedPolicy, Permission, Policy, Question, Requirement, Way,
+};
 use stringent_syntax::Date;
 
 fn repo() -> PathBuf {
@@ -256,6 +258,11 @@ fn regorus_answers_as_decide_does() {
 fn regorus_meets_random_requirements_as_decide_does() {
     let mut rng = Rng(0xD1CE_5EED_0BAD_CAFE);
     let mut policy = policies()[1].clone();
+    // Conditions of its own, so that ways under conditions are met too.
+    policy.vocabulary.conditions = ["best_interest", "imminent_threat", "prior_notice"]
+        .into_iter()
+        .map(|id| Term { id: id.to_owned(), title: format!("the condition {id}") })
+        .collect();
     let vocabulary = &policy.vocabulary;
     let terms =
         |rng: &mut Rng, all: Vec<String>| -> Vec<String> { all.into_iter().filter(|_| rng.percent(15)).collect() };
@@ -264,7 +271,15 @@ fn regorus_meets_random_requirements_as_decide_does() {
     let obligations: Vec<String> = vocabulary.obligations.iter().map(|t| t.id.clone()).collect();
     let requirements: Vec<RequirementRecord> = (0..60)
         .map(|_| {
-            let bases: Vec<Basis> = Basis::ALL.into_iter().filter(|_| rng.percent(60)).collect();
+            // Up to three ways of one or two bases, a quarter of them under a condition.
+            let ways: Vec<Way> = (0..rng.below(4))
+                .map(|_| {
+                    let bases: Vec<Basis> =
+                        (0..1 + rng.below(2)).map(|_| Basis::ALL[rng.below(Basis::ALL.len())]).collect();
+                    let conditions: Vec<usize> = if rng.percent(25) { vec![rng.below(3)] } else { Vec::new() };
+                    Way::new(&bases, &conditions)
+                })
+                .collect();
             let deadlines = (0..rng.below(4))
                 .map(|_| Deadline {
                     days: [5, 10, 15, 30][rng.below(4)],
@@ -273,7 +288,7 @@ fn regorus_meets_random_requirements_as_decide_does() {
                 })
                 .collect();
             let mut req = Requirement {
-                permission: Permission::from_bases(&bases),
+                permission: Permission::from_ways(ways),
                 mandatory: rng.percent(20),
                 deadlines,
                 elements: terms(&mut rng, elements.clone()),
@@ -282,7 +297,7 @@ fn regorus_meets_random_requirements_as_decide_does() {
                 max_validity_days: [None, Some(90), Some(180), Some(365)][rng.below(4)],
             };
             req.normalize();
-            RequirementRecord::from(&req)
+            RequirementRecord::new(&req, &vocabulary.conditions)
         })
         .collect();
     for cell in &mut policy.cells {
@@ -291,7 +306,7 @@ fn regorus_meets_random_requirements_as_decide_does() {
     policy.requirements = requirements;
     policy.content_hash = policy.compute_hash();
     let stats = compare(&[policy], SAMPLE / 2, 0xACE0_FBA5_E5EE_D5ED);
-    assert_eq!(stats.levels.len(), 6, "{:?}", stats.levels);
+    assert_eq!(stats.levels.len(), 7, "{:?}", stats.levels);
     assert!(stats.several_deadlines > 100 && stats.with_validity > 100);
 }
 
@@ -309,7 +324,20 @@ fn regorus_answers_the_readme_questions() {
     assert_eq!(d["level"], "allowed");
     assert_eq!(d["subject"], "adult");
     assert_eq!(d["holder"], "provider");
-    assert_eq!(d["bases"], json!(["none", "no_objection", "authorization", "specific_authorization", "court_order"]));
+    assert_eq!(
+        d["bases"],
+        json!([
+            "none",
+            "no_objection",
+            "authorization",
+            "specific_authorization",
+            "court_order",
+            "warrant",
+            "subpoena",
+            "administrative_request"
+        ])
+    );
+    assert_eq!(d["ways"], json!([{"bases": ["none"], "conditions": [], "level": "allowed"}]));
     assert!(d["provenance"].as_array().unwrap().iter().any(|p| p["rule"] == "us.hipaa.164_506_c_2"));
 
     let d = ask(

@@ -161,8 +161,12 @@ impl Printer<'_> {
                 }
                 self.close(a.span);
             }
-            Item::Element(t) | Item::Form(t) => {
-                let kw = if matches!(item, Item::Element(_)) { "element" } else { "form" };
+            Item::Element(t) | Item::Form(t) | Item::Condition(t) => {
+                let kw = match item {
+                    Item::Element(_) => "element",
+                    Item::Form(_) => "form",
+                    _ => "condition",
+                };
                 self.out.push_str(&format!("{kw} {} {}", t.name.text, quote(&t.title.value)));
                 self.last_end = t.span.end;
             }
@@ -233,10 +237,20 @@ fn field(f: &RuleField) -> (Span, String) {
         RuleField::Effective(d) => (d.span, format!("effective {}", d.value)),
         RuleField::Expires(d) => (d.span, format!("expires {}", d.value)),
         RuleField::Pattern(p) => (p.span, pattern(p)),
-        RuleField::Permission(p) if p.value.is_empty() => (p.span, "permission prohibited".to_owned()),
+        RuleField::Permission(p) if p.value.ways.is_empty() => {
+            let mut text = "permission prohibited".to_owned();
+            if !p.value.prohibited_if.is_empty() {
+                text.push_str(&format!(" if {}", joined(&p.value.prohibited_if, " and ")));
+            }
+            (p.span, text)
+        }
         RuleField::Permission(p) => {
-            let bases: Vec<&str> = p.value.iter().map(|b| basis(*b)).collect();
-            (p.span, format!("permission {}", bases.join(" or ")))
+            let ways: Vec<String> = p.value.ways.iter().map(way).collect();
+            (p.span, format!("permission {}", ways.join(" or ")))
+        }
+        RuleField::Withdraws(l) => {
+            let bases: Vec<&str> = l.value.iter().map(|b| basis(*b)).collect();
+            (l.span, format!("withdraws {}", bases.join(", ")))
         }
         RuleField::Mandatory(s) => (*s, "mandatory".to_owned()),
         RuleField::Deadline(d) => (d.span, deadline(d.days.value, d.unit, d.action)),
@@ -250,6 +264,20 @@ fn field(f: &RuleField) -> (Span, String) {
             (l.span, format!("defers {}", dims.join(", ")))
         }
     }
+}
+
+/// `authorization and court_order if imminent_threat`
+fn way(w: &WayWords) -> String {
+    let bases: Vec<&str> = w.bases.iter().map(|b| basis(*b)).collect();
+    let mut text = bases.join(" and ");
+    if !w.conditions.is_empty() {
+        text.push_str(&format!(" if {}", joined(&w.conditions, " and ")));
+    }
+    text
+}
+
+fn joined(v: &[Name], separator: &str) -> String {
+    v.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(separator)
 }
 
 fn pattern(p: &Pattern) -> String {
@@ -267,6 +295,8 @@ fn expectation(e: &Expectation) -> String {
         Expectation::Mandatory(false) => "not mandatory".to_owned(),
         Expectation::Deadline { days, unit, action } => deadline(*days, *unit, *action),
         Expectation::Bases(b) => format!("bases {}", b.iter().map(|x| basis(*x)).collect::<Vec<_>>().join(", ")),
+        Expectation::NotBasis(b) => format!("not basis {}", basis(*b)),
+        Expectation::Way(w) => format!("way {}", way(w)),
         Expectation::Obligations(n) => format!("obligations {}", names(n)),
         Expectation::Elements(n) => format!("elements {}", names(n)),
         Expectation::Form(n) => format!("form {}", names(n)),
@@ -319,6 +349,9 @@ fn basis(b: BasisWord) -> &'static str {
         BasisWord::Authorization => "authorization",
         BasisWord::SpecificAuthorization => "specific_authorization",
         BasisWord::CourtOrder => "court_order",
+        BasisWord::Warrant => "warrant",
+        BasisWord::Subpoena => "subpoena",
+        BasisWord::AdministrativeRequest => "administrative_request",
     }
 }
 
@@ -340,6 +373,7 @@ fn level(l: LevelWord) -> &'static str {
         LevelWord::AllowedUnlessObjects => "allowed_unless_objects",
         LevelWord::Authorization => "authorization",
         LevelWord::SpecificAuthorization => "specific_authorization",
+        LevelWord::LegalProcess => "legal_process",
         LevelWord::CourtOrderOnly => "court_order_only",
         LevelWord::Prohibited => "prohibited",
     }

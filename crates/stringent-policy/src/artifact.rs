@@ -5,7 +5,7 @@
 //! `cells[i]` is the index of cell `i`'s requirement in `requirements` (identical
 //! requirements are stored once) and `cell_provenance[i]` the index of its provenance.
 
-use crate::lattice::{Basis, Deadline, Dimension, Level, Permission, Requirement};
+use crate::lattice::{Basis, Deadline, Dimension, Level, MAX_CONDITIONS, Permission, Requirement, Way};
 use serde::{Deserialize, Serialize};
 
 /// The `format` field of every artifact.
@@ -17,7 +17,15 @@ pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// 1.1 added `integrity`, which this loader requires: an artifact of 1.0 (which has no
 /// such field) is refused and must be recompiled. Loaders of 1.0 read 1.1 artifacts and
 /// ignore the field. 1.1 also added `governed` to decisions.
-pub const SCHEMA_VERSION: &str = "1.1";
+///
+/// 1.2 added permission as ways (`ways` in each requirement, `conditions` in the
+/// vocabulary, the `legal_process` level and the legal-process bases). This loader refuses
+/// 1.0 and 1.1 artifacts: they cannot say a way of several instruments or a condition.
+/// A loader of 1.1 refuses a 1.2 artifact that uses the new level or bases, and otherwise
+/// reads it conservatively: it sees the `level` and the `bases` that suffice alone.
+pub const SCHEMA_VERSION: &str = "1.2";
+/// The oldest MINOR of this MAJOR that this loader reads.
+pub const OLDEST_READABLE_MINOR: u32 = 2;
 /// The axes every question has, in cell order.
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
 
@@ -71,6 +79,9 @@ pub struct Vocabulary {
     pub authorization_elements: Vec<Term>,
     pub form: Vec<Term>,
     pub obligations: Vec<ObligationInfo>,
+    /// Facts beyond the question's axes that a way of permission may need
+    /// (docs/semantics.md, "Conditions"); a way's conditions name these ids.
+    pub conditions: Vec<Term>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -111,8 +122,14 @@ pub struct ObligationInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequirementRecord {
+    /// Derived from the ways that need no condition; `prohibited` if every way needs one.
     pub level: Level,
+    /// The bases that suffice alone, with no other instrument and no condition.
     pub bases: Vec<Basis>,
+    /// Every way that makes the disclosure lawful, any one sufficing; none at all means
+    /// prohibited. A way lists the bases it needs together and the conditions under which
+    /// it holds.
+    pub ways: Vec<WayRecord>,
     pub mandatory: bool,
     pub deadlines: Vec<Deadline>,
     pub authorization_elements: Vec<String>,
@@ -121,11 +138,71 @@ pub struct RequirementRecord {
     pub max_validity_days: Option<u32>,
 }
 
-impl From<&Requirement<String>> for RequirementRecord {
-    fn from(r: &Requirement<String>) -> Self {
+/// One way to make a disclosure lawful: these bases together, when these conditions hold.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct WayRecord {
+    /// `[none]` for a way that needs no instrument. Bases another listed basis implies
+    /// are left out.
+    pub bases: Vec<Basis>,
+    /// Ids of the vocabulary's conditions; empty for an unconditional way.
+    pub conditions: Vec<String>,
+    /// The way's display level: that of its strongest basis.
+    pub level: Level,
+}
+
+impl std::fmt::Display for WayRecord {
+    /// `authorization and court_order if imminent_threat`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bases: Vec<&str> = self.bases.iter().map(|b| b.as_str()).collect();
+        f.write_str(&bases.join(" and "))?;
+        if !self.conditions.is_empty() {
+            write!(f, " if {}", self.conditions.join(" and "))?;
+        }
+        Ok(())
+    }
+}
+
+/// A permission's ways in the rule language's words: `authorization or none if
+/// imminent_threat`; `prohibited` when there is none.
+pub fn describe_ways(ways: &[WayRecord]) -> String {
+    if ways.is_empty() {
+        return "prohibited".to_owned();
+    }
+    ways.iter().map(ToString::to_string).collect::<Vec<_>>().join(" or ")
+}
+
+impl WayRecord {
+    pub fn new(way: Way, conditions: &[Term]) -> WayRecord {
+        WayRecord {
+            bases: way.bases(),
+            conditions: way
+                .conditions()
+                .map(|c| conditions.get(c).map_or_else(|| format!("condition_{c}"), |t| t.id.clone()))
+                .collect(),
+            level: way.level(),
+        }
+    }
+
+    /// The way again; a condition the vocabulary does not declare counts as one more
+    /// condition that never holds, so that reading a record never loosens it.
+    pub fn way(&self, conditions: &[Term]) -> Way {
+        let indices: Vec<usize> = self
+            .conditions
+            .iter()
+            .map(|id| conditions.iter().position(|t| t.id == *id).unwrap_or(MAX_CONDITIONS - 1))
+            .collect();
+        Way::new(&self.bases, &indices)
+    }
+}
+
+impl RequirementRecord {
+    /// The record of a requirement whose condition `i` is `conditions[i]`.
+    pub fn new(r: &Requirement<String>, conditions: &[Term]) -> Self {
         RequirementRecord {
             level: r.permission.level(),
             bases: r.permission.bases().collect(),
+            ways: r.permission.ways().iter().map(|w| WayRecord::new(*w, conditions)).collect(),
             mandatory: r.mandatory,
             deadlines: r.deadlines.clone(),
             authorization_elements: r.elements.clone(),
@@ -134,18 +211,17 @@ impl From<&Requirement<String>> for RequirementRecord {
             max_validity_days: r.max_validity_days,
         }
     }
-}
 
-impl From<&RequirementRecord> for Requirement<String> {
-    fn from(r: &RequirementRecord) -> Self {
+    /// The requirement again, its conditions numbered by `conditions`.
+    pub fn requirement(&self, conditions: &[Term]) -> Requirement<String> {
         let mut req = Requirement {
-            permission: Permission::from_bases(&r.bases),
-            mandatory: r.mandatory,
-            deadlines: r.deadlines.clone(),
-            elements: r.authorization_elements.clone(),
-            form: r.form.clone(),
-            obligations: r.obligations.clone(),
-            max_validity_days: r.max_validity_days,
+            permission: Permission::from_ways(self.ways.iter().map(|w| w.way(conditions))),
+            mandatory: self.mandatory,
+            deadlines: self.deadlines.clone(),
+            elements: self.authorization_elements.clone(),
+            form: self.form.clone(),
+            obligations: self.obligations.clone(),
+            max_validity_days: self.max_validity_days,
         };
         req.normalize();
         req

@@ -63,9 +63,9 @@ impl Policy {
                     .iter()
                     .zip(&reqs)
                     .filter_map(|(p, r)| p.requirements.get(*r as usize))
-                    .map(Requirement::<String>::from)
+                    .map(|r| r.requirement(&first.vocabulary.conditions))
                     .fold(Requirement::default(), |acc, r| acc.meet(&r));
-                requirements.push(RequirementRecord::from(&met));
+                requirements.push(RequirementRecord::new(&met, &first.vocabulary.conditions));
                 next
             });
             cells.push(r);

@@ -1,6 +1,6 @@
 //! The answer to a question, as `stringent decide` prints it and other tools read it.
 
-use crate::artifact::{Involvement, RequirementRecord, Role};
+use crate::artifact::{Involvement, RequirementRecord, Role, WayRecord};
 use crate::lattice::{Basis, Deadline, Dimension, Level, Requirement};
 use crate::load::{LoadedPolicy, Question, QuestionError};
 use serde::Serialize;
@@ -29,7 +29,12 @@ pub struct Decision {
     /// The categories of the question that no rule in force reaches, when it names several.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ungoverned_categories: Vec<String>,
+    /// The bases that suffice alone, with no other instrument and no condition.
     pub bases: Vec<Basis>,
+    /// Every way that makes the disclosure lawful, any one sufficing: the bases it needs
+    /// together and the conditions under which it holds. `level` reads only the ways that
+    /// need no condition; a tool that knows the facts can read the others.
+    pub ways: Vec<WayRecord>,
     pub mandatory: bool,
     pub deadlines: Vec<Deadline>,
     pub authorization_elements: Vec<String>,
@@ -69,7 +74,7 @@ impl LoadedPolicy {
                 continue;
             };
             if let Some(record) = policy.cells.get(cell).and_then(|r| policy.requirements.get(*r as usize)) {
-                let req = Requirement::from(record);
+                let req = record.requirement(&policy.vocabulary.conditions);
                 met = Some(match met {
                     Some(m) => m.meet(&req),
                     None => req,
@@ -86,7 +91,7 @@ impl LoadedPolicy {
             let for_category = (q.categories.len() > 1).then(|| category.clone());
             provenance.extend(involvements.iter().filter_map(|inv| self.entry(inv, for_category.clone())));
         }
-        let record = RequirementRecord::from(&met.unwrap_or_default());
+        let record = RequirementRecord::new(&met.unwrap_or_default(), &policy.vocabulary.conditions);
         Ok(Decision {
             jurisdiction: policy.jurisdiction().to_owned(),
             chain: policy.chain.iter().map(|l| l.id.clone()).collect(),
@@ -100,6 +105,7 @@ impl LoadedPolicy {
             governed: ungoverned.is_empty(),
             ungoverned_categories: if q.categories.len() > 1 { ungoverned } else { Vec::new() },
             bases: record.bases,
+            ways: record.ways,
             mandatory: record.mandatory,
             deadlines: record.deadlines,
             authorization_elements: record.authorization_elements,

@@ -6,12 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A legal basis that can make a disclosure permissible.
+/// A legal basis that can make a disclosure permissible: an instrument the discloser holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Basis {
-    /// No permission needed.
+    /// No permission needed: the empty way.
     None,
     /// The individual had the opportunity to agree or object (45 CFR 164.510).
     NoObjection,
@@ -19,13 +19,29 @@ pub enum Basis {
     Authorization,
     /// A written, category-specific authorization; a general release does not suffice.
     SpecificAuthorization,
-    /// A court order; stands apart from the consent bases.
+    /// An order of a court or administrative tribunal (45 CFR 164.512(e)(1)(i)).
     CourtOrder,
+    /// A court-ordered warrant (45 CFR 164.512(f)(1)(ii)(A)).
+    Warrant,
+    /// A subpoena or discovery request not accompanied by a court order (45 CFR
+    /// 164.512(e)(1)(ii)); a court order satisfies whatever a subpoena does.
+    Subpoena,
+    /// An administrative request, subpoena or civil investigative demand (45 CFR
+    /// 164.512(f)(1)(ii)(C)).
+    AdministrativeRequest,
 }
 
 impl Basis {
-    pub const ALL: [Basis; 5] =
-        [Basis::None, Basis::NoObjection, Basis::Authorization, Basis::SpecificAuthorization, Basis::CourtOrder];
+    pub const ALL: [Basis; 8] = [
+        Basis::None,
+        Basis::NoObjection,
+        Basis::Authorization,
+        Basis::SpecificAuthorization,
+        Basis::CourtOrder,
+        Basis::Warrant,
+        Basis::Subpoena,
+        Basis::AdministrativeRequest,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,81 +50,181 @@ impl Basis {
             Basis::Authorization => "authorization",
             Basis::SpecificAuthorization => "specific_authorization",
             Basis::CourtOrder => "court_order",
+            Basis::Warrant => "warrant",
+            Basis::Subpoena => "subpoena",
+            Basis::AdministrativeRequest => "administrative_request",
         }
     }
 
-    fn bit(self) -> u8 {
-        1 << (self as u8)
+    pub fn from_name(name: &str) -> Option<Basis> {
+        Basis::ALL.into_iter().find(|b| b.as_str() == name)
     }
-}
 
-/// The set of legal bases that suffice for a disclosure, closed upward: a stronger
-/// instrument also satisfies a weaker demand. Meet is intersection; the empty set means
-/// the disclosure is prohibited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Permission(u8);
-
-impl Permission {
-    /// Anything suffices: the permission of a rule that says nothing about permission.
-    pub const ANY: Permission = Permission(0b1_1111);
-    /// Nothing suffices.
-    pub const PROHIBITED: Permission = Permission(0);
-
-    /// The bases that satisfy a demand for `basis`.
-    pub fn at_least(basis: Basis) -> Permission {
-        let consent_from = |b: Basis| Basis::ALL[..4].iter().filter(|x| **x >= b).fold(0, |acc, x| acc | x.bit());
-        Permission(match basis {
-            Basis::None => Permission::ANY.0,
-            Basis::CourtOrder => Basis::CourtOrder.bit(),
-            consent => consent_from(consent),
+    /// The way that holding this instrument alone makes up: the instrument and every
+    /// instrument it implies (docs/semantics.md, "Permission as ways").
+    pub fn way(self) -> Way {
+        let bit = |b: Basis| 1u64 << (b as u64 - 1);
+        Way(match self {
+            Basis::None => 0,
+            Basis::NoObjection => bit(Basis::NoObjection),
+            Basis::Authorization => bit(Basis::Authorization) | bit(Basis::NoObjection),
+            Basis::SpecificAuthorization => {
+                bit(Basis::SpecificAuthorization) | bit(Basis::Authorization) | bit(Basis::NoObjection)
+            }
+            Basis::CourtOrder => bit(Basis::CourtOrder) | bit(Basis::Subpoena),
+            b => bit(b),
         })
     }
 
-    /// Any of several demands satisfies: `authorization or court_order`.
-    pub fn any_of(bases: &[Basis]) -> Permission {
-        Permission(bases.iter().fold(0, |acc, b| acc | Permission::at_least(*b).0))
-    }
-
-    pub fn from_bases(bases: &[Basis]) -> Permission {
-        Permission(bases.iter().fold(0, |acc, b| acc | b.bit()))
-    }
-
-    pub fn contains(self, basis: Basis) -> bool {
-        self.0 & basis.bit() != 0
-    }
-
-    pub fn bases(self) -> impl Iterator<Item = Basis> {
-        Basis::ALL.into_iter().filter(move |b| self.contains(*b))
-    }
-
-    pub fn meet(self, other: Permission) -> Permission {
-        Permission(self.0 & other.0)
-    }
-
-    /// `self` is at least as strict as `other`: it accepts no basis `other` refuses.
-    pub fn at_least_as_strict_as(self, other: Permission) -> bool {
-        self.0 & !other.0 == 0
-    }
-
-    pub fn is_prohibited(self) -> bool {
-        self.0 == 0
-    }
-
-    /// The display level: the weakest consent basis that suffices.
+    /// How much this instrument takes, as a display level.
     pub fn level(self) -> Level {
-        if self.contains(Basis::None) {
-            Level::Allowed
-        } else if self.contains(Basis::NoObjection) {
-            Level::AllowedUnlessObjects
-        } else if self.contains(Basis::Authorization) {
-            Level::Authorization
-        } else if self.contains(Basis::SpecificAuthorization) {
-            Level::SpecificAuthorization
-        } else if self.contains(Basis::CourtOrder) {
-            Level::CourtOrderOnly
-        } else {
-            Level::Prohibited
+        match self {
+            Basis::None => Level::Allowed,
+            Basis::NoObjection => Level::AllowedUnlessObjects,
+            Basis::Authorization => Level::Authorization,
+            Basis::SpecificAuthorization => Level::SpecificAuthorization,
+            Basis::Subpoena | Basis::AdministrativeRequest => Level::LegalProcess,
+            Basis::CourtOrder | Basis::Warrant => Level::CourtOrderOnly,
         }
+    }
+}
+
+/// How many conditions a vocabulary may declare: a way keeps its instruments in one
+/// 64-bit word, the bases in the low bits and the conditions above them.
+pub const MAX_CONDITIONS: usize = 56;
+const BASIS_BITS: u64 = 8;
+const BASIS_MASK: u64 = (1 << BASIS_BITS) - 1;
+
+/// One way to make a disclosure lawful: instruments that together suffice. Bases are kept
+/// closed under implication, so one way needs no more than another exactly when its set
+/// is a subset. Condition `i` is the `i`-th condition of the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Way(u64);
+
+impl Way {
+    /// Nothing needed.
+    pub const NONE: Way = Way(0);
+
+    /// The way made of these bases and conditions (indices into the vocabulary's
+    /// conditions). An index past [`MAX_CONDITIONS`] — which the compiler and the loader
+    /// refuse — is kept as the last condition, never dropped: dropping it would loosen.
+    pub fn new(bases: &[Basis], conditions: &[usize]) -> Way {
+        let bases = bases.iter().fold(0, |acc, b| acc | b.way().0);
+        let conditions =
+            conditions.iter().fold(0, |acc, c| acc | 1u64 << (BASIS_BITS + (*c).min(MAX_CONDITIONS - 1) as u64));
+        Way(bases | conditions)
+    }
+
+    /// Needs everything either way needs.
+    pub fn and(self, other: Way) -> Way {
+        Way(self.0 | other.0)
+    }
+
+    /// Everything `other` needs, `self` needs too: holding `self` satisfies `other`.
+    pub fn covers(self, other: Way) -> bool {
+        other.0 & !self.0 == 0
+    }
+
+    /// The bases named, without those another named basis implies (`authorization`, not
+    /// `authorization, no_objection`); `[none]` for the empty way.
+    pub fn bases(self) -> Vec<Basis> {
+        let held: Vec<Basis> =
+            Basis::ALL.iter().skip(1).copied().filter(|b| self.0 & (1 << (*b as u64 - 1)) != 0).collect();
+        let named: Vec<Basis> =
+            held.iter().copied().filter(|b| !held.iter().any(|o| o != b && o.way().covers(b.way()))).collect();
+        if named.is_empty() { vec![Basis::None] } else { named }
+    }
+
+    /// The indices of the conditions this way needs, ascending.
+    pub fn conditions(self) -> impl Iterator<Item = usize> {
+        (0..MAX_CONDITIONS).filter(move |c| self.0 & (1 << (BASIS_BITS + *c as u64)) != 0)
+    }
+
+    /// The same way with its conditions dropped: the instruments alone.
+    pub fn without_conditions(self) -> Way {
+        Way(self.0 & BASIS_MASK)
+    }
+
+    pub fn is_conditional(self) -> bool {
+        self.0 & !BASIS_MASK != 0
+    }
+
+    /// The way's display level: that of its strongest basis.
+    pub fn level(self) -> Level {
+        self.bases().into_iter().map(Basis::level).max().unwrap_or(Level::Allowed)
+    }
+}
+
+/// A permission: the ways that make a disclosure lawful, read as "any of these" and
+/// closed upward (holding more never hurts). Kept minimal and sorted, so equal
+/// permissions are equal values. No way at all means the disclosure is prohibited.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Permission(Vec<Way>);
+
+impl Permission {
+    /// Anything suffices: the permission of a rule that says nothing about permission.
+    pub fn any() -> Permission {
+        Permission(vec![Way::NONE])
+    }
+
+    /// Nothing suffices.
+    pub fn prohibited() -> Permission {
+        Permission(Vec::new())
+    }
+
+    /// Any of these ways suffices.
+    pub fn from_ways(ways: impl IntoIterator<Item = Way>) -> Permission {
+        let mut ways: Vec<Way> = ways.into_iter().collect();
+        ways.sort_unstable();
+        ways.dedup();
+        let all = ways.clone();
+        ways.retain(|w| !all.iter().any(|o| o != w && w.covers(*o)));
+        Permission(ways)
+    }
+
+    /// The bases that satisfy a demand for `basis`.
+    pub fn at_least(basis: Basis) -> Permission {
+        Permission(vec![basis.way()])
+    }
+
+    /// Any of several bases suffices: `authorization or court_order`.
+    pub fn any_of(bases: &[Basis]) -> Permission {
+        Permission::from_ways(bases.iter().map(|b| b.way()))
+    }
+
+    pub fn ways(&self) -> &[Way] {
+        &self.0
+    }
+
+    /// Holding only `basis` satisfies this permission, with no condition.
+    pub fn admits(&self, basis: Basis) -> bool {
+        self.0.iter().any(|w| basis.way().covers(*w))
+    }
+
+    /// The bases that suffice alone, each with no other instrument and no condition.
+    pub fn bases(&self) -> impl Iterator<Item = Basis> + '_ {
+        Basis::ALL.into_iter().filter(move |b| self.admits(*b))
+    }
+
+    /// Both must be satisfied: every union of one way from each, minimised.
+    pub fn meet(&self, other: &Permission) -> Permission {
+        Permission::from_ways(self.0.iter().flat_map(|a| other.0.iter().map(move |b| a.and(*b))))
+    }
+
+    /// `self` is at least as strict as `other`: whoever satisfies `self` satisfies `other`.
+    pub fn at_least_as_strict_as(&self, other: &Permission) -> bool {
+        self.0.iter().all(|w| other.0.iter().any(|o| w.covers(*o)))
+    }
+
+    pub fn is_prohibited(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The display level: that of the weakest way that needs no condition; `prohibited`
+    /// when every way needs one, so that a reader who knows nothing of conditions reads
+    /// a conservative answer.
+    pub fn level(&self) -> Level {
+        self.0.iter().filter(|w| !w.is_conditional()).map(|w| w.level()).min().unwrap_or(Level::Prohibited)
     }
 }
 
@@ -121,16 +237,20 @@ pub enum Level {
     AllowedUnlessObjects,
     Authorization,
     SpecificAuthorization,
+    /// Only with legal process short of a court order: a subpoena or an administrative
+    /// request.
+    LegalProcess,
     CourtOrderOnly,
     Prohibited,
 }
 
 impl Level {
-    pub const ALL: [Level; 6] = [
+    pub const ALL: [Level; 7] = [
         Level::Allowed,
         Level::AllowedUnlessObjects,
         Level::Authorization,
         Level::SpecificAuthorization,
+        Level::LegalProcess,
         Level::CourtOrderOnly,
         Level::Prohibited,
     ];
@@ -141,6 +261,7 @@ impl Level {
             Level::AllowedUnlessObjects => "allowed_unless_objects",
             Level::Authorization => "authorization",
             Level::SpecificAuthorization => "specific_authorization",
+            Level::LegalProcess => "legal_process",
             Level::CourtOrderOnly => "court_order_only",
             Level::Prohibited => "prohibited",
         }
@@ -253,7 +374,7 @@ impl<T> Default for Requirement<T> {
     /// The top of the lattice: demands nothing.
     fn default() -> Self {
         Requirement {
-            permission: Permission::ANY,
+            permission: Permission::any(),
             mandatory: false,
             deadlines: Vec::new(),
             elements: Vec::new(),
@@ -277,7 +398,7 @@ impl<T: Ord + Clone> Requirement<T> {
         let mut deadlines: Vec<Deadline> = self.deadlines.iter().chain(&other.deadlines).copied().collect();
         reduce_deadlines(&mut deadlines);
         Requirement {
-            permission: self.permission.meet(other.permission),
+            permission: self.permission.meet(&other.permission),
             mandatory: self.mandatory || other.mandatory,
             deadlines,
             elements: union(&self.elements, &other.elements),
@@ -302,7 +423,7 @@ impl<T: Ord + Clone> Requirement<T> {
     /// Replace one dimension of `self` by the same dimension of `other`.
     pub fn set_dimension(&mut self, dim: Dimension, other: &Self) {
         match dim {
-            Dimension::Permission => self.permission = other.permission,
+            Dimension::Permission => self.permission = other.permission.clone(),
             Dimension::Mandate => self.mandatory = other.mandatory,
             Dimension::Deadlines => self.deadlines = other.deadlines.clone(),
             Dimension::AuthorizationElements => self.elements = other.elements.clone(),
@@ -340,7 +461,7 @@ impl<T: Ord + Clone> Requirement<T> {
 
     pub fn map_terms<U: Ord + Clone>(&self, f: impl Fn(&T) -> U) -> Requirement<U> {
         let mut out = Requirement {
-            permission: self.permission,
+            permission: self.permission.clone(),
             mandatory: self.mandatory,
             deadlines: self.deadlines.clone(),
             elements: self.elements.iter().map(&f).collect(),
@@ -360,14 +481,39 @@ mod tests {
     #[test]
     fn upward_closure_follows_instrument_strength() {
         let auth = Permission::at_least(Basis::Authorization);
-        assert!(auth.contains(Basis::SpecificAuthorization));
-        assert!(!auth.contains(Basis::NoObjection));
-        assert!(!auth.contains(Basis::CourtOrder));
-        assert!(Permission::at_least(Basis::None).contains(Basis::CourtOrder));
+        assert!(auth.admits(Basis::SpecificAuthorization));
+        assert!(!auth.admits(Basis::NoObjection));
+        assert!(!auth.admits(Basis::CourtOrder));
+        assert!(Permission::at_least(Basis::None).admits(Basis::CourtOrder));
+        assert!(Permission::at_least(Basis::Subpoena).admits(Basis::CourtOrder));
+        assert!(!Permission::at_least(Basis::CourtOrder).admits(Basis::Subpoena));
         let either = Permission::any_of(&[Basis::Authorization, Basis::CourtOrder]);
         assert_eq!(either.level(), Level::Authorization);
-        assert_eq!(either.meet(Permission::at_least(Basis::CourtOrder)).level(), Level::CourtOrderOnly);
-        assert_eq!(auth.meet(Permission::at_least(Basis::CourtOrder)).level(), Level::Prohibited);
+        assert_eq!(either.meet(&Permission::at_least(Basis::CourtOrder)).level(), Level::CourtOrderOnly);
+    }
+
+    #[test]
+    fn an_authorization_demand_meeting_a_court_order_demand_needs_both() {
+        let both = Permission::at_least(Basis::Authorization).meet(&Permission::at_least(Basis::CourtOrder));
+        assert!(!both.is_prohibited());
+        let bases: Vec<Vec<Basis>> = both.ways().iter().map(|w| w.bases()).collect();
+        assert_eq!(bases, vec![vec![Basis::Authorization, Basis::CourtOrder]]);
+        assert_eq!(both.level(), Level::CourtOrderOnly);
+        assert!(!both.admits(Basis::CourtOrder) && !both.admits(Basis::Authorization));
+    }
+
+    #[test]
+    fn a_conditional_way_stays_beside_the_unconditional_one_and_never_sets_the_level() {
+        let threat = Way::new(&[], &[0]);
+        let p = Permission::from_ways([threat, Basis::Authorization.way()]);
+        assert_eq!(p.level(), Level::Authorization);
+        assert_eq!(p.ways().len(), 2);
+        let only_if = Permission::from_ways([threat]);
+        assert_eq!(only_if.level(), Level::Prohibited);
+        assert!(!only_if.is_prohibited());
+        // Meeting with "authorization" keeps a way that needs both the threat and the
+        // authorization, which covers the authorization way and is dropped.
+        assert_eq!(p.meet(&Permission::at_least(Basis::Authorization)), Permission::at_least(Basis::Authorization));
     }
 
     #[test]

@@ -66,5 +66,5 @@ pub use artifact::Policy;
 pub use combine::CombineError;
 pub use decision::{Decision, ProvenanceEntry};
 pub use labels::{Coding, SecurityLabels, security_labels};
-pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, Permission, Requirement};
+pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, MAX_CONDITIONS, Permission, Requirement, Way};
 pub use load::{LoadError, LoadedPolicy, MAX_POLICY_BYTES, Question, QuestionError};

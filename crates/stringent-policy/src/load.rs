@@ -1,7 +1,8 @@
 //! Loading an artifact safely: format, version, hash and internal consistency are checked
 //! before a single question is answered, so a corrupt file is an error, never a panic.
 
-use crate::artifact::{AXES, FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
+use crate::artifact::{AXES, FORMAT, OLDEST_READABLE_MINOR, Policy, RequirementRecord, SCHEMA_VERSION};
+use crate::lattice::MAX_CONDITIONS;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -24,8 +25,13 @@ pub enum LoadError {
     Json(#[from] serde_json::Error),
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
     WrongFormat(String),
-    #[error("schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and other 1.x versions")]
+    #[error("schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and later 1.x versions")]
     UnsupportedVersion { found: String },
+    #[error(
+        "schema version `{found}` is too old: this loader reads {SCHEMA_VERSION} and later 1.x versions, whose \
+         permissions are ways of instruments and conditions; recompile it with this version of stringent"
+    )]
+    TooOld { found: String },
     #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
     HashMismatch { stated: String, actual: String },
     #[error(
@@ -265,6 +271,17 @@ impl LoadedPolicy {
         if policy.provenance.iter().flatten().any(|inv| inv.rule as usize >= rules) {
             return Err(LoadError::Inconsistent("provenance names a rule that does not exist".into()));
         }
+        let conditions = &policy.vocabulary.conditions;
+        if conditions.len() > MAX_CONDITIONS {
+            return Err(LoadError::Inconsistent(format!(
+                "{} conditions are declared; at most {MAX_CONDITIONS} can be",
+                conditions.len()
+            )));
+        }
+        let declared = |id: &String| conditions.iter().any(|t| t.id == *id);
+        if policy.requirements.iter().flat_map(|r| &r.ways).flat_map(|w| &w.conditions).any(|c| !declared(c)) {
+            return Err(LoadError::Inconsistent("a way names a condition the vocabulary does not declare".into()));
+        }
         let table = CellTable::new(&policy.cells, sizes, strides);
         Ok(LoadedPolicy { policy, index, strides, table })
     }
@@ -344,8 +361,9 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
 
 fn check_version(version: &str) -> Result<(), LoadError> {
     let ours = SCHEMA_VERSION.split('.').next().unwrap_or_default();
-    match version.split_once('.') {
-        Some((major, minor)) if major == ours && minor.parse::<u32>().is_ok() => Ok(()),
+    match version.split_once('.').map(|(major, minor)| (major, minor.parse::<u32>())) {
+        Some((major, Ok(minor))) if major == ours && minor >= OLDEST_READABLE_MINOR => Ok(()),
+        Some((major, Ok(_))) if major == ours => Err(LoadError::TooOld { found: version.to_owned() }),
         _ => Err(LoadError::UnsupportedVersion { found: version.to_owned() }),
     }
 }

@@ -58,12 +58,43 @@ fn changed_provenance_is_refused_though_the_answers_are_the_same() {
 #[test]
 fn an_artifact_without_an_integrity_hash_is_refused() {
     let bytes = edited(|v| {
-        v["schema_version"] = "1.0".into();
         v.as_object_mut().unwrap().remove("integrity");
     });
     let err = LoadedPolicy::from_json(&bytes).unwrap_err();
     assert!(matches!(err, LoadError::MissingIntegrity { .. }), "{err}");
     assert!(err.to_string().contains("recompile"), "{err}");
+}
+
+/// Before 1.2 a permission could not be a way of several instruments or carry a
+/// condition: such an artifact is refused with a request to recompile, not misread.
+#[test]
+fn an_artifact_older_than_permission_as_ways_is_refused() {
+    for old in ["1.0", "1.1"] {
+        let bytes = edited(|v| v["schema_version"] = old.into());
+        let err = LoadedPolicy::from_json(&bytes).unwrap_err();
+        assert!(matches!(err, LoadError::TooOld { .. }), "{old}: {err}");
+        assert!(err.to_string().contains("recompile"), "{err}");
+    }
+    let newer = edited(|v| v["schema_version"] = "1.9".into());
+    assert!(!matches!(
+        LoadedPolicy::from_json(&newer),
+        Err(LoadError::TooOld { .. }) | Err(LoadError::UnsupportedVersion { .. })
+    ));
+}
+
+/// A way that names a condition the vocabulary does not declare is refused.
+#[test]
+fn a_way_under_an_undeclared_condition_is_refused() {
+    // Re-hash, so that only the consistency check can catch it.
+    let mut v: Value = serde_json::from_slice(TINY).unwrap();
+    v["requirements"][0]["ways"] =
+        serde_json::json!([{"bases": ["authorization"], "conditions": ["no_such_fact"], "level": "authorization"}]);
+    let mut p: stringent_policy::Policy = serde_json::from_value(v).unwrap();
+    p.content_hash = p.compute_hash();
+    p.integrity = p.compute_integrity();
+    let err = LoadedPolicy::from_json(&serde_json::to_vec(&p).unwrap()).unwrap_err();
+    assert!(matches!(err, LoadError::Inconsistent(_)), "{err}");
+    assert!(err.to_string().contains("condition"), "{err}");
 }
 
 #[test]

@@ -110,8 +110,20 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
         for d in &r.deadlines {
             deadlines.push(Value::Array(vec![Value::from(d.days), to_value(&d.unit)?, to_value(&d.action)?]));
         }
+        // A way as [bases, conditions], as in WayRecord; the page numbers its conditions by
+        // `conditions` below, as the loader does.
+        let ways = r
+            .ways
+            .iter()
+            .map(|w| {
+                Value::Array(vec![
+                    strings(w.bases.iter().map(|b| b.as_str())),
+                    strings(w.conditions.iter().map(String::as_str)),
+                ])
+            })
+            .collect();
         requirements.push(Value::Array(vec![
-            strings(r.bases.iter().map(|b| b.as_str())),
+            Value::Array(ways),
             Value::from(r.mandatory),
             Value::Array(deadlines),
             strings(r.authorization_elements.iter().map(String::as_str)),
@@ -121,6 +133,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
         ]));
     }
     root.insert("requirements".into(), Value::Array(requirements));
+    root.insert("conditions".into(), strings(policy.vocabulary.conditions.iter().map(|c| c.id.as_str())));
     // Subject × holder: the two innermost axes.
     let block: usize = policy.vocabulary.axes.iter().skip(3).map(|a| a.values.len()).product();
     root.insert("cells".into(), blocks(&policy.cells, block));

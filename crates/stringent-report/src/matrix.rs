@@ -9,7 +9,7 @@
 //! state) is counted apart as *looser or mixed*.
 
 use crate::Site;
-use stringent_policy::{LoadedPolicy, Requirement};
+use stringent_policy::LoadedPolicy;
 
 /// The categories of the matrix, in column order (those the vocabulary lacks are skipped).
 pub const CATEGORIES: [&str; 9] = [
@@ -108,7 +108,10 @@ pub fn share(federal: &LoadedPolicy, policy: &LoadedPolicy, category: &str) -> O
             else {
                 continue;
             };
-            let (mine, base) = (Requirement::<String>::from(mine), Requirement::<String>::from(base));
+            let (mine, base) = (
+                mine.requirement(&policy.policy().vocabulary.conditions),
+                base.requirement(&federal.policy().vocabulary.conditions),
+            );
             out.total += 1;
             if !mine.at_least_as_strict_as(&base) {
                 out.looser += 1;

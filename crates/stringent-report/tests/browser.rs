@@ -342,12 +342,14 @@ const MEET_RULES: &[(&str, MeetCheck)] = &[
     ("one category's maximum validity applies", |a, b, _| {
         a.max_validity_days.is_some() != b.max_validity_days.is_some()
     }),
-    ("the bases intersect to a level neither category has", |a, b, m| {
-        m.permission.level() != a.permission.level() && m.permission.level() != b.permission.level()
-    }),
     ("the stricter category's bases win", |a, b, m| {
         a.permission != b.permission && m.permission.level() != a.permission.level()
     }),
+    ("ways of two categories join into a way that needs instruments of both", |a, b, m| {
+        let joint = |r: &Requirement<String>| r.permission.ways().iter().any(|w| w.bases().len() > 1);
+        joint(m) && !joint(a) && !joint(b)
+    }),
+    ("a way under a condition survives the meet", |_, _, m| m.permission.ways().iter().any(|w| w.is_conditional())),
     ("one category's mandate carries", |a, b, _| a.mandatory != b.mandatory),
     ("obligations come from both categories", |a, b, m| {
         m.obligations.len() > a.obligations.len().max(b.obligations.len())
@@ -363,7 +365,8 @@ const MEET_RULES: &[(&str, MeetCheck)] = &[
 fn meet_questions(l: &LoadedPolicy) -> Vec<(&'static str, Asked)> {
     let p = l.policy();
     let jurisdiction = p.jurisdiction();
-    let reqs: Vec<Requirement<String>> = p.requirements.iter().map(Requirement::from).collect();
+    let reqs: Vec<Requirement<String>> =
+        p.requirements.iter().map(|r| r.requirement(&p.vocabulary.conditions)).collect();
     let axes = &p.vocabulary.axes;
     let len = |i: usize| u32::try_from(axes[i].values.len()).unwrap();
     let id = |axis: usize, v: u32| axes[axis].values[v as usize].id.clone();
@@ -424,6 +427,14 @@ fn expected(d: &Decision) -> Vec<(&'static str, Vec<String>)> {
     vec![
         ("level", vec![d.level.as_str().to_owned()]),
         ("basis", d.bases.iter().map(|b| b.as_str().to_owned()).collect()),
+        (
+            "way",
+            if d.ways.iter().any(|w| w.bases.len() > 1 || !w.conditions.is_empty()) {
+                d.ways.iter().map(ToString::to_string).collect()
+            } else {
+                Vec::new()
+            },
+        ),
         ("mandatory", vec![d.mandatory.to_string()]),
         (
             "deadline",
@@ -474,6 +485,7 @@ fn shown(dom: &str) -> Vec<(&'static str, Vec<String>)> {
     vec![
         ("level", values(dom, "level")),
         ("basis", values(dom, "basis")),
+        ("way", values(dom, "way")),
         ("mandatory", values(dom, "mandatory")),
         ("deadline", values(dom, "deadline")),
         ("element", values(dom, "element")),
@@ -491,8 +503,8 @@ fn shown(dom: &str) -> Vec<(&'static str, Vec<String>)> {
 fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
     static SYNTHETIC: OnceLock<(PathBuf, LoadedPolicy)> = OnceLock::new();
     SYNTHETIC.get_or_init(|| {
-        use stringent_policy::artifact::{LayerInfo, RequirementRecord};
-        use stringent_policy::{Action, Basis, DayUnit, Deadline};
+        use stringent_policy::artifact::{LayerInfo, RequirementRecord, Term};
+        use stringent_policy::{Action, Basis, DayUnit, Deadline, Permission, Way};
         let d = |days, unit, action| Deadline { days, unit, action };
         let (cal, bus) = (DayUnit::CalendarDays, DayUnit::BusinessDays);
         let deadlines = [
@@ -505,29 +517,36 @@ fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
             vec![d(3, cal, Action::Any)],
         ];
         let validity = [None, Some(180), Some(365), Some(90)];
-        let bases: [&[Basis]; 5] = [
-            &[],
-            &[Basis::SpecificAuthorization],
-            &[Basis::Authorization, Basis::SpecificAuthorization, Basis::CourtOrder],
-            &[Basis::CourtOrder],
-            &[Basis::NoObjection, Basis::Authorization, Basis::SpecificAuthorization],
+        let threat = Way::new(&[], &[0]);
+        let ways: [Vec<Way>; 6] = [
+            vec![],
+            vec![Basis::SpecificAuthorization.way()],
+            vec![Basis::Authorization.way(), Basis::CourtOrder.way()],
+            vec![Basis::CourtOrder.way()],
+            vec![Basis::NoObjection.way(), threat],
+            vec![Basis::Subpoena.way(), Basis::AdministrativeRequest.way()],
         ];
         let mut policy = built().policies.iter().find(|p| p.jurisdiction() == "US-CA").unwrap().clone();
+        if policy.vocabulary.conditions.is_empty() {
+            policy.vocabulary.conditions =
+                vec![Term { id: "imminent_threat".into(), title: "To prevent a serious and imminent threat".into() }];
+        }
+        let conditions = policy.vocabulary.conditions.clone();
         *policy.chain.last_mut().unwrap() = LayerInfo { id: "US-ZZ".into(), name: "Synthetic test state".into() };
         policy.jurisdiction = "US-ZZ".into();
         for r in policy.rules.iter_mut().filter(|r| r.layer == "US-CA") {
             r.layer = "US-ZZ".into();
         }
         for (k, r) in policy.requirements.iter_mut().enumerate() {
-            let mut req = Requirement::<String>::from(&*r);
+            let mut req = r.requirement(&conditions);
             req.deadlines = deadlines[k % deadlines.len()].clone();
             req.max_validity_days = validity[(k / 2) % validity.len()];
-            let b = bases[(k / 3) % bases.len()];
-            if !b.is_empty() {
-                req.permission = stringent_policy::Permission::from_bases(b);
+            let w = &ways[(k / 3) % ways.len()];
+            if !w.is_empty() {
+                req.permission = Permission::from_ways(w.iter().copied());
             }
             req.normalize();
-            *r = RequirementRecord::from(&req);
+            *r = RequirementRecord::new(&req, &conditions);
         }
         policy.content_hash = policy.compute_hash();
         let us = built().policies.iter().find(|p| p.jurisdiction() == "US").unwrap().clone();
@@ -647,8 +666,9 @@ fn report_is_static_accessible_and_complete() {
                             l.value_index(4, "provider").unwrap(),
                         ]
                     };
-                    let mine = Requirement::<String>::from(state.requirement(point(&state)).unwrap());
-                    let base = Requirement::<String>::from(us.requirement(point(&us)).unwrap());
+                    let mine =
+                        state.requirement(point(&state)).unwrap().requirement(&state.policy().vocabulary.conditions);
+                    let base = us.requirement(point(&us)).unwrap().requirement(&us.policy().vocabulary.conditions);
                     total += 1;
                     if mine.at_least_as_strict_as(&base) && mine != base {
                         stricter += 1;
@@ -717,7 +737,7 @@ fn browser_answers_like_decide() {
         seen.0 |= decision.mandatory;
         seen.1 |= !decision.deadlines.is_empty();
         seen.2 |= !decision.obligations.is_empty();
-        seen.3 |= decision.bases.len() < 5;
+        seen.3 |= decision.bases.len() < stringent_policy::Basis::ALL.len();
     }
     assert!(seen.0 && seen.1 && seen.2 && seen.3, "the questions cover mandates, deadlines, obligations, restrictions");
     assert_eq!(governance, (true, true), "the questions cover governed and ungoverned answers");

@@ -25,6 +25,7 @@ pub enum Item {
     Element(TermDecl),
     Form(TermDecl),
     Obligation(ObligationDecl),
+    Condition(TermDecl),
     Rule(RuleDecl),
     Test(TestDecl),
     Silent(SilentDecl),
@@ -35,7 +36,7 @@ impl Item {
         match self {
             Item::Jurisdiction(d) => d.span,
             Item::Axis(d) => d.span,
-            Item::Element(d) | Item::Form(d) => d.span,
+            Item::Element(d) | Item::Form(d) | Item::Condition(d) => d.span,
             Item::Obligation(d) => d.span,
             Item::Rule(d) => d.span,
             Item::Test(d) => d.span,
@@ -151,6 +152,25 @@ pub enum BasisWord {
     Authorization,
     SpecificAuthorization,
     CourtOrder,
+    Warrant,
+    Subpoena,
+    AdministrativeRequest,
+}
+
+/// One way of a permission: `authorization and court_order if imminent_threat`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WayWords {
+    pub bases: Vec<BasisWord>,
+    pub conditions: Vec<Name>,
+    pub span: Span,
+}
+
+/// `permission a or b if c`; no way at all is `permission prohibited`, and
+/// `prohibited_if` keeps conditions wrongly put on a prohibition, for the checker to name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PermissionWords {
+    pub ways: Vec<WayWords>,
+    pub prohibited_if: Vec<Name>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -185,6 +205,7 @@ pub enum LevelWord {
     AllowedUnlessObjects,
     Authorization,
     SpecificAuthorization,
+    LegalProcess,
     CourtOrderOnly,
     Prohibited,
 }
@@ -222,8 +243,9 @@ pub enum RuleField {
     Expires(Spanned<Date>),
     Justification(Text),
     Pattern(Pattern),
-    /// `permission a or b`; an empty list is `permission prohibited`.
-    Permission(Spanned<Vec<BasisWord>>),
+    Permission(Spanned<PermissionWords>),
+    /// `withdraws court_order, subpoena`: checked, not resolved (docs/semantics.md).
+    Withdraws(Spanned<Vec<BasisWord>>),
     Mandatory(Span),
     Deadline(Deadline),
     Elements(Spanned<Vec<Name>>),
@@ -249,8 +271,16 @@ pub struct TestDecl {
 pub enum Expectation {
     Level(LevelWord),
     Mandatory(bool),
-    Deadline { days: u32, unit: DayUnit, action: ActionWord },
+    Deadline {
+        days: u32,
+        unit: DayUnit,
+        action: ActionWord,
+    },
     Bases(Vec<BasisWord>),
+    /// `expect not basis court_order`
+    NotBasis(BasisWord),
+    /// `expect way authorization and court_order`
+    Way(WayWords),
     Obligations(Vec<Name>),
     Elements(Vec<Name>),
     Form(Vec<Name>),

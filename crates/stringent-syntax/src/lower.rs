@@ -82,6 +82,12 @@ fn is_punctuation(kind: Rule) -> bool {
         kind,
         COMMENT
             | kw_axis
+            | kw_condition
+            | kw_withdraws
+            | kw_if
+            | kw_and
+            | kw_basis
+            | kw_way
             | kw_value
             | kw_under
             | kw_hl7
@@ -261,6 +267,7 @@ impl Lower<'_> {
                 Rule::axis => self.axis(p).map(Item::Axis),
                 Rule::element_decl => self.term(p).map(Item::Element),
                 Rule::form_decl => self.term(p).map(Item::Form),
+                Rule::condition_decl => self.term(p).map(Item::Condition),
                 Rule::obligation_decl => self.obligation(p).map(Item::Obligation),
                 Rule::rule => self.rule(p).map(Item::Rule),
                 Rule::test => self.test(p).map(Item::Test),
@@ -478,8 +485,19 @@ impl Lower<'_> {
             Rule::expires => RuleField::Expires(self.date(parts(f).next())?),
             Rule::pattern => RuleField::Pattern(self.pattern(f)?),
             Rule::permission => {
-                let bases = parts(f).filter(|p| p.as_rule() == Rule::basis).filter_map(|p| basis(p.as_str())).collect();
-                RuleField::Permission(Spanned { value: bases, span })
+                let mut words = PermissionWords { ways: Vec::new(), prohibited_if: Vec::new() };
+                for p in parts(f) {
+                    match p.as_rule() {
+                        Rule::way => words.ways.push(self.way(p)),
+                        Rule::conditions => words.prohibited_if = self.conditions(p),
+                        _ => {}
+                    }
+                }
+                RuleField::Permission(Spanned { value: words, span })
+            }
+            Rule::withdraws => {
+                let bases = parts(f).filter_map(|p| basis(p.as_str())).collect();
+                RuleField::Withdraws(Spanned { value: bases, span })
             }
             Rule::mandatory => RuleField::Mandatory(span),
             Rule::deadline => {
@@ -581,6 +599,25 @@ impl Lower<'_> {
         Some(test)
     }
 
+    /// `authorization and court_order if imminent_threat`
+    fn way(&mut self, pair: Pair<'_, Rule>) -> WayWords {
+        let span = span_of(&pair);
+        let mut way = WayWords { bases: Vec::new(), conditions: Vec::new(), span };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::basis => way.bases.extend(basis(p.as_str())),
+                Rule::conditions => way.conditions = self.conditions(p),
+                _ => {}
+            }
+        }
+        way
+    }
+
+    /// `if imminent_threat and prior_notice_to_patient`
+    fn conditions(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
+        parts(pair).filter(|c| c.as_rule() == Rule::ident).filter_map(|c| self.name(Some(c))).collect()
+    }
+
     fn expectation(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Expectation>> {
         let span = span_of(&pair);
         let e = parts(pair).next()?;
@@ -597,6 +634,8 @@ impl Lower<'_> {
                 Expectation::Deadline { days, unit, action }
             }
             Rule::expect_bases => Expectation::Bases(parts(e).filter_map(|b| basis(b.as_str())).collect()),
+            Rule::expect_not_basis => Expectation::NotBasis(basis(parts(e).last()?.as_str())?),
+            Rule::expect_way => Expectation::Way(self.way(parts(e).last()?)),
             Rule::expect_obligations => Expectation::Obligations(self.names(parts(e).next()?)),
             Rule::expect_elements => Expectation::Elements(self.names(parts(e).next()?)),
             Rule::expect_form => Expectation::Form(self.names(parts(e).next()?)),
@@ -635,6 +674,9 @@ fn basis(word: &str) -> Option<BasisWord> {
         "authorization" => BasisWord::Authorization,
         "specific_authorization" => BasisWord::SpecificAuthorization,
         "court_order" => BasisWord::CourtOrder,
+        "warrant" => BasisWord::Warrant,
+        "subpoena" => BasisWord::Subpoena,
+        "administrative_request" => BasisWord::AdministrativeRequest,
         _ => return None,
     })
 }
@@ -670,6 +712,7 @@ fn level(word: &str) -> LevelWord {
         "allowed_unless_objects" => LevelWord::AllowedUnlessObjects,
         "authorization" => LevelWord::Authorization,
         "specific_authorization" => LevelWord::SpecificAuthorization,
+        "legal_process" => LevelWord::LegalProcess,
         "court_order_only" => LevelWord::CourtOrderOnly,
         _ => LevelWord::Prohibited,
     }

@@ -87,7 +87,17 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         except => "`except`",
         permission | kw_permission => "`permission`",
         prohibited => "`prohibited`",
-        basis => "a legal basis (none, no_objection, authorization, specific_authorization or court_order)",
+        basis => {
+            "a legal basis (none, no_objection, authorization, specific_authorization, court_order, warrant, \
+             subpoena or administrative_request)"
+        }
+        way => "a way such as `authorization and court_order`",
+        conditions | kw_if => "`if` and a condition",
+        kw_and => "`and`",
+        condition_decl | kw_condition => "`condition`",
+        withdraws | kw_withdraws => "`withdraws`",
+        expect_not_basis | kw_basis => "`basis`",
+        expect_way | kw_way => "`way`",
         mandatory | expect_mandatory => "`mandatory`",
         deadline | kw_deadline | expect_deadline => "`deadline`",
         day_unit => "a unit (calendar_days or business_days)",
@@ -107,12 +117,15 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         expect | kw_expect => "`expect`",
         expect_level | kw_level => "`level`",
         level => {
-            "a level (allowed, allowed_unless_objects, authorization, specific_authorization, court_order_only or prohibited)"
+            "a level (allowed, allowed_unless_objects, authorization, specific_authorization, legal_process, \
+             court_order_only or prohibited)"
         }
         expect_not_mandatory | kw_not => "`not`",
         expect_bases | kw_bases => "`bases`",
         expect_decided_by | kw_decided_by => "`decided_by`",
-        item_only | file => "a declaration (jurisdiction, axis, element, form or obligation), a rule or a test",
+        item_only | file => {
+            "a declaration (jurisdiction, axis, element, form, obligation or condition), a rule or a test"
+        }
         open_brace => "`{`",
         close_brace => "`}`",
         silent_decl | kw_silent => "`silent`",

@@ -7,9 +7,11 @@
  *     in the vocabulary's value order;
  *   - cells[i] indexes requirements, cell_provenance[i] indexes provenance, whose
  *     entries index rules;
- *   - several categories: the meet (bases intersect, mandatory or, deadlines union then
- *     the dominated ones dropped, sets union sorted, max validity min); the level is
- *     derived from the bases as Permission::level.
+ *   - several categories: the meet (ways: every union of one way from each, minimised;
+ *     mandatory or, deadlines union then the dominated ones dropped, sets union sorted,
+ *     max validity min); level and bases are derived from the ways as Permission does.
+ *     A way is a BigInt as lattice::Way is a u64: bases in the low 8 bits, closed under
+ *     implication, condition i at bit 8 + i.
  * The question comes from the URL's query string (?category=hiv&purpose=…), which is
  * also what the form submits, so every answer has its own address.
  */
@@ -18,7 +20,16 @@
 
   var AXES = ["category", "purpose", "recipient", "subject", "holder"];
   // Basis, DayUnit and Action in their Rust declaration order (which is their Ord).
-  var BASES = ["none", "no_objection", "authorization", "specific_authorization", "court_order"];
+  var BASES = [
+    "none", "no_objection", "authorization", "specific_authorization",
+    "court_order", "warrant", "subpoena", "administrative_request"
+  ];
+  var LEVELS = [
+    "allowed", "allowed_unless_objects", "authorization", "specific_authorization",
+    "legal_process", "court_order_only", "prohibited"
+  ];
+  /* Basis::level, by position in BASES. */
+  var BASIS_LEVEL = [0, 1, 2, 3, 5, 5, 4, 4];
   var UNITS = ["calendar_days", "business_days"];
   var ACTIONS = ["inspect", "copy", "any"];
 
@@ -27,6 +38,7 @@
     allowed_unless_objects: "Allowed unless the individual objects",
     authorization: "Written authorization required",
     specific_authorization: "Specific written authorization required",
+    legal_process: "Legal process only: a subpoena or administrative request",
     court_order_only: "Court order only",
     prohibited: "Prohibited: no basis suffices"
   };
@@ -35,7 +47,10 @@
     no_objection: "opportunity to agree or object (45 CFR 164.510)",
     authorization: "written authorization (45 CFR 164.508)",
     specific_authorization: "written, category-specific authorization",
-    court_order: "court order"
+    court_order: "court order (45 CFR 164.512(e)(1)(i))",
+    warrant: "court-ordered warrant (45 CFR 164.512(f)(1)(ii)(A))",
+    subpoena: "subpoena or discovery request (45 CFR 164.512(e)(1)(ii))",
+    administrative_request: "administrative request or subpoena (45 CFR 164.512(f)(1)(ii)(C))"
   };
   var UNIT_TEXT = { calendar_days: "calendar days", business_days: "business days" };
   var ACTION_TEXT = { inspect: "to let the individual inspect", copy: "to provide a copy", any: "to inspect or copy" };
@@ -102,31 +117,86 @@
     });
   }
 
-  function bitsOf(bases) {
-    return bases.reduce(function (acc, b) {
-      var k = BASES.indexOf(b);
-      return k < 0 ? acc : acc | (1 << k);
-    }, 0);
+  /* Basis::way: the bits of a basis and of every basis it implies. */
+  function basisWay(b) {
+    var bit = function (name) { return 1n << BigInt(BASES.indexOf(name) - 1); };
+    switch (b) {
+      case "none": return 0n;
+      case "authorization": return bit("authorization") | bit("no_objection");
+      case "specific_authorization": return bit("specific_authorization") | bit("authorization") | bit("no_objection");
+      case "court_order": return bit("court_order") | bit("subpoena");
+      default: return BASES.indexOf(b) > 0 ? bit(b) : 0n;
+    }
   }
 
-  function basesOf(bits) {
-    return BASES.filter(function (b, k) { return (bits & (1 << k)) !== 0; });
+  var BASIS_MASK = 255n;
+
+  /* Way::covers */
+  function covers(self, other) {
+    return (other & ~self) === 0n;
   }
 
-  /* Permission::level */
-  function levelOf(bits) {
-    if (bits & 1) return "allowed";
-    if (bits & 2) return "allowed_unless_objects";
-    if (bits & 4) return "authorization";
-    if (bits & 8) return "specific_authorization";
-    if (bits & 16) return "court_order_only";
-    return "prohibited";
+  /* Permission::from_ways: sorted, deduplicated, minimal. */
+  function fromWays(ways) {
+    var sorted = ways.slice().sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
+    var all = sorted.filter(function (w, k) { return k === 0 || w !== sorted[k - 1]; });
+    return all.filter(function (w) { return !all.some(function (o) { return o !== w && covers(w, o); }); });
+  }
+
+  /* WayRecord::way: a condition the page does not declare counts as the last one. */
+  function wayOf(policy, record) {
+    var w = record[0].reduce(function (acc, b) { return acc | basisWay(b); }, 0n);
+    record[1].forEach(function (c) {
+      var k = policy.conditions.indexOf(c);
+      w |= 1n << BigInt(8 + (k < 0 ? 55 : k));
+    });
+    return w;
+  }
+
+  /* Way::bases: the bases held, without those another held basis implies. */
+  function namedBases(w) {
+    var held = BASES.slice(1).filter(function (b) {
+      return (w & (1n << BigInt(BASES.indexOf(b) - 1))) !== 0n;
+    });
+    var named = held.filter(function (b) {
+      return !held.some(function (o) { return o !== b && covers(basisWay(o), basisWay(b)); });
+    });
+    return named.length ? named : ["none"];
+  }
+
+  function wayConditions(policy, w) {
+    var out = [];
+    for (var k = 0; k < 56; k++) {
+      if ((w & (1n << BigInt(8 + k))) !== 0n) out.push(policy.conditions[k] || "condition_" + k);
+    }
+    return out;
+  }
+
+  /* Way::level */
+  function wayLevel(w) {
+    return namedBases(w).reduce(function (acc, b) { return Math.max(acc, BASIS_LEVEL[BASES.indexOf(b)]); }, 0);
+  }
+
+  /* Permission::level: the weakest unconditional way's. */
+  function levelOf(ways) {
+    var best = LEVELS.length - 1;
+    ways.forEach(function (w) {
+      if ((w & ~BASIS_MASK) === 0n) best = Math.min(best, wayLevel(w));
+    });
+    return LEVELS[best];
+  }
+
+  /* Permission::bases: the bases that suffice alone. */
+  function basesOf(ways) {
+    return BASES.filter(function (b) {
+      return ways.some(function (w) { return covers(basisWay(b), w); });
+    });
   }
 
   /* Requirement::<String>::from(&RequirementRecord): the record, normalized. */
-  function fromRecord(r) {
+  function fromRecord(policy, r) {
     return {
-      bits: bitsOf(r[0]),
+      ways: fromWays(r[0].map(function (w) { return wayOf(policy, w); })),
       mandatory: r[1] === true,
       deadlines: reduceDeadlines(r[2].map(function (d) { return { days: d[0], unit: d[1], action: d[2] }; })),
       elements: normSet(r[3]),
@@ -138,7 +208,7 @@
 
   /* Requirement::default(): the top, demands nothing. */
   function top() {
-    return { bits: 31, mandatory: false, deadlines: [], elements: [], form: [], obligations: [], maxValidity: null };
+    return { ways: [0n], mandatory: false, deadlines: [], elements: [], form: [], obligations: [], maxValidity: null };
   }
 
   /* Requirement::meet */
@@ -147,7 +217,9 @@
     if (a.maxValidity !== null && b.maxValidity !== null) mv = Math.min(a.maxValidity, b.maxValidity);
     else mv = a.maxValidity !== null ? a.maxValidity : b.maxValidity;
     return {
-      bits: a.bits & b.bits,
+      ways: fromWays([].concat.apply([], a.ways.map(function (x) {
+        return b.ways.map(function (y) { return x | y; });
+      }))),
       mandatory: a.mandatory || b.mandatory,
       deadlines: reduceDeadlines(a.deadlines.concat(b.deadlines)),
       elements: normSet(a.elements.concat(b.elements)),
@@ -203,6 +275,7 @@
       index: index,
       strides: strides,
       requirements: data.requirements,
+      conditions: data.conditions || [],
       cells: expand(data.cells, n, "cells"),
       provenance: data.provenance,
       roles: data.roles,
@@ -239,7 +312,7 @@
       for (var a = 0; a < 5; a++) cell += point[a] * policy.strides[a];
       var record = policy.requirements[policy.cells[cell]];
       if (record) {
-        var req = fromRecord(record);
+        var req = fromRecord(policy, record);
         met = met === null ? req : meet(met, req);
       }
       var involvements = policy.provenance[policy.cellProvenance[cell]] || [];
@@ -271,10 +344,13 @@
       recipient: q.recipient,
       subject: q.subject,
       holder: q.holder,
-      level: levelOf(met.bits),
+      level: levelOf(met.ways),
       governed: ungoverned.length === 0,
       ungovernedCategories: q.categories.length > 1 ? ungoverned : [],
-      bases: basesOf(met.bits),
+      bases: basesOf(met.ways),
+      ways: met.ways.map(function (w) {
+        return { bases: namedBases(w), conditions: wayConditions(policy, w), level: LEVELS[wayLevel(w)] };
+      }),
       mandatory: met.mandatory,
       deadlines: met.deadlines,
       elements: met.elements,
@@ -401,12 +477,26 @@
       "Legal bases that suffice",
       el("dd", {}, [
         d.bases.length === 0
-          ? el("p", { "data-testid": "bases-empty" }, ["None suffices: the disclosure is prohibited."])
+          ? el("p", { "data-testid": "bases-empty" }, [
+            d.ways.length === 0
+              ? "None suffices: the disclosure is prohibited."
+              : "No basis suffices alone: see the ways below."
+          ])
           : el("ul", {}, d.bases.map(function (b) {
             return el("li", { "data-testid": "basis", "data-value": b }, [(BASIS_TEXT[b] || b) + " ", code(b)]);
           }))
       ])
     );
+    /* Ways of several instruments, or under conditions, say more than the bases. */
+    if (d.ways.some(function (w) { return w.bases.length > 1 || w.conditions.length > 0; })) {
+      fact(
+        "Ways that suffice (any one)",
+        el("dd", {}, [el("ul", {}, d.ways.map(function (w) {
+          var text = w.bases.join(" and ") + (w.conditions.length ? " if " + w.conditions.join(" and ") : "");
+          return el("li", { "data-testid": "way", "data-value": text }, [code(text)]);
+        }))])
+      );
+    }
     fact(
       "Mandatory",
       el("dd", { "data-testid": "mandatory", "data-value": String(d.mandatory) }, [
