@@ -214,7 +214,10 @@ impl Verdict {
         let mut v = Verdict { overridden: false, tightens: false, looser: None };
         let Some(r) = fed.regions.get(region) else { return v };
         let Some(federal) = fed.requirements.get(r.requirement as usize) else { return v };
-        if overridden(rule, federal) {
+        // Where the rule sets a dimension the federal layer defers there, the deferring
+        // rules step aside: resolution judges the override against the firm rules alone.
+        let defers_to_rule = rule.sets.0 & r.deferred.0 != 0;
+        if !defers_to_rule && overridden(rule, federal) {
             v.overridden = true;
             return v;
         }

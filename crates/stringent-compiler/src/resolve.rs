@@ -699,7 +699,15 @@ impl<'m> Resolver<'m> {
         let mut replaced = Dims::default();
         let mut result = root.firm.clone();
         for (pos, m) in matches.iter().enumerate().skip(1) {
-            let is_overridden = |r: &usize| self.rule(*r).is_some_and(|rule| overridden(rule, root_alone));
+            // A rule that sets a dimension the root defers makes the deferring rules step
+            // aside, so only the root's firm rules can override it (164.502(g)(3)(ii)(B):
+            // state law may prohibit a parent's access the federal default grants).
+            let is_overridden = |r: &usize| {
+                self.rule(*r).is_some_and(|rule| {
+                    let federal = if rule.sets.0 & root.deferred.0 != 0 { &root.firm } else { root_alone };
+                    overridden(rule, federal)
+                })
+            };
             let (kept, layer_result, sets) = if m.effective.iter().any(is_overridden) {
                 let (preempted, kept): (Vec<usize>, Vec<usize>) = m.effective.iter().partition(|r| is_overridden(r));
                 invs.extend(preempted.into_iter().map(|r| (pos, self.inv(r, Role::Preempted))));
