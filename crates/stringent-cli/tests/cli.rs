@@ -536,3 +536,215 @@ fn did_you_mean_prefers_a_swap_and_ignores_case() {
         assert!(stderr.contains(&format!("did you mean `{meant}`?")), "{stderr}");
     }
 }
+
+/// Ask US-ZZ one question of `root` as JSON.
+fn decide_json(root: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = vec!["decide", "--rules", root.to_str().unwrap(), "--jurisdiction", "US-ZZ", "--format", "json"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--as-of", "2026-11-24"]);
+    let out = stringent(&all);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// 164.502(g)(3)(ii): state law decides a parent's access to a minor's record in both
+/// directions. The federal default (the parent as personal representative, with a
+/// mandatory right of access) steps aside where a state restricts it, with no E0301; the
+/// individual's own access, which is not deferred, still cannot be restricted.
+#[test]
+fn a_state_may_restrict_the_parents_access_federal_law_defers_but_not_the_patients() {
+    let root = state_without_rules("deferred-restriction");
+    std::fs::write(
+        root.join("zz/zed.stringent"),
+        r#"jurisdiction US-ZZ "Zed" under US
+
+rule zz.parent "A parent sees a minor's mental-health record only with the minor's authorization" {
+  cite "Example Code 1"
+  confidence unverified
+  effective 2020-01-01
+  category mental_health
+  purpose patient_access
+  recipient parent
+  subject minor
+  permission authorization
+}
+"#,
+    )
+    .unwrap();
+    let check = stringent(&["check", root.to_str().unwrap(), "--as-of", "2026-11-24", "--deny-warnings"]);
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let parent = ["--category", "mental_health", "--purpose", "patient_access", "--recipient", "parent"];
+    let minor = decide_json(&root, &[&parent[..], &["--subject", "minor"]].concat());
+    assert_eq!(minor["level"], "authorization", "{minor}");
+    assert_eq!(minor["mandatory"], false, "{minor}");
+    let roles: Vec<(&str, &str)> = minor["provenance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["rule"].as_str().unwrap(), p["role"].as_str().unwrap()))
+        .collect();
+    assert!(roles.contains(&("zz.parent", "won")), "{roles:?}");
+    assert!(roles.iter().any(|(r, role)| r.starts_with("us.") && *role == "deferred"), "{roles:?}");
+    // Where the state says nothing (a general record), the federal default stands.
+    let general = decide_json(
+        &root,
+        &["--category", "general", "--purpose", "patient_access", "--recipient", "parent", "--subject", "minor"],
+    );
+    assert_eq!((general["level"].as_str(), general["mandatory"].as_bool()), (Some("allowed"), Some(true)), "{general}");
+
+    // The same restriction of the patient's own access is refused: that is not deferred.
+    std::fs::write(
+        root.join("zz/zed.stringent"),
+        r#"jurisdiction US-ZZ "Zed" under US
+
+rule zz.patient "The patient sees his mental-health record only with a specific authorization" {
+  cite "Example Code 2"
+  confidence unverified
+  effective 2020-01-01
+  category mental_health
+  purpose patient_access
+  recipient patient
+  permission specific_authorization
+}
+"#,
+    )
+    .unwrap();
+    let check = stringent(&["check", root.to_str().unwrap(), "--as-of", "2026-11-24"]);
+    assert_eq!(check.status.code(), Some(1));
+    let shown = format!("{}{}", String::from_utf8_lossy(&check.stdout), String::from_utf8_lossy(&check.stderr));
+    assert!(shown.contains("E0301"), "{shown}");
+}
+
+/// Two laws that demand different instruments are both satisfied by a discloser holding
+/// both: the answer is that way, in JSON, text and explain, never `prohibited`; and a
+/// state that takes the court order away leaves only the authorization.
+#[test]
+fn an_authorization_meeting_a_court_order_needs_both_and_a_shield_takes_the_order_away() {
+    let root = state_without_rules("ways");
+    std::fs::write(
+        root.join("zz/zed.stringent"),
+        r#"jurisdiction US-ZZ "Zed" under US
+
+rule zz.genetic "Genetic test results only under a court order" {
+  cite "Example Code 3"
+  confidence unverified
+  effective 2020-01-01
+  category genetic
+  purpose employment
+  permission court_order
+}
+
+condition zz_imminent_threat "To prevent a serious and imminent threat to someone's health or safety"
+
+rule zz.hiv_warn "HIV information to a family member only with a specific release, or without one to avert a threat" {
+  cite "Example Code 5"
+  confidence unverified
+  effective 2020-01-01
+  category hiv
+  purpose family_involvement
+  permission specific_authorization or none if zz_imminent_threat
+}
+
+rule zz.shield "Reproductive records in a proceeding only on the patient's written authorization, notwithstanding any court rule" {
+  cite "Example Code 4"
+  confidence unverified
+  effective 2020-01-01
+  category reproductive
+  purpose legal_proceeding
+  permission authorization
+  withdraws court_order
+}
+"#,
+    )
+    .unwrap();
+    let both = decide_json(&root, &["--category", "genetic", "--purpose", "employment", "--recipient", "employer"]);
+    assert_eq!(both["level"], "court_order_only", "{both}");
+    assert_eq!(both["bases"], serde_json::json!([]), "neither instrument alone suffices: {both}");
+    assert_eq!(
+        both["ways"],
+        serde_json::json!([{"bases": ["authorization", "court_order"], "conditions": [], "level": "court_order_only"}]),
+        "{both}"
+    );
+    let text = stringent(&[
+        "decide",
+        "--rules",
+        root.to_str().unwrap(),
+        "--jurisdiction",
+        "US-ZZ",
+        "--category",
+        "genetic",
+        "--purpose",
+        "employment",
+        "--recipient",
+        "employer",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("ways: authorization and court_order"), "{text}");
+    let prose = stringent(&[
+        "explain",
+        "--rules",
+        root.to_str().unwrap(),
+        "--jurisdiction",
+        "US-ZZ",
+        "--category",
+        "genetic",
+        "--purpose",
+        "employment",
+        "--recipient",
+        "employer",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    let prose = String::from_utf8_lossy(&prose.stdout);
+    assert!(prose.contains("Any one of these ways suffices: authorization and court_order."), "{prose}");
+
+    // A way under a condition is listed beside the unconditional one and never sets the
+    // level, in JSON, text and explain. Federal law still asks for the chance to object
+    // (164.510(b)), so the conditional way meets it: no objection, and the threat.
+    let warn = ["--category", "hiv", "--purpose", "family_involvement", "--recipient", "family_member"];
+    let conditional = decide_json(&root, &warn);
+    assert_eq!(conditional["level"], "specific_authorization", "{conditional}");
+    assert!(
+        conditional["ways"].as_array().unwrap().contains(
+            &serde_json::json!({"bases": ["no_objection"], "conditions": ["zz_imminent_threat"], "level": "allowed_unless_objects"})
+        ),
+        "{conditional}"
+    );
+    let args = |command: &'static str| {
+        let mut v =
+            vec![command, "--rules", root.to_str().unwrap(), "--jurisdiction", "US-ZZ", "--as-of", "2026-11-24"];
+        v.extend_from_slice(&warn);
+        v
+    };
+    let text = String::from_utf8_lossy(&stringent(&args("decide")).stdout).into_owned();
+    assert!(text.contains("ways: specific_authorization or no_objection if zz_imminent_threat"), "{text}");
+    let prose = String::from_utf8_lossy(&stringent(&args("explain")).stdout).into_owned();
+    assert!(prose.contains("no_objection if zz_imminent_threat"), "{prose}");
+
+    // Federally a court order suffices in a proceeding; under the shield it does not.
+    let proceeding = ["--category", "reproductive", "--purpose", "legal_proceeding", "--recipient", "attorney"];
+    let federal = stringent(
+        &[
+            &[
+                "decide",
+                "--rules",
+                root.to_str().unwrap(),
+                "--jurisdiction",
+                "US",
+                "--format",
+                "json",
+                "--as-of",
+                "2026-11-24",
+            ][..],
+            &proceeding[..],
+        ]
+        .concat(),
+    );
+    let federal: serde_json::Value = serde_json::from_slice(&federal.stdout).unwrap();
+    assert!(federal["bases"].as_array().unwrap().contains(&serde_json::json!("court_order")), "{federal}");
+    let shielded = decide_json(&root, &proceeding);
+    assert_eq!(shielded["bases"], serde_json::json!(["authorization", "specific_authorization"]), "{shielded}");
+    assert_eq!(shielded["level"], "authorization");
+}
