@@ -748,3 +748,54 @@ rule zz.shield "Reproductive records in a proceeding only on the patient's writt
     assert_eq!(shielded["bases"], serde_json::json!(["authorization", "specific_authorization"]), "{shielded}");
     assert_eq!(shielded["level"], "authorization");
 }
+
+/// `diff` shows a basis taken away: a shield rule that leaves only the patient's
+/// authorization tightens the permission, and the old side still names the court order.
+#[test]
+fn diff_shows_a_basis_taken_away() {
+    let (old, new) = (state_without_rules("diff-ways-old"), state_without_rules("diff-ways-new"));
+    std::fs::write(
+        new.join("zz/zed.stringent"),
+        r#"jurisdiction US-ZZ "Zed" under US
+
+rule zz.shield "Reproductive records in a proceeding only on the patient's written authorization, notwithstanding any court rule" {
+  cite "Example Code 4"
+  confidence unverified
+  effective 2020-01-01
+  category reproductive
+  purpose legal_proceeding
+  recipient attorney, court
+  holder provider
+  permission authorization
+  withdraws court_order
+}
+"#,
+    )
+    .unwrap();
+    let out = stringent(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--as-of",
+        "2026-11-24",
+        "--format",
+        "json",
+        "--fail-on",
+        "loosened",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "a tightening passes the gate: {}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes: Vec<&serde_json::Value> = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["changes"].as_array().unwrap())
+        .filter(|c| c["dimension"] == "permission")
+        .collect();
+    assert!(!changes.is_empty(), "{v}");
+    for c in changes {
+        assert_eq!(c["direction"], "tightened", "{c}");
+        assert!(c["old"].as_str().unwrap().contains("court_order"), "{c}");
+        assert!(!c["new"].as_str().unwrap().contains("court_order"), "{c}");
+    }
+}
