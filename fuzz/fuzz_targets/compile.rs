@@ -178,11 +178,27 @@ struct Tree {
 }
 
 const LAYERS: [(&str, &str); 3] = [("US", "f"), ("US-XX", "s"), ("org:clinic", "o")];
-const BASES: [&str; 5] = ["none", "no_objection", "authorization", "specific_authorization", "court_order"];
+const BASES: [&str; 8] = [
+    "none",
+    "no_objection",
+    "authorization",
+    "specific_authorization",
+    "court_order",
+    "warrant",
+    "subpoena",
+    "administrative_request",
+];
 const DIMENSIONS: [&str; 7] = ["permission", "mandate", "deadlines", "elements", "form", "obligations", "max_validity"];
 const CONFIDENCE: [&str; 4] = ["verified", "secondary", "recalled", "unverified"];
-const LEVELS: [&str; 6] =
-    ["allowed", "allowed_unless_objects", "authorization", "specific_authorization", "court_order_only", "prohibited"];
+const LEVELS: [&str; 7] = [
+    "allowed",
+    "allowed_unless_objects",
+    "authorization",
+    "specific_authorization",
+    "legal_process",
+    "court_order_only",
+    "prohibited",
+];
 
 fn at<T: Copy>(list: &[T], i: u8) -> T {
     // Lists here are non-empty constants.
@@ -228,8 +244,16 @@ fn write_rule(out: &mut String, v: &Vocab, layer: usize, r: &Rule) {
         Some(Perm::Prohibited) => out.push_str("  permission prohibited\n"),
         Some(Perm::Bases(bs)) if bs.is_empty() => out.push_str("  permission authorization\n"),
         Some(Perm::Bases(bs)) => {
-            let list: Vec<&str> = bs.iter().take(5).map(|b| at(&BASES, *b)).collect();
-            let _ = writeln!(out, "  permission {}", list.join(" or "));
+            // Bytes past the basis index choose how ways are joined: `or` between ways,
+            // `and` within one.
+            let mut text = String::new();
+            for (k, b) in bs.iter().take(5).enumerate() {
+                if k > 0 {
+                    text.push_str(if b / 8 % 3 == 0 { " and " } else { " or " });
+                }
+                text.push_str(at(&BASES, *b));
+            }
+            let _ = writeln!(out, "  permission {text}");
         }
     }
     if r.mandatory {
