@@ -13,11 +13,11 @@ pub const MAX_VALUES_PER_AXIS: usize = 1_024;
 
 /// Cells of one chain: the product of the five axes' sizes. Every artifact stores two
 /// integers per cell (about 6 bytes of JSON each), so this bounds one artifact at roughly
-/// 12 MB and its in-memory arrays at 8 MiB. Shipped: 98,304.
+/// 12 MB and its in-memory arrays at 8 MiB. Shipped: 234,080.
 pub const MAX_CELLS: usize = 1 << 20;
 
 /// Cells over all chains: cells times layers, what `compile` builds and writes in one run
-/// (about 8 bytes in memory and 6 bytes of JSON per cell). Shipped: 53 × 98,304 = 5,210,112.
+/// (about 8 bytes in memory and 6 bytes of JSON per cell). Shipped: 53 × 234,080 = 12,406,240.
 pub const MAX_TOTAL_CELLS: usize = 1 << 26;
 
 /// Values from a root of an axis down to its deepest value, the root counted. Shipped: 5

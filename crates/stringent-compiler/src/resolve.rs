@@ -7,7 +7,7 @@
 //! tuple of such classes of values (`LayerRegions`), and the tuples where the same rules
 //! match form the layer's regions. A chain's classes are those its layers share; each of
 //! its tuples takes the region of every layer, and the tuples that take the same ones
-//! form a region of the chain, resolved once. A few thousand tuples stand for the 98,304
+//! form a region of the chain, resolved once. A few thousand tuples stand for the 234,080
 //! cells, and no step of a check visits every cell; the artifact's per-cell arrays are
 //! made from the tuples when it is written.
 

@@ -93,7 +93,7 @@ pub struct LoadedPolicy {
 }
 
 /// The requirement of every cell, stored once per tuple of classes of values: values of an
-/// axis whose cells all have the same requirements are one class. A chain of 98,304 cells
+/// axis whose cells all have the same requirements are one class. A chain of 234,080 cells
 /// folds into a few thousand tuples, so random questions read a table that fits in cache
 /// instead of a cell array that does not.
 #[derive(Debug, Clone, Default)]
