@@ -675,39 +675,17 @@ rule zz.shield "Reproductive records in a proceeding only on the patient's writt
         ],
         "{both}"
     );
-    let text = stringent(&[
-        "decide",
-        "--rules",
-        root.to_str().unwrap(),
-        "--jurisdiction",
-        "US-ZZ",
-        "--category",
-        "genetic",
-        "--purpose",
-        "employment",
-        "--recipient",
-        "employer",
-        "--as-of",
-        "2026-11-24",
-    ]);
-    let text = String::from_utf8_lossy(&text.stdout);
+    // Text and prose of one question of US-ZZ.
+    let words = |command: &str, question: &[&str]| {
+        let mut all =
+            vec![command, "--rules", root.to_str().unwrap(), "--jurisdiction", "US-ZZ", "--as-of", "2026-11-24"];
+        all.extend_from_slice(question);
+        String::from_utf8_lossy(&stringent(&all).stdout).into_owned()
+    };
+    let genetic = ["--category", "genetic", "--purpose", "employment", "--recipient", "employer"];
+    let text = words("decide", &genetic);
     assert!(text.contains("ways: authorization and court_order"), "{text}");
-    let prose = stringent(&[
-        "explain",
-        "--rules",
-        root.to_str().unwrap(),
-        "--jurisdiction",
-        "US-ZZ",
-        "--category",
-        "genetic",
-        "--purpose",
-        "employment",
-        "--recipient",
-        "employer",
-        "--as-of",
-        "2026-11-24",
-    ]);
-    let prose = String::from_utf8_lossy(&prose.stdout);
+    let prose = words("explain", &genetic);
     assert!(prose.contains("Any one of these ways suffices: authorization and court_order;"), "{prose}");
 
     // A way under a condition is listed beside the unconditional one and never sets the
@@ -722,15 +700,9 @@ rule zz.shield "Reproductive records in a proceeding only on the patient's writt
         ),
         "{conditional}"
     );
-    let args = |command: &'static str| {
-        let mut v =
-            vec![command, "--rules", root.to_str().unwrap(), "--jurisdiction", "US-ZZ", "--as-of", "2026-11-24"];
-        v.extend_from_slice(&warn);
-        v
-    };
-    let text = String::from_utf8_lossy(&stringent(&args("decide")).stdout).into_owned();
+    let text = words("decide", &warn);
     assert!(text.contains("ways: specific_authorization or no_objection if zz_imminent_threat"), "{text}");
-    let prose = String::from_utf8_lossy(&stringent(&args("explain")).stdout).into_owned();
+    let prose = words("explain", &warn);
     assert!(prose.contains("no_objection if zz_imminent_threat"), "{prose}");
 
     // Federally a court order suffices in a proceeding; under the shield it does not.
