@@ -282,6 +282,12 @@ impl LoadedPolicy {
         if policy.requirements.iter().flat_map(|r| &r.ways).flat_map(|w| &w.conditions).any(|c| !declared(c)) {
             return Err(LoadError::Inconsistent("a way names a condition the vocabulary does not declare".into()));
         }
+        // `level` and `bases` are derived from `ways`: a record whose stored level says more
+        // than its ways (as a hand-made file with recomputed hashes could) is refused, since
+        // `requirement()` hands out the stored level.
+        if policy.requirements.iter().any(|r| RequirementRecord::new(&r.requirement(conditions), conditions) != *r) {
+            return Err(LoadError::Inconsistent("a requirement's level or bases disagree with its ways".into()));
+        }
         let table = CellTable::new(&policy.cells, sizes, strides);
         Ok(LoadedPolicy { policy, index, strides, table })
     }

@@ -153,3 +153,18 @@ fn an_axis_without_values_has_no_requirements() {
     let p = LoadedPolicy::new(policy).unwrap();
     assert_eq!(p.requirement([0, 0, 0, 0, 0]), None);
 }
+
+/// The stored level is what `requirement()` hands out: one that says more than the ways
+/// behind it is refused even when the hashes were recomputed.
+#[test]
+fn a_level_that_disagrees_with_its_ways_is_refused() {
+    let mut v: Value = serde_json::from_slice(TINY).unwrap();
+    let record = v["requirements"].as_array_mut().unwrap().iter_mut().find(|r| r["level"] != "allowed").unwrap();
+    record["level"] = "allowed".into();
+    let mut p: stringent_policy::Policy = serde_json::from_value(v).unwrap();
+    p.content_hash = p.compute_hash();
+    p.integrity = p.compute_integrity();
+    let err = LoadedPolicy::from_json(&serde_json::to_vec(&p).unwrap()).unwrap_err();
+    assert!(matches!(err, LoadError::Inconsistent(_)), "{err}");
+    assert!(err.to_string().contains("disagree"), "{err}");
+}
