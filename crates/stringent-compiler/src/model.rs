@@ -1013,12 +1013,6 @@ impl Builder {
         if rule.citations.is_empty() {
             missing.push(("cite", "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`"));
         }
-        if rule.source.is_none() && rule.confidence == ast::Confidence::Verified {
-            missing.push((
-                "source",
-                "a `verified` rule says where its text was read: `source \"https://…\"` (the legislature's page)",
-            ));
-        }
         if !confidence_seen {
             missing.push((
                 "confidence",
