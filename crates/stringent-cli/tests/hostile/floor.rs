@@ -191,11 +191,12 @@ fn a_compiled_policy_refuses_another_date() {
 }
 
 /// Federal law defers a parent's access to a self-consented minor's record to *state* law
-/// (45 CFR 164.502(g)(3)(ii)); an organization's own policy is no state law, so it meets
-/// with the federal default instead of replacing it, and keeps its obligation.
+/// (45 CFR 164.502(g)(3)(ii)), with a professional's judgment as the default ((ii)(C)); an
+/// organization's own policy is no state law, so it meets with the federal default instead
+/// of replacing it, and keeps its obligation.
 #[test]
 fn an_organization_cannot_replace_what_federal_law_defers_to_the_state() {
-    let org = "jurisdiction org:clinic \"A clinic\" under US-ZZ\n\nrule org.clinic.parents \"Parents receive their children's records\" {\n  cite \"Clinic policy 1\"\n  confidence verified\n  effective 2020-01-01\n  category health_information\n  purpose any except patient_access, patient_directed\n  recipient parent\n  subject minor_self_consented\n  permission none\n}\n";
+    let org = "jurisdiction org:clinic \"A clinic\" under US-ZZ\n\nrule org.clinic.parents \"Parents receive their children's records\" {\n  cite \"Clinic policy 1\"\n  confidence verified\n  effective 2020-01-01\n  category health_information\n  purpose patient_access\n  recipient parent\n  subject minor_self_consented\n  permission none\n}\n";
     let (_s, root) = federal_tree(
         "org-deferral",
         &[("zz.stringent", "jurisdiction US-ZZ \"Zed\" under US\n"), ("org.stringent", org)],
@@ -212,7 +213,7 @@ fn an_organization_cannot_replace_what_federal_law_defers_to_the_state() {
             "--category",
             "mental_health",
             "--purpose",
-            "treatment",
+            "patient_access",
             "--recipient",
             "parent",
             "--subject",
