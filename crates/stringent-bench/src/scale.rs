@@ -26,7 +26,7 @@ pub const TERMS: &str = include_str!("../../../rules/vocabulary/terms.stringent"
 pub const FEDERAL: &str = include_str!("../../../rules/us/federal.stringent");
 
 /// The shipped corpus, for scale factors: 51 state layers (50 states and DC) of about six
-/// rules and ten tests each, over a federal layer of 26 rules; 338 rules in all.
+/// rules and ten tests each, over the shipped federal layer.
 pub const SHIPPED_STATES: usize = 51;
 pub const SHIPPED_RULES: usize = 338;
 
@@ -380,9 +380,10 @@ impl<'v> Layer<'v> {
         for topic in self.rng.choose(&topics, 2) {
             let note = self.sentence(8);
             let searched = self.sentence(12);
+            // A silence says when it was searched (E0217), as the shipped ones do.
             let _ = writeln!(
                 self.out,
-                "silent {topic} \"{note}\" {{\n  searched \"{searched}\"\n  confidence unverified\n}}\n"
+                "silent {topic} \"{note}\" {{\n  searched \"{searched}; 2026-12-03\"\n  confidence unverified\n}}\n"
             );
         }
         for t in 0..tests {

@@ -734,6 +734,36 @@ fn coverage(paths: &[PathBuf]) -> u8 {
     }
     outln!("{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified)", rows.len());
     outln!();
+    // How each layer's claims were checked: a reviewer reads the mix, the stalest silence
+    // and the date from which its history is complete; a layer that does not say is missing.
+    let mix = |m: &std::collections::BTreeMap<&str, usize>| -> String {
+        let parts: Vec<String> = m.iter().map(|(k, n)| format!("{n}{}", k.chars().next().unwrap_or('?'))).collect();
+        if parts.is_empty() { "-".to_owned() } else { parts.join(" ") }
+    };
+    outln!("{:<22} {:<16} {:<12} {:<24} history from", "layer", "rules", "silences", "searched (oldest..newest)");
+    let mut undated = 0;
+    let audit = stringent_compiler::coverage::audit(&c.model);
+    for a in &audit {
+        let searched = match (&a.oldest_searched, &a.newest_searched) {
+            (Some(o), Some(n)) if o == n => o.clone(),
+            (Some(o), Some(n)) => format!("{o}..{n}"),
+            _ => "-".to_owned(),
+        };
+        let history = a.history_from.clone().unwrap_or_else(|| {
+            undated += 1;
+            "MISSING".to_owned()
+        });
+        outln!("{:<22} {:<16} {:<12} {:<24} {history}", a.jurisdiction, mix(&a.rules), mix(&a.silences), searched);
+    }
+    outln!("{undated} layers without `history from`");
+    missing += undated;
+    let unsourced: Vec<&String> = audit.iter().flat_map(|a| &a.unsourced_verified).collect();
+    if !unsourced.is_empty() {
+        let ids: Vec<&str> = unsourced.iter().map(|s| s.as_str()).collect();
+        outln!("{} verified rules name no source: {}", ids.len(), ids.join(", "));
+        missing += unsourced.len();
+    }
+    outln!();
     outln!("ungoverned answers (no rule in force reaches them; `allowed` there is not a legal permission):");
     for chain in &c.chains {
         let u = stringent_compiler::coverage::ungoverned(&c.model, chain);
@@ -891,6 +921,10 @@ fn summary(d: &stringent_policy::Decision) -> String {
     let mut out = format!("{}: {}", d.jurisdiction, d.level.as_str());
     if let Some(line) = stringent_compiler::explain::ungoverned(d) {
         out.push_str(" (UNGOVERNED)\n  ");
+        out.push_str(&line);
+    }
+    if let Some(line) = stringent_compiler::explain::history_gap(d) {
+        out.push_str("\n  history: ");
         out.push_str(&line);
     }
     let bases: Vec<&str> = d.bases.iter().map(|b| b.as_str()).collect();

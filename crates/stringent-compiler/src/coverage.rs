@@ -46,6 +46,63 @@ pub fn coverage(model: &Model) -> Vec<(String, Vec<State>)> {
     rows
 }
 
+/// What a reviewer audits of one layer: how well its rules and silences were checked, when
+/// its silences were last searched, and from when its history is complete.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Audit {
+    pub jurisdiction: String,
+    /// Rules of the layer by confidence.
+    pub rules: BTreeMap<&'static str, usize>,
+    /// Silences of the layer by confidence.
+    pub silences: BTreeMap<&'static str, usize>,
+    /// The newest date any silence of the layer was searched (`YYYY-MM` or `YYYY-MM-DD`).
+    pub newest_searched: Option<String>,
+    /// The oldest date a silence of the layer was last searched: the stalest claim.
+    pub oldest_searched: Option<String>,
+    /// The layer's `history from`.
+    pub history_from: Option<String>,
+    /// Rules that claim `confidence verified` but name no `source`: a claim of having read a
+    /// text that does not say where.
+    pub unsourced_verified: Vec<String>,
+}
+
+/// One audit row per layer, federal first, then in identifier order.
+pub fn audit(model: &Model) -> Vec<Audit> {
+    let mut rows: Vec<Audit> = model
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(li, layer)| {
+            let mut rules = BTreeMap::new();
+            let mut unsourced_verified = Vec::new();
+            for r in layer.rules.iter().filter_map(|r| model.rules.get(*r)) {
+                *rules.entry(r.confidence.as_str()).or_default() += 1;
+                if r.confidence == Confidence::Verified && r.source.is_none() {
+                    unsourced_verified.push(r.id.clone());
+                }
+            }
+            let mut silences = BTreeMap::new();
+            let mut dates = Vec::new();
+            for s in model.silences.iter().filter(|s| s.layer == li) {
+                *silences.entry(s.confidence.as_str()).or_default() += 1;
+                dates.push(s.searched_on());
+            }
+            let known: Vec<&str> = dates.iter().flatten().copied().collect();
+            Audit {
+                jurisdiction: layer.id.clone(),
+                rules,
+                silences,
+                newest_searched: known.iter().max().map(|d| (*d).to_owned()),
+                oldest_searched: known.iter().min().map(|d| (*d).to_owned()),
+                history_from: layer.history_from.map(|d| d.to_string()),
+                unsourced_verified,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| (a.jurisdiction != "US", &a.jurisdiction).cmp(&(b.jurisdiction != "US", &b.jurisdiction)));
+    rows
+}
+
 /// Whether a rule speaks to a topic: it names a value of the topic on the axis that
 /// carries it (a rule on all categories is about records in general, not about HIV).
 fn touches(model: &Model, rule: &RuleModel, topic: usize) -> bool {

@@ -91,7 +91,11 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             .chain
             .iter()
             .filter_map(|l| model.layers.get(*l))
-            .map(|l| LayerInfo { id: l.id.clone(), name: l.name.clone() })
+            .map(|l| LayerInfo {
+                id: l.id.clone(),
+                name: l.name.clone(),
+                history_from: l.history_from.map(|d| d.to_string()),
+            })
             .collect(),
         vocabulary: vocabulary(model),
         requirements,

@@ -79,6 +79,9 @@ fn answer(d: &Decision) -> Vec<String> {
     if let Some(line) = ungoverned(d) {
         out.push(line);
     }
+    if let Some(line) = history_gap(d) {
+        out.push(line);
+    }
     let conditional = d.ways.iter().any(|w| !w.conditions.is_empty());
     let first = if d.level == Level::Prohibited && conditional {
         "prohibited unless a condition below holds".to_owned()
@@ -149,6 +152,21 @@ pub fn ungoverned(d: &Decision) -> Option<String> {
         d.holder,
         d.purpose,
         d.recipient
+    ))
+}
+
+/// The sentence that says the answer may miss law in force on its date, because a layer's
+/// encoded history does not reach back that far (docs/semantics.md, "History").
+pub fn history_gap(d: &Decision) -> Option<String> {
+    if d.history_incomplete.is_empty() {
+        return None;
+    }
+    let layers: Vec<String> =
+        d.history_incomplete.iter().map(|g| format!("{} from {}", g.layer, g.complete_from)).collect();
+    Some(format!(
+        "The history encoded is complete only for {}: as of {} this answer may miss law then in force.",
+        layers.join(", "),
+        d.as_of
     ))
 }
 

@@ -78,14 +78,17 @@ fn rule_lint(
     ri: usize,
     rule: &RuleModel,
 ) -> Option<Diagnostic> {
-    if rule.expires.is_some_and(|e| e <= as_of) {
+    // An expired rule is the law's history when it expired inside the history its layer
+    // declares complete (docs/semantics.md, "History"): `--as-of` answers need it.
+    let history_from = model.layers.get(rule.layer).and_then(|l| l.history_from);
+    if rule.expires.is_some_and(|e| e <= as_of && history_from.is_none_or(|h| e <= h)) {
         return Some(
             Diagnostic::new(
                 Code::Expired,
                 format!("rule `{}` expired on {}", rule.id, rule.expires.map(|e| e.to_string()).unwrap_or_default()),
             )
             .at(Location::new(&rule.file, rule.id_span).labelled(format!("not in effect on {as_of}")))
-            .with_help("remove the rule, or compile with an earlier `--as-of` to see the law as it was"),
+            .with_help("keep it as history by declaring `history from` on the layer's header with a date before its expiry, or remove it; compile with an earlier `--as-of` to see the law as it was"),
         );
     }
     if !rule.active_on(as_of) {

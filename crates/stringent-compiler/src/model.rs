@@ -50,6 +50,9 @@ pub struct Layer {
     pub file: String,
     pub span: Span,
     pub rules: Vec<usize>,
+    /// The date from which the layer's encoded history is complete (`history from`); `None`
+    /// when the header does not say (docs/semantics.md, "History").
+    pub history_from: Option<Date>,
 }
 
 /// A set of dimensions, as a bit mask over [`Dimension::ALL`].
@@ -155,6 +158,41 @@ pub struct Silence {
     pub confidence: ast::Confidence,
     pub file: String,
     pub span: Span,
+}
+
+impl Silence {
+    /// The newest date its `searched` notes name (`YYYY-MM` or `YYYY-MM-DD`): when the
+    /// claim that nothing stricter exists was last checked.
+    pub fn searched_on(&self) -> Option<&str> {
+        self.searched.iter().filter_map(|s| newest_date_in(s)).max()
+    }
+}
+
+/// The latest `YYYY-MM-DD` or `YYYY-MM` written in a text (as a string; such strings sort
+/// as dates). A year alone is not a date: "2022 HB 1223" names an act, not a day of reading.
+pub fn newest_date_in(text: &str) -> Option<&str> {
+    let b = text.as_bytes();
+    let digits = |from: usize, n: usize| b.get(from..from + n).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let mut best: Option<&str> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let starts_clean = i == 0 || !b.get(i - 1).is_some_and(u8::is_ascii_digit);
+        if starts_clean && digits(i, 4) && b.get(i + 4) == Some(&b'-') && digits(i + 5, 2) {
+            let mut end = i + 7;
+            if b.get(end) == Some(&b'-') && digits(end + 1, 2) {
+                end += 3;
+            }
+            let month_ok = matches!(text.get(i + 5..i + 7), Some(m) if ("01"..="12").contains(&m));
+            if month_ok && !b.get(end).is_some_and(u8::is_ascii_digit) {
+                let found = text.get(i..end);
+                best = best.max(found);
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    best
 }
 
 impl Model {
@@ -612,6 +650,7 @@ impl Builder {
                 file: f.display.to_owned(),
                 span: j.span,
                 rules: Vec::new(),
+                history_from: j.history_from.as_ref().map(|d| d.value),
             });
         }
         let ids: Vec<String> = self.model.layers.iter().map(|l| l.id.clone()).collect();
@@ -815,11 +854,14 @@ impl Builder {
             self.diags.push(unknown("coverage topic", &sd.topic, file, &TOPICS));
             return;
         };
-        if sd.citations.is_empty() && sd.searched.is_empty() {
+        // A silence is a claim that nothing stricter exists: it must say what was read and
+        // when (docs/semantics.md, "Silence"); a citation alone says neither.
+        if !sd.searched.iter().any(|s| newest_date_in(&s.value).is_some()) {
+            let what = if sd.searched.is_empty() { "what was searched, or when" } else { "when it was searched" };
             self.diags.push(
-                Diagnostic::new(Code::MissingField, format!("`silent {}` says neither what it cites nor what was searched", sd.topic.text))
-                    .at(loc(file, sd.topic.span).labelled("silence needs its grounds"))
-                    .with_help("add `cite \"…\"` for a statute that leaves the topic to federal law, or `searched \"…\"` for what was looked through"),
+                Diagnostic::new(Code::UndatedSilence, format!("`silent {}` does not say {what}", sd.topic.text))
+                    .at(loc(file, sd.topic.span).labelled("silence needs dated grounds"))
+                    .with_help("add `searched \"<the statutes, chapters and session laws read>; 2026-12-03\"`: what was read and the day it was read"),
             );
         }
         self.model.silences.push(Silence {
@@ -1493,5 +1535,26 @@ fn dimension(d: ast::DimensionWord) -> Dimension {
         ast::DimensionWord::Form => Dimension::Form,
         ast::DimensionWord::Obligations => Dimension::Obligations,
         ast::DimensionWord::MaxValidity => Dimension::MaxValidityDays,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newest_date_in;
+
+    #[test]
+    fn a_searched_note_is_dated_by_its_newest_day_or_month() {
+        assert_eq!(newest_date_in("SDCL ch. 34-22; 2026-05"), Some("2026-05"));
+        assert_eq!(newest_date_in("read 2025-11-30, again 2026-12-03"), Some("2026-12-03"));
+        assert_eq!(newest_date_in("2026-05 and 2026-05-02"), Some("2026-05-02"));
+    }
+
+    #[test]
+    fn section_numbers_and_years_alone_are_not_dates() {
+        assert_eq!(newest_date_in("2022 HB 1223, SDCL 34-20A-50"), None);
+        assert_eq!(newest_date_in("R.S. 1234-56 and 2026-13"), None);
+        assert_eq!(newest_date_in("12026-05"), None);
+        assert_eq!(newest_date_in("2026-051"), None);
+        assert_eq!(newest_date_in(""), None);
     }
 }

@@ -63,6 +63,7 @@ codes! {
     EmptyText = "E0214", Error, "a title, citation, source or note is empty";
     ConditionOnProhibition = "E0215", Error, "a prohibition carries a condition";
     WithdrawnBasisAdmitted = "E0216", Error, "a rule withdraws a basis its own permission still admits";
+    UndatedSilence = "E0217", Error, "a silence does not say what was searched and when";
     // Resolution.
     MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";

@@ -144,6 +144,9 @@ impl Printer<'_> {
                 if let Some(p) = &j.parent {
                     s.push_str(&format!(" under {}", p.text));
                 }
+                if let Some(d) = &j.history_from {
+                    s.push_str(&format!(" history from {}", d.value));
+                }
                 self.out.push_str(&s);
                 self.last_end = j.span.end;
             }

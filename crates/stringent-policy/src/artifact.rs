@@ -23,7 +23,10 @@ pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// 1.0 and 1.1 artifacts: they cannot say a way of several instruments or a condition.
 /// A loader of 1.1 refuses a 1.2 artifact that uses the new level or bases, and otherwise
 /// reads it conservatively: it sees the `level` and the `bases` that suffice alone.
-pub const SCHEMA_VERSION: &str = "1.2";
+///
+/// 1.3 added `history_from` to each layer of the chain; a 1.2 artifact reads as a chain
+/// whose layers do not say from when their history is complete.
+pub const SCHEMA_VERSION: &str = "1.3";
 /// The oldest MINOR of this MAJOR that this loader reads.
 pub const OLDEST_READABLE_MINOR: u32 = 2;
 /// The axes every question has, in cell order.
@@ -70,6 +73,11 @@ pub struct CompilerInfo {
 pub struct LayerInfo {
     pub id: String,
     pub name: String,
+    /// `YYYY-MM-DD` from which the layer's encoded history is complete (its `history from`).
+    /// Absent when the layer does not say: an answer as of any date may then miss law the
+    /// layer has not encoded. Added in schema 1.3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

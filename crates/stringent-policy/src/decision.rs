@@ -42,6 +42,35 @@ pub struct Decision {
     pub obligations: Vec<String>,
     pub max_validity_days: Option<u32>,
     pub provenance: Vec<ProvenanceEntry>,
+    /// The layers of the chain whose declared history (`history from`) begins after `as_of`:
+    /// the answer may miss law of theirs that was in force then (docs/semantics.md,
+    /// "History"). A layer that declares no date is not listed; `stringent coverage` fails
+    /// on it instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history_incomplete: Vec<HistoryGap>,
+}
+
+/// A layer whose encoded history begins after the date asked about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HistoryGap {
+    pub layer: String,
+    /// The layer's `history from` date, `YYYY-MM-DD`.
+    pub complete_from: String,
+}
+
+impl HistoryGap {
+    /// The layers of `chain` whose declared history begins after `as_of` (`YYYY-MM-DD`
+    /// strings compare as dates).
+    pub fn of(chain: &[crate::artifact::LayerInfo], as_of: &str) -> Vec<HistoryGap> {
+        chain
+            .iter()
+            .filter_map(|l| {
+                let from = l.history_from.as_deref()?;
+                (as_of < from).then(|| HistoryGap { layer: l.id.clone(), complete_from: from.to_owned() })
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,6 +142,7 @@ impl LoadedPolicy {
             obligations: record.obligations,
             max_validity_days: record.max_validity_days,
             provenance,
+            history_incomplete: HistoryGap::of(&policy.chain, &policy.as_of),
         })
     }
 

@@ -25,10 +25,12 @@ pub enum LoadError {
     Json(#[from] serde_json::Error),
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
     WrongFormat(String),
-    #[error("schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and later 1.x versions")]
+    #[error(
+        "schema version `{found}` is not supported: this loader reads 1.{OLDEST_READABLE_MINOR} and later 1.x versions"
+    )]
     UnsupportedVersion { found: String },
     #[error(
-        "schema version `{found}` is too old: this loader reads {SCHEMA_VERSION} and later 1.x versions, whose \
+        "schema version `{found}` is too old: this loader reads 1.{OLDEST_READABLE_MINOR} and later 1.x versions, whose \
          permissions are ways of instruments and conditions; recompile it with this version of stringent"
     )]
     TooOld { found: String },

@@ -72,6 +72,8 @@ pub struct JurisdictionDecl {
     pub id: Name,
     pub title: Text,
     pub parent: Option<Name>,
+    /// `history from DATE`: the date from which the layer's encoded history is complete.
+    pub history_from: Option<Spanned<Date>>,
     pub span: Span,
 }
 

@@ -90,6 +90,8 @@ fn is_punctuation(kind: Rule) -> bool {
             | kw_way
             | kw_value
             | kw_under
+            | kw_history
+            | kw_from
             | kw_hl7
             | kw_element
             | kw_form
@@ -378,8 +380,15 @@ impl Lower<'_> {
         let mut it = parts(pair);
         let id = self.name(it.next())?;
         let title = self.required(it.next(), "jurisdiction name", "\"California\"")?;
-        let parent = self.name(it.next());
-        Some(JurisdictionDecl { id, title, parent, span })
+        let mut parent = None;
+        let mut history_from = None;
+        for p in it {
+            match p.as_rule() {
+                Rule::history_from => history_from = self.date(parts(p).next()),
+                _ => parent = self.name(Some(p)),
+            }
+        }
+        Some(JurisdictionDecl { id, title, parent, history_from, span })
     }
 
     fn axis(&mut self, pair: Pair<'_, Rule>) -> Option<AxisDecl> {

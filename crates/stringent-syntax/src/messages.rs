@@ -130,6 +130,8 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         close_brace => "`}`",
         silent_decl | kw_silent => "`silent`",
         searched | kw_searched => "`searched`",
+        history_from | kw_history => "`history from DATE`",
+        kw_from => "`from`",
         EOI => "end of file",
         _ => return None,
     })
