@@ -783,3 +783,66 @@ rule zz.shield "Reproductive records in a proceeding only on the patient's writt
         assert!(!new.contains("court_order") && !new.contains("subpoena"), "{c}");
     }
 }
+
+/// docs/semantics.md, "History": an answer as of a date before a layer's `history from`
+/// names the layer in every output; an answer inside the declared history names none.
+#[test]
+fn an_answer_before_a_layers_history_says_it_may_be_incomplete() {
+    let ask = |as_of: &str, format: &str| {
+        let out = stringent(&[
+            "decide",
+            "--jurisdiction",
+            "US-CA",
+            "--category",
+            "general",
+            "--purpose",
+            "treatment",
+            "--recipient",
+            "provider",
+            "--as-of",
+            as_of,
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let old: serde_json::Value = serde_json::from_str(&ask("2012-06-01", "json")).unwrap();
+    let gaps = old["history_incomplete"].as_array().unwrap();
+    assert!(gaps.iter().any(|g| g["layer"] == "US" && g["complete_from"] == "2013-03-26"), "{old}");
+    assert!(gaps.iter().any(|g| g["layer"] == "US-CA"), "{old}");
+    assert!(ask("2012-06-01", "text").contains("history: The history encoded is complete only for US from 2013-03-26"));
+    let now: serde_json::Value = serde_json::from_str(&ask("2026-11-24", "json")).unwrap();
+    assert!(now.get("history_incomplete").is_none(), "{now}");
+    assert!(!ask("2026-11-24", "text").contains("history:"));
+}
+
+/// `stringent coverage` fails on a layer that does not declare `history from` and on a rule
+/// that claims `verified` without a `source`, naming each; the shipped rules pass.
+#[test]
+fn coverage_fails_on_an_undated_history_and_an_unsourced_verified_rule() {
+    let shipped = stringent(&["coverage", "rules"]);
+    assert_eq!(shipped.status.code(), Some(0), "{}", String::from_utf8_lossy(&shipped.stdout));
+    assert!(String::from_utf8_lossy(&shipped.stdout).contains("0 layers without `history from`"));
+    let dir = copy_of_rules("coverage-audit");
+    let file = dir.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let header = text.find("jurisdiction US-CA").unwrap();
+    let line_end = header + text[header..].find('\n').unwrap();
+    let history = text[header..line_end].find(" history from").unwrap();
+    let mut changed = format!("{}{}", &text[..header + history], &text[line_end..]);
+    let rule = changed.find("rule ca.civ_56_17 ").unwrap();
+    let source = rule + changed[rule..].find("\n  source ").unwrap();
+    let source_end = source + 1 + changed[source + 1..].find('\n').unwrap();
+    changed.replace_range(source..source_end, "");
+    let confidence = rule + changed[rule..].find("confidence ").unwrap();
+    let confidence_end = confidence + changed[confidence..].find('\n').unwrap();
+    changed.replace_range(confidence..confidence_end, "confidence verified");
+    std::fs::write(&file, changed).unwrap();
+    let out = stringent(&["coverage", dir.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("1 layers without `history from`"), "{stdout}");
+    assert!(stdout.contains("verified rules name no source: ca.civ_56_17"), "{stdout}");
+    let _ = std::fs::remove_dir_all(dir);
+}

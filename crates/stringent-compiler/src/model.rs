@@ -861,7 +861,7 @@ impl Builder {
             self.diags.push(
                 Diagnostic::new(Code::UndatedSilence, format!("`silent {}` does not say {what}", sd.topic.text))
                     .at(loc(file, sd.topic.span).labelled("silence needs dated grounds"))
-                    .with_help("add `searched \"<the statutes, chapters and session laws read>; 2026-12-03\"`: what was read and the day it was read"),
+                    .with_help("add `searched \"<the statutes, chapters and session laws read>; YYYY-MM-DD\"`: what was read and the day it was read"),
             );
         }
         self.model.silences.push(Silence {
