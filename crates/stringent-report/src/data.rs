@@ -1,7 +1,7 @@
 //! The compiled policy in the compact form the question form reads.
 //!
 //! ```text
-//! { "jurisdiction": "US-CA", "as_of": "…", "chain": [[id, name]…],
+//! { "jurisdiction": "US-CA", "as_of": "…", "chain": [[id, name, history_from|null]…],
 //!   "axes": [[axis id, [[value id, title, parent|null]…]]…],       // cell order
 //!   "requirements": [[bases, mandatory, [[days, unit, action]…], elements, form,
 //!                     obligations, max_validity_days|null]…],
@@ -78,7 +78,19 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
     root.insert("as_of".into(), Value::from(policy.as_of.as_str()));
     root.insert(
         "chain".into(),
-        Value::Array(policy.chain.iter().map(|l| strings([l.id.as_str(), l.name.as_str()])).collect()),
+        Value::Array(
+            policy
+                .chain
+                .iter()
+                .map(|l| {
+                    Value::Array(vec![
+                        Value::from(l.id.as_str()),
+                        Value::from(l.name.as_str()),
+                        l.history_from.as_deref().map_or(Value::Null, Value::from),
+                    ])
+                })
+                .collect(),
+        ),
     );
     root.insert(
         "axes".into(),

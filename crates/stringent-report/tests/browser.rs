@@ -455,6 +455,20 @@ fn expected(d: &Decision) -> Vec<(&'static str, Vec<String>)> {
             },
         ),
         (
+            "history",
+            if d.history_incomplete.is_empty() {
+                Vec::new()
+            } else {
+                vec![
+                    d.history_incomplete
+                        .iter()
+                        .map(|g| format!("{} from {}", g.layer, g.complete_from))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]
+            },
+        ),
+        (
             "provenance",
             d.provenance
                 .iter()
@@ -493,6 +507,7 @@ fn shown(dom: &str) -> Vec<(&'static str, Vec<String>)> {
         ("obligation", values(dom, "obligation")),
         ("max-validity", values(dom, "max-validity")),
         ("ungoverned", values(dom, "ungoverned")),
+        ("history", values(dom, "history")),
         ("provenance", provenance),
     ]
 }

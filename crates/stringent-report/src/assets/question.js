@@ -357,6 +357,10 @@
       form: met.form,
       obligations: met.obligations,
       maxValidity: met.maxValidity,
+      /* layers whose declared history begins after the date answered (decision.rs, HistoryGap) */
+      historyIncomplete: policy.chain
+        .filter(function (l) { return l[2] && policy.asOf < l[2]; })
+        .map(function (l) { return { layer: l[0], completeFrom: l[2] }; }),
       provenance: provenance
     };
   }
@@ -465,6 +469,16 @@
           el("strong", {}, ["Ungoverned: "]),
           "no rule in " + chain + " governs a " + d.holder + "'s disclosure of " + what +
             " information for this purpose and recipient. Nothing encoded reaches this question, so the level above is not a legal permission."
+        ])
+      );
+    }
+    if (d.historyIncomplete.length) {
+      var gaps = d.historyIncomplete.map(function (g) { return g.layer + " from " + g.completeFrom; }).join(", ");
+      box.appendChild(
+        el("p", { class: "ungoverned", role: "note", "data-testid": "history", "data-value": gaps }, [
+          el("strong", {}, ["History: "]),
+          "the history encoded is complete only for " + gaps + ": as of " + policy.asOf +
+            " this answer may miss law then in force."
         ])
       );
     }
