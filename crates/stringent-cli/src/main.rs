@@ -757,10 +757,10 @@ fn coverage(paths: &[PathBuf]) -> u8 {
     }
     outln!("{undated} layers without `history from`");
     missing += undated;
-    let unsourced: Vec<&String> = audit.iter().flat_map(|a| &a.unsourced_verified).collect();
+    let unsourced: Vec<&String> = audit.iter().flat_map(|a| &a.unsourced).collect();
     if !unsourced.is_empty() {
         let ids: Vec<&str> = unsourced.iter().map(|s| s.as_str()).collect();
-        outln!("{} verified rules name no source: {}", ids.len(), ids.join(", "));
+        outln!("{} rules name no source: {}", ids.len(), ids.join(", "));
         missing += unsourced.len();
     }
     outln!();

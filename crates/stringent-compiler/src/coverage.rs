@@ -61,9 +61,9 @@ pub struct Audit {
     pub oldest_searched: Option<String>,
     /// The layer's `history from`.
     pub history_from: Option<String>,
-    /// Rules that claim `confidence verified` but name no `source`: a claim of having read a
-    /// text that does not say where.
-    pub unsourced_verified: Vec<String>,
+    /// Rules that name no `source`: every rule gives the official text it encodes, so a
+    /// reviewer can check it (a `verified` one claims to have read it there).
+    pub unsourced: Vec<String>,
 }
 
 /// One audit row per layer, federal first, then in identifier order.
@@ -74,11 +74,11 @@ pub fn audit(model: &Model) -> Vec<Audit> {
         .enumerate()
         .map(|(li, layer)| {
             let mut rules = BTreeMap::new();
-            let mut unsourced_verified = Vec::new();
+            let mut unsourced = Vec::new();
             for r in layer.rules.iter().filter_map(|r| model.rules.get(*r)) {
                 *rules.entry(r.confidence.as_str()).or_default() += 1;
-                if r.confidence == Confidence::Verified && r.source.is_none() {
-                    unsourced_verified.push(r.id.clone());
+                if r.source.is_none() {
+                    unsourced.push(r.id.clone());
                 }
             }
             let mut silences = BTreeMap::new();
@@ -95,7 +95,7 @@ pub fn audit(model: &Model) -> Vec<Audit> {
                 newest_searched: known.iter().max().map(|d| (*d).to_owned()),
                 oldest_searched: known.iter().min().map(|d| (*d).to_owned()),
                 history_from: layer.history_from.map(|d| d.to_string()),
-                unsourced_verified,
+                unsourced,
             }
         })
         .collect();
