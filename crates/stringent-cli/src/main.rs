@@ -773,6 +773,15 @@ fn coverage(paths: &[PathBuf]) -> u8 {
         outln!("{} silences are unverified (the statute was not read whole): {}", unread.len(), unread.join(", "));
     }
     missing += undated;
+    let open = stringent_compiler::coverage::open_to_process(&c.model);
+    if !open.is_empty() {
+        let list: Vec<String> = open.iter().map(|(id, p)| format!("{id} ({})", p.join(", "))).collect();
+        outln!(
+            "{} broad state rules leave proceedings or law enforcement to federal law, with no rule of their layer there (read the statute's list again): {}",
+            list.len(),
+            list.join(", ")
+        );
+    }
     let unsourced: Vec<&String> = audit.iter().flat_map(|a| &a.unsourced).collect();
     if !unsourced.is_empty() {
         let ids: Vec<&str> = unsourced.iter().map(|s| s.as_str()).collect();

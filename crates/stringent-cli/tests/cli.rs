@@ -836,10 +836,18 @@ fn coverage_fails_on_an_undated_history_and_an_unsourced_rule() {
     let source_end = source + 1 + changed[source + 1..].find('\n').unwrap();
     changed.replace_range(source..source_end, "");
     std::fs::write(&file, changed).unwrap();
+    // A broad rule that leaves law enforcement out, with no rule of its layer there, is listed.
+    std::fs::create_dir_all(dir.join("us-zz")).unwrap();
+    std::fs::write(
+        dir.join("us-zz/zed.stringent"),
+        "jurisdiction US-ZZ \"Zed\" under US history from 2016-01-01\n\nrule zz.broad_list \"A closed list that forgets the police\" {\n  cite \"Example\"\n  source \"https://example.org/broad\"\n  confidence unverified\n  effective 2020-01-01\n  category sti\n  purpose any except law_enforcement, patient_access, patient_directed\n  recipient any except patient\n  permission authorization\n}\n",
+    )
+    .unwrap();
     let out = stringent(&["coverage", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("1 layers without `history from`"), "{stdout}");
     assert!(stdout.contains("1 rules name no source: ca.civ_56_17"), "{stdout}");
+    assert!(stdout.contains("zz.broad_list (law_enforcement)"), "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -103,6 +103,52 @@ pub fn audit(model: &Model) -> Vec<Audit> {
     rows
 }
 
+/// State rules written as a broad list of purposes (`any except …`, six or more purposes)
+/// that leave legal proceedings or law enforcement out, where no rule of their layer speaks
+/// to those purposes for any of their categories: the cells fall back to HIPAA's subpoena,
+/// warrant and administrative-request routes. A closed list of permitted disclosures
+/// usually shuts those too, so each is a place for a reviewer to read the statute again
+/// (the pattern behind most answers an independent review found too loose). Returns the
+/// rule ids with the purposes they leave out.
+pub fn open_to_process(model: &Model) -> Vec<(String, Vec<&'static str>)> {
+    let axis = |id: &str| model.axes.iter().position(|a| a.id == id);
+    let (Some(category), Some(purpose)) = (axis("category"), axis("purpose")) else { return Vec::new() };
+    let value = |name: &str| model.axes.get(purpose).and_then(|a| a.values.iter().position(|v| v.id == name));
+    let process: Vec<(&'static str, usize)> =
+        ["legal_proceeding", "law_enforcement"].into_iter().filter_map(|name| Some((name, value(name)?))).collect();
+    let restrictive = |r: &RuleModel| {
+        r.sets.has(stringent_policy::lattice::Dimension::Permission)
+            && r.requirement.permission.level() > stringent_policy::lattice::Level::AllowedUnlessObjects
+    };
+    let mut out = Vec::new();
+    for layer in model.layers.iter().filter(|l| l.id.starts_with("US-")) {
+        let rules: Vec<&RuleModel> = layer.rules.iter().filter_map(|r| model.rules.get(*r)).collect();
+        for r in rules.iter().filter(|r| restrictive(r)) {
+            let Some(purposes) = r.matches.get(purpose) else { continue };
+            if purposes.iter().filter(|m| **m).count() < 6 {
+                continue;
+            }
+            let categories = r.matches.get(category).cloned().unwrap_or_default();
+            let left_out: Vec<&'static str> = process
+                .iter()
+                .filter(|(_, p)| !purposes.get(*p).copied().unwrap_or(false))
+                .filter(|(_, p)| {
+                    !rules.iter().any(|o| {
+                        o.matches.get(purpose).is_some_and(|m| m.get(*p).copied().unwrap_or(false))
+                            && o.matches.get(category).is_some_and(|m| m.iter().zip(&categories).any(|(a, b)| *a && *b))
+                    })
+                })
+                .map(|(name, _)| *name)
+                .collect();
+            if !left_out.is_empty() {
+                out.push((r.id.clone(), left_out));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Whether a rule speaks to a topic: it names a value of the topic on the axis that
 /// carries it (a rule on all categories is about records in general, not about HIV).
 fn touches(model: &Model, rule: &RuleModel, topic: usize) -> bool {
