@@ -588,6 +588,10 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
         for v in &d.vocabulary {
             outln!("{}", vocabulary_line(v));
         }
+        for h in &d.history {
+            let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
+            outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
+        }
         print_groups(&d.groups);
         for l in &d.later {
             outln!("as of {}:", l.as_of);

@@ -851,3 +851,49 @@ fn coverage_fails_on_an_undated_history_and_an_unsourced_rule() {
     assert!(stdout.contains("zz.broad_list (law_enforcement)"), "{stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A layer's `history from` changes no answer, so `diff` passes the gate, but it says the
+/// date moved: earlier answers are no longer vouched for (docs/semantics.md, "History").
+#[test]
+fn diff_shows_a_layers_history_date_moving() {
+    let (base, moved) = (copy_of_rules("history-base"), copy_of_rules("history-moved"));
+    let file = moved.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let header = text.find("jurisdiction US-CA").unwrap();
+    let at = header + text[header..].find("history from ").unwrap() + "history from ".len();
+    let old_date = text[at..at + 10].to_owned();
+    std::fs::write(&file, format!("{}2024-01-01{}", &text[..at], &text[at + 10..])).unwrap();
+    let out = stringent(&[
+        "diff",
+        base.to_str().unwrap(),
+        moved.to_str().unwrap(),
+        "--fail-on",
+        "loosened",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains(&format!("US-CA: history complete from 2024-01-01 (was {old_date})")), "{shown}");
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(moved));
+}
+
+/// An expired rule is history, not a warning, when it expired after its layer's declared
+/// `history from`; without the declaration it still warns (W0003).
+#[test]
+fn an_expired_rule_inside_the_declared_history_does_not_warn() {
+    let rule = "\nrule zz.old \"An earlier text\" {\n  cite \"Example Code 1 (2010)\"\n  source \"https://example.org/1\"\n  confidence unverified\n  effective 2010-01-01\n  expires 2020-01-01\n  category hiv\n  purpose employment\n  permission specific_authorization\n}\n";
+    for (header, warns) in [
+        ("jurisdiction US-ZZ \"Zed\" under US history from 2016-01-01\n", false),
+        ("jurisdiction US-ZZ \"Zed\" under US history from 2021-01-01\n", true),
+        ("jurisdiction US-ZZ \"Zed\" under US\n", true),
+    ] {
+        let root = state_without_rules("expired-history");
+        std::fs::write(root.join("zz/zed.stringent"), format!("{header}{rule}")).unwrap();
+        let out = stringent(&["check", root.to_str().unwrap(), "--as-of", "2026-11-24"]);
+        let shown = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.status.code(), Some(0), "{shown}");
+        assert_eq!(shown.contains("W0003"), warns, "{header}: {shown}");
+        let _ = std::fs::remove_dir_all(root);
+    }
+}

@@ -111,11 +111,13 @@ pub fn audit(model: &Model) -> Vec<Audit> {
 /// (the pattern behind most answers an independent review found too loose). Returns the
 /// rule ids with the purposes they leave out.
 pub fn open_to_process(model: &Model) -> Vec<(String, Vec<&'static str>)> {
-    let axis = |id: &str| model.axes.iter().position(|a| a.id == id);
-    let (Some(category), Some(purpose)) = (axis("category"), axis("purpose")) else { return Vec::new() };
-    let value = |name: &str| model.axes.get(purpose).and_then(|a| a.values.iter().position(|v| v.id == name));
-    let process: Vec<(&'static str, usize)> =
-        ["legal_proceeding", "law_enforcement"].into_iter().filter_map(|name| Some((name, value(name)?))).collect();
+    let (Some(category), Some(purpose)) = (model.axis_index("category"), model.axis_index("purpose")) else {
+        return Vec::new();
+    };
+    let process: Vec<(&'static str, usize)> = ["legal_proceeding", "law_enforcement"]
+        .into_iter()
+        .filter_map(|name| Some((name, model.value_index(purpose, name)?)))
+        .collect();
     let restrictive = |r: &RuleModel| {
         r.sets.has(stringent_policy::lattice::Dimension::Permission)
             && r.requirement.permission.level() > stringent_policy::lattice::Level::AllowedUnlessObjects
@@ -191,8 +193,7 @@ pub fn ungoverned(model: &Model, chain: &ChainResult) -> Ungoverned {
     let (sizes, total) = shape(model);
     let (_, cell_provenance) = chain.cell_indices();
     let governed: Vec<bool> = chain.provenance.iter().map(|p| p.iter().any(|i| i.role != Role::Inactive)).collect();
-    let axis = |id: &str| model.axes.iter().position(|a| a.id == id);
-    let (Some(category_axis), Some(holder_axis)) = (axis("category"), axis("holder")) else {
+    let (Some(category_axis), Some(holder_axis)) = (model.axis_index("category"), model.axis_index("holder")) else {
         return Ungoverned::default();
     };
     let mut per_category = vec![0usize; sizes.get(category_axis).copied().unwrap_or(0)];

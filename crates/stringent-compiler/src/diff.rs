@@ -83,9 +83,22 @@ pub struct Diff {
     pub groups: Vec<ChangeGroup>,
     /// Values and terms added, removed, renamed, moved or edited, over all jurisdictions.
     pub vocabulary: Vec<VocabularyChange>,
+    /// Layers whose `history from` changed: from which date their answers are complete
+    /// (docs/semantics.md, "History"). No answer changes with it, so it never fails the gate,
+    /// but a later date means earlier answers are no longer vouched for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryChange>,
     /// Later dates on which a rule of either tree takes effect or expires and the
     /// difference is not the one of the date before: the groups as of each.
     pub later: Vec<LaterDiff>,
+}
+
+/// A layer whose declared `history from` differs between the trees.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct HistoryChange {
+    pub layer: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
 }
 
 /// The changed cells as of a date after the one asked.
@@ -202,16 +215,32 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         removed: o.keys().filter(|k| !n.contains_key(*k)).cloned().collect(),
         groups: Vec::new(),
         vocabulary: Vec::new(),
+        history: Vec::new(),
         later: Vec::new(),
     };
     let mut vocabulary = BTreeSet::new();
+    let mut history = BTreeSet::new();
     for (j, ni) in &n {
         let (Some(op), Some(np)) = (o.get(j).and_then(|i| old.get(*i)), new.get(*ni)) else { continue };
         let (groups, changes) = diff_pair(op, np);
         out.groups.extend(groups);
         vocabulary.extend(changes);
+        // Every layer of the chain, so a parent's change shows even where only a child's
+        // chain is compiled; the set keeps each layer once.
+        for nl in &np.chain {
+            if let Some(ol) = op.chain.iter().find(|l| l.id == nl.id)
+                && ol.history_from != nl.history_from
+            {
+                history.insert(HistoryChange {
+                    layer: nl.id.clone(),
+                    old: ol.history_from.clone(),
+                    new: nl.history_from.clone(),
+                });
+            }
+        }
     }
     out.vocabulary = vocabulary.into_iter().collect();
+    out.history = history.into_iter().collect();
     out
 }
 

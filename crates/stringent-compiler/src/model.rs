@@ -196,6 +196,16 @@ pub fn newest_date_in(text: &str) -> Option<&str> {
 }
 
 impl Model {
+    /// The position of the axis named `id` in cell order.
+    pub fn axis_index(&self, id: &str) -> Option<usize> {
+        self.axes.iter().position(|a| a.id == id)
+    }
+
+    /// The position of value `value` on the axis at `axis`.
+    pub fn value_index(&self, axis: usize, value: &str) -> Option<usize> {
+        self.axes.get(axis)?.values.iter().position(|v| v.id == value)
+    }
+
     pub fn layer(&self, id: &str) -> Option<usize> {
         self.layers.iter().position(|l| l.id == id)
     }
