@@ -78,7 +78,6 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
         })
         .collect();
 
-    let (cells, cell_provenance) = chain.cell_indices();
     let mut policy = Policy {
         format: FORMAT.to_owned(),
         schema_version: SCHEMA_VERSION.to_owned(),
@@ -99,10 +98,9 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
             .collect(),
         vocabulary: vocabulary(model),
         requirements,
-        cells,
         rules,
         provenance,
-        cell_provenance,
+        regions: chain.artifact_regions(),
     };
     policy.content_hash = policy.compute_hash();
     policy.integrity = policy.compute_integrity();

@@ -124,8 +124,7 @@ impl ChainResult {
         self.region(cell).and_then(|r| self.provenance.get(r.provenance as usize)).map(Vec::as_slice)
     }
 
-    /// Per cell: the index of its requirement and of its provenance list (the artifact's
-    /// `cells` and `cell_provenance`).
+    /// Per cell: the index of its requirement and of its provenance list.
     pub fn cell_indices(&self) -> (Vec<u32>, Vec<u32>) {
         let by_tuple: Vec<(u32, u32)> = self
             .tuple_region
@@ -135,9 +134,20 @@ impl ChainResult {
         self.classes.per_cell(&by_tuple).into_iter().unzip()
     }
 
-    /// Per cell: the index of its requirement (the artifact's `cells`).
+    /// Per cell: the index of its requirement.
     pub fn cells(&self) -> Vec<u32> {
         self.cell_indices().0
+    }
+
+    /// The chain's answers as the artifact stores them: the canonical regions of
+    /// `[requirement, provenance]` (see `stringent_policy::grid`).
+    pub fn artifact_regions(&self) -> stringent_policy::grid::Regions<[u32; 2]> {
+        let table = self
+            .tuple_region
+            .iter()
+            .map(|r| self.regions.get(*r as usize).map_or([0, 0], |r| [r.requirement, r.provenance]))
+            .collect();
+        stringent_policy::grid::Regions::canonical(self.classes.class_of.to_vec(), table).unwrap_or_default()
     }
 }
 

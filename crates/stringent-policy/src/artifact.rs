@@ -1,10 +1,11 @@
 //! The compiled artifact: one resolved policy for one jurisdiction chain.
 //!
 //! Layout: the vocabulary fixes an order of values on each axis; a cell is a point of the
-//! axes, numbered row-major in the order category, purpose, recipient, subject, holder.
-//! `cells[i]` is the index of cell `i`'s requirement in `requirements` (identical
-//! requirements are stored once) and `cell_provenance[i]` the index of its provenance.
+//! axes. `regions` (see [`crate::grid`]) gives each value its class and, per tuple of
+//! classes, the index of its requirement in `requirements` (identical requirements are
+//! stored once) and of its provenance in `provenance`.
 
+use crate::grid::Regions;
 use crate::lattice::{Basis, Deadline, Dimension, Level, MAX_CONDITIONS, Permission, Requirement, Way};
 use serde::{Deserialize, Serialize};
 
@@ -26,9 +27,13 @@ pub const INDEX_FORMAT: &str = "stringent.policy-index";
 ///
 /// 1.3 added `history_from` to each layer of the chain; a 1.2 artifact reads as a chain
 /// whose layers do not say from when their history is complete.
-pub const SCHEMA_VERSION: &str = "1.3";
+///
+/// 2.0 stores the answers by regions (`regions`) instead of two arrays of one entry per
+/// cell (`cells`, `cell_provenance`): the artifacts of the shipped corpus shrink twenty-fold.
+/// A 1.x artifact is refused with a request to recompile.
+pub const SCHEMA_VERSION: &str = "2.0";
 /// The oldest MINOR of this MAJOR that this loader reads.
-pub const OLDEST_READABLE_MINOR: u32 = 2;
+pub const OLDEST_READABLE_MINOR: u32 = 0;
 /// The axes every question has, in cell order.
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
 
@@ -54,11 +59,12 @@ pub struct Policy {
     pub chain: Vec<LayerInfo>,
     pub vocabulary: Vocabulary,
     pub requirements: Vec<RequirementRecord>,
-    pub cells: Vec<u32>,
     /// Every rule named in provenance; provenance refers to rules by index here.
     pub rules: Vec<RuleInfo>,
     pub provenance: Vec<Vec<Involvement>>,
-    pub cell_provenance: Vec<u32>,
+    /// Per axis, each value's class; per tuple of classes, `[requirement, provenance]`:
+    /// indices into `requirements` and `provenance`. Canonical (see [`crate::grid`]).
+    pub regions: Regions<[u32; 2]>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -329,35 +335,18 @@ struct HashedContent<'a> {
     chain: Vec<&'a str>,
     vocabulary: &'a Vocabulary,
     requirements: &'a [RequirementRecord],
-    cells: &'a [u32],
+    regions: Regions<u32>,
 }
 
 impl Policy {
     /// SHA-256 over the compact JSON (`serde_json`, fields in declaration order, no
     /// whitespace) of: `format`, `jurisdiction`, the chain's jurisdiction ids, `vocabulary`,
-    /// `requirements` and `cells`. `as_of`, `compiler`, rules and provenance are left out,
-    /// so two compiles with the same answers have the same hash.
+    /// `requirements` and the canonical regions of the requirements alone (provenance
+    /// dropped). `as_of`, `compiler`, rules and provenance are left out, so two compiles
+    /// with the same answers have the same hash.
     pub fn compute_hash(&self) -> String {
         use sha2::{Digest, Sha256};
-        // The content with no cells ends in `"cells":[]}`; the cells, most of the bytes,
-        // are written into the hash between those brackets, as serde_json writes them.
-        let head = serde_json::to_vec(&self.hashed(&[])).unwrap_or_default();
-        let mut hasher = Sha256::new();
-        hasher.update(head.strip_suffix(b"]}").unwrap_or(&head));
-        let mut chunk: Vec<u8> = Vec::with_capacity(1 << 16);
-        for (i, cell) in self.cells.iter().enumerate() {
-            if i > 0 {
-                chunk.push(b',');
-            }
-            push_decimal(&mut chunk, *cell);
-            if chunk.len() >= (1 << 16) - 16 {
-                hasher.update(&chunk);
-                chunk.clear();
-            }
-        }
-        hasher.update(&chunk);
-        hasher.update(b"]}");
-        sha256_hex(&hasher.finalize())
+        sha256_hex(&Sha256::digest(serde_json::to_vec(&self.hashed()).unwrap_or_default()))
     }
 
     /// SHA-256 over the compact JSON (`serde_json`, fields in declaration order, no
@@ -379,10 +368,9 @@ impl Policy {
             chain,
             vocabulary,
             requirements,
-            cells,
             rules,
             provenance,
-            cell_provenance,
+            regions,
         } = self;
         let sealed = Sealed {
             format,
@@ -394,10 +382,9 @@ impl Policy {
             chain,
             vocabulary,
             requirements,
-            cells,
             rules,
             provenance,
-            cell_provenance,
+            regions,
         };
         let mut hashing = std::io::BufWriter::with_capacity(1 << 16, Hashing(Sha256::new()));
         // Writing into a hash cannot fail, and every key is a string.
@@ -407,15 +394,15 @@ impl Policy {
         sha256_hex(&digest)
     }
 
-    /// What the hash covers, with the given cells.
-    fn hashed<'a>(&'a self, cells: &'a [u32]) -> HashedContent<'a> {
+    /// What the hash covers.
+    fn hashed(&self) -> HashedContent<'_> {
         HashedContent {
             format: &self.format,
             jurisdiction: &self.jurisdiction,
             chain: self.chain.iter().map(|l| l.id.as_str()).collect(),
             vocabulary: &self.vocabulary,
             requirements: &self.requirements,
-            cells,
+            regions: self.regions.map(|[requirement, _]| *requirement).unwrap_or_default(),
         }
     }
 
@@ -437,10 +424,9 @@ struct Sealed<'a> {
     chain: &'a [LayerInfo],
     vocabulary: &'a Vocabulary,
     requirements: &'a [RequirementRecord],
-    cells: &'a [u32],
     rules: &'a [RuleInfo],
     provenance: &'a [Vec<Involvement>],
-    cell_provenance: &'a [u32],
+    regions: &'a Regions<[u32; 2]>,
 }
 
 /// A writer that feeds a hash.
@@ -467,33 +453,26 @@ fn sha256_hex(digest: &[u8]) -> String {
     hex
 }
 
-/// Append the decimal digits of `n`, as JSON writes an integer. Byte by byte: cell
-/// indices are short, and a copy call per number would cost more than the digits.
-fn push_decimal(out: &mut Vec<u8>, n: u32) {
-    if n >= 100 {
-        push_decimal(out, n / 100);
-        out.push(b'0' + (n / 10 % 10) as u8);
-    } else if n >= 10 {
-        out.push(b'0' + (n / 10) as u8);
-    }
-    out.push(b'0' + (n % 10) as u8);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The hash streams the cells; it must be the hash of the whole compact JSON.
+    /// The content hash ignores provenance: regions that differ only there hash alike.
     #[test]
-    fn the_hash_is_that_of_the_whole_content() {
-        use sha2::{Digest, Sha256};
+    fn the_hash_covers_answers_not_provenance() {
         let text = include_str!("../tests/data/tiny-US-XX.json");
-        let policy: Policy = serde_json::from_str(text).unwrap_or_else(|e| unreachable!("fixture: {e}"));
-        let digest = Sha256::digest(serde_json::to_vec(&policy.hashed(&policy.cells)).unwrap_or_default());
-        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-        assert!(policy.cells.len() > 1);
-        assert_eq!(policy.compute_hash(), format!("sha256:{hex}"));
+        let mut policy: Policy = serde_json::from_str(text).unwrap_or_else(|e| unreachable!("fixture: {e}"));
         assert_eq!(policy.compute_hash(), policy.content_hash);
+        assert!(policy.regions.table.len() > 1);
+        let hash = policy.compute_hash();
+        for entry in &mut policy.regions.table {
+            entry[1] = 0;
+        }
+        assert_eq!(policy.compute_hash(), hash);
+        if let Some(entry) = policy.regions.table.first_mut() {
+            entry[0] = entry[0].wrapping_add(1);
+        }
+        assert_ne!(policy.compute_hash(), hash);
     }
 
     /// The integrity hash is that of the artifact's own bytes with the field left out.
@@ -509,14 +488,5 @@ mod tests {
         assert!(without.len() < bytes.len());
         let hex: String = Sha256::digest(without.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(policy.compute_integrity(), format!("sha256:{hex}"));
-    }
-
-    #[test]
-    fn decimals_are_written_as_json_writes_them() {
-        for n in [0, 7, 10, 99, 100, 4_294_967, u32::MAX - 1, u32::MAX] {
-            let mut out = Vec::new();
-            push_decimal(&mut out, n);
-            assert_eq!(out, serde_json::to_vec(&n).unwrap_or_default());
-        }
     }
 }

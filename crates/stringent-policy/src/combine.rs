@@ -1,8 +1,9 @@
 //! Combined policies: a disclosure that crosses jurisdictions must satisfy each of them,
 //! so the combined answer of every cell is the meet of the answers, with the provenance
-//! of all.
+//! of all. The work is done per tuple of the classes the policies share, not per cell.
 
 use crate::artifact::{Involvement, LayerInfo, Policy, RequirementRecord, RuleInfo};
+use crate::grid::{Grid, RegionIndex, Regions};
 use crate::lattice::Requirement;
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,6 +15,8 @@ pub enum CombineError {
     VocabularyMismatch(String, String),
     #[error("`{0}` and `{1}` were resolved for different dates")]
     DateMismatch(String, String),
+    #[error("the regions of `{0}` do not fit its vocabulary; recompile it")]
+    Inconsistent(String),
 }
 
 impl Policy {
@@ -53,10 +56,45 @@ impl Policy {
         let mut provenance: Vec<Vec<Involvement>> = Vec::new();
         let mut req_ids: HashMap<Vec<u32>, u32> = HashMap::new();
         let mut prov_ids: HashMap<Vec<u32>, u32> = HashMap::new();
-        let mut cells = Vec::with_capacity(first.cells.len());
-        let mut cell_provenance = Vec::with_capacity(first.cells.len());
-        for cell in 0..first.cells.len() {
-            let reqs: Vec<u32> = policies.iter().map(|p| p.cells.get(cell).copied().unwrap_or(0)).collect();
+        let inconsistent = |p: &Policy| CombineError::Inconsistent(p.jurisdiction.clone());
+        let sizes: Vec<usize> = first.vocabulary.axes.iter().map(|a| a.values.len()).collect();
+        let mut indexes = Vec::with_capacity(policies.len());
+        for p in policies {
+            p.regions.check(&sizes).map_err(|_| inconsistent(p))?;
+            indexes.push(RegionIndex::new(&p.regions).ok_or_else(|| inconsistent(p))?);
+        }
+        // The classes the policies share: values with the same class in every policy.
+        let mut classes: Vec<Vec<u32>> = Vec::with_capacity(sizes.len());
+        let mut representatives: Vec<Vec<u32>> = Vec::with_capacity(sizes.len());
+        for (axis, size) in sizes.iter().enumerate() {
+            let mut ids: HashMap<Vec<u32>, u32> = HashMap::new();
+            let mut of_axis = Vec::with_capacity(*size);
+            let mut reps = Vec::new();
+            for value in 0..u32::try_from(*size).unwrap_or(u32::MAX) {
+                let key: Vec<u32> = indexes.iter().map(|i| i.class(axis, value).unwrap_or(0)).collect();
+                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                let class = *ids.entry(key).or_insert_with(|| {
+                    reps.push(value);
+                    next
+                });
+                of_axis.push(class);
+            }
+            classes.push(of_axis);
+            representatives.push(reps);
+        }
+        let tuples = Grid::new(representatives.iter().map(Vec::len)).ok_or_else(|| inconsistent(first))?;
+        let mut table = Vec::with_capacity(tuples.len());
+        let mut point = vec![0u32; sizes.len()];
+        tuples.for_each_point(|_, tuple| {
+            for ((slot, reps), class) in point.iter_mut().zip(&representatives).zip(tuple) {
+                *slot = reps.get(*class as usize).copied().unwrap_or(0);
+            }
+            let entries: Vec<[u32; 2]> = policies
+                .iter()
+                .zip(&indexes)
+                .map(|(p, index)| index.tuple(&point).and_then(|t| p.regions.table.get(t)).copied().unwrap_or([0, 0]))
+                .collect();
+            let reqs: Vec<u32> = entries.iter().map(|e| e[0]).collect();
             let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
             let r = *req_ids.entry(reqs.clone()).or_insert_with(|| {
                 let met = policies
@@ -68,8 +106,7 @@ impl Policy {
                 requirements.push(RequirementRecord::new(&met, &first.vocabulary.conditions));
                 next
             });
-            cells.push(r);
-            let provs: Vec<u32> = policies.iter().map(|p| p.cell_provenance.get(cell).copied().unwrap_or(0)).collect();
+            let provs: Vec<u32> = entries.iter().map(|e| e[1]).collect();
             let next = u32::try_from(prov_ids.len()).unwrap_or(u32::MAX);
             let pi = *prov_ids.entry(provs.clone()).or_insert_with(|| {
                 let mut merged: Vec<Involvement> = Vec::new();
@@ -88,8 +125,9 @@ impl Policy {
                 provenance.push(merged);
                 next
             });
-            cell_provenance.push(pi);
-        }
+            table.push([r, pi]);
+        });
+        let regions = Regions::canonical(classes, table).ok_or_else(|| inconsistent(first))?;
         let mut out = Policy {
             format: first.format.clone(),
             schema_version: first.schema_version.clone(),
@@ -101,10 +139,9 @@ impl Policy {
             chain,
             vocabulary: first.vocabulary.clone(),
             requirements,
-            cells,
             rules: rules.into_values().collect(),
             provenance,
-            cell_provenance,
+            regions,
         };
         out.content_hash = out.compute_hash();
         out.integrity = out.compute_integrity();

@@ -99,26 +99,22 @@ impl LoadedPolicy {
         let mut provenance = Vec::new();
         let mut ungoverned = Vec::new();
         for (point, category) in points.iter().zip(&q.categories) {
-            let Some(cell) = self.cell(*point) else {
+            let Some([requirement, provenance_index]) = self.entry(point) else {
                 continue;
             };
-            if let Some(record) = policy.cells.get(cell).and_then(|r| policy.requirements.get(*r as usize)) {
+            if let Some(record) = policy.requirements.get(requirement as usize) {
                 let req = record.requirement(&policy.vocabulary.conditions);
                 met = Some(match met {
                     Some(m) => m.meet(&req),
                     None => req,
                 });
             }
-            let involvements = policy
-                .cell_provenance
-                .get(cell)
-                .and_then(|p| policy.provenance.get(*p as usize))
-                .map_or(&[][..], Vec::as_slice);
+            let involvements = policy.provenance.get(provenance_index as usize).map_or(&[][..], Vec::as_slice);
             if !involvements.iter().any(|inv| inv.role != Role::Inactive) {
                 ungoverned.push(category.clone());
             }
             let for_category = (q.categories.len() > 1).then(|| category.clone());
-            provenance.extend(involvements.iter().filter_map(|inv| self.entry(inv, for_category.clone())));
+            provenance.extend(involvements.iter().filter_map(|inv| self.provenance_entry(inv, for_category.clone())));
         }
         let record = RequirementRecord::new(&met.unwrap_or_default(), &policy.vocabulary.conditions);
         Ok(Decision {
@@ -146,7 +142,7 @@ impl LoadedPolicy {
         })
     }
 
-    fn entry(&self, inv: &Involvement, for_category: Option<String>) -> Option<ProvenanceEntry> {
+    fn provenance_entry(&self, inv: &Involvement, for_category: Option<String>) -> Option<ProvenanceEntry> {
         let rule = self.policy().rules.get(inv.rule as usize)?;
         Some(ProvenanceEntry {
             rule: rule.id.clone(),

@@ -32,11 +32,11 @@
 //!
 //! let policy = LoadedPolicy::from_json(include_bytes!("../tests/data/tiny-US-XX.json"))?;
 //! let ids = ["general", "treatment", "provider", "adult", "provider"];
-//! let mut point = [0u32; 5];
-//! for (axis, (slot, id)) in point.iter_mut().zip(ids).enumerate() {
-//!     *slot = policy.value_index(axis, id).ok_or("unknown value")?;
+//! let mut point = Vec::new();
+//! for (axis, id) in ids.into_iter().enumerate() {
+//!     point.push(policy.value_index(axis, id).ok_or("unknown value")?);
 //! }
-//! let requirement = policy.requirement(point).ok_or("no such cell")?;
+//! let requirement = policy.requirement(&point).ok_or("no such cell")?;
 //! assert_eq!(requirement.level, Level::Allowed);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -58,6 +58,7 @@
 pub mod artifact;
 mod combine;
 mod decision;
+pub mod grid;
 mod labels;
 pub mod lattice;
 mod load;

@@ -2,6 +2,7 @@
 //! before a single question is answered, so a corrupt file is an error, never a panic.
 
 use crate::artifact::{AXES, FORMAT, OLDEST_READABLE_MINOR, Policy, RequirementRecord, SCHEMA_VERSION};
+use crate::grid::RegionIndex;
 use crate::lattice::MAX_CONDITIONS;
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,12 +27,13 @@ pub enum LoadError {
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
     WrongFormat(String),
     #[error(
-        "schema version `{found}` is not supported: this loader reads 1.{OLDEST_READABLE_MINOR} and later 1.x versions"
+        "schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and later 2.x versions; an artifact \
+         of schema 1.x must be recompiled with this version of stringent"
     )]
     UnsupportedVersion { found: String },
     #[error(
-        "schema version `{found}` is too old: this loader reads 1.{OLDEST_READABLE_MINOR} and later 1.x versions, whose \
-         permissions are ways of instruments and conditions; recompile it with this version of stringent"
+        "schema version `{found}` is too old: this loader reads {SCHEMA_VERSION} and later 2.x versions; recompile it \
+         with this version of stringent"
     )]
     TooOld { found: String },
     #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
@@ -84,95 +86,13 @@ pub enum QuestionError {
     NoCategory,
 }
 
-/// A policy ready to answer questions: value ids are indexed once at load, and the cells
-/// are folded into a table small enough to stay in cache (`CellTable`).
+/// A policy ready to answer questions: value ids are indexed once at load, and the
+/// regions prepared so that a cell is read from a table small enough to stay in cache.
 #[derive(Debug, Clone)]
 pub struct LoadedPolicy {
     policy: Policy,
-    index: [HashMap<String, u32>; 5],
-    strides: [usize; 5],
-    table: CellTable,
-}
-
-/// The requirement of every cell, stored once per tuple of classes of values: values of an
-/// axis whose cells all have the same requirements are one class. A chain of 234,080 cells
-/// folds into a few thousand tuples, so random questions read a table that fits in cache
-/// instead of a cell array that does not.
-#[derive(Debug, Clone, Default)]
-struct CellTable {
-    /// Per axis, per value: its class.
-    class_of: [Vec<u32>; 5],
-    /// Per axis: the number of classes.
-    counts: [usize; 5],
-    /// Per tuple of classes, row-major: the requirement index.
-    requirements: Vec<u32>,
-}
-
-impl CellTable {
-    fn new(cells: &[u32], sizes: [usize; 5], strides: [usize; 5]) -> Self {
-        let mut table = CellTable::default();
-        if cells.is_empty() {
-            // An axis without values: no point has a requirement.
-            table.class_of = sizes.map(|size| vec![0; size]);
-            return table;
-        }
-        let mut reps: [Vec<usize>; 5] = Default::default();
-        for (a, ((size, stride), (class_of, rep))) in
-            sizes.iter().zip(strides).zip(table.class_of.iter_mut().zip(reps.iter_mut())).enumerate()
-        {
-            // The cells with value `v` on this axis: one run of `stride` cells in each block
-            // of `size * stride`.
-            let runs =
-                |v: usize| cells.chunks(size * stride).filter_map(move |block| block.get(v * stride..(v + 1) * stride));
-            let signature = |v: usize| {
-                runs(v)
-                    .flatten()
-                    .fold(0xcbf2_9ce4_8422_2325u64, |h, c| (h ^ u64::from(*c)).wrapping_mul(0x100_0000_01b3))
-            };
-            let mut seen: Vec<(u64, usize, u32)> = Vec::new();
-            for v in 0..*size {
-                let sig = signature(v);
-                let same = seen.iter().find(|(s, w, _)| *s == sig && runs(v).flatten().eq(runs(*w).flatten()));
-                let class = match same {
-                    Some((_, _, class)) => *class,
-                    None => {
-                        let class = u32::try_from(rep.len()).unwrap_or(u32::MAX);
-                        seen.push((sig, v, class));
-                        rep.push(v);
-                        class
-                    }
-                };
-                class_of.push(class);
-            }
-            if let Some(count) = table.counts.get_mut(a) {
-                *count = rep.len();
-            }
-        }
-        let [r0, r1, r2, r3, r4] = reps.each_ref();
-        let [s0, s1, s2, s3, s4] = strides;
-        for v0 in r0 {
-            for v1 in r1 {
-                for v2 in r2 {
-                    for v3 in r3 {
-                        for v4 in r4 {
-                            let cell = v0 * s0 + v1 * s1 + v2 * s2 + v3 * s3 + v4 * s4;
-                            table.requirements.push(cells.get(cell).copied().unwrap_or(0));
-                        }
-                    }
-                }
-            }
-        }
-        table
-    }
-
-    /// The requirement index of a point whose values are in range.
-    fn requirement(&self, point: [u32; 5]) -> Option<u32> {
-        let mut tuple = 0usize;
-        for ((p, classes), count) in point.iter().zip(&self.class_of).zip(self.counts) {
-            tuple = tuple * count + *classes.get(*p as usize)? as usize;
-        }
-        self.requirements.get(tuple).copied()
-    }
+    index: Vec<HashMap<String, u32>>,
+    regions: RegionIndex,
 }
 
 impl LoadedPolicy {
@@ -230,44 +150,18 @@ impl LoadedPolicy {
         if names != AXES {
             return Err(LoadError::Inconsistent(format!("axes are {names:?}, expected {AXES:?}")));
         }
-        let mut index: [HashMap<String, u32>; 5] = Default::default();
-        let mut sizes = [0usize; 5];
-        for ((axis, map), size) in axes.iter().zip(index.iter_mut()).zip(sizes.iter_mut()) {
-            for (i, v) in axis.values.iter().enumerate() {
-                map.insert(v.id.clone(), u32::try_from(i).unwrap_or(u32::MAX));
-            }
-            *size = axis.values.len();
+        let index: Vec<HashMap<String, u32>> = axes
+            .iter()
+            .map(|axis| axis.values.iter().enumerate().map(|(i, v)| (v.id.clone(), u32::try_from(i).unwrap_or(u32::MAX))).collect())
+            .collect();
+        let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
+        policy.regions.check(&sizes).map_err(LoadError::Inconsistent)?;
+        let (reqs, provs) = (policy.requirements.len(), policy.provenance.len());
+        if policy.regions.table.iter().any(|[r, _]| *r as usize >= reqs) {
+            return Err(LoadError::Inconsistent("a region names a requirement that does not exist".into()));
         }
-        // A hostile vocabulary can describe more cells than a machine can count: refuse it
-        // rather than overflow.
-        let too_many = || LoadError::Inconsistent("the axes describe more cells than can be stored".into());
-        let mut strides = [1usize; 5];
-        for i in (0..4).rev() {
-            let next = strides
-                .get(i + 1)
-                .copied()
-                .unwrap_or(1)
-                .checked_mul(sizes.get(i + 1).copied().unwrap_or(1))
-                .ok_or_else(too_many)?;
-            if let Some(s) = strides.get_mut(i) {
-                *s = next;
-            }
-        }
-        let cell_count = sizes.iter().try_fold(1usize, |acc, n| acc.checked_mul(*n)).ok_or_else(too_many)?;
-        if policy.cells.len() != cell_count || policy.cell_provenance.len() != cell_count {
-            return Err(LoadError::Inconsistent(format!(
-                "{} cells and {} provenance entries for {cell_count} cells",
-                policy.cells.len(),
-                policy.cell_provenance.len()
-            )));
-        }
-        let reqs = policy.requirements.len();
-        if policy.cells.iter().any(|&c| c as usize >= reqs) {
-            return Err(LoadError::Inconsistent("a cell names a requirement that does not exist".into()));
-        }
-        let provs = policy.provenance.len();
-        if policy.cell_provenance.iter().any(|&c| c as usize >= provs) {
-            return Err(LoadError::Inconsistent("a cell names provenance that does not exist".into()));
+        if policy.regions.table.iter().any(|[_, p]| *p as usize >= provs) {
+            return Err(LoadError::Inconsistent("a region names provenance that does not exist".into()));
         }
         let rules = policy.rules.len();
         if policy.provenance.iter().flatten().any(|inv| inv.rule as usize >= rules) {
@@ -290,8 +184,9 @@ impl LoadedPolicy {
         if policy.requirements.iter().any(|r| RequirementRecord::new(&r.requirement(conditions), conditions) != *r) {
             return Err(LoadError::Inconsistent("a requirement's level or bases disagree with its ways".into()));
         }
-        let table = CellTable::new(&policy.cells, sizes, strides);
-        Ok(LoadedPolicy { policy, index, strides, table })
+        let too_many = || LoadError::Inconsistent("the classes describe more tuples than can be stored".into());
+        let regions = RegionIndex::new(&policy.regions).ok_or_else(too_many)?;
+        Ok(LoadedPolicy { policy, index, regions })
     }
 
     pub fn policy(&self) -> &Policy {
@@ -303,25 +198,21 @@ impl LoadedPolicy {
         self.index.get(axis)?.get(id).copied()
     }
 
-    /// The cell number of a point given as value positions; `None` when out of range.
-    pub fn cell(&self, point: [u32; 5]) -> Option<usize> {
-        let mut cell = 0usize;
-        for ((p, stride), axis) in point.iter().zip(self.strides).zip(&self.policy.vocabulary.axes) {
-            if *p as usize >= axis.values.len() {
-                return None;
-            }
-            cell += *p as usize * stride;
-        }
-        Some(cell)
+    /// The entry of a point given as value positions, one per axis: the indices of its
+    /// requirement and provenance. `None` when out of range.
+    #[inline]
+    pub fn entry(&self, point: &[u32]) -> Option<[u32; 2]> {
+        self.policy.regions.table.get(self.regions.tuple(point)?).copied()
     }
 
     /// The requirement of one cell: the hot path. Constant time, no allocation.
-    pub fn requirement(&self, point: [u32; 5]) -> Option<&RequirementRecord> {
-        self.policy.requirements.get(self.table.requirement(point)? as usize)
+    #[inline]
+    pub fn requirement(&self, point: &[u32]) -> Option<&RequirementRecord> {
+        self.policy.requirements.get(self.entry(point)?[0] as usize)
     }
 
     /// Resolve the value ids of a question to cell coordinates, one point per category.
-    pub fn points(&self, q: &Question) -> Result<Vec<[u32; 5]>, QuestionError> {
+    pub fn points(&self, q: &Question) -> Result<Vec<Vec<u32>>, QuestionError> {
         if q.categories.is_empty() {
             return Err(QuestionError::NoCategory);
         }
@@ -342,8 +233,10 @@ impl LoadedPolicy {
         q.categories
             .iter()
             .map(|c| {
-                let [p, r, s, h] = rest;
-                Ok([find(0, c)?, p, r, s, h])
+                let mut point = Vec::with_capacity(AXES.len());
+                point.push(find(0, c)?);
+                point.extend(rest);
+                Ok(point)
             })
             .collect()
     }
