@@ -46,7 +46,9 @@ fn main() {
     let total: u64 = sizes.iter().map(|(_, n)| n).sum();
     let compact: usize = policies.iter().map(|p| serde_json::to_vec(p).unwrap().len()).sum();
     let (largest, largest_size) = sizes.iter().max_by_key(|(_, n)| *n).cloned().unwrap();
-    let cells: usize = policies.iter().map(|p| p.cells.len()).sum();
+    let cells: usize =
+        policies.iter().map(|p| p.regions.cell_grid().map_or(0, |g| g.len())).sum();
+    let tuples: usize = policies.iter().map(|p| p.regions.table.len()).sum();
     let requirements: usize = policies.iter().map(|p| p.requirements.len()).sum();
     let provenance: usize = policies.iter().map(|p| p.provenance.len()).sum();
 
@@ -85,7 +87,7 @@ fn main() {
     ));
     s.note(format!("- the same policies as compact JSON: {:.1} MB", compact as f64 / 1e6));
     s.note(format!(
-        "- {} cells, {requirements} distinct requirements and {provenance} distinct provenance lists over {} chains",
+        "- {} cells in {tuples} tuples of classes, {requirements} distinct requirements and {provenance} distinct provenance lists over {} chains",
         cells,
         policies.len()
     ));

@@ -1,7 +1,7 @@
 //! 3. Deciding from loaded artifacts: nanoseconds per question over a large random sample
 //!    of questions over every chain of the shipped corpus (goal: under 100 ns on one core;
 //!    `tests/no_alloc.rs` asserts that the hot path allocates nothing). The baseline is the
-//!    bare memory access: the same two array reads with the cell number computed beforehand.
+//!    bare memory access: the same two array reads with the tuple number computed beforehand.
 //! 4. Peers: the same questions answered by the exported OPA bundle under regorus, and by
 //!    resolving the rules at question time with no compiled artifact (`naive`).
 
@@ -34,8 +34,8 @@ fn main() {
     let loaded: Vec<LoadedPolicy> = all.iter().cloned().map(|p| LoadedPolicy::new(p).unwrap()).collect();
 
     let points = sample::points(&loaded, SAMPLE, 42);
-    let cells: Vec<(usize, usize)> =
-        points.iter().map(|p| (p.policy, loaded[p.policy].cell(p.point).unwrap())).collect();
+    let tuples: Vec<(usize, usize)> =
+        points.iter().map(|p| (p.policy, loaded[p.policy].tuple(&p.point).unwrap())).collect();
     let ids: Vec<(usize, [&str; 5])> =
         points.iter().map(|p| (p.policy, sample::ids(&loaded[p.policy], p.point).unwrap())).collect();
     let questions: Vec<(usize, Question)> = points
@@ -47,18 +47,18 @@ fn main() {
     let mut group = c.benchmark_group("decide/shipped");
     group.sample_size(20);
     group.throughput(Throughput::Elements(SAMPLE as u64));
-    group.bench_function("baseline: two array reads, cell precomputed", |b| {
+    group.bench_function("baseline: two array reads, tuple precomputed", |b| {
         timed(b, "array", || {
-            for (p, cell) in &cells {
+            for (p, tuple) in &tuples {
                 let policy = loaded[*p].policy();
-                black_box(&policy.requirements[policy.cells[*cell] as usize]);
+                black_box(&policy.requirements[policy.regions.table[*tuple][0] as usize]);
             }
         });
     });
     group.bench_function("requirement([u32; 5])", |b| {
         timed(b, "requirement", || {
             for Point { policy, point } in &points {
-                black_box(loaded[*policy].requirement(black_box(*point)));
+                black_box(loaded[*policy].requirement(black_box(point)));
             }
         });
     });
@@ -73,7 +73,7 @@ fn main() {
                     policy.value_index(3, s).unwrap_or(u32::MAX),
                     policy.value_index(4, h).unwrap_or(u32::MAX),
                 ];
-                black_box(policy.requirement(point));
+                black_box(policy.requirement(&point));
             }
         });
     });
@@ -93,7 +93,7 @@ fn main() {
                         *slot = i as u32;
                     }
                 }
-                black_box(loaded[*p].requirement(point));
+                black_box(loaded[*p].requirement(&point));
             }
         });
     });

@@ -38,7 +38,7 @@ fn requirement_allocates_nothing_and_decide_is_seen_to_allocate() {
     let region = Region::new(GLOBAL);
     let mut found = 0usize;
     for p in &points {
-        if black_box(&policies[p.policy]).requirement(black_box(p.point)).is_some() {
+        if black_box(&policies[p.policy]).requirement(black_box(&p.point)).is_some() {
             found += 1;
         }
     }
@@ -55,7 +55,7 @@ fn requirement_allocates_nothing_and_decide_is_seen_to_allocate() {
             policy.value_index(3, s).unwrap(),
             policy.value_index(4, h).unwrap(),
         ];
-        black_box(policy.requirement(point).unwrap());
+        black_box(policy.requirement(&point).unwrap());
     }
     let by_id = region.change();
 

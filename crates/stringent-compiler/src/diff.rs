@@ -19,8 +19,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use stringent_policy::artifact::{
-    AXES, AxisValue, ObligationInfo, Policy, RequirementRecord, Role, Term, WayRecord, describe_ways,
+    AxisValue, ObligationInfo, Policy, RequirementRecord, Role, Term, WayRecord, describe_ways,
 };
+use stringent_policy::grid::{Grid, RegionIndex};
 use stringent_policy::{Dimension, Requirement};
 use stringent_syntax::Date;
 
@@ -756,7 +757,7 @@ fn renamed_terms(r: &RequirementRecord, t: &TermRenames, conditions: &[Term]) ->
 
 /// Cells that changed alike: old and new requirement and provenance indices, and for
 /// each axis the new value's index where it is compared with another id (else `u32::MAX`).
-type CellKey = (u32, u32, u32, u32, [u32; 5]);
+type CellKey = (u32, u32, u32, u32, Vec<u32>);
 
 fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
     let axes_new = &new.vocabulary.axes;
@@ -780,68 +781,57 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         old.requirements.iter().map(|r| renamed_terms(r, &terms, &conditions)).collect();
     let new_reqs: Vec<Requirement<String>> = new.requirements.iter().map(|r| r.requirement(&conditions)).collect();
     let sizes_new: Vec<usize> = axes_new.iter().map(|a| a.values.len()).collect();
-    let sizes_old: Vec<usize> = old.vocabulary.axes.iter().map(|a| a.values.len()).collect();
     // (old requirement, new requirement, old provenance, new provenance, substitutions) → cells, examples
     let mut groups: HashMap<CellKey, (usize, Vec<usize>)> = HashMap::new();
     let mut same: HashMap<(u32, u32), bool> = HashMap::new();
     let mut order = Vec::new();
-    let total: usize = if maps.len() == AXES.len() { sizes_new.iter().product() } else { 0 };
-    for cell in 0..total {
-        let mut rest = cell;
-        let mut point = [0usize; 5];
-        for a in (0..5).rev() {
-            let size = sizes_new.get(a).copied().unwrap_or(1).max(1);
-            if let Some(p) = point.get_mut(a) {
-                *p = rest % size;
-            }
-            rest /= size;
-        }
-        let mut old_cell = 0usize;
-        let mut present = true;
-        let mut subs = [u32::MAX; 5];
+    let (Some(grid), Some(old_index), Some(new_index)) =
+        (Grid::new(sizes_new), RegionIndex::new(&old.regions), RegionIndex::new(&new.regions))
+    else {
+        return (Vec::new(), changes);
+    };
+    if maps.len() != grid.axes() {
+        return (Vec::new(), changes);
+    }
+    let mut old_point = vec![0u32; grid.axes()];
+    grid.for_each_point(|cell, point| {
+        let mut subs = vec![u32::MAX; point.len()];
         for (a, p) in point.iter().enumerate() {
-            let m = maps.get(a).and_then(|m| m.get(*p)).copied().unwrap_or(Match::None);
-            match m.old() {
-                Some(op) => old_cell = old_cell * sizes_old.get(a).copied().unwrap_or(1) + op,
-                None => present = false,
-            }
+            let m = maps.get(a).and_then(|m| m.get(*p as usize)).copied().unwrap_or(Match::None);
+            let (Some(op), Some(slot)) = (m.old(), old_point.get_mut(a)) else { return };
+            *slot = u32::try_from(op).unwrap_or(u32::MAX);
             if !matches!(m, Match::Same(_))
                 && let Some(s) = subs.get_mut(a)
             {
-                *s = u32::try_from(*p).unwrap_or(u32::MAX);
+                *s = *p;
             }
         }
-        if !present {
-            continue;
-        }
-        let (Some(&or), Some(&nr), Some(&opv), Some(&npv)) = (
-            old.cells.get(old_cell),
-            new.cells.get(cell),
-            old.cell_provenance.get(old_cell),
-            new.cell_provenance.get(cell),
-        ) else {
-            continue;
+        let (Some(&[or, opv]), Some(&[nr, npv])) = (old_index.get(&old.regions, &old_point), new_index.get(&new.regions, point))
+        else {
+            return;
         };
         let equal = *same.entry((or, nr)).or_insert_with(|| {
             old_reqs.get(or as usize).is_some_and(|o| new_reqs.get(nr as usize).is_some_and(|n| o == n))
         });
         if equal {
-            continue;
+            return;
         }
-        let entry = groups.entry((or, nr, opv, npv, subs)).or_insert_with(|| {
-            order.push((or, nr, opv, npv, subs));
+        let key = (or, nr, opv, npv, subs);
+        let entry = groups.entry(key.clone()).or_insert_with(|| {
+            order.push(key);
             (0, Vec::new())
         });
         entry.0 += 1;
         if entry.1.len() < 3 {
             entry.1.push(cell);
         }
-    }
+    });
     let fine: Vec<ChangeGroup> = order
         .into_iter()
         .filter_map(|key| {
             let (count, examples) = groups.get(&key)?;
-            let (or, nr, opv, npv, subs) = key;
+            let (or, nr, opv, npv, subs) = &key;
+            let (or, nr, opv, npv) = (*or, *nr, *opv, *npv);
             let oreq = old_reqs.get(or as usize)?;
             let nreq = new_reqs.get(nr as usize)?;
             let changes = Dimension::ALL
@@ -865,8 +855,8 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
             Some(ChangeGroup {
                 jurisdiction: new.jurisdiction().to_owned(),
                 cells: *count,
-                examples: examples.iter().map(|c| cell_name(new, *c)).collect(),
-                compared_with: compared_with(old, new, &maps, &subs),
+                examples: examples.iter().map(|c| cell_name(new, &grid, *c)).collect(),
+                compared_with: compared_with(old, new, &maps, subs),
                 changes,
             })
         })
@@ -896,7 +886,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
 
 /// The values of a group's cells that are compared with another old value, in words:
 /// `category: std as sti (renamed)`.
-fn compared_with(old: &Policy, new: &Policy, maps: &[Vec<Match>], subs: &[u32; 5]) -> Vec<String> {
+fn compared_with(old: &Policy, new: &Policy, maps: &[Vec<Match>], subs: &[u32]) -> Vec<String> {
     let mut out = Vec::new();
     for (a, s) in subs.iter().enumerate() {
         if *s == u32::MAX {
@@ -955,24 +945,21 @@ pub fn show(r: &Requirement<String>, d: Dimension, conditions: &[Term]) -> Strin
     }
 }
 
-fn cell_name(p: &Policy, cell: usize) -> String {
+fn cell_name(p: &Policy, grid: &Grid, cell: usize) -> String {
+    let point = grid.point(cell).unwrap_or_default();
     let axes = &p.vocabulary.axes;
-    let mut rest = cell;
-    let mut parts = vec![String::new(); AXES.len()];
-    for a in (0..axes.len()).rev() {
-        let Some(axis) = axes.get(a) else { continue };
-        let n = axis.values.len().max(1);
-        if let (Some(slot), Some(v)) = (parts.get_mut(a), axis.values.get(rest % n)) {
-            *slot = v.id.clone();
-        }
-        rest /= n;
-    }
+    let parts: Vec<&str> = point
+        .iter()
+        .zip(axes)
+        .map(|(v, axis)| axis.values.get(*v as usize).map_or("?", |v| v.id.as_str()))
+        .collect();
     parts.join(" / ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stringent_policy::grid::Regions;
 
     fn fixture() -> Policy {
         let text = include_str!("../../stringent-policy/tests/data/tiny-US-XX.json");
@@ -987,11 +974,20 @@ mod tests {
     /// `source[i]` did (the category is the slowest axis: 4 cells each).
     fn with_categories(p: &Policy, values: Vec<AxisValue>, source: &[usize]) -> Policy {
         let mut out = p.clone();
-        let per = p.cells.len() / p.vocabulary.axes.first().map_or(1, |a| a.values.len());
-        let copy =
-            |v: &[u32]| -> Vec<u32> { source.iter().flat_map(|s| v.iter().skip(s * per).take(per).copied()).collect() };
-        out.cells = copy(&p.cells);
-        out.cell_provenance = copy(&p.cell_provenance);
+        let index = RegionIndex::new(&p.regions).unwrap_or_default();
+        let mut sizes: Vec<usize> = p.vocabulary.axes.iter().map(|a| a.values.len()).collect();
+        if let Some(first) = sizes.first_mut() {
+            *first = source.len();
+        }
+        let grid = Grid::new(sizes).unwrap_or_default();
+        let regions = Regions::from_cells(&grid, |point| {
+            let mut from = point.to_vec();
+            if let Some(c) = from.first_mut() {
+                *c = source.get(*c as usize).map_or(u32::MAX, |s| *s as u32);
+            }
+            index.get(&p.regions, &from).copied().unwrap_or([0, 0])
+        });
+        out.regions = regions.unwrap_or_default();
         if let Some(axis) = out.vocabulary.axes.first_mut() {
             axis.values = values;
         }

@@ -146,7 +146,7 @@ proptest! {
         for (p, q) in base.policies().iter().zip(reordered.policies()) {
             prop_assert_eq!(&p.content_hash, &q.content_hash);
             prop_assert_eq!(&p.provenance, &q.provenance);
-            prop_assert_eq!(&p.cell_provenance, &q.cell_provenance);
+            prop_assert_eq!(&p.regions, &q.regions);
         }
 
         // A rule that is no exception never loosens a cell.

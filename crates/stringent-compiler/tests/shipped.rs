@@ -53,7 +53,8 @@ fn exception_tree_of_the_general_rule() {
 fn federal_artifact_requirements() {
     let c = federal();
     let p = c.policy_for("US").unwrap();
-    assert_eq!(p.cells.len(), p.vocabulary.axes.iter().map(|a| a.values.len()).product::<usize>());
+    let cells = p.regions.cell_grid().map(|g| g.len());
+    assert_eq!(cells, Some(p.vocabulary.axes.iter().map(|a| a.values.len()).product::<usize>()));
     insta::assert_json_snapshot!(serde_json::json!({
         "format": p.format,
         "schema_version": p.schema_version,
@@ -94,19 +95,22 @@ fn every_jurisdiction_is_covered_and_tested_and_its_tests_pass() {
 }
 
 /// What a consumer reads for a point is what the compiler resolved for its cell, in every
-/// cell of every shipped chain: the loader's folded table and the compiler's regions are
-/// built independently from each other.
+/// cell of every shipped chain: requirement and provenance, read from the artifact's
+/// regions (schema 2.0) after a round trip through its JSON, against the compiler's own
+/// per-cell resolution.
 #[test]
 fn loaded_policies_answer_every_cell_as_resolved() {
     let c = everything();
     let (sizes, count) = stringent_compiler::resolve::shape(&c.model);
     for chain in &c.chains {
         let id = &c.model.layers[*chain.chain.last().unwrap()].id;
-        let loaded = c.loaded(id).unwrap();
+        let json = stringent_compiler::emit::to_json(c.loaded(id).unwrap().policy()).unwrap();
+        let loaded = stringent_policy::LoadedPolicy::from_json(&json).unwrap();
+        let (requirements, provenance) = chain.cell_indices();
+        assert_eq!(requirements.len(), count);
         for cell in 0..count {
             let point = stringent_compiler::resolve::point_of(sizes, cell).map(|v| v as u32);
-            let resolved = chain.region(cell).unwrap().requirement as usize;
-            assert_eq!(loaded.requirement(point), Some(&loaded.policy().requirements[resolved]), "{id}, cell {cell}");
+            assert_eq!(loaded.entry(&point), Some([requirements[cell], provenance[cell]]), "{id}, cell {cell}");
         }
     }
 }

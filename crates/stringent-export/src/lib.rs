@@ -10,9 +10,11 @@
 //!   like the content hash, it ignores `as_of` and provenance.
 //! - `data.json`: `{"stringent": {"policies": {"US": {…}, "US-CA": {…}}}}`. OPA merges a
 //!   bundle-root `data.json` at `data`, so the policies land at `data.stringent.policies`,
-//!   inside the bundle's root. Each holds what the Rego needs: the chain, `as_of`, the
-//!   position of every value id on each axis, the strides of the cell array, the interned
-//!   requirements, `cells`, `cell_provenance`, `provenance` and the rules it names.
+//!   inside the bundle's root. Each holds what the Rego needs: the chain, `as_of`, per axis
+//!   and value id the value's offset into the artifact's table of regions (its class times
+//!   the class stride: a question's tuple is the sum of its values' offsets), that `table`
+//!   of `[requirement, provenance]`, the interned requirements, `provenance` and the rules
+//!   it names.
 //! - `stringent/policy.rego`: package `stringent` (Rego v1, `import rego.v1`), whose rule
 //!   `decision` is the answer as [`stringent_policy::Decision`] serializes it.
 //!
@@ -66,6 +68,7 @@ use std::collections::BTreeMap;
 use std::io;
 use stringent_policy::artifact::{AXES, Involvement, RequirementRecord};
 use stringent_policy::{LoadedPolicy, Policy};
+use stringent_policy::grid::RegionIndex;
 
 /// The bundle's only root: its data lives at `data.stringent`, its rules in package `stringent`.
 pub const ROOT: &str = "stringent";
@@ -164,15 +167,13 @@ struct PolicyData<'a> {
     chain: Vec<&'a str>,
     as_of: &'a str,
     content_hash: &'a str,
-    /// Axis id → value id → position on the axis.
-    values: BTreeMap<&'a str, BTreeMap<&'a str, u32>>,
-    /// Row-major strides of category, purpose, recipient, subject and holder.
-    strides: [u64; 5],
+    /// Axis id → value id → the value's class times its axis's stride in the table.
+    offsets: BTreeMap<&'a str, BTreeMap<&'a str, u64>>,
     /// Condition id → its position in the vocabulary: a way's canonical order uses it.
     conditions: BTreeMap<&'a str, u32>,
     requirements: &'a [RequirementRecord],
-    cells: &'a [u32],
-    cell_provenance: &'a [u32],
+    /// Per tuple of classes: the indices of its requirement and provenance.
+    table: &'a [[u32; 2]],
     provenance: &'a [Vec<Involvement>],
     rules: Vec<RuleData<'a>>,
 }
@@ -190,37 +191,33 @@ struct RuleData<'a> {
 
 impl<'a> PolicyData<'a> {
     fn new(policy: &'a Policy) -> io::Result<Self> {
-        let mut values = BTreeMap::new();
-        let mut sizes = [0u64; 5];
-        for ((axis, expected), size) in policy.vocabulary.axes.iter().zip(AXES).zip(sizes.iter_mut()) {
+        let mut offsets = BTreeMap::new();
+        for (axis, expected) in policy.vocabulary.axes.iter().zip(AXES) {
             if axis.id != expected {
                 return Err(invalid(format!(
                     "policy `{}`: axis `{}` where `{expected}` belongs",
                     policy.jurisdiction, axis.id
                 )));
             }
-            let mut positions = BTreeMap::new();
-            for (i, value) in axis.values.iter().enumerate() {
-                positions.insert(value.id.as_str(), u32::try_from(i).map_err(io::Error::other)?);
-            }
-            values.insert(axis.id.as_str(), positions);
-            *size = u64::try_from(axis.values.len()).map_err(io::Error::other)?;
         }
-        let [_, purposes, recipients, subjects, holders] = sizes;
-        let strides = [
-            purposes * recipients * subjects * holders,
-            recipients * subjects * holders,
-            subjects * holders,
-            holders,
-            1,
-        ];
+        let index = RegionIndex::new(&policy.regions)
+            .ok_or_else(|| invalid(format!("policy `{}`: its regions describe too many tuples", policy.jurisdiction)))?;
+        for (a, axis) in policy.vocabulary.axes.iter().enumerate() {
+            let mut of_axis = BTreeMap::new();
+            for (i, value) in axis.values.iter().enumerate() {
+                let offset = u32::try_from(i).ok().and_then(|v| index.offset(a, v)).ok_or_else(|| {
+                    invalid(format!("policy `{}`: value `{}` has no class", policy.jurisdiction, value.id))
+                })?;
+                of_axis.insert(value.id.as_str(), u64::try_from(offset).map_err(io::Error::other)?);
+            }
+            offsets.insert(axis.id.as_str(), of_axis);
+        }
         Ok(PolicyData {
             jurisdiction: &policy.jurisdiction,
             chain: policy.chain.iter().map(|l| l.id.as_str()).collect(),
             as_of: &policy.as_of,
             content_hash: &policy.content_hash,
-            values,
-            strides,
+            offsets,
             conditions: policy
                 .vocabulary
                 .conditions
@@ -229,8 +226,7 @@ impl<'a> PolicyData<'a> {
                 .map(|(i, c)| Ok((c.id.as_str(), u32::try_from(i).map_err(io::Error::other)?)))
                 .collect::<io::Result<_>>()?,
             requirements: &policy.requirements,
-            cells: &policy.cells,
-            cell_provenance: &policy.cell_provenance,
+            table: &policy.regions.table,
             provenance: &policy.provenance,
             rules: policy
                 .rules

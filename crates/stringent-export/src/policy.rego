@@ -9,11 +9,12 @@
 # record that carries all of them: the answer is then the meet over them. `decision` is
 # undefined when the jurisdiction or any value id is unknown, or no category is given.
 #
-# Data layout, per jurisdiction: `values[axis][id]` is the position of a value on its axis,
-# `strides` the row-major strides of the axes (category, purpose, recipient, subject,
-# holder), `cells[cell]` the index of the cell's requirement, `cell_provenance[cell]` the
-# index of its provenance (a list of {rule, role, dimensions}, `rule` indexing `rules`),
-# `conditions[id]` the position of a condition in the vocabulary.
+# Data layout, per jurisdiction (the artifact's regions, schema 2.0): the values of an axis
+# that answer alike form a class, and `table` holds one [requirement, provenance] pair per
+# tuple of classes. `offsets[axis][id]` is what a value adds to its tuple's number (its class
+# times the axis's stride), so a cell's tuple is the sum of its five values' offsets.
+# `requirements[i]` is a requirement, `provenance[i]` a list of {rule, role, dimensions}
+# (`rule` indexing `rules`), `conditions[id]` the position of a condition in the vocabulary.
 package stringent
 
 import rego.v1
@@ -59,16 +60,17 @@ _holder := object.get(input, "holder", "provider")
 
 # The offset of the cell's purpose, recipient, subject and holder.
 _rest := offset if {
-	offset := (((_policy.strides[1] * _policy.values.purpose[input.purpose]) + (_policy.strides[2] * _policy.values.recipient[input.recipient])) + (_policy.strides[3] * _policy.values.subject[_subject])) + (_policy.strides[4] * _policy.values.holder[_holder])
+	offset := ((_policy.offsets.purpose[input.purpose] + _policy.offsets.recipient[input.recipient]) + _policy.offsets.subject[_subject]) + _policy.offsets.holder[_holder]
 }
 
-# One cell per category, in the question's order; an unknown category has none.
-_cells := [cell |
+# The table entry of each category's cell, in the question's order; an unknown category
+# has none.
+_cells := [_policy.table[tuple] |
 	some category in _categories
-	cell := (_policy.strides[0] * _policy.values.category[category]) + _rest
+	tuple := _policy.offsets.category[category] + _rest
 ]
 
-_requirements := [_policy.requirements[_policy.cells[cell]] | some cell in _cells]
+_requirements := [_policy.requirements[cell[0]] | some cell in _cells]
 
 # Governed: some rule in force reaches every category's cell. An ungoverned answer's level
 # is what nothing encoded restricts, not what a law permits.
@@ -79,7 +81,7 @@ _ungoverned := [category |
 ]
 
 _governed_cell(cell) if {
-	some involvement in _policy.provenance[_policy.cell_provenance[cell]]
+	some involvement in _policy.provenance[cell[1]]
 	involvement.role != "inactive"
 }
 
@@ -296,7 +298,7 @@ _deadlines := [{"days": key[0], "unit": _unit_order[key[1]], "action": _action_o
 _provenance := [entry |
 	some i, category in _categories
 	cell := _cells[i]
-	some involvement in _policy.provenance[_policy.cell_provenance[cell]]
+	some involvement in _policy.provenance[cell[1]]
 	rule := _policy.rules[involvement.rule]
 	entry := _for_category(
 		{

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 use stringent_export::{DATA_PATH, MANIFEST_PATH, REGO_PATH, opa_bundle};
+use stringent_policy::grid::{RegionIndex, Regions};
 use stringent_policy::artifact::{RequirementRecord, Term};
 use stringent_policy::{
     Action, Basis, DayUnit, Deadline, LoadedPolicy, Permission, Policy, Question, Requirement, Way,
@@ -300,9 +301,16 @@ fn regorus_meets_random_requirements_as_decide_does() {
             RequirementRecord::new(&req, &vocabulary.conditions)
         })
         .collect();
-    for cell in &mut policy.cells {
-        *cell = u32::try_from(rng.below(requirements.len())).unwrap();
-    }
+    // A random requirement in every cell: every value its own class, then folded again.
+    let index = RegionIndex::new(&policy.regions).unwrap();
+    let grid = policy.regions.cell_grid().unwrap();
+    let mut table = Vec::with_capacity(grid.len());
+    grid.for_each_point(|_, point| {
+        let provenance = index.get(&policy.regions, point).unwrap()[1];
+        table.push([u32::try_from(rng.below(requirements.len())).unwrap(), provenance]);
+    });
+    let classes = grid.sizes().iter().map(|n| (0..u32::try_from(*n).unwrap()).collect()).collect();
+    policy.regions = Regions::canonical(classes, table).unwrap();
     policy.requirements = requirements;
     policy.content_hash = policy.compute_hash();
     let stats = compare(&[policy], SAMPLE / 2, 0xACE0_FBA5_E5EE_D5ED);
@@ -424,7 +432,7 @@ fn inconsistent_or_duplicate_policies_are_refused() {
     assert_eq!(opa_bundle(&twice).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
 
     let mut tampered = policies[0].clone();
-    tampered.cells.pop();
+    tampered.regions.table.pop();
     tampered.content_hash = tampered.compute_hash();
     assert_eq!(opa_bundle(&[tampered]).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
 

@@ -325,6 +325,17 @@ impl RegionIndex {
         Some(tuple)
     }
 
+    /// The entry of `regions` (those this index was made from) at a point.
+    #[inline]
+    pub fn get<'r, T>(&self, regions: &'r Regions<T>, point: &[u32]) -> Option<&'r T> {
+        regions.table.get(self.tuple(point)?)
+    }
+
+    /// What a value adds to the number of its tuple: its class times its axis's stride.
+    pub fn offset(&self, axis: usize, value: u32) -> Option<usize> {
+        Some(self.class(axis, value)? as usize * self.strides.get(axis)?)
+    }
+
     /// The class of a value.
     pub fn class(&self, axis: usize, value: u32) -> Option<u32> {
         self.classes.get(axis)?.get(value as usize).copied()

@@ -27,13 +27,14 @@ pub enum LoadError {
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
     WrongFormat(String),
     #[error(
-        "schema version `{found}` is not supported: this loader reads {SCHEMA_VERSION} and later 2.x versions; an artifact \
-         of schema 1.x must be recompiled with this version of stringent"
+        "schema version `{found}` is not supported: this loader reads schema {SCHEMA_VERSION} and later 2.x versions; \
+         read it with the version of stringent that wrote it, or a later one"
     )]
     UnsupportedVersion { found: String },
     #[error(
-        "schema version `{found}` is too old: this loader reads {SCHEMA_VERSION} and later 2.x versions; recompile it \
-         with this version of stringent"
+        "schema version `{found}` is too old: this loader reads schema {SCHEMA_VERSION} and later 2.x versions \
+         (schema 2.0 stores the answers as regions, not per-cell arrays); recompile the rules with this version of \
+         stringent"
     )]
     TooOld { found: String },
     #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
@@ -198,6 +199,13 @@ impl LoadedPolicy {
         self.index.get(axis)?.get(id).copied()
     }
 
+    /// The number of the tuple of classes that holds a point (an index into
+    /// `policy().regions.table`). `None` when out of range.
+    #[inline]
+    pub fn tuple(&self, point: &[u32]) -> Option<usize> {
+        self.regions.tuple(point)
+    }
+
     /// The entry of a point given as value positions, one per axis: the indices of its
     /// requirement and provenance. `None` when out of range.
     #[inline]
@@ -261,10 +269,11 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
 }
 
 fn check_version(version: &str) -> Result<(), LoadError> {
-    let ours = SCHEMA_VERSION.split('.').next().unwrap_or_default();
-    match version.split_once('.').map(|(major, minor)| (major, minor.parse::<u32>())) {
-        Some((major, Ok(minor))) if major == ours && minor >= OLDEST_READABLE_MINOR => Ok(()),
-        Some((major, Ok(_))) if major == ours => Err(LoadError::TooOld { found: version.to_owned() }),
+    let ours: u32 = SCHEMA_VERSION.split('.').next().and_then(|m| m.parse().ok()).unwrap_or_default();
+    let parsed = version.split_once('.').map(|(major, minor)| (major.parse::<u32>(), minor.parse::<u32>()));
+    match parsed {
+        Some((Ok(major), Ok(minor))) if major == ours && minor >= OLDEST_READABLE_MINOR => Ok(()),
+        Some((Ok(major), Ok(_))) if major <= ours => Err(LoadError::TooOld { found: version.to_owned() }),
         _ => Err(LoadError::UnsupportedVersion { found: version.to_owned() }),
     }
 }

@@ -33,12 +33,12 @@ fn a_wrong_hash_is_refused() {
 
 #[test]
 fn an_unknown_major_version_is_refused_and_a_newer_minor_accepted() {
-    let future = edited(|v| v["schema_version"] = "2.0".into());
+    let future = edited(|v| v["schema_version"] = "3.0".into());
     assert!(matches!(LoadedPolicy::from_json(&future), Err(LoadError::UnsupportedVersion { .. })));
     // A later compiler's artifact: its own version under its integrity hash, and a field
     // this loader does not know.
     let mut later: stringent_policy::Policy = serde_json::from_slice(TINY).unwrap();
-    later.schema_version = "1.7".into();
+    later.schema_version = "2.7".into();
     later.integrity = later.compute_integrity();
     let mut v = serde_json::to_value(&later).unwrap();
     v["a_field_from_the_future"] = Value::Bool(true);
@@ -65,17 +65,18 @@ fn an_artifact_without_an_integrity_hash_is_refused() {
     assert!(err.to_string().contains("recompile"), "{err}");
 }
 
-/// Before 1.2 a permission could not be a way of several instruments or carry a
-/// condition: such an artifact is refused with a request to recompile, not misread.
+/// Schema 1.x stored per-cell arrays (and before 1.2 a permission could not be a way of
+/// several instruments): such an artifact is refused with a request to recompile, not
+/// misread.
 #[test]
-fn an_artifact_older_than_permission_as_ways_is_refused() {
-    for old in ["1.0", "1.1"] {
+fn an_artifact_of_schema_1_is_refused_with_a_request_to_recompile() {
+    for old in ["1.0", "1.1", "1.9"] {
         let bytes = edited(|v| v["schema_version"] = old.into());
         let err = LoadedPolicy::from_json(&bytes).unwrap_err();
         assert!(matches!(err, LoadError::TooOld { .. }), "{old}: {err}");
         assert!(err.to_string().contains("recompile"), "{err}");
     }
-    let newer = edited(|v| v["schema_version"] = "1.9".into());
+    let newer = edited(|v| v["schema_version"] = "2.9".into());
     assert!(!matches!(
         LoadedPolicy::from_json(&newer),
         Err(LoadError::TooOld { .. }) | Err(LoadError::UnsupportedVersion { .. })
@@ -106,9 +107,9 @@ fn another_format_is_refused() {
 
 #[test]
 fn an_inconsistent_artifact_is_refused_even_with_a_matching_hash() {
-    // Point a cell at a requirement that does not exist, and re-hash so only consistency can catch it.
+    // Point a region at a requirement that does not exist, and re-hash so only consistency can catch it.
     let mut v: Value = serde_json::from_slice(TINY).unwrap();
-    v["cells"][0] = Value::from(999);
+    v["regions"]["table"][0][0] = Value::from(999);
     let mut p: stringent_policy::Policy = serde_json::from_value(v).unwrap();
     p.content_hash = p.compute_hash();
     p.integrity = p.compute_integrity();
@@ -116,30 +117,33 @@ fn an_inconsistent_artifact_is_refused_even_with_a_matching_hash() {
     assert!(matches!(LoadedPolicy::from_json(&bytes), Err(LoadError::Inconsistent(_))));
 }
 
-/// The loader folds the cells into a smaller table; every point must still read the
-/// requirement its cell names.
+/// Every point reads the entry of its tuple of classes, and the classes keep the answers
+/// the compiler gave: no two values of one class answer differently anywhere (checked by
+/// expanding the regions to cells and folding them again).
 #[test]
-fn every_point_reads_the_requirement_of_its_cell() {
+fn every_point_reads_the_entry_of_its_tuple() {
     let p = LoadedPolicy::from_json(TINY).unwrap();
-    let sizes: Vec<u32> = p.policy().vocabulary.axes.iter().map(|a| a.values.len() as u32).collect();
+    let regions = &p.policy().regions;
+    let grid = regions.cell_grid().unwrap();
+    let sizes: Vec<usize> = p.policy().vocabulary.axes.iter().map(|a| a.values.len()).collect();
+    assert_eq!(grid.sizes(), sizes.as_slice());
     let mut checked = 0;
-    for a in 0..sizes[0] {
-        for b in 0..sizes[1] {
-            for c in 0..sizes[2] {
-                for d in 0..sizes[3] {
-                    for e in 0..sizes[4] {
-                        let point = [a, b, c, d, e];
-                        let cell = p.cell(point).unwrap();
-                        let expected = &p.policy().requirements[p.policy().cells[cell] as usize];
-                        assert_eq!(p.requirement(point), Some(expected), "{point:?}");
-                        checked += 1;
-                    }
-                }
-            }
-        }
-    }
-    assert_eq!(checked, p.policy().cells.len());
-    assert_eq!(p.requirement([sizes[0], 0, 0, 0, 0]), None, "a value out of range has no requirement");
+    let mut cells = Vec::new();
+    grid.for_each_point(|cell, point| {
+        let tuple_point: Vec<u32> = point.iter().enumerate().map(|(a, v)| regions.classes[a][*v as usize]).collect();
+        let tuple = regions.tuple_grid().unwrap().index(&tuple_point).unwrap();
+        assert_eq!(p.entry(point), Some(regions.table[tuple]), "{point:?}");
+        assert_eq!(p.requirement(point), Some(&p.policy().requirements[regions.table[tuple][0] as usize]));
+        cells.push((cell, regions.table[tuple]));
+        checked += 1;
+    });
+    assert_eq!(checked, grid.len());
+    let refolded = stringent_policy::grid::Regions::from_cells(&grid, |point| cells[grid.index(point).unwrap()].1);
+    assert_eq!(refolded.as_ref(), Some(regions), "the stored regions are canonical");
+    let mut out = vec![0u32; sizes.len()];
+    out[0] = sizes[0] as u32;
+    assert_eq!(p.requirement(&out), None, "a value out of range has no requirement");
+    assert_eq!(p.requirement(&out[1..]), None, "a point with too few axes has no requirement");
 }
 
 /// An axis without values describes no cell: the policy indexes without a panic and no
@@ -148,10 +152,36 @@ fn every_point_reads_the_requirement_of_its_cell() {
 fn an_axis_without_values_has_no_requirements() {
     let mut policy: stringent_policy::Policy = serde_json::from_slice(TINY).unwrap();
     policy.vocabulary.axes[4].values.clear();
-    policy.cells.clear();
-    policy.cell_provenance.clear();
+    policy.regions.classes[4].clear();
+    policy.regions.table.clear();
     let p = LoadedPolicy::new(policy).unwrap();
-    assert_eq!(p.requirement([0, 0, 0, 0, 0]), None);
+    assert_eq!(p.requirement(&[0, 0, 0, 0, 0]), None);
+}
+
+/// Classes that name more tuples than the table holds, a class past the values, or a
+/// class list of the wrong length are refused before anything is allocated for them.
+#[test]
+fn regions_that_do_not_cover_the_cells_are_refused() {
+    let cases: [(&str, fn(&mut stringent_policy::Policy)); 4] = [
+        ("a short table", |p| {
+            p.regions.table.pop();
+        }),
+        ("a class past the values", |p| p.regions.classes[0][0] = 1_000_000),
+        ("a missing class list", |p| {
+            p.regions.classes.pop();
+        }),
+        ("a class list of the wrong length", |p| {
+            p.regions.classes[1].push(0);
+        }),
+    ];
+    for (what, edit) in cases {
+        let mut policy: stringent_policy::Policy = serde_json::from_slice(TINY).unwrap();
+        edit(&mut policy);
+        policy.content_hash = policy.compute_hash();
+        policy.integrity = policy.compute_integrity();
+        let err = LoadedPolicy::from_json(&serde_json::to_vec(&policy).unwrap()).err();
+        assert!(matches!(err, Some(LoadError::Inconsistent(_))), "{what}: {err:?}");
+    }
 }
 
 /// The stored level is what `requirement()` hands out: one that says more than the ways

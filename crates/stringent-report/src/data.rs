@@ -5,27 +5,27 @@
 //!   "axes": [[axis id, [[value id, title, parent|null]…]]…],       // cell order
 //!   "requirements": [[bases, mandatory, [[days, unit, action]…], elements, form,
 //!                     obligations, max_validity_days|null]…],
-//!   "cells": {"block": b, "blocks": [[value × b]…], "index": [block…]},
+//!   "offsets": [[offset per value]…],                               // per axis
+//!   "table": [[requirement, provenance]…],                          // per tuple
 //!   "provenance": [[[rule, role, dimension list]…]…],
 //!   "roles": [role…], "dimension_lists": [[dimension…]…],
-//!   "cell_provenance": like cells,
 //!   "rules": [[id, layer, title, [citation…], confidence, source|null]…],
 //!   "terms": {"authorization_elements": {id: title}, "form": {id: title},
 //!             "obligations": {id: [title, text|null]}},
 //!   "pages": [[jurisdiction, page file]…] }
 //! ```
 //!
-//! Cells are stored in blocks of subject × holder (the two innermost axes): the same few
-//! blocks recur all over the policy, so ~98k cells become ~3k block numbers and a
-//! dictionary of ~100 blocks. `cells[i]` is `blocks[index[i / b]][i % b]`. Roles and
-//! dimension lists of provenance are numbers into the `roles` and `dimension_lists`
-//! tables.
+//! The answers are the artifact's regions (schema 2.0): the values of an axis that answer
+//! alike form a class and `table` holds one `[requirement, provenance]` per tuple of
+//! classes. `offsets[axis][value]` is the value's class times its axis's stride, so a
+//! cell's entry is `table[Σ offsets[axis][value]]`. Roles and dimension lists of
+//! provenance are numbers into the `roles` and `dimension_lists` tables.
 
 use crate::Site;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::io;
 use stringent_policy::Policy;
+use stringent_policy::grid::RegionIndex;
 
 fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
     Value::Array(items.into_iter().map(Value::from).collect())
@@ -33,27 +33,6 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
 
 fn opt_string(s: Option<&str>) -> Value {
     s.map_or(Value::Null, Value::from)
-}
-
-/// `values` cut into blocks of `block` values, each distinct block stored once:
-/// `{"block": b, "blocks": [[…]…], "index": [position in blocks…]}`.
-pub fn blocks(values: &[u32], block: usize) -> Value {
-    let block = block.max(1);
-    let mut dictionary: Vec<&[u32]> = Vec::new();
-    let mut lookup: HashMap<&[u32], usize> = HashMap::new();
-    let mut index = Vec::with_capacity(values.len() / block + 1);
-    for chunk in values.chunks(block) {
-        let id = *lookup.entry(chunk).or_insert_with(|| {
-            dictionary.push(chunk);
-            dictionary.len() - 1
-        });
-        index.push(Value::from(id));
-    }
-    let mut out = Map::new();
-    out.insert("block".into(), Value::from(block));
-    out.insert("blocks".into(), Value::Array(dictionary.into_iter().map(Value::from).collect()));
-    out.insert("index".into(), Value::Array(index));
-    Value::Object(out)
 }
 
 /// The position of `item` in `table`, added if new.
@@ -146,9 +125,18 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
     }
     root.insert("requirements".into(), Value::Array(requirements));
     root.insert("conditions".into(), strings(policy.vocabulary.conditions.iter().map(|c| c.id.as_str())));
-    // Subject × holder: the two innermost axes.
-    let block: usize = policy.vocabulary.axes.iter().skip(3).map(|a| a.values.len()).product();
-    root.insert("cells".into(), blocks(&policy.cells, block));
+    let index = RegionIndex::new(&policy.regions).ok_or_else(|| io::Error::other("regions describe too many tuples"))?;
+    let mut offsets = Vec::with_capacity(policy.vocabulary.axes.len());
+    for (a, axis) in policy.vocabulary.axes.iter().enumerate() {
+        let mut of_axis = Vec::with_capacity(axis.values.len());
+        for v in 0..axis.values.len() {
+            let offset = u32::try_from(v).ok().and_then(|v| index.offset(a, v));
+            of_axis.push(Value::from(offset.ok_or_else(|| io::Error::other("a value has no class"))?));
+        }
+        offsets.push(Value::Array(of_axis));
+    }
+    root.insert("offsets".into(), Value::Array(offsets));
+    root.insert("table".into(), Value::Array(policy.regions.table.iter().map(|e| Value::from(e.to_vec())).collect()));
     let mut roles: Vec<&str> = Vec::new();
     let mut dimension_lists: Vec<Vec<&str>> = Vec::new();
     let mut provenance = Vec::with_capacity(policy.provenance.len());
@@ -167,7 +155,6 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
     root.insert("provenance".into(), Value::Array(provenance));
     root.insert("roles".into(), strings(roles));
     root.insert("dimension_lists".into(), Value::Array(dimension_lists.into_iter().map(strings).collect()));
-    root.insert("cell_provenance".into(), blocks(&policy.cell_provenance, block));
     root.insert(
         "rules".into(),
         Value::Array(
@@ -217,15 +204,6 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn blocks_store_each_distinct_block_once() {
-        let v = blocks(&[1, 2, 1, 2, 3, 4, 1, 2, 5], 2);
-        assert_eq!(v.get("block"), Some(&Value::from(2)));
-        assert_eq!(v.get("blocks"), Some(&serde_json::json!([[1, 2], [3, 4], [5]])));
-        assert_eq!(v.get("index"), Some(&serde_json::json!([0, 0, 1, 0, 2])));
-        assert_eq!(blocks(&[], 4).get("index"), Some(&serde_json::json!([])));
-    }
 
     #[test]
     fn interning_keeps_first_positions() {

@@ -104,7 +104,7 @@ pub fn share(federal: &LoadedPolicy, policy: &LoadedPolicy, category: &str) -> O
                 continue;
             };
             let (Some(mine), Some(base)) =
-                (policy.requirement([c, p, r, s, h]), federal.requirement([fc, fp, fr, fs, fh]))
+                (policy.requirement(&[c, p, r, s, h]), federal.requirement(&[fc, fp, fr, fs, fh]))
             else {
                 continue;
             };

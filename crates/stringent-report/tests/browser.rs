@@ -378,7 +378,7 @@ fn meet_questions(l: &LoadedPolicy) -> Vec<(&'static str, Asked)> {
                 for h in 0..len(4) {
                     for c1 in 0..len(0) {
                         for c2 in c1 + 1..len(0) {
-                            let cell = |c: u32| p.cells[l.cell([c, pu, r, s, h]).unwrap()] as usize;
+                            let cell = |c: u32| l.entry(&[c, pu, r, s, h]).unwrap()[0] as usize;
                             let (ia, ib) = (cell(c1), cell(c2));
                             if ia == ib || !pairs.insert((ia, ib)) {
                                 continue;
@@ -683,8 +683,8 @@ fn report_is_static_accessible_and_complete() {
                         ]
                     };
                     let mine =
-                        state.requirement(point(&state)).unwrap().requirement(&state.policy().vocabulary.conditions);
-                    let base = us.requirement(point(&us)).unwrap().requirement(&us.policy().vocabulary.conditions);
+                        state.requirement(&point(&state)).unwrap().requirement(&state.policy().vocabulary.conditions);
+                    let base = us.requirement(&point(&us)).unwrap().requirement(&us.policy().vocabulary.conditions);
                     total += 1;
                     if mine.at_least_as_strict_as(&base) && mine != base {
                         stricter += 1;

@@ -3,10 +3,10 @@
  * Answers a question from the compiled policy embedded in the page
  * (<script type="application/json" id="policy-data">), exactly as
  * stringent_policy::LoadedPolicy::decide does:
- *   - a cell is numbered row-major over category, purpose, recipient, subject, holder,
- *     in the vocabulary's value order;
- *   - cells[i] indexes requirements, cell_provenance[i] indexes provenance, whose
- *     entries index rules;
+ *   - a cell's entry is table[t], t the sum over the axes of offsets[axis][value] (the
+ *     value's class times the axis's stride: the artifact's regions, schema 2.0);
+ *   - an entry is [requirement, provenance], indices into requirements and provenance,
+ *     whose entries index rules;
  *   - several categories: the meet (ways: every union of one way from each, minimised;
  *     mandatory or, deadlines union then the dominated ones dropped, sets union sorted,
  *     max validity min); level and bases are derived from the ways as Permission does.
@@ -231,23 +231,17 @@
 
   // ---- the policy, as in stringent_policy::LoadedPolicy ---------------------------
 
-  /* Cells are stored in blocks (see data.rs): cells[i] = blocks[index[i / b]][i % b]. */
-  function expand(enc, n, what) {
-    var out = new Uint32Array(n), pos = 0;
-    var ok = !!enc && Array.isArray(enc.index) && Array.isArray(enc.blocks);
-    for (var k = 0; ok && k < enc.index.length; k++) {
-      var block = enc.blocks[enc.index[k]];
-      if (!Array.isArray(block) || pos + block.length > n) {
-        ok = false;
-        break;
-      }
-      out.set(block, pos);
-      pos += block.length;
+  /* The offsets must reach only entries of the table (see data.rs). */
+  function checkRegions(offsets, table, sizes) {
+    var ok = Array.isArray(offsets) && Array.isArray(table) && offsets.length === sizes.length;
+    var last = 0;
+    for (var a = 0; ok && a < sizes.length; a++) {
+      var of = offsets[a];
+      ok = Array.isArray(of) && of.length === sizes[a] && of.every(function (x) { return Number.isInteger(x) && x >= 0; });
+      if (ok) last += Math.max.apply(null, of.concat([0]));
     }
-    if (!ok || pos !== n) {
-      throw new Error("the embedded policy is inconsistent: " + what + " do not cover " + n + " cells");
-    }
-    return out;
+    ok = ok && last < table.length && table.every(function (e) { return Array.isArray(e) && e.length === 2; });
+    if (!ok) throw new Error("the embedded policy is inconsistent: its regions do not cover the cells");
   }
 
   function load(data) {
@@ -264,23 +258,20 @@
       return m;
     });
     var sizes = axes.map(function (a) { return a.values.length; });
-    var strides = [1, 1, 1, 1, 1];
-    for (var k = 3; k >= 0; k--) strides[k] = strides[k + 1] * sizes[k + 1];
-    var n = sizes.reduce(function (x, y) { return x * y; }, 1);
+    checkRegions(data.offsets, data.table, sizes);
     return {
       jurisdiction: data.jurisdiction,
       asOf: data.as_of,
       chain: data.chain,
       axes: axes,
       index: index,
-      strides: strides,
+      offsets: data.offsets,
+      table: data.table,
       requirements: data.requirements,
       conditions: data.conditions || [],
-      cells: expand(data.cells, n, "cells"),
       provenance: data.provenance,
       roles: data.roles,
       dimensionLists: data.dimension_lists,
-      cellProvenance: expand(data.cell_provenance, n, "cell provenance"),
       rules: data.rules,
       terms: data.terms,
       pages: data.pages
@@ -308,14 +299,15 @@
     var provenance = [];
     var ungoverned = [];
     points.forEach(function (point, k) {
-      var cell = 0;
-      for (var a = 0; a < 5; a++) cell += point[a] * policy.strides[a];
-      var record = policy.requirements[policy.cells[cell]];
+      var tuple = 0;
+      for (var a = 0; a < point.length; a++) tuple += policy.offsets[a][point[a]];
+      var entry = policy.table[tuple];
+      var record = policy.requirements[entry[0]];
       if (record) {
         var req = fromRecord(policy, record);
         met = met === null ? req : meet(met, req);
       }
-      var involvements = policy.provenance[policy.cellProvenance[cell]] || [];
+      var involvements = policy.provenance[entry[1]] || [];
       /* governed: some rule in force reaches the cell (decision.rs) */
       var governed = involvements.some(function (inv) { return policy.roles[inv[1]] !== "inactive"; });
       if (!governed) ungoverned.push(q.categories[k]);
