@@ -46,8 +46,7 @@ fn main() {
     let total: u64 = sizes.iter().map(|(_, n)| n).sum();
     let compact: usize = policies.iter().map(|p| serde_json::to_vec(p).unwrap().len()).sum();
     let (largest, largest_size) = sizes.iter().max_by_key(|(_, n)| *n).cloned().unwrap();
-    let cells: usize =
-        policies.iter().map(|p| p.regions.cell_grid().map_or(0, |g| g.len())).sum();
+    let cells: usize = policies.iter().map(|p| p.regions.cell_grid().map_or(0, |g| g.len())).sum();
     let tuples: usize = policies.iter().map(|p| p.regions.table.len()).sum();
     let requirements: usize = policies.iter().map(|p| p.requirements.len()).sum();
     let provenance: usize = policies.iter().map(|p| p.provenance.len()).sum();

@@ -806,7 +806,8 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
                 *s = *p;
             }
         }
-        let (Some(&[or, opv]), Some(&[nr, npv])) = (old_index.get(&old.regions, &old_point), new_index.get(&new.regions, point))
+        let (Some(&[or, opv]), Some(&[nr, npv])) =
+            (old_index.get(&old.regions, &old_point), new_index.get(&new.regions, point))
         else {
             return;
         };
@@ -948,11 +949,8 @@ pub fn show(r: &Requirement<String>, d: Dimension, conditions: &[Term]) -> Strin
 fn cell_name(p: &Policy, grid: &Grid, cell: usize) -> String {
     let point = grid.point(cell).unwrap_or_default();
     let axes = &p.vocabulary.axes;
-    let parts: Vec<&str> = point
-        .iter()
-        .zip(axes)
-        .map(|(v, axis)| axis.values.get(*v as usize).map_or("?", |v| v.id.as_str()))
-        .collect();
+    let parts: Vec<&str> =
+        point.iter().zip(axes).map(|(v, axis)| axis.values.get(*v as usize).map_or("?", |v| v.id.as_str())).collect();
     parts.join(" / ")
 }
 

@@ -67,8 +67,8 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io;
 use stringent_policy::artifact::{AXES, Involvement, RequirementRecord};
-use stringent_policy::{LoadedPolicy, Policy};
 use stringent_policy::grid::RegionIndex;
+use stringent_policy::{LoadedPolicy, Policy};
 
 /// The bundle's only root: its data lives at `data.stringent`, its rules in package `stringent`.
 pub const ROOT: &str = "stringent";
@@ -200,8 +200,9 @@ impl<'a> PolicyData<'a> {
                 )));
             }
         }
-        let index = RegionIndex::new(&policy.regions)
-            .ok_or_else(|| invalid(format!("policy `{}`: its regions describe too many tuples", policy.jurisdiction)))?;
+        let index = RegionIndex::new(&policy.regions).ok_or_else(|| {
+            invalid(format!("policy `{}`: its regions describe too many tuples", policy.jurisdiction))
+        })?;
         for (a, axis) in policy.vocabulary.axes.iter().enumerate() {
             let mut of_axis = BTreeMap::new();
             for (i, value) in axis.values.iter().enumerate() {

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Instant;
 use stringent_export::{DATA_PATH, MANIFEST_PATH, REGO_PATH, opa_bundle};
-use stringent_policy::grid::{RegionIndex, Regions};
 use stringent_policy::artifact::{RequirementRecord, Term};
+use stringent_policy::grid::{RegionIndex, Regions};
 use stringent_policy::{
     Action, Basis, DayUnit, Deadline, LoadedPolicy, Permission, Policy, Question, Requirement, Way,
 };

@@ -268,7 +268,11 @@ impl<T> Regions<T> {
     /// has one entry per tuple.
     pub fn check(&self, sizes: &[usize]) -> Result<(), String> {
         if self.classes.len() != sizes.len() {
-            return Err(format!("classes are given for {} axes; the vocabulary has {}", self.classes.len(), sizes.len()));
+            return Err(format!(
+                "classes are given for {} axes; the vocabulary has {}",
+                self.classes.len(),
+                sizes.len()
+            ));
         }
         for (axis, (classes, size)) in self.classes.iter().zip(sizes).enumerate() {
             if classes.len() != *size {
@@ -414,8 +418,10 @@ mod tests {
         assert_eq!(ok.check(&[2, 1]), Ok(()));
         assert!(ok.check(&[2]).is_err());
         assert!(ok.check(&[3, 1]).is_err());
-        let gap = Regions { classes: vec![vec![0, 2], vec![0]], table: vec![5, 6, 7] };
-        assert!(gap.check(&[2, 1]).is_err_and(|e| e.contains("no value")));
+        let past = Regions { classes: vec![vec![0, 2], vec![0]], table: vec![5, 6, 7] };
+        assert!(past.check(&[2, 1]).is_err_and(|e| e.contains("names class 2")));
+        let gap = Regions { classes: vec![vec![0, 2, 0], vec![0]], table: vec![5, 6, 7] };
+        assert!(gap.check(&[3, 1]).is_err_and(|e| e.contains("no value")));
         let short = Regions { classes: vec![vec![0, 1], vec![0]], table: vec![5] };
         assert!(short.check(&[2, 1]).is_err_and(|e| e.contains("entries")));
     }

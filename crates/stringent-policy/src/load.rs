@@ -153,7 +153,13 @@ impl LoadedPolicy {
         }
         let index: Vec<HashMap<String, u32>> = axes
             .iter()
-            .map(|axis| axis.values.iter().enumerate().map(|(i, v)| (v.id.clone(), u32::try_from(i).unwrap_or(u32::MAX))).collect())
+            .map(|axis| {
+                axis.values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (v.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+                    .collect()
+            })
             .collect();
         let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
         policy.regions.check(&sizes).map_err(LoadError::Inconsistent)?;
@@ -270,7 +276,11 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
 
 fn check_version(version: &str) -> Result<(), LoadError> {
     let ours: u32 = SCHEMA_VERSION.split('.').next().and_then(|m| m.parse().ok()).unwrap_or_default();
-    let parsed = version.split_once('.').map(|(major, minor)| (major.parse::<u32>(), minor.parse::<u32>()));
+    // Only canonical numbers: `02.0` or `+2.0` is no version this project writes.
+    let parsed = version
+        .split_once('.')
+        .map(|(major, minor)| (major.parse::<u32>(), minor.parse::<u32>()))
+        .filter(|(major, minor)| matches!((major, minor), (Ok(a), Ok(b)) if format!("{a}.{b}") == version));
     match parsed {
         Some((Ok(major), Ok(minor))) if major == ours && minor >= OLDEST_READABLE_MINOR => Ok(()),
         Some((Ok(major), Ok(_))) if major <= ours => Err(LoadError::TooOld { found: version.to_owned() }),

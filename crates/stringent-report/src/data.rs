@@ -125,7 +125,8 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
     }
     root.insert("requirements".into(), Value::Array(requirements));
     root.insert("conditions".into(), strings(policy.vocabulary.conditions.iter().map(|c| c.id.as_str())));
-    let index = RegionIndex::new(&policy.regions).ok_or_else(|| io::Error::other("regions describe too many tuples"))?;
+    let index =
+        RegionIndex::new(&policy.regions).ok_or_else(|| io::Error::other("regions describe too many tuples"))?;
     let mut offsets = Vec::with_capacity(policy.vocabulary.axes.len());
     for (a, axis) in policy.vocabulary.axes.iter().enumerate() {
         let mut of_axis = Vec::with_capacity(axis.values.len());

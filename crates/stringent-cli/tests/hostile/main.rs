@@ -707,7 +707,7 @@ fn an_artifact_with_a_wrong_hash_exits_2() {
 fn an_artifact_of_a_future_major_version_exits_2() {
     let s = Scratch::new("future");
     let (_, text) = artifact(&s);
-    for version in ["2.0", "99.1", "1", "1.x", "", "01.0", "1.0.0", "-1.0"] {
+    for version in ["3.0", "99.1", "2", "2.x", "", "02.0", "2.0.0", "-2.0"] {
         let path = edited(&s, &text, "future.json", "schema_version", serde_json::json!(version));
         let out = decide_from(&path);
         assert_eq!(out.status.code(), Some(2), "version {version:?}: {}", String::from_utf8_lossy(&out.stderr));
@@ -715,12 +715,24 @@ fn an_artifact_of_a_future_major_version_exits_2() {
     }
     // A later minor version of the same major is read (written, and sealed, by a later compiler).
     let mut later: stringent_policy::Policy = serde_json::from_str(&text).unwrap();
-    later.schema_version = "1.7".into();
+    later.schema_version = "2.7".into();
     later.integrity = later.compute_integrity();
     let path = s.path.join("minor.json");
     write(&path, serde_json::to_string(&later).unwrap().as_bytes());
     let out = decide_from(&path);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn an_artifact_of_schema_1_asks_for_a_recompile() {
+    let s = Scratch::new("schema1");
+    let (_, text) = artifact(&s);
+    for version in ["1.0", "1.3", "1.99"] {
+        let path = edited(&s, &text, "old.json", "schema_version", serde_json::json!(version));
+        let out = decide_from(&path);
+        assert_eq!(out.status.code(), Some(2), "version {version:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_refused(&out, &["too old", "recompile"]);
+    }
 }
 
 #[test]

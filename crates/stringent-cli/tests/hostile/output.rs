@@ -328,7 +328,7 @@ fn a_failed_write_cleans_up_and_the_next_compile_succeeds() {
     let out_dir = s.path.join("out");
     std::fs::create_dir_all(&out_dir).unwrap();
     let limited = Command::new("sh")
-        .args(["-c", "trap '' XFSZ; ulimit -f 64; exec \"$0\" \"$@\""])
+        .args(["-c", "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\""])
         .arg(env!("CARGO_BIN_EXE_stringent"))
         .args(["compile", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)])
         .current_dir(repo())
