@@ -32,8 +32,6 @@ pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// cell (`cells`, `cell_provenance`): the artifacts of the shipped corpus shrink twenty-fold.
 /// A 1.x artifact is refused with a request to recompile.
 pub const SCHEMA_VERSION: &str = "2.0";
-/// The oldest MINOR of this MAJOR that this loader reads.
-pub const OLDEST_READABLE_MINOR: u32 = 0;
 /// The axes every question has, in cell order.
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
 

@@ -1,7 +1,7 @@
 //! Loading an artifact safely: format, version, hash and internal consistency are checked
 //! before a single question is answered, so a corrupt file is an error, never a panic.
 
-use crate::artifact::{AXES, FORMAT, OLDEST_READABLE_MINOR, Policy, RequirementRecord, SCHEMA_VERSION};
+use crate::artifact::{AXES, FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
 use crate::grid::RegionIndex;
 use crate::lattice::MAX_CONDITIONS;
 use std::collections::HashMap;
@@ -282,7 +282,8 @@ fn check_version(version: &str) -> Result<(), LoadError> {
         .map(|(major, minor)| (major.parse::<u32>(), minor.parse::<u32>()))
         .filter(|(major, minor)| matches!((major, minor), (Ok(a), Ok(b)) if format!("{a}.{b}") == version));
     match parsed {
-        Some((Ok(major), Ok(minor))) if major == ours && minor >= OLDEST_READABLE_MINOR => Ok(()),
+        // Every minor of this major: a later one only adds fields this loader ignores.
+        Some((Ok(major), Ok(_))) if major == ours => Ok(()),
         Some((Ok(major), Ok(_))) if major <= ours => Err(LoadError::TooOld { found: version.to_owned() }),
         _ => Err(LoadError::UnsupportedVersion { found: version.to_owned() }),
     }

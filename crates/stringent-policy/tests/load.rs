@@ -162,7 +162,8 @@ fn an_axis_without_values_has_no_requirements() {
 /// class list of the wrong length are refused before anything is allocated for them.
 #[test]
 fn regions_that_do_not_cover_the_cells_are_refused() {
-    let cases: [(&str, fn(&mut stringent_policy::Policy)); 4] = [
+    type Edit = fn(&mut stringent_policy::Policy);
+    let cases: [(&str, Edit); 4] = [
         ("a short table", |p| {
             p.regions.table.pop();
         }),
