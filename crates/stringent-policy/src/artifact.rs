@@ -29,7 +29,8 @@ pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// whose layers do not say from when their history is complete.
 ///
 /// 2.0 stores the answers by regions (`regions`) instead of two arrays of one entry per
-/// cell (`cells`, `cell_provenance`): the artifacts of the shipped corpus shrink twenty-fold.
+/// cell (`cells`, `cell_provenance`): the artifacts of the shipped corpus are 3.9× smaller
+/// (BENCHMARKS.md §5).
 /// A 1.x artifact is refused with a request to recompile.
 pub const SCHEMA_VERSION: &str = "2.0";
 /// The axes every question has, in cell order.
