@@ -755,9 +755,10 @@ fn renamed_terms(r: &RequirementRecord, t: &TermRenames, conditions: &[Term]) ->
     req
 }
 
-/// Cells that changed alike: old and new requirement and provenance indices, and for
-/// each axis the new value's index where it is compared with another id (else `u32::MAX`).
-type CellKey = (u32, u32, u32, u32, Vec<u32>);
+/// Cells that changed alike: old and new requirement and provenance indices, and the
+/// position of the cells' substitutions (per axis, the new value's index where it is
+/// compared with another id, else `u32::MAX`) in the list of distinct ones.
+type CellKey = (u32, u32, u32, u32, u32);
 
 fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
     let axes_new = &new.vocabulary.axes;
@@ -794,17 +795,17 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         return (Vec::new(), changes);
     }
     let mut old_point = vec![0u32; grid.axes()];
+    // Substitutions are few and shared by many cells: each distinct one is stored once and
+    // named by its position, so no cell allocates.
+    let mut subs = vec![u32::MAX; grid.axes()];
+    let mut sub_ids: HashMap<Vec<u32>, u32> = HashMap::new();
+    let mut sub_list: Vec<Vec<u32>> = Vec::new();
     grid.for_each_point(|cell, point| {
-        let mut subs = vec![u32::MAX; point.len()];
         for (a, p) in point.iter().enumerate() {
             let m = maps.get(a).and_then(|m| m.get(*p as usize)).copied().unwrap_or(Match::None);
-            let (Some(op), Some(slot)) = (m.old(), old_point.get_mut(a)) else { return };
+            let (Some(op), Some(slot), Some(s)) = (m.old(), old_point.get_mut(a), subs.get_mut(a)) else { return };
             *slot = u32::try_from(op).unwrap_or(u32::MAX);
-            if !matches!(m, Match::Same(_))
-                && let Some(s) = subs.get_mut(a)
-            {
-                *s = *p;
-            }
+            *s = if matches!(m, Match::Same(_)) { u32::MAX } else { *p };
         }
         let (Some(&[or, opv]), Some(&[nr, npv])) =
             (old_index.get(&old.regions, &old_point), new_index.get(&new.regions, point))
@@ -817,8 +818,17 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         if equal {
             return;
         }
-        let key = (or, nr, opv, npv, subs);
-        let entry = groups.entry(key.clone()).or_insert_with(|| {
+        let sub = match sub_ids.get(subs.as_slice()) {
+            Some(id) => *id,
+            None => {
+                let id = u32::try_from(sub_list.len()).unwrap_or(u32::MAX);
+                sub_ids.insert(subs.clone(), id);
+                sub_list.push(subs.clone());
+                id
+            }
+        };
+        let key = (or, nr, opv, npv, sub);
+        let entry = groups.entry(key).or_insert_with(|| {
             order.push(key);
             (0, Vec::new())
         });
@@ -831,8 +841,8 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         .into_iter()
         .filter_map(|key| {
             let (count, examples) = groups.get(&key)?;
-            let (or, nr, opv, npv, subs) = &key;
-            let (or, nr, opv, npv) = (*or, *nr, *opv, *npv);
+            let (or, nr, opv, npv, sub) = key;
+            let subs = sub_list.get(sub as usize)?;
             let oreq = old_reqs.get(or as usize)?;
             let nreq = new_reqs.get(nr as usize)?;
             let changes = Dimension::ALL

@@ -216,7 +216,7 @@ impl LoadedPolicy {
     /// requirement and provenance. `None` when out of range.
     #[inline]
     pub fn entry(&self, point: &[u32]) -> Option<[u32; 2]> {
-        self.policy.regions.table.get(self.regions.tuple(point)?).copied()
+        self.regions.get(&self.policy.regions, point).copied()
     }
 
     /// The requirement of one cell: the hot path. Constant time, no allocation.
