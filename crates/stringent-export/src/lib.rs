@@ -203,13 +203,11 @@ impl<'a> PolicyData<'a> {
         let index = RegionIndex::new(&policy.regions).ok_or_else(|| {
             invalid(format!("policy `{}`: its regions describe too many tuples", policy.jurisdiction))
         })?;
-        for (a, axis) in policy.vocabulary.axes.iter().enumerate() {
+        // `check` has made sure the regions cover the cells: every value has an offset.
+        for (axis, of_values) in policy.vocabulary.axes.iter().zip(index.offsets()) {
             let mut of_axis = BTreeMap::new();
-            for (i, value) in axis.values.iter().enumerate() {
-                let offset = u32::try_from(i).ok().and_then(|v| index.offset(a, v)).ok_or_else(|| {
-                    invalid(format!("policy `{}`: value `{}` has no class", policy.jurisdiction, value.id))
-                })?;
-                of_axis.insert(value.id.as_str(), u64::try_from(offset).map_err(io::Error::other)?);
+            for (value, offset) in axis.values.iter().zip(of_values) {
+                of_axis.insert(value.id.as_str(), u64::try_from(*offset).map_err(io::Error::other)?);
             }
             offsets.insert(axis.id.as_str(), of_axis);
         }

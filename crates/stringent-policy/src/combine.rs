@@ -71,7 +71,10 @@ impl Policy {
             let mut of_axis = Vec::with_capacity(*size);
             let mut reps = Vec::new();
             for value in 0..u32::try_from(*size).unwrap_or(u32::MAX) {
-                let key: Vec<u32> = indexes.iter().map(|i| i.class(axis, value).unwrap_or(0)).collect();
+                let key: Vec<u32> = policies
+                    .iter()
+                    .map(|p| p.regions.classes.get(axis).and_then(|c| c.get(value as usize)).copied().unwrap_or(0))
+                    .collect();
                 let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
                 let class = *ids.entry(key).or_insert_with(|| {
                     reps.push(value);

@@ -300,31 +300,40 @@ impl<T> Regions<T> {
     }
 }
 
-/// Regions prepared for answering: the class counts and strides computed once, so that
-/// reading a cell is a few loads and multiplications, no allocation.
+/// Regions prepared for answering: per axis and value, what the value adds to the number
+/// of its tuple (its class times its axis's stride), computed once, so that reading a cell
+/// is a few loads and a sum, no allocation. The OPA bundle and the report's question form
+/// carry the same offsets.
 #[derive(Debug, Clone, Default)]
 pub struct RegionIndex {
-    classes: Vec<Vec<u32>>,
-    strides: Vec<usize>,
+    offsets: Vec<Vec<usize>>,
 }
 
 impl RegionIndex {
-    /// The index of checked regions (see [`Regions::check`]).
+    /// The index of regions whose tuples can be counted; `None` when they cannot. Regions
+    /// that do not cover their cells (see [`Regions::check`]) give an index that reads
+    /// entries out of range as `None`.
     pub fn new<T>(regions: &Regions<T>) -> Option<RegionIndex> {
         let grid = regions.tuple_grid()?;
-        Some(RegionIndex { classes: regions.classes.clone(), strides: grid.strides().to_vec() })
+        let offsets = regions
+            .classes
+            .iter()
+            .zip(grid.strides())
+            .map(|(classes, stride)| classes.iter().map(|c| *c as usize * stride).collect())
+            .collect();
+        Some(RegionIndex { offsets })
     }
 
     /// The number of the tuple of classes that holds a point; `None` when the point has
     /// another number of axes or a value out of range.
     #[inline]
     pub fn tuple(&self, point: &[u32]) -> Option<usize> {
-        if point.len() != self.classes.len() {
+        if point.len() != self.offsets.len() {
             return None;
         }
         let mut tuple = 0usize;
-        for ((p, classes), stride) in point.iter().zip(&self.classes).zip(&self.strides) {
-            tuple += *classes.get(*p as usize)? as usize * stride;
+        for (p, offsets) in point.iter().zip(&self.offsets) {
+            tuple += *offsets.get(*p as usize)?;
         }
         Some(tuple)
     }
@@ -335,14 +344,9 @@ impl RegionIndex {
         regions.table.get(self.tuple(point)?)
     }
 
-    /// What a value adds to the number of its tuple: its class times its axis's stride.
-    pub fn offset(&self, axis: usize, value: u32) -> Option<usize> {
-        Some(self.class(axis, value)? as usize * self.strides.get(axis)?)
-    }
-
-    /// The class of a value.
-    pub fn class(&self, axis: usize, value: u32) -> Option<u32> {
-        self.classes.get(axis)?.get(value as usize).copied()
+    /// Per axis, per value: what the value adds to the number of its tuple.
+    pub fn offsets(&self) -> &[Vec<usize>] {
+        &self.offsets
     }
 }
 

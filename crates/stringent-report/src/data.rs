@@ -128,13 +128,11 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
     let index =
         RegionIndex::new(&policy.regions).ok_or_else(|| io::Error::other("regions describe too many tuples"))?;
     let mut offsets = Vec::with_capacity(policy.vocabulary.axes.len());
-    for (a, axis) in policy.vocabulary.axes.iter().enumerate() {
-        let mut of_axis = Vec::with_capacity(axis.values.len());
-        for v in 0..axis.values.len() {
-            let offset = u32::try_from(v).ok().and_then(|v| index.offset(a, v));
-            of_axis.push(Value::from(offset.ok_or_else(|| io::Error::other("a value has no class"))?));
+    for (axis, of_values) in policy.vocabulary.axes.iter().zip(index.offsets()) {
+        if of_values.len() != axis.values.len() {
+            return Err(io::Error::other(format!("axis `{}`: its regions do not cover its values", axis.id)));
         }
-        offsets.push(Value::Array(of_axis));
+        offsets.push(Value::Array(of_values.iter().map(|o| Value::from(*o)).collect()));
     }
     root.insert("offsets".into(), Value::Array(offsets));
     root.insert("table".into(), Value::Array(policy.regions.table.iter().map(|e| Value::from(e.to_vec())).collect()));
