@@ -91,7 +91,7 @@ fn rule_lint(
             .with_help("keep it as history by declaring `history from` on the layer's header with a date before its expiry, or remove it; compile with an earlier `--as-of` to see the law as it was"),
         );
     }
-    if !rule.active_on(as_of) {
+    if !rule.active_on(as_of) || rule.damaged {
         return None;
     }
     let root = model.chain(rule.layer).first().copied();

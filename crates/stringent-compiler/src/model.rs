@@ -5,7 +5,7 @@ use crate::limits;
 use std::collections::{BTreeMap, HashMap};
 use stringent_diagnostics::{Code, Diagnostic, LineIndex, Location, Span, nearest};
 use stringent_policy::artifact::AXES;
-use stringent_policy::{Basis, Dimension, MAX_CONDITIONS, Permission, Requirement, Way};
+use stringent_policy::{Basis, Dimension, MAX_CONDITIONS, Permission, Requirement, Way, Word};
 use stringent_syntax::Date;
 use stringent_syntax::ast::{self, Item, RuleField};
 
@@ -108,6 +108,9 @@ pub struct RuleModel {
     pub line: u32,
     /// Where each axis pattern is written, for diagnostics.
     pub pattern_spans: [Option<Span>; 5],
+    /// A field was written but could not be read, and an error says why: what the rule
+    /// decides is not what its author meant, so lints that judge it stay quiet.
+    pub damaged: bool,
 }
 
 impl RuleModel {
@@ -909,6 +912,7 @@ impl Builder {
             id_span: r.id.span,
             line: 0,
             pattern_spans: [None; 5],
+            damaged: !r.unreadable.is_empty(),
         };
         for (axis, m) in self.model.axes.iter().zip(rule.matches.iter_mut()) {
             *m = vec![true; axis.values.len()];
@@ -969,7 +973,7 @@ impl Builder {
                     rule.sets = rule.sets.with(Dimension::Permission);
                 }
                 RuleField::Withdraws(list) => {
-                    rule.withdraws = list.value.iter().map(|b| basis(*b)).collect();
+                    rule.withdraws = list.value.clone();
                     withdraws_span = Some(list.span);
                 }
                 RuleField::Mandatory(_) => {
@@ -979,15 +983,8 @@ impl Builder {
                 RuleField::Deadline(d) => {
                     rule.requirement.deadlines.push(stringent_policy::Deadline {
                         days: d.days.value,
-                        unit: match d.unit {
-                            ast::DayUnit::CalendarDays => stringent_policy::DayUnit::CalendarDays,
-                            ast::DayUnit::BusinessDays => stringent_policy::DayUnit::BusinessDays,
-                        },
-                        action: match d.action {
-                            ast::ActionWord::Inspect => stringent_policy::Action::Inspect,
-                            ast::ActionWord::Copy => stringent_policy::Action::Copy,
-                            ast::ActionWord::Any => stringent_policy::Action::Any,
-                        },
+                        unit: d.unit,
+                        action: d.action,
                     });
                     rule.sets = rule.sets.with(Dimension::Deadlines);
                 }
@@ -1010,7 +1007,7 @@ impl Builder {
                 RuleField::Excepts(list) => excepts.extend(list.value.iter().cloned()),
                 RuleField::Defers(list) => {
                     for d in &list.value {
-                        rule.defers = rule.defers.with(dimension(*d));
+                        rule.defers = rule.defers.with(*d);
                     }
                 }
             }
@@ -1023,7 +1020,7 @@ impl Builder {
         if rule.citations.is_empty() {
             missing.push(("cite", "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`"));
         }
-        if !confidence_seen {
+        if !confidence_seen && !r.unreadable.contains(&"confidence") {
             missing.push((
                 "confidence",
                 "say how well the citation was checked: `confidence verified` (or secondary, recalled, unverified)",
@@ -1070,7 +1067,7 @@ impl Builder {
                     self.diags.push(
                         Diagnostic::new(
                             Code::BadDeferral,
-                            format!("rule `{}` defers `{}` but does not state it", r.id.text, keyword(d)),
+                            format!("rule `{}` defers `{}` but does not state it", r.id.text, d.keyword()),
                         )
                         .at(loc(file, defers_span).labelled("nothing to defer"))
                         .with_help("a deferring rule states the value that stands where lower layers are silent"),
@@ -1162,7 +1159,7 @@ impl Builder {
 
     /// One way of a permission, its conditions resolved to their indices.
     fn way(&mut self, w: &ast::WayWords, file: &str) -> Way {
-        let bases: Vec<Basis> = w.bases.iter().map(|b| basis(*b)).collect();
+        let bases: Vec<Basis> = w.bases.clone();
         let conditions: Vec<usize> = self.terms(3, &w.conditions, file).into_iter().map(|c| c as usize).collect();
         Way::new(&bases, &conditions)
     }
@@ -1507,44 +1504,6 @@ fn field_key(field: &RuleField) -> (Option<&'static str>, Span) {
         RuleField::Excepts(l) => (None, l.span),
         RuleField::Defers(l) => (Some("defers"), l.span),
         RuleField::Withdraws(l) => (Some("withdraws"), l.span),
-    }
-}
-
-pub fn basis(b: ast::BasisWord) -> Basis {
-    match b {
-        ast::BasisWord::None => Basis::None,
-        ast::BasisWord::NoObjection => Basis::NoObjection,
-        ast::BasisWord::Authorization => Basis::Authorization,
-        ast::BasisWord::SpecificAuthorization => Basis::SpecificAuthorization,
-        ast::BasisWord::CourtOrder => Basis::CourtOrder,
-        ast::BasisWord::Warrant => Basis::Warrant,
-        ast::BasisWord::Subpoena => Basis::Subpoena,
-        ast::BasisWord::AdministrativeRequest => Basis::AdministrativeRequest,
-    }
-}
-
-/// The keyword a rule file uses for a dimension.
-pub fn keyword(d: Dimension) -> &'static str {
-    match d {
-        Dimension::Permission => "permission",
-        Dimension::Mandate => "mandate",
-        Dimension::Deadlines => "deadlines",
-        Dimension::AuthorizationElements => "elements",
-        Dimension::Form => "form",
-        Dimension::Obligations => "obligations",
-        Dimension::MaxValidityDays => "max_validity",
-    }
-}
-
-fn dimension(d: ast::DimensionWord) -> Dimension {
-    match d {
-        ast::DimensionWord::Permission => Dimension::Permission,
-        ast::DimensionWord::Mandate => Dimension::Mandate,
-        ast::DimensionWord::Deadlines => Dimension::Deadlines,
-        ast::DimensionWord::Elements => Dimension::AuthorizationElements,
-        ast::DimensionWord::Form => Dimension::Form,
-        ast::DimensionWord::Obligations => Dimension::Obligations,
-        ast::DimensionWord::MaxValidity => Dimension::MaxValidityDays,
     }
 }
 

@@ -8,7 +8,7 @@ use crate::model::{Model, TestCase};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::artifact::{AXES, Role, WayRecord, describe_ways};
-use stringent_policy::{Action, Basis, DayUnit, Deadline, Decision, Level, LoadedPolicy, Question, Way};
+use stringent_policy::{Basis, Deadline, Decision, Level, LoadedPolicy, Question, Way};
 use stringent_syntax::Date;
 use stringent_syntax::ast::{self, Expectation, PatternValues};
 
@@ -200,35 +200,27 @@ fn check(e: &Expectation, d: &Decision) -> Option<String> {
     };
     match e {
         Expectation::Level(l) => {
-            let want = level(*l);
+            let want = *l;
             (d.level != want).then(|| format!("expected level {}, got {}", want.as_str(), d.level.as_str()))
         }
         Expectation::Mandatory(m) => {
             (d.mandatory != *m).then(|| format!("expected mandatory {m}, got {}", d.mandatory))
         }
         Expectation::Deadline { days, unit, action } => {
-            let want = Deadline {
-                days: *days,
-                unit: if *unit == ast::DayUnit::BusinessDays { DayUnit::BusinessDays } else { DayUnit::CalendarDays },
-                action: match action {
-                    ast::ActionWord::Inspect => Action::Inspect,
-                    ast::ActionWord::Copy => Action::Copy,
-                    ast::ActionWord::Any => Action::Any,
-                },
-            };
+            let want = Deadline { days: *days, unit: *unit, action: *action };
             (!d.deadlines.contains(&want)).then(|| format!("expected deadline {want:?}, got {:?}", d.deadlines))
         }
         Expectation::Bases(b) => {
-            let want: BTreeSet<Basis> = b.iter().map(|x| crate::model::basis(*x)).collect();
+            let want: BTreeSet<Basis> = b.iter().copied().collect();
             let have: BTreeSet<Basis> = d.bases.iter().copied().collect();
             (want != have).then(|| format!("expected bases {:?}, got {:?}", want, have))
         }
         Expectation::NotBasis(b) => {
-            let b = crate::model::basis(*b);
+            let b = *b;
             d.bases.contains(&b).then(|| format!("expected {} alone not to suffice, but it does", b.as_str()))
         }
         Expectation::Way(w) => {
-            let bases: Vec<Basis> = w.bases.iter().map(|x| crate::model::basis(*x)).collect();
+            let bases: Vec<Basis> = w.bases.clone();
             let mut conditions = names(&w.conditions);
             conditions.sort();
             conditions.dedup();
@@ -243,18 +235,6 @@ fn check(e: &Expectation, d: &Decision) -> Option<String> {
             .then(|| format!("expected max validity {v} days, got {:?}", d.max_validity_days)),
         Expectation::DecidedBy(r) => (!d.provenance.iter().any(|p| p.rule == r.text && p.role == Role::Won))
             .then(|| format!("expected `{}` to decide, but it did not", r.text)),
-    }
-}
-
-fn level(l: ast::LevelWord) -> Level {
-    match l {
-        ast::LevelWord::Allowed => Level::Allowed,
-        ast::LevelWord::AllowedUnlessObjects => Level::AllowedUnlessObjects,
-        ast::LevelWord::Authorization => Level::Authorization,
-        ast::LevelWord::SpecificAuthorization => Level::SpecificAuthorization,
-        ast::LevelWord::LegalProcess => Level::LegalProcess,
-        ast::LevelWord::CourtOrderOnly => Level::CourtOrderOnly,
-        ast::LevelWord::Prohibited => Level::Prohibited,
     }
 }
 

@@ -45,6 +45,7 @@ codes! {
     InvalidDate = "E0101", Error, "a date is not a real calendar date";
     InvalidNumber = "E0102", Error, "a number is out of range";
     ControlCharacter = "E0103", Error, "a string or comment contains a control character";
+    UnknownWord = "E0104", Error, "a word is not one of the closed words the language knows there";
     // Names and structure.
     UnknownName = "E0200", Error, "a name is not declared";
     DuplicateName = "E0201", Error, "a name is declared twice";
@@ -77,6 +78,7 @@ codes! {
     BidiControl = "W0005", Warning, "the text contains a bidirectional control character";
     ByteOrderMark = "W0006", Warning, "a rule file starts with a byte-order mark";
     WithdrawsUngranted = "W0007", Warning, "a rule withdraws a basis that no layer above grants where it applies";
+    OldSpelling = "W0008", Warning, "a word is spelt as an earlier version of the language spelt it";
 }
 
 impl Serialize for Code {

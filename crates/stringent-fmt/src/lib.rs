@@ -223,7 +223,7 @@ impl Printer<'_> {
                     self.line(1, c.span, &format!("searched {}", quote(&c.value)));
                 }
                 if let Some(c) = &s.confidence {
-                    self.line(1, c.span, &format!("confidence {}", c.value.as_str()));
+                    self.line(1, c.span, &format!("confidence {}", c.value.keyword()));
                 }
                 self.close(s.span);
             }
@@ -236,7 +236,7 @@ fn field(f: &RuleField) -> (Span, String) {
         RuleField::Cite(t) => (t.span, format!("cite {}", quote(&t.value))),
         RuleField::Source(t) => (t.span, format!("source {}", quote(&t.value))),
         RuleField::Justification(t) => (t.span, format!("justification {}", quote(&t.value))),
-        RuleField::Confidence(c) => (c.span, format!("confidence {}", c.value.as_str())),
+        RuleField::Confidence(c) => (c.span, format!("confidence {}", c.value.keyword())),
         RuleField::Effective(d) => (d.span, format!("effective {}", d.value)),
         RuleField::Expires(d) => (d.span, format!("expires {}", d.value)),
         RuleField::Pattern(p) => (p.span, pattern(p)),
@@ -252,7 +252,7 @@ fn field(f: &RuleField) -> (Span, String) {
             (p.span, format!("permission {}", ways.join(" or ")))
         }
         RuleField::Withdraws(l) => {
-            let bases: Vec<&str> = l.value.iter().map(|b| basis(*b)).collect();
+            let bases: Vec<&str> = l.value.iter().map(|b| b.keyword()).collect();
             (l.span, format!("withdraws {}", bases.join(", ")))
         }
         RuleField::Mandatory(s) => (*s, "mandatory".to_owned()),
@@ -263,7 +263,7 @@ fn field(f: &RuleField) -> (Span, String) {
         RuleField::MaxValidity(d) => (d.span, format!("max_validity {} days", d.value)),
         RuleField::Excepts(l) => (l.span, format!("excepts {}", names(&l.value))),
         RuleField::Defers(l) => {
-            let dims: Vec<&str> = l.value.iter().map(|d| dimension(*d)).collect();
+            let dims: Vec<&str> = l.value.iter().map(|d| d.keyword()).collect();
             (l.span, format!("defers {}", dims.join(", ")))
         }
     }
@@ -271,7 +271,7 @@ fn field(f: &RuleField) -> (Span, String) {
 
 /// `authorization and court_order if imminent_threat`
 fn way(w: &WayWords) -> String {
-    let bases: Vec<&str> = w.bases.iter().map(|b| basis(*b)).collect();
+    let bases: Vec<&str> = w.bases.iter().map(|b| b.keyword()).collect();
     let mut text = bases.join(" and ");
     if !w.conditions.is_empty() {
         text.push_str(&format!(" if {}", joined(&w.conditions, " and ")));
@@ -293,12 +293,12 @@ fn pattern(p: &Pattern) -> String {
 
 fn expectation(e: &Expectation) -> String {
     match e {
-        Expectation::Level(l) => format!("level {}", level(*l)),
+        Expectation::Level(l) => format!("level {}", l.keyword()),
         Expectation::Mandatory(true) => "mandatory".to_owned(),
         Expectation::Mandatory(false) => "not mandatory".to_owned(),
         Expectation::Deadline { days, unit, action } => deadline(*days, *unit, *action),
-        Expectation::Bases(b) => format!("bases {}", b.iter().map(|x| basis(*x)).collect::<Vec<_>>().join(", ")),
-        Expectation::NotBasis(b) => format!("not basis {}", basis(*b)),
+        Expectation::Bases(b) => format!("bases {}", b.iter().map(|x| x.keyword()).collect::<Vec<_>>().join(", ")),
+        Expectation::NotBasis(b) => format!("not basis {}", b.keyword()),
         Expectation::Way(w) => format!("way {}", way(w)),
         Expectation::Obligations(n) => format!("obligations {}", names(n)),
         Expectation::Elements(n) => format!("elements {}", names(n)),
@@ -308,15 +308,10 @@ fn expectation(e: &Expectation) -> String {
     }
 }
 
-fn deadline(days: u32, unit: DayUnit, action: ActionWord) -> String {
-    let unit = match unit {
-        DayUnit::CalendarDays => "calendar_days",
-        DayUnit::BusinessDays => "business_days",
-    };
+fn deadline(days: u32, unit: DayUnit, action: Action) -> String {
     match action {
-        ActionWord::Any => format!("deadline {days} {unit}"),
-        ActionWord::Inspect => format!("deadline {days} {unit} for inspect"),
-        ActionWord::Copy => format!("deadline {days} {unit} for copy"),
+        Action::Any => format!("deadline {days} {}", unit.keyword()),
+        _ => format!("deadline {days} {} for {}", unit.keyword(), action.keyword()),
     }
 }
 
@@ -343,41 +338,4 @@ fn quote(value: &str) -> String {
     }
     s.push('"');
     s
-}
-
-fn basis(b: BasisWord) -> &'static str {
-    match b {
-        BasisWord::None => "none",
-        BasisWord::NoObjection => "no_objection",
-        BasisWord::Authorization => "authorization",
-        BasisWord::SpecificAuthorization => "specific_authorization",
-        BasisWord::CourtOrder => "court_order",
-        BasisWord::Warrant => "warrant",
-        BasisWord::Subpoena => "subpoena",
-        BasisWord::AdministrativeRequest => "administrative_request",
-    }
-}
-
-fn dimension(d: DimensionWord) -> &'static str {
-    match d {
-        DimensionWord::Permission => "permission",
-        DimensionWord::Mandate => "mandate",
-        DimensionWord::Deadlines => "deadlines",
-        DimensionWord::Elements => "elements",
-        DimensionWord::Form => "form",
-        DimensionWord::Obligations => "obligations",
-        DimensionWord::MaxValidity => "max_validity",
-    }
-}
-
-fn level(l: LevelWord) -> &'static str {
-    match l {
-        LevelWord::Allowed => "allowed",
-        LevelWord::AllowedUnlessObjects => "allowed_unless_objects",
-        LevelWord::Authorization => "authorization",
-        LevelWord::SpecificAuthorization => "specific_authorization",
-        LevelWord::LegalProcess => "legal_process",
-        LevelWord::CourtOrderOnly => "court_order_only",
-        LevelWord::Prohibited => "prohibited",
-    }
 }

@@ -59,3 +59,17 @@ fn comments_keep_their_places() {
 fn a_file_that_does_not_parse_is_not_formatted() {
     assert_eq!(stringent_fmt::format("rule {"), Err(stringent_fmt::FormatError::Syntax));
 }
+
+#[test]
+fn an_earlier_spelling_of_a_word_is_rewritten() {
+    let old = "jurisdiction US \"U\"\n\nrule us.a \"A\" {\n  cite \"A\"\n  confidence verified\n  effective 2020-01-01\n  permission authorization\n  deadline 30 calendar_days\n  defers permission, deadlines , mandate\n}\n";
+    let out = stringent_fmt::format(old).unwrap();
+    assert!(out.contains("  defers permission, deadline, mandatory\n"), "{out}");
+}
+
+#[test]
+fn a_misspelt_word_is_not_formatted() {
+    let typo =
+        "jurisdiction US \"U\"\n\nrule us.a \"A\" {\n  cite \"A\"\n  confidence verifed\n  effective 2020-01-01\n}\n";
+    assert_eq!(stringent_fmt::format(typo), Err(stringent_fmt::FormatError::Syntax));
+}

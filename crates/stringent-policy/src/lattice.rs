@@ -56,10 +56,6 @@ impl Basis {
         }
     }
 
-    pub fn from_name(name: &str) -> Option<Basis> {
-        Basis::ALL.into_iter().find(|b| b.as_str() == name)
-    }
-
     /// The way that holding this instrument alone makes up: the instrument and every
     /// instrument it implies (docs/semantics.md, "Permission as ways").
     pub fn way(self) -> Way {

@@ -62,6 +62,7 @@ pub mod grid;
 mod labels;
 pub mod lattice;
 mod load;
+pub mod words;
 
 pub use artifact::Policy;
 pub use combine::CombineError;
@@ -69,3 +70,4 @@ pub use decision::{Decision, ProvenanceEntry};
 pub use labels::{Coding, SecurityLabels, security_labels};
 pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, MAX_CONDITIONS, Permission, Requirement, Way};
 pub use load::{LoadError, LoadedPolicy, MAX_POLICY_BYTES, Question, QuestionError};
+pub use words::Word;

@@ -3,6 +3,8 @@
 
 use crate::Date;
 pub use stringent_diagnostics::Span;
+/// The closed words of the language, one table per kind (`stringent_policy::words`).
+pub use stringent_policy::{Action, Basis, DayUnit, Dimension, Level, Word};
 
 /// A parsed rule file: its items in source order, and its comments on the side.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -135,34 +137,26 @@ pub enum Confidence {
     Unverified,
 }
 
-impl Confidence {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Verified => "verified",
-            Confidence::Secondary => "secondary",
-            Confidence::Recalled => "recalled",
-            Confidence::Unverified => "unverified",
-        }
-    }
+impl Word for Confidence {
+    const KIND: &'static str = "confidence level";
+    const TABLE: &'static [(&'static str, Self)] = &[
+        ("verified", Confidence::Verified),
+        ("secondary", Confidence::Secondary),
+        ("recalled", Confidence::Recalled),
+        ("unverified", Confidence::Unverified),
+    ];
 }
 
-/// A legal basis that can make a disclosure permissible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum BasisWord {
-    None,
-    NoObjection,
-    Authorization,
-    SpecificAuthorization,
-    CourtOrder,
-    Warrant,
-    Subpoena,
-    AdministrativeRequest,
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        self.keyword()
+    }
 }
 
 /// One way of a permission: `authorization and court_order if imminent_threat`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WayWords {
-    pub bases: Vec<BasisWord>,
+    pub bases: Vec<Basis>,
     pub conditions: Vec<Name>,
     pub span: Span,
 }
@@ -173,43 +167,6 @@ pub struct WayWords {
 pub struct PermissionWords {
     pub ways: Vec<WayWords>,
     pub prohibited_if: Vec<Name>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DayUnit {
-    CalendarDays,
-    BusinessDays,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ActionWord {
-    Inspect,
-    Copy,
-    Any,
-}
-
-/// The dimensions of a requirement, as named in `defers`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum DimensionWord {
-    Permission,
-    Mandate,
-    Deadlines,
-    Elements,
-    Form,
-    Obligations,
-    MaxValidity,
-}
-
-/// A display level, as named in a test's `expect level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LevelWord {
-    Allowed,
-    AllowedUnlessObjects,
-    Authorization,
-    SpecificAuthorization,
-    LegalProcess,
-    CourtOrderOnly,
-    Prohibited,
 }
 
 /// What a pattern over one axis matches.
@@ -232,7 +189,7 @@ pub struct Pattern {
 pub struct Deadline {
     pub days: Spanned<u32>,
     pub unit: DayUnit,
-    pub action: ActionWord,
+    pub action: Action,
     pub span: Span,
 }
 
@@ -247,7 +204,7 @@ pub enum RuleField {
     Pattern(Pattern),
     Permission(Spanned<PermissionWords>),
     /// `withdraws court_order, subpoena`: checked, not resolved (docs/semantics.md).
-    Withdraws(Spanned<Vec<BasisWord>>),
+    Withdraws(Spanned<Vec<Basis>>),
     Mandatory(Span),
     Deadline(Deadline),
     Elements(Spanned<Vec<Name>>),
@@ -255,7 +212,7 @@ pub enum RuleField {
     Obligations(Spanned<Vec<Name>>),
     MaxValidity(Spanned<u32>),
     Excepts(Spanned<Vec<Name>>),
-    Defers(Spanned<Vec<DimensionWord>>),
+    Defers(Spanned<Vec<Dimension>>),
 }
 
 /// `test "title" { jurisdiction US-CA  category hiv … expect level allowed }`
@@ -271,16 +228,16 @@ pub struct TestDecl {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expectation {
-    Level(LevelWord),
+    Level(Level),
     Mandatory(bool),
     Deadline {
         days: u32,
         unit: DayUnit,
-        action: ActionWord,
+        action: Action,
     },
-    Bases(Vec<BasisWord>),
+    Bases(Vec<Basis>),
     /// `expect not basis court_order`
-    NotBasis(BasisWord),
+    NotBasis(Basis),
     /// `expect way authorization and court_order`
     Way(WayWords),
     Obligations(Vec<Name>),

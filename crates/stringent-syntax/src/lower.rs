@@ -4,7 +4,7 @@ use crate::ast::*;
 use crate::{Date, Rule, StringentParser, messages};
 use pest::Parser;
 use pest::iterators::Pair;
-use stringent_diagnostics::{Code, Diagnostic, Location, Span, bidi_name, is_control};
+use stringent_diagnostics::{Code, Diagnostic, Location, Span, bidi_name, is_control, nearest};
 
 /// Bidirectional controls reported one by one in a file; past this, one more warning
 /// counts the rest, so a hostile file cannot bury the report.
@@ -489,31 +489,38 @@ impl Lower<'_> {
                 "justification",
                 "\"The 2024 amendment narrows the exception\"",
             )?),
-            Rule::confidence => RuleField::Confidence(Spanned { value: confidence(parts(f).next()?.as_str()), span }),
+            Rule::confidence => RuleField::Confidence(Spanned { value: self.word(parts(f).next())?, span }),
             Rule::effective => RuleField::Effective(self.date(parts(f).next())?),
             Rule::expires => RuleField::Expires(self.date(parts(f).next())?),
             Rule::pattern => RuleField::Pattern(self.pattern(f)?),
             Rule::permission => {
-                let mut words = PermissionWords { ways: Vec::new(), prohibited_if: Vec::new() };
+                let mut ways = Vec::new();
+                let mut prohibited_if = Vec::new();
                 for p in parts(f) {
                     match p.as_rule() {
-                        Rule::way => words.ways.push(self.way(p)),
-                        Rule::conditions => words.prohibited_if = self.conditions(p),
+                        Rule::way => ways.push(self.way(p)),
+                        Rule::conditions => prohibited_if = self.conditions(p),
                         _ => {}
                     }
                 }
-                RuleField::Permission(Spanned { value: words, span })
+                // Every way is read, so that each misspelt basis is reported, before one
+                // makes the field unreadable.
+                let ways = ways.into_iter().collect::<Option<Vec<_>>>()?;
+                RuleField::Permission(Spanned { value: PermissionWords { ways, prohibited_if }, span })
             }
             Rule::withdraws => {
-                let bases = parts(f).filter_map(|p| basis(p.as_str())).collect();
+                let bases = self.words(parts(f))?;
                 RuleField::Withdraws(Spanned { value: bases, span })
             }
             Rule::mandatory => RuleField::Mandatory(span),
             Rule::deadline => {
                 let mut it = parts(f);
                 let days = self.number(it.next())?;
-                let unit = day_unit(it.next()?.as_str());
-                let action = it.next().map_or(ActionWord::Any, |a| action(a.as_str()));
+                let unit = self.word(it.next())?;
+                let action = match it.next() {
+                    Some(a) => self.word(Some(a))?,
+                    None => Action::Any,
+                };
                 RuleField::Deadline(Deadline { days, unit, action, span })
             }
             Rule::elements | Rule::form | Rule::obligations | Rule::excepts => {
@@ -531,7 +538,7 @@ impl Lower<'_> {
                 RuleField::MaxValidity(Spanned { value: days.value, span })
             }
             Rule::defers => {
-                let value = parts(f).filter_map(|d| dimension(d.as_str())).collect();
+                let value = self.words(parts(f))?;
                 RuleField::Defers(Spanned { value, span })
             }
             _ => {
@@ -571,8 +578,10 @@ impl Lower<'_> {
                 Rule::searched => {
                     decl.searched.push(self.required(parts(f).next(), "search note", "\"Cal. codes, 2024\"")?)
                 }
+                // A misspelt confidence is reported; the silence stays, so that its topic is
+                // not also reported as missing.
                 Rule::confidence => {
-                    decl.confidence = Some(Spanned { value: confidence(parts(f).next()?.as_str()), span: fspan })
+                    decl.confidence = self.word(parts(f).next()).map(|value| Spanned { value, span: fspan })
                 }
                 _ => return None,
             }
@@ -608,18 +617,70 @@ impl Lower<'_> {
         Some(test)
     }
 
-    /// `authorization and court_order if imminent_threat`
-    fn way(&mut self, pair: Pair<'_, Rule>) -> WayWords {
+    /// `authorization and court_order if imminent_threat`; `None` when a basis is misspelt
+    /// (each one reported).
+    fn way(&mut self, pair: Pair<'_, Rule>) -> Option<WayWords> {
         let span = span_of(&pair);
-        let mut way = WayWords { bases: Vec::new(), conditions: Vec::new(), span };
+        let mut bases = Vec::new();
+        let mut conditions = Vec::new();
         for p in parts(pair) {
             match p.as_rule() {
-                Rule::basis => way.bases.extend(basis(p.as_str())),
-                Rule::conditions => way.conditions = self.conditions(p),
+                Rule::basis => bases.push(self.basis(p)),
+                Rule::conditions => conditions = self.conditions(p),
                 _ => {}
             }
         }
-        way
+        Some(WayWords { bases: bases.into_iter().collect::<Option<_>>()?, conditions, span })
+    }
+
+    /// A basis of a way: a misspelt `prohibited` is suggested too, as it stands where a
+    /// way does.
+    fn basis(&mut self, pair: Pair<'_, Rule>) -> Option<Basis> {
+        self.word_or(Some(pair), &["prohibited"])
+    }
+
+    /// Every closed word of a list, each misspelling reported; `None` if any was.
+    fn words<'i, W: Word>(&mut self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Option<Vec<W>> {
+        let words: Vec<Option<W>> = pairs.map(|p| self.word(Some(p))).collect();
+        words.into_iter().collect()
+    }
+
+    /// A closed word, read through its kind's table (`stringent_policy::words`).
+    fn word<W: Word>(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<W> {
+        self.word_or(pair, &[])
+    }
+
+    /// A closed word; `also` are other words that may stand in its place, offered as
+    /// suggestions. A misspelling is E0104 with "did you mean"; an older spelling is read,
+    /// with W0008 saying that `stringent fmt` writes today's.
+    fn word_or<W: Word>(&mut self, pair: Option<Pair<'_, Rule>>, also: &[&'static str]) -> Option<W> {
+        let pair = pair?;
+        let text = pair.as_str();
+        let at = Location::new(self.path, span_of(&pair));
+        if let Some(word) = W::from_keyword(text) {
+            return Some(word);
+        }
+        if let Some(word) = W::renamed(text) {
+            let now = word.keyword();
+            self.diags.push(
+                Diagnostic::new(Code::OldSpelling, format!("the {} `{text}` is now spelt `{now}`", W::KIND))
+                    .at(at.labelled("an earlier spelling"))
+                    .with_help(format!("`stringent fmt` writes `{now}`; both mean the same")),
+            );
+            return Some(word);
+        }
+        let choices: Vec<&str> = W::keywords().collect();
+        let known = format!("{} is one of: {}", W::KIND, choices.join(", "));
+        let help = match nearest(text, choices.iter().chain(also).copied()) {
+            Some(near) => format!("did you mean `{near}`? A {known}"),
+            None => format!("a {known}"),
+        };
+        self.diags.push(
+            Diagnostic::new(Code::UnknownWord, format!("unknown {} `{text}`", W::KIND))
+                .at(at.labelled(format!("not a {}", W::KIND)))
+                .with_help(help),
+        );
+        None
     }
 
     /// `if imminent_threat and prior_notice_to_patient`
@@ -634,17 +695,20 @@ impl Lower<'_> {
         let value = match kind {
             Rule::expect_mandatory => Expectation::Mandatory(true),
             Rule::expect_not_mandatory => Expectation::Mandatory(false),
-            Rule::expect_level => Expectation::Level(level(parts(e).next()?.as_str())),
+            Rule::expect_level => Expectation::Level(self.word(parts(e).next())?),
             Rule::expect_deadline => {
                 let mut it = parts(e);
                 let days = self.number(it.next())?.value;
-                let unit = day_unit(it.next()?.as_str());
-                let action = it.next().map_or(ActionWord::Any, |a| action(a.as_str()));
+                let unit = self.word(it.next())?;
+                let action = match it.next() {
+                    Some(a) => self.word(Some(a))?,
+                    None => Action::Any,
+                };
                 Expectation::Deadline { days, unit, action }
             }
-            Rule::expect_bases => Expectation::Bases(parts(e).filter_map(|b| basis(b.as_str())).collect()),
-            Rule::expect_not_basis => Expectation::NotBasis(basis(parts(e).last()?.as_str())?),
-            Rule::expect_way => Expectation::Way(self.way(parts(e).last()?)),
+            Rule::expect_bases => Expectation::Bases(self.words(parts(e))?),
+            Rule::expect_not_basis => Expectation::NotBasis(self.word(parts(e).last())?),
+            Rule::expect_way => Expectation::Way(self.way(parts(e).last()?)?),
             Rule::expect_obligations => Expectation::Obligations(self.names(parts(e).next()?)),
             Rule::expect_elements => Expectation::Elements(self.names(parts(e).next()?)),
             Rule::expect_form => Expectation::Form(self.names(parts(e).next()?)),
@@ -663,66 +727,10 @@ fn field_keyword(kind: Rule) -> Option<&'static str> {
         Rule::expires => "expires",
         Rule::deadline => "deadline",
         Rule::max_validity => "max_validity",
+        Rule::confidence => "confidence",
+        Rule::permission => "permission",
+        Rule::withdraws => "withdraws",
+        Rule::defers => "defers",
         _ => return None,
     })
-}
-
-fn confidence(word: &str) -> Confidence {
-    match word {
-        "verified" => Confidence::Verified,
-        "secondary" => Confidence::Secondary,
-        "recalled" => Confidence::Recalled,
-        _ => Confidence::Unverified,
-    }
-}
-
-fn basis(word: &str) -> Option<BasisWord> {
-    Some(match word {
-        "none" => BasisWord::None,
-        "no_objection" => BasisWord::NoObjection,
-        "authorization" => BasisWord::Authorization,
-        "specific_authorization" => BasisWord::SpecificAuthorization,
-        "court_order" => BasisWord::CourtOrder,
-        "warrant" => BasisWord::Warrant,
-        "subpoena" => BasisWord::Subpoena,
-        "administrative_request" => BasisWord::AdministrativeRequest,
-        _ => return None,
-    })
-}
-
-fn day_unit(word: &str) -> DayUnit {
-    if word == "business_days" { DayUnit::BusinessDays } else { DayUnit::CalendarDays }
-}
-
-fn action(word: &str) -> ActionWord {
-    match word {
-        "inspect" => ActionWord::Inspect,
-        "copy" => ActionWord::Copy,
-        _ => ActionWord::Any,
-    }
-}
-
-fn dimension(word: &str) -> Option<DimensionWord> {
-    Some(match word {
-        "permission" => DimensionWord::Permission,
-        "mandate" => DimensionWord::Mandate,
-        "deadlines" => DimensionWord::Deadlines,
-        "elements" => DimensionWord::Elements,
-        "form" => DimensionWord::Form,
-        "obligations" => DimensionWord::Obligations,
-        "max_validity" => DimensionWord::MaxValidity,
-        _ => return None,
-    })
-}
-
-fn level(word: &str) -> LevelWord {
-    match word {
-        "allowed" => LevelWord::Allowed,
-        "allowed_unless_objects" => LevelWord::AllowedUnlessObjects,
-        "authorization" => LevelWord::Authorization,
-        "specific_authorization" => LevelWord::SpecificAuthorization,
-        "legal_process" => LevelWord::LegalProcess,
-        "court_order_only" => LevelWord::CourtOrderOnly,
-        _ => LevelWord::Prohibited,
-    }
 }

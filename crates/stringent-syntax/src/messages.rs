@@ -78,7 +78,7 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         cite | kw_cite => "`cite`",
         source | kw_source => "`source`",
         confidence | kw_confidence => "`confidence`",
-        confidence_level => "a confidence (verified, secondary, recalled or unverified)",
+        confidence_level => "a confidence such as `verified`",
         effective | kw_effective => "`effective`",
         expires | kw_expires => "`expires`",
         justification | kw_justification => "`justification`",
@@ -87,10 +87,7 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         except => "`except`",
         permission | kw_permission => "`permission`",
         prohibited => "`prohibited`",
-        basis => {
-            "a legal basis (none, no_objection, authorization, specific_authorization, court_order, warrant, \
-             subpoena or administrative_request)"
-        }
+        basis => "a legal basis such as `authorization`",
         way => "a way such as `authorization and court_order`",
         conditions | kw_if => "`if` and a condition",
         kw_and => "`and`",
@@ -100,8 +97,8 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         expect_way | kw_way => "`way`",
         mandatory | expect_mandatory => "`mandatory`",
         deadline | kw_deadline | expect_deadline => "`deadline`",
-        day_unit => "a unit (calendar_days or business_days)",
-        action => "an action (inspect, copy or any)",
+        day_unit => "a unit such as `calendar_days`",
+        action => "an action such as `inspect`",
         elements | kw_elements | expect_elements => "`elements`",
         form | kw_form | expect_form => "`form`",
         obligations | kw_obligations | expect_obligations => "`obligations`",
@@ -109,17 +106,14 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         kw_days => "`days`",
         excepts | kw_excepts => "`excepts`",
         defers | kw_defers => "`defers`",
-        dimension => "a dimension (permission, mandate, deadlines, elements, form, obligations or max_validity)",
+        dimension => "a dimension such as `permission`",
         kw_or => "`or`",
         kw_for => "`for`",
         test | kw_test => "`test`",
         test_as_of | kw_as_of => "`as_of`",
         expect | kw_expect => "`expect`",
         expect_level | kw_level => "`level`",
-        level => {
-            "a level (allowed, allowed_unless_objects, authorization, specific_authorization, legal_process, \
-             court_order_only or prohibited)"
-        }
+        level => "a level such as `authorization`",
         expect_not_mandatory | kw_not => "`not`",
         expect_bases | kw_bases => "`bases`",
         expect_decided_by | kw_decided_by => "`decided_by`",
