@@ -118,7 +118,14 @@ fn a_file_with_several_mistakes_reports_them_all_and_exits_1() {
     let out = stringent(&["check", dir.to_str().unwrap()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    for expected in ["E0100", "E0200", "E0101", "did you mean `mental_health`", "legal basis", "a confidence"] {
+    for expected in [
+        "E0104",
+        "E0200",
+        "E0101",
+        "did you mean `authorization`",
+        "did you mean `mental_health`",
+        "unknown confidence level `maybe`",
+    ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }
     assert!(stderr.contains("state.stringent:5:"), "span of the first mistake: {stderr}");
