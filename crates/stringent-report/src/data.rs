@@ -25,6 +25,7 @@ use crate::Site;
 use serde_json::{Map, Value};
 use std::io;
 use stringent_policy::Policy;
+use stringent_policy::artifact::RequirementRecord;
 use stringent_policy::grid::RegionIndex;
 
 fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
@@ -95,34 +96,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                 .collect(),
         ),
     );
-    let mut requirements = Vec::with_capacity(policy.requirements.len());
-    for r in &policy.requirements {
-        let mut deadlines = Vec::with_capacity(r.deadlines.len());
-        for d in &r.deadlines {
-            deadlines.push(Value::Array(vec![Value::from(d.days), to_value(&d.unit)?, to_value(&d.action)?]));
-        }
-        // A way as [bases, conditions], as in WayRecord; the page numbers its conditions by
-        // `conditions` below, as the loader does.
-        let ways = r
-            .ways
-            .iter()
-            .map(|w| {
-                Value::Array(vec![
-                    strings(w.bases.iter().map(|b| b.as_str())),
-                    strings(w.conditions.iter().map(String::as_str)),
-                ])
-            })
-            .collect();
-        requirements.push(Value::Array(vec![
-            Value::Array(ways),
-            Value::from(r.mandatory),
-            Value::Array(deadlines),
-            strings(r.authorization_elements.iter().map(String::as_str)),
-            strings(r.form.iter().map(String::as_str)),
-            strings(r.obligations.iter().map(String::as_str)),
-            r.max_validity_days.map_or(Value::Null, Value::from),
-        ]));
-    }
+    let requirements = policy.requirements.iter().map(requirement_row).collect::<io::Result<Vec<_>>>()?;
     root.insert("requirements".into(), Value::Array(requirements));
     root.insert("conditions".into(), strings(policy.vocabulary.conditions.iter().map(|c| c.id.as_str())));
     let index =
@@ -198,6 +172,36 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
         Value::Array(sites.iter().map(|s| strings([s.policy.policy().jurisdiction(), s.page.as_str()])).collect()),
     );
     serde_json::to_string(&Value::Object(root)).map_err(io::Error::other)
+}
+
+/// A requirement as a row of the page's `requirements`: `[ways, mandatory, deadlines,
+/// elements, form, obligations, max_validity_days]`, a way as `[bases, conditions]` as in
+/// `WayRecord`. The question form's copy of the meet returns rows of this form, so the test
+/// that checks it against `Requirement::meet` compares rows.
+pub fn requirement_row(r: &RequirementRecord) -> io::Result<Value> {
+    let mut deadlines = Vec::with_capacity(r.deadlines.len());
+    for d in &r.deadlines {
+        deadlines.push(Value::Array(vec![Value::from(d.days), to_value(&d.unit)?, to_value(&d.action)?]));
+    }
+    let ways = r
+        .ways
+        .iter()
+        .map(|w| {
+            Value::Array(vec![
+                strings(w.bases.iter().map(|b| b.as_str())),
+                strings(w.conditions.iter().map(String::as_str)),
+            ])
+        })
+        .collect();
+    Ok(Value::Array(vec![
+        Value::Array(ways),
+        Value::from(r.mandatory),
+        Value::Array(deadlines),
+        strings(r.authorization_elements.iter().map(String::as_str)),
+        strings(r.form.iter().map(String::as_str)),
+        strings(r.obligations.iter().map(String::as_str)),
+        r.max_validity_days.map_or(Value::Null, Value::from),
+    ]))
 }
 
 #[cfg(test)]

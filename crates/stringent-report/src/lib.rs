@@ -14,6 +14,7 @@
 //! from `file://`.
 
 mod data;
+pub use data::requirement_row;
 mod html;
 mod matrix;
 mod pages;

@@ -357,6 +357,32 @@
     };
   }
 
+  /* A requirement as a row of the page's requirements (data.rs, requirement_row), with
+     its level and the bases that suffice alone. */
+  function rowOf(policy, req) {
+    return [
+      [
+        req.ways.map(function (w) { return [namedBases(w), wayConditions(policy, w)]; }),
+        req.mandatory,
+        req.deadlines.map(function (d) { return [d.days, d.unit, d.action]; }),
+        req.elements,
+        req.form,
+        req.obligations,
+        req.maxValidity
+      ],
+      levelOf(req.ways),
+      basesOf(req.ways)
+    ];
+  }
+
+  /* Outside a browser there is no page to build: Node loads this file only in the test
+     that checks this copy of the meet against Requirement::meet on every pair of the
+     shipped requirements (crates/stringent-report/tests/meet.rs). */
+  if (typeof document === "undefined") {
+    if (typeof module !== "undefined") module.exports = { fromRecord: fromRecord, meet: meet, rowOf: rowOf };
+    return;
+  }
+
   // ---- the page -------------------------------------------------------------------
 
   function el(tag, attrs, children) {
