@@ -21,7 +21,7 @@ import rego.v1
 
 decision := object.union(_answer, _ungoverned_extra)
 
-_answer := {
+_answer := object.union(meet, {
 	"jurisdiction": _policy.jurisdiction,
 	"chain": _policy.chain,
 	"as_of": _policy.as_of,
@@ -30,8 +30,15 @@ _answer := {
 	"recipient": input.recipient,
 	"subject": _subject,
 	"holder": _holder,
-	"level": _level,
 	"governed": count(_ungoverned) == 0,
+	"provenance": _provenance,
+})
+
+# The meet of the categories' requirements, as the artifact writes a requirement: the part
+# of the decision `Requirement::meet` defines. The export's tests query it alone to check
+# this copy of the meet against the Rust one on every pair of shipped requirements.
+meet := {
+	"level": _level,
 	"bases": _bases,
 	"ways": _ways,
 	"mandatory": _mandatory,
@@ -40,7 +47,6 @@ _answer := {
 	"form": _union("form"),
 	"obligations": _union("obligations"),
 	"max_validity_days": _max_validity_days,
-	"provenance": _provenance,
 } if {
 	count(_categories) > 0
 	count(_cells) == count(_categories)
@@ -147,37 +153,36 @@ _basis_level := {
 # A way as the set of what it needs: its bases closed under implication, its conditions.
 _needs(way) := {x | some basis in way.bases; some x in _implied[basis]} | {sprintf("condition:%s", [c]) | some c in way.conditions}
 
-# Everything any category's ways need; the meet's ways are sets of these.
-_universe := [needed | some needed in {x | some requirement in _requirements; some way in requirement.ways; some x in _needs(way)}]
+# The meet's candidate ways: one way of each distinct requirement, their needs joined (the
+# way of `Requirement::meet`). Choice `n` picks way `floor(n / stride) % count` of each,
+# its digits in mixed radix; a requirement with no way (prohibited) leaves no candidate.
+_distinct := [requirement | some requirement in {r | some r in _requirements}]
 
-# Holding `held` satisfies every category.
-_satisfies(held) if {
-	every requirement in _requirements {
-		some way in requirement.ways
-		count(_needs(way) - held) == 0
-	}
+_stride(i) := product([count(r.ways) | some j, r in _distinct; j < i])
+
+_choices := product([count(r.ways) | some r in _distinct])
+
+_candidates := {held |
+	_choices > 0
+	some n in numbers.range(0, _choices - 1)
+	held := union({_needs(r.ways[(floor(n / _stride(i)) % count(r.ways))]) | some i, r in _distinct})
 }
 
-_sufficient := {held |
-	some n in numbers.range(0, bits.lsh(1, count(_universe)) - 1)
-	held := {x | some i, x in _universe; bits.and(n, bits.lsh(1, i)) != 0}
-	_satisfies(held)
-}
-
-# The meet's ways: the sufficient sets that hold no smaller sufficient set.
+# The meet's ways: the candidates that hold no smaller candidate. Every set of needs that
+# satisfies each category holds a candidate, so these are its minimal ways.
 _minimal := {held |
-	some held in _sufficient
+	some held in _candidates
 	not _holds_smaller(held)
 }
 
 _holds_smaller(held) if {
-	some other in _sufficient
+	some other in _candidates
 	other != held
 	count(other - held) == 0
 }
 
 # Ways in the loader's order: by the number whose bit 8 + i is condition i and whose low
-# bits are the bases in declaration order, written as a fixed-width binary string.
+# bits are the bases in declaration order, compared as its fixed-width binary digits.
 _bit(x) := i - 1 if {
 	some i, basis in _basis_order
 	basis == x
@@ -185,21 +190,12 @@ _bit(x) := i - 1 if {
 
 _bit(x) := 8 + _policy.conditions[substring(x, 10, -1)] if startswith(x, "condition:")
 
-_key(held) := concat("", [digit |
-	some position in numbers.range((8 + count(_policy.conditions)) - 1, 0)
-	digit := _digit(held, position)
-])
-
-_digit(held, position) := "1" if {
-	some x in held
-	_bit(x) == position
+_key(held) := key if {
+	bits := {_bit(x) | some x in held}
+	key := [count({position} & bits) | some position in numbers.range((8 + count(_policy.conditions)) - 1, 0)]
 }
 
-default _digit(_, _) := "0"
-
-_by_key := {_key(held): held | some held in _minimal}
-
-_ways := [_way_record(_by_key[key]) | some key in sort(object.keys(_by_key))]
+_ways := [_way_record(keyed[1]) | some keyed in sort([[_key(held), held] | some held in _minimal])]
 
 _way_record(held) := {"bases": _named(held), "conditions": conditions, "level": level} if {
 	conditions := sort([substring(x, 10, -1) | some x in held; startswith(x, "condition:")])

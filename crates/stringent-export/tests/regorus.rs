@@ -440,3 +440,140 @@ fn inconsistent_or_duplicate_policies_are_refused() {
     stale.content_hash = "sha256:00".into();
     assert_eq!(opa_bundle(&[stale]).unwrap_err().kind(), std::io::ErrorKind::InvalidInput);
 }
+
+/// Every distinct pair of requirements that meet in some shipped chain, and every
+/// distinct sequence that a question naming all categories meets at some point of a
+/// chain, is placed in the cells of synthetic policies and asked of regorus: the Rego copy
+/// of the meet (`data.stringent.meet`, the requirement part of the decision) is checked
+/// against `Requirement::meet` on all of them, not on a sample.
+#[test]
+fn regorus_meets_every_pair_of_shipped_requirements_as_rust_does() {
+    let c = stringent_compiler::compile(&[repo().join("rules")], Date::parse("2026-11-24").unwrap());
+    assert!(!c.has_errors(), "the shipped rules have errors");
+    let shipped = c.policies();
+    let template = &shipped[0];
+    let conditions = &template.vocabulary.conditions;
+
+    // The requirements of every chain, each once; then the pairs and folds, by number.
+    let mut records: Vec<RequirementRecord> = Vec::new();
+    let mut pairs = std::collections::BTreeSet::new();
+    let mut folds = std::collections::BTreeSet::new();
+    for policy in &shipped {
+        assert_eq!(policy.vocabulary, template.vocabulary);
+        let ids: Vec<u32> = policy
+            .requirements
+            .iter()
+            .map(|r| match records.iter().position(|x| x == r) {
+                Some(k) => u32::try_from(k).unwrap(),
+                None => {
+                    records.push(r.clone());
+                    u32::try_from(records.len() - 1).unwrap()
+                }
+            })
+            .collect();
+        for (a, x) in ids.iter().enumerate() {
+            for y in &ids[a..] {
+                pairs.insert(vec![*x.min(y), *x.max(y)]);
+            }
+        }
+        let index = RegionIndex::new(&policy.regions).unwrap();
+        let grid = policy.regions.cell_grid().unwrap();
+        let mut by_rest: std::collections::HashMap<Vec<u32>, Vec<u32>> = std::collections::HashMap::new();
+        grid.for_each_point(|_, point| {
+            let entry = index.get(&policy.regions, point).unwrap()[0];
+            by_rest.entry(point[1..].to_vec()).or_default().push(ids[usize::try_from(entry).unwrap()]);
+        });
+        folds.extend(by_rest.into_values());
+    }
+    let requirements: Vec<Requirement<String>> = records.iter().map(|r| r.requirement(conditions)).collect();
+
+    // Synthetic policies of the same vocabulary hold at each point of the other axes
+    // either pairs (categories 2k and 2k+1) or one fold (every category in order).
+    let sizes: Vec<usize> = template.vocabulary.axes.iter().map(|a| a.values.len()).collect();
+    let categories = sizes[0];
+    let points_per_policy: usize = sizes[1..].iter().product();
+    let mut slots: Vec<(Vec<u32>, bool)> = Vec::new();
+    let pairs: Vec<Vec<u32>> = pairs.into_iter().collect();
+    for chunk in pairs.chunks(categories / 2) {
+        slots.push((chunk.concat(), false));
+    }
+    let fold_count = folds.len();
+    for fold in folds {
+        assert_eq!(fold.len(), categories);
+        slots.push((fold, true));
+    }
+    let axis_ids: Vec<Vec<String>> =
+        template.vocabulary.axes.iter().map(|a| a.values.iter().map(|v| v.id.clone()).collect()).collect();
+    let mut policies = Vec::new();
+    // Each question with the requirements it meets.
+    let mut asked: Vec<(Value, Vec<u32>)> = Vec::new();
+    for (n, chunk) in slots.chunks(points_per_policy).enumerate() {
+        let mut policy = template.clone();
+        policy.jurisdiction = format!("US-P{n}");
+        policy.requirements = records.clone();
+        let mut table = vec![[0u32, 0u32]; categories * points_per_policy];
+        for (point, (slot, _)) in chunk.iter().enumerate() {
+            for (category, requirement) in slot.iter().enumerate() {
+                table[category * points_per_policy + point][0] = *requirement;
+            }
+        }
+        let classes = sizes.iter().map(|n| (0..u32::try_from(*n).unwrap()).collect()).collect();
+        policy.regions = Regions::canonical(classes, table).unwrap();
+        policy.content_hash = policy.compute_hash();
+        for (point, (slot, whole)) in chunk.iter().enumerate() {
+            // The point's values of the other axes, row-major as the grid numbers them.
+            let mut rest = Vec::new();
+            let mut left = point;
+            for (axis, size) in sizes.iter().enumerate().skip(1).rev() {
+                rest.push(axis_ids[axis][left % size].clone());
+                left /= size;
+            }
+            rest.reverse();
+            let groups: Vec<Vec<usize>> = if *whole {
+                vec![(0..slot.len()).collect()]
+            } else {
+                (0..slot.len()).collect::<Vec<_>>().chunks(2).map(<[usize]>::to_vec).collect()
+            };
+            for cats in groups {
+                let category: Vec<&str> = cats.iter().map(|c| axis_ids[0][*c].as_str()).collect();
+                let input = json!({
+                    "jurisdiction": policy.jurisdiction,
+                    "category": category,
+                    "purpose": rest[0], "recipient": rest[1], "subject": rest[2], "holder": rest[3],
+                });
+                asked.push((input, cats.iter().map(|c| slot[*c]).collect()));
+            }
+        }
+        policies.push(policy);
+    }
+
+    let entries = unpack(&opa_bundle(&policies).unwrap());
+    let start = Instant::now();
+    // Two engines on two halves: the machines that run this have two cores.
+    let (first, second) = asked.split_at(asked.len() / 2);
+    std::thread::scope(|s| {
+        for half in [first, second] {
+            let (entries, requirements) = (&entries, &requirements);
+            s.spawn(move || {
+                let mut engine = engine(entries);
+                for (input, met) in half {
+                    let rust = met[1..]
+                        .iter()
+                        .fold(requirements[met[0] as usize].clone(), |acc, k| acc.meet(&requirements[*k as usize]));
+                    let expected = serde_json::to_value(RequirementRecord::new(&rust, conditions)).unwrap();
+                    engine.set_input_json(&input.to_string()).unwrap();
+                    let answer = engine.eval_rule("data.stringent.meet".to_owned()).unwrap();
+                    let answer: Value = serde_json::from_str(&answer.to_json_str().unwrap()).unwrap();
+                    assert_eq!(answer, expected, "the Rego meet differs from Rust's on {input}");
+                }
+            });
+        }
+    });
+    eprintln!(
+        "{} pairs and {fold_count} folds of {} distinct shipped requirements: the Rego meet agrees ({:.1?})",
+        pairs.len(),
+        records.len(),
+        start.elapsed()
+    );
+    assert!(pairs.len() > 100_000 && fold_count > 1_000, "{} {fold_count}", pairs.len());
+}
