@@ -47,9 +47,10 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
-        /// Also write the combination of several chains, e.g. `US-CA,US-NV` for a disclosure
-        /// that must satisfy both; repeat for more combinations.
-        #[arg(long, value_name = "J1,J2,…")]
+        /// Also write the combination of several chains, e.g. `US-CA+US-NV` for a disclosure
+        /// that must satisfy both (the id `decide --jurisdiction` takes); repeat for more
+        /// combinations. `US-CA,US-NV` is still read, with a warning.
+        #[arg(long, value_name = "J1+J2+…")]
         combine: Vec<String>,
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
@@ -356,10 +357,14 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
         let parts: Vec<&str> = spec.split([',', '+']).map(str::trim).collect();
         let distinct: std::collections::BTreeSet<&str> = parts.iter().copied().collect();
         if distinct.len() < 2 || distinct.len() != parts.len() || distinct.contains("") {
-            errln!("error: `--combine {spec}` must name two or more different jurisdictions, e.g. `US-CA,US-NV`");
+            errln!("error: `--combine {spec}` must name two or more different jurisdictions, e.g. `US-CA+US-NV`");
             return USAGE;
         }
         let joined = parts.join("+");
+        // The comma was the first spelling; `+` is the one `decide` and the tests use.
+        if spec.contains(',') {
+            errln!("warning: `--combine {spec}`: write `--combine {joined}`; the comma is read for now");
+        }
         if !combined.insert(joined.clone()) {
             continue;
         }

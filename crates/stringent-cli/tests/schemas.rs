@@ -63,7 +63,7 @@ fn every_artifact_and_decision_validates_against_the_checked_in_schemas() {
 
     let out = std::env::temp_dir().join(format!("stringent-schemas-{}", std::process::id()));
     let run = Command::new(env!("CARGO_BIN_EXE_stringent"))
-        .args(["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24", "--combine", "US-CA,US-NV"])
+        .args(["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24", "--combine", "US-CA+US-NV"])
         .current_dir(repo())
         .output()
         .unwrap();
