@@ -186,6 +186,8 @@ pub fn describe_ways(ways: &[WayRecord]) -> String {
 }
 
 impl WayRecord {
+    /// The way as the artifact stores it: conditions by their ids in `conditions`, so that a
+    /// reader needs no numbering; a number past the list is written `condition_N`.
     pub fn new(way: Way, conditions: &[Term]) -> WayRecord {
         WayRecord {
             bases: way.bases(),
@@ -280,6 +282,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The name serde writes, for text output that must match the JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Won => "won",
