@@ -235,14 +235,20 @@ impl Permission {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// No instrument needed.
     Allowed,
+    /// Allowed once the individual had the chance to object and did not.
     AllowedUnlessObjects,
+    /// A written authorization.
     Authorization,
+    /// A written authorization for this category; a general release does not suffice.
     SpecificAuthorization,
     /// Only with legal process short of a court order: a subpoena or an administrative
     /// request.
     LegalProcess,
+    /// Only with a court order or warrant.
     CourtOrderOnly,
+    /// No way makes the disclosure permissible (or every way needs a condition).
     Prohibited,
 }
 
@@ -272,11 +278,14 @@ impl Level {
     }
 }
 
+/// How a deadline's days are counted: statutes say either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayUnit {
+    /// Every day counts.
     CalendarDays,
+    /// Weekends and holidays do not count.
     BusinessDays,
 }
 
@@ -285,8 +294,11 @@ pub enum DayUnit {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// Let the individual inspect the record.
     Inspect,
+    /// Give the individual a copy.
     Copy,
+    /// Whatever the request was: the deadline covers both.
     Any,
 }
 
@@ -294,8 +306,11 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deadline {
+    /// How many days.
     pub days: u32,
+    /// How they are counted.
     pub unit: DayUnit,
+    /// What must be done by then.
     pub action: Action,
 }
 
@@ -326,12 +341,19 @@ pub fn reduce_deadlines(deadlines: &mut Vec<Deadline>) {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
+    /// The ways that make the disclosure permissible.
     Permission,
+    /// Whether the disclosure is required.
     Mandate,
+    /// The time limits to act.
     Deadlines,
+    /// What an authorization must contain.
     AuthorizationElements,
+    /// The form an authorization must take.
     Form,
+    /// The duties that ride along.
     Obligations,
+    /// How long an authorization may stay valid.
     MaxValidityDays,
 }
 
