@@ -47,9 +47,10 @@ enum Command {
         /// Output directory.
         #[arg(long)]
         out: PathBuf,
-        /// Also write the combination of several chains, e.g. `US-CA,US-NV` for a disclosure
-        /// that must satisfy both; repeat for more combinations.
-        #[arg(long, value_name = "J1,J2,…")]
+        /// Also write the combination of several chains, e.g. `US-CA+US-NV` for a disclosure
+        /// that must satisfy both (the id `decide --jurisdiction` takes); repeat for more
+        /// combinations. `US-CA,US-NV` is still read, with a warning.
+        #[arg(long, value_name = "J1+J2+…")]
         combine: Vec<String>,
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
@@ -314,16 +315,26 @@ fn report_as(c: &Compilation, format: DiagFormat) {
         }
         DiagFormat::Github => return data!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
     }
-    let style = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    eprint!("{}", render_human(&c.diagnostics, &c.sources, human_style(), 100));
+    let errors = c.diagnostics.len() - c.warning_count();
+    errln!("{} error{}, {} warning{}", errors, plural(errors), c.warning_count(), plural(c.warning_count()));
+}
+
+/// How diagnostics for people look, for every command that renders them: no colour when
+/// NO_COLOR is set and not empty, colour on a terminal, plain ASCII in logs and pipes.
+fn human_style() -> HumanStyle {
+    style_for(std::env::var_os("NO_COLOR").as_deref(), std::io::stderr().is_terminal())
+}
+
+/// [`human_style`] for a given NO_COLOR and whether stderr is a terminal.
+fn style_for(no_color: Option<&std::ffi::OsStr>, terminal: bool) -> HumanStyle {
+    if no_color.is_some_and(|v| !v.is_empty()) {
         HumanStyle::Plain
-    } else if std::io::stderr().is_terminal() {
+    } else if terminal {
         HumanStyle::Colour
     } else {
         HumanStyle::Ascii
-    };
-    eprint!("{}", render_human(&c.diagnostics, &c.sources, style, 100));
-    let errors = c.diagnostics.len() - c.warning_count();
-    errln!("{} error{}, {} warning{}", errors, plural(errors), c.warning_count(), plural(c.warning_count()));
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -356,10 +367,14 @@ fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], forma
         let parts: Vec<&str> = spec.split([',', '+']).map(str::trim).collect();
         let distinct: std::collections::BTreeSet<&str> = parts.iter().copied().collect();
         if distinct.len() < 2 || distinct.len() != parts.len() || distinct.contains("") {
-            errln!("error: `--combine {spec}` must name two or more different jurisdictions, e.g. `US-CA,US-NV`");
+            errln!("error: `--combine {spec}` must name two or more different jurisdictions, e.g. `US-CA+US-NV`");
             return USAGE;
         }
         let joined = parts.join("+");
+        // The comma was the first spelling; `+` is the one `decide` and the tests use.
+        if spec.contains(',') {
+            errln!("warning: `--combine {spec}`: write `--combine {joined}`; the comma is read for now");
+        }
         if !combined.insert(joined.clone()) {
             continue;
         }
@@ -468,8 +483,7 @@ fn fmt(paths: &[PathBuf], check: bool) -> u8 {
         }
     }
     if !diagnostics.is_empty() {
-        let style = if std::io::stderr().is_terminal() { HumanStyle::Colour } else { HumanStyle::Ascii };
-        eprint!("{}", render_human(&diagnostics, &sources, style, 100));
+        eprint!("{}", render_human(&diagnostics, &sources, human_style(), 100));
         errln!("files with errors are left as they were");
         return FINDINGS;
     }
@@ -998,4 +1012,20 @@ fn summary(d: &stringent_policy::Decision) -> String {
     }
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_wins_over_a_terminal_and_an_empty_one_does_not() {
+        let set = Some(std::ffi::OsStr::new("1"));
+        let empty = Some(std::ffi::OsStr::new(""));
+        assert!(matches!(style_for(set, true), HumanStyle::Plain));
+        assert!(matches!(style_for(set, false), HumanStyle::Plain));
+        assert!(matches!(style_for(empty, true), HumanStyle::Colour));
+        assert!(matches!(style_for(None, true), HumanStyle::Colour));
+        assert!(matches!(style_for(None, false), HumanStyle::Ascii));
+    }
 }

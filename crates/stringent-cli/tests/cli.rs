@@ -305,6 +305,45 @@ fn fmt_check_shows_a_diff_and_fmt_rewrites_only_what_it_can_parse() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// `fmt --check` prints a diff (stdout) and the syntax errors of files it cannot format
+/// (stderr); under NO_COLOR neither holds an escape sequence, on a terminal too.
+#[test]
+fn fmt_check_writes_no_colour_under_no_color() {
+    let dir = scratch("fmt-no-color");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("messy.stringent"),
+        "jurisdiction US \"F\"\nrule a.b \"t\" { cite \"x\"  confidence verified effective 2020-01-01 }\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("broken.stringent"), "jurisdiction US-XX \"X\" under US\nrule {\n").unwrap();
+    let out = stringent(&["fmt", "--check", dir.to_str().unwrap()]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("+  confidence verified"), "no diff:\n{stdout}");
+    assert!(stderr.contains("E01"), "no syntax error:\n{stderr}");
+    assert!(!out.stdout.contains(&0x1b) && !out.stderr.contains(&0x1b), "colour under NO_COLOR:\n{stdout}\n{stderr}");
+    // On a terminal (util-linux `script` gives the run one), where colour would show.
+    let on_terminal = |no_color: &str| {
+        let command = format!("'{}' fmt --check '{}'", env!("CARGO_BIN_EXE_stringent"), dir.display());
+        Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .env("NO_COLOR", no_color)
+            .stdin(std::process::Stdio::null())
+            .output()
+    };
+    if let Ok(coloured) = on_terminal("") {
+        assert!(coloured.stdout.contains(&0x1b), "no colour on a terminal: the check below would prove nothing");
+        let plain = on_terminal("1").unwrap();
+        assert!(
+            !plain.stdout.contains(&0x1b),
+            "colour on a terminal under NO_COLOR:\n{}",
+            String::from_utf8_lossy(&plain.stdout)
+        );
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn explain_speaks_json_and_shows_exception_trees() {
     let out = stringent(&[

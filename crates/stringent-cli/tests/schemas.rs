@@ -1,6 +1,7 @@
 //! The JSON Schemas of the compiled artifact, its index and `decide`'s output are generated
 //! from the Rust types and checked in; every artifact the compiler writes validates, and
-//! a change of the types without a `schema_version` bump fails here.
+//! a change of the types without a `schema_version` bump fails here (a change of their doc
+//! comments alone is regenerated without one).
 #![expect(
     clippy::unwrap_used,
     clippy::indexing_slicing,
@@ -25,7 +26,8 @@ fn generated<T: schemars::JsonSchema>() -> Value {
 }
 
 /// Compare a generated schema with the checked-in one. With `STRINGENT_WRITE_SCHEMAS=1`,
-/// write it — but only a new file, or after `SCHEMA_VERSION` was bumped.
+/// write it — but only a new file, after `SCHEMA_VERSION` was bumped, or when only the
+/// prose changed (see [`accepting`]).
 fn checked_in(name: &str, schema: &Value) -> Value {
     let path = repo().join("crates/stringent-policy/schemas").join(name);
     let text = serde_json::to_string_pretty(schema).unwrap() + "\n";
@@ -34,7 +36,8 @@ fn checked_in(name: &str, schema: &Value) -> Value {
         return schema.clone();
     }
     let same_version = old.as_ref().is_some_and(|o| o["x-schema-version"] == schema["x-schema-version"]);
-    if same_version {
+    let prose_only = old.as_ref().is_some_and(|o| accepting(o) == accepting(schema));
+    if same_version && !prose_only {
         panic!(
             "{name}: the artifact types changed but schema_version is still {SCHEMA_VERSION}. Bump SCHEMA_VERSION \
              (MINOR for new optional fields, MAJOR for anything an older loader could misread), then regenerate \
@@ -46,6 +49,46 @@ fn checked_in(name: &str, schema: &Value) -> Value {
         return schema.clone();
     }
     panic!("{name} is out of date: regenerate with STRINGENT_WRITE_SCHEMAS=1");
+}
+
+/// What a schema accepts, without its prose: `description`s dropped, and a `oneOf` of
+/// string constants (what schemars writes once a variant has a doc comment) read as the
+/// `enum` of those strings, sorted. A doc comment changes no artifact and no loader, so it
+/// needs no `SCHEMA_VERSION` bump; any other change does.
+fn accepting(schema: &Value) -> Value {
+    match schema {
+        Value::Array(items) => Value::Array(items.iter().map(accepting).collect()),
+        Value::Object(map) => {
+            let mut out: serde_json::Map<String, Value> =
+                map.iter().filter(|(k, _)| *k != "description").map(|(k, v)| (k.clone(), accepting(v))).collect();
+            let strings = |branch: &Value| -> Option<Vec<Value>> {
+                let b = branch.as_object()?;
+                if b.get("type") != Some(&Value::from("string")) || b.len() != 2 {
+                    return None;
+                }
+                match (b.get("const"), b.get("enum")) {
+                    (Some(c), None) => Some(vec![c.clone()]),
+                    (None, Some(Value::Array(e))) => Some(e.clone()),
+                    _ => None,
+                }
+            };
+            let one_of = out
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .map(|bs| bs.iter().map(strings).collect::<Option<Vec<Vec<Value>>>>());
+            if let Some(Some(lists)) = one_of {
+                let mut values: Vec<Value> = lists.into_iter().flatten().collect::<Vec<Value>>();
+                values.sort_by_key(ToString::to_string);
+                out.remove("oneOf");
+                out.insert("enum".to_owned(), Value::Array(values));
+                out.insert("type".to_owned(), Value::from("string"));
+            } else if let Some(Value::Array(values)) = out.get_mut("enum") {
+                values.sort_by_key(ToString::to_string);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    }
 }
 
 fn validate(schema: &Value, instance: &Value, what: &str) {
@@ -63,7 +106,7 @@ fn every_artifact_and_decision_validates_against_the_checked_in_schemas() {
 
     let out = std::env::temp_dir().join(format!("stringent-schemas-{}", std::process::id()));
     let run = Command::new(env!("CARGO_BIN_EXE_stringent"))
-        .args(["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24", "--combine", "US-CA,US-NV"])
+        .args(["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24", "--combine", "US-CA+US-NV"])
         .current_dir(repo())
         .output()
         .unwrap();

@@ -36,11 +36,17 @@ pub const SCHEMA_VERSION: &str = "2.0";
 /// The axes every question has, in cell order.
 pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
 
+/// One artifact: everything a consumer needs to answer questions for one chain, checked
+/// by its two hashes, with no rule file needed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Policy {
+    /// Always `stringent.resolved-policy`: tells an artifact apart from the index and other
+    /// JSON.
     pub format: String,
+    /// MAJOR.MINOR of the format it was written in; a loader refuses a MAJOR it does not know.
     pub schema_version: String,
+    /// Which compiler wrote it, for reproducing or reporting a wrong answer.
     pub compiler: CompilerInfo,
     /// The jurisdiction answered: a chain's last layer (`US-CA`, `org:clinic`), or several
     /// joined with `+` for a combined policy (`US-CA+US-NV`).
@@ -56,10 +62,13 @@ pub struct Policy {
     pub integrity: String,
     /// The layers, strongest authority first: federal, state, organization.
     pub chain: Vec<LayerInfo>,
+    /// What the cells are made of: a question names its values by these ids.
     pub vocabulary: Vocabulary,
+    /// Each distinct requirement once; `regions` refers to them by index.
     pub requirements: Vec<RequirementRecord>,
     /// Every rule named in provenance; provenance refers to rules by index here.
     pub rules: Vec<RuleInfo>,
+    /// The lists of the rules that took part in cells; `regions` refers to them by index.
     pub provenance: Vec<Vec<Involvement>>,
     /// Per axis, each value's class; per tuple of classes, `[requirement, provenance]`:
     /// indices into `requirements` and `provenance`. Canonical (see [`crate::grid`]).
@@ -68,15 +77,21 @@ pub struct Policy {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// The program that wrote an artifact or index.
 pub struct CompilerInfo {
+    /// The program's name, `stringent`.
     pub name: String,
+    /// Its version: a wrong answer is reproduced with the same one.
     pub version: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// One layer of the chain: whose law the answers include.
 pub struct LayerInfo {
+    /// The jurisdiction id, as provenance names it (`US`, `US-CA`, `org:clinic`).
     pub id: String,
+    /// Its name for people (`California`).
     pub name: String,
     /// `YYYY-MM-DD` from which the layer's encoded history is complete (its `history from`).
     /// Absent when the layer does not say: an answer as of any date may then miss law the
@@ -87,10 +102,15 @@ pub struct LayerInfo {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// The values and terms the artifact was compiled with; their order fixes the cell layout.
 pub struct Vocabulary {
+    /// The five question axes, in cell order: category, purpose, recipient, subject, holder.
     pub axes: Vec<Axis>,
+    /// The elements an authorization may be required to contain, by id and title.
     pub authorization_elements: Vec<Term>,
+    /// The constraints on an authorization's form, by id and title.
     pub form: Vec<Term>,
+    /// The duties that may ride along with a disclosure.
     pub obligations: Vec<ObligationInfo>,
     /// Facts beyond the question's axes that a way of permission may need
     /// (docs/semantics.md, "Conditions"); a way's conditions name these ids.
@@ -99,33 +119,50 @@ pub struct Vocabulary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// One axis of a question, with its values in cell order.
 pub struct Axis {
+    /// `category`, `purpose`, `recipient`, `subject` or `holder`.
     pub id: String,
+    /// Its name for people.
     pub title: String,
+    /// The values, in the order that numbers them in the cell layout.
     pub values: Vec<AxisValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// One value of an axis: what a question names.
 pub struct AxisValue {
+    /// The id a question uses (`hiv`, `treatment`).
     pub id: String,
+    /// Its name for people.
     pub title: String,
+    /// The broader value it refines (a psychotherapy note under mental health); rules
+    /// written for the parent reach it.
     pub parent: Option<String>,
+    /// HL7 codes for the value, for security labels; empty when HL7 has none.
     pub hl7: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// A declared term (an authorization element, a form constraint, a condition).
 pub struct Term {
+    /// The id requirements use.
     pub id: String,
+    /// Its name for people.
     pub title: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// A duty that rides along with a disclosure (a redisclosure notice).
 pub struct ObligationInfo {
+    /// The id requirements use.
     pub id: String,
+    /// Its name for people.
     pub title: String,
+    /// HL7 obligation codes, for security labels; empty when HL7 has none.
     pub hl7: Vec<String>,
     /// The notice text that must accompany the disclosure, where the law prescribes one.
     pub text: Option<String>,
@@ -143,11 +180,17 @@ pub struct RequirementRecord {
     /// prohibited. A way lists the bases it needs together and the conditions under which
     /// it holds.
     pub ways: Vec<WayRecord>,
+    /// The law requires the disclosure, not only permits it.
     pub mandatory: bool,
+    /// Time limits to act, none dominating another.
     pub deadlines: Vec<Deadline>,
+    /// Ids of the elements an authorization must contain, sorted.
     pub authorization_elements: Vec<String>,
+    /// Ids of the constraints on the authorization's form, sorted.
     pub form: Vec<String>,
+    /// Ids of the duties that ride along with the disclosure, sorted.
     pub obligations: Vec<String>,
+    /// The longest an authorization may stay valid, in days; absent when no rule limits it.
     pub max_validity_days: Option<u32>,
 }
 
@@ -186,6 +229,8 @@ pub fn describe_ways(ways: &[WayRecord]) -> String {
 }
 
 impl WayRecord {
+    /// The way as the artifact stores it: conditions by their ids in `conditions`, so that a
+    /// reader needs no numbering; a number past the list is written `condition_N`.
     pub fn new(way: Way, conditions: &[Term]) -> WayRecord {
         WayRecord {
             bases: way.bases(),
@@ -241,19 +286,29 @@ impl RequirementRecord {
     }
 }
 
+/// A rule named in provenance, stored once: what an answer cites.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleInfo {
+    /// The rule's id, stable across compiles.
     pub id: String,
+    /// The jurisdiction whose rule it is.
     pub layer: String,
+    /// Its title for people.
     pub title: String,
+    /// The law it encodes, as cited (`45 CFR 164.508(a)`).
     pub citations: Vec<String>,
+    /// Where the text of the law was read, when the rule names it.
     pub source: Option<String>,
+    /// How the encoding was checked: `verified`, `secondary`, `recalled` or `unverified`.
     pub confidence: String,
+    /// `YYYY-MM-DD` from which the rule is in force.
     pub effective: String,
+    /// `YYYY-MM-DD` from which it is no longer in force, if it expires.
     pub expires: Option<String>,
     /// Where the rule is written: a path relative to the rules root, and a 1-based line.
     pub file: String,
+    /// See `file`.
     pub line: u32,
     /// Why a rule that loosens an earlier answer is right, for reviewers of `stringent diff`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -280,6 +335,7 @@ pub enum Role {
 }
 
 impl Role {
+    /// The name serde writes, for text output that must match the JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Role::Won => "won",
@@ -292,12 +348,15 @@ impl Role {
     }
 }
 
+/// How one rule took part in a cell's answer.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Involvement {
     /// Index into [`Policy::rules`].
     pub rule: u32,
+    /// Whether it decided, was met, excepted, preempted, deferred or not in force.
     pub role: Role,
+    /// The dimensions the role applies to.
     pub dimensions: Vec<Dimension>,
 }
 
@@ -305,21 +364,29 @@ pub struct Involvement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PolicyIndex {
+    /// Always `stringent.policy-index`: tells the index apart from an artifact.
     pub format: String,
+    /// The artifacts' `schema_version`.
     pub schema_version: String,
+    /// Which compiler wrote the set.
     pub compiler: CompilerInfo,
+    /// The date every artifact of the set was resolved for, `YYYY-MM-DD`.
     pub as_of: String,
+    /// One entry per artifact of the set.
     pub policies: Vec<IndexEntry>,
 }
 
+/// Where the index finds one chain's artifact, and the hashes it must have.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct IndexEntry {
     /// The chain's own jurisdiction, e.g. `US-CA`.
     pub jurisdiction: String,
+    /// The layer ids of the chain, federal first.
     pub chain: Vec<String>,
     /// File name beside the index.
     pub file: String,
+    /// The artifact's `content_hash`: two entries with the same one give the same answers.
     pub content_hash: String,
     /// The artifact's `integrity`.
     pub integrity: String,

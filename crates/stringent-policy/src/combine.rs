@@ -7,14 +7,21 @@ use crate::grid::{Grid, RegionIndex, Regions};
 use crate::lattice::Requirement;
 use std::collections::{BTreeMap, HashMap};
 
+/// Why policies cannot be combined: a meet is only sound over policies that number their
+/// cells alike and answer for the same date.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CombineError {
+    /// No policy was given: there is no jurisdiction to name the result after.
     #[error("nothing to combine")]
     Empty,
+    /// The two jurisdictions' vocabularies differ, so the same cell number would mean
+    /// different questions in each.
     #[error("`{0}` and `{1}` were compiled with different vocabularies; compile them together")]
     VocabularyMismatch(String, String),
+    /// The two were resolved for different dates: their meet would answer for neither.
     #[error("`{0}` and `{1}` were resolved for different dates")]
     DateMismatch(String, String),
+    /// The named policy's regions do not cover its own cells, so it cannot be read by point.
     #[error("the regions of `{0}` do not fit its vocabulary; recompile it")]
     Inconsistent(String),
 }

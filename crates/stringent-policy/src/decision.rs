@@ -9,13 +9,21 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
+    /// The jurisdiction answered for (`US-CA`, `US-CA+US-NV`).
     pub jurisdiction: String,
+    /// The layer ids whose law the answer includes, federal first.
     pub chain: Vec<String>,
+    /// The date the answer holds for, `YYYY-MM-DD`.
     pub as_of: String,
+    /// The question's categories, as asked.
     pub category: Vec<String>,
+    /// The question's purpose, as asked.
     pub purpose: String,
+    /// The question's recipient, as asked.
     pub recipient: String,
+    /// The question's subject, as asked (default `adult`).
     pub subject: String,
+    /// The question's holder, as asked (default `provider`).
     pub holder: String,
     /// How much it takes to make the disclosure. Read it together with `governed`: where no
     /// rule governs the question, `allowed` means that nothing encoded restricts it, not that
@@ -35,12 +43,19 @@ pub struct Decision {
     /// together and the conditions under which it holds. `level` reads only the ways that
     /// need no condition; a tool that knows the facts can read the others.
     pub ways: Vec<WayRecord>,
+    /// The law requires the disclosure, not only permits it.
     pub mandatory: bool,
+    /// Time limits to act, none dominating another.
     pub deadlines: Vec<Deadline>,
+    /// Ids of the elements an authorization must contain.
     pub authorization_elements: Vec<String>,
+    /// Ids of the constraints on the authorization's form.
     pub form: Vec<String>,
+    /// Ids of the duties that ride along with the disclosure.
     pub obligations: Vec<String>,
+    /// The longest an authorization may stay valid, in days; absent when no rule limits it.
     pub max_validity_days: Option<u32>,
+    /// Every rule that matched, with its role and citation: why the answer is what it is.
     pub provenance: Vec<ProvenanceEntry>,
     /// The layers of the chain whose declared history (`history from`) begins after `as_of`:
     /// the answer may miss law of theirs that was in force then (docs/semantics.md,
@@ -73,17 +88,27 @@ impl HistoryGap {
     }
 }
 
+/// One rule's part in a decision, with what a reader needs to check it against the law.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProvenanceEntry {
+    /// The rule's id.
     pub rule: String,
+    /// The jurisdiction whose rule it is.
     pub layer: String,
+    /// Its title for people.
     pub title: String,
+    /// Every citation joined with `; `, for one line of text.
     pub citation: String,
+    /// Every citation of the rule.
     pub citations: Vec<String>,
+    /// How the encoding was checked: `verified`, `secondary`, `recalled` or `unverified`.
     pub confidence: String,
+    /// Where the text of the law was read, when the rule names it.
     pub source: Option<String>,
+    /// Whether it decided, was met, excepted, preempted, deferred or not in force.
     pub role: Role,
+    /// The dimensions the role applies to.
     pub dimensions: Vec<Dimension>,
     /// The category this entry was decided for, when the question named several.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -42,6 +42,7 @@ impl Grid {
         self.len
     }
 
+    /// No points: some axis has no value, so there is nothing to answer.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

@@ -8,7 +8,9 @@ use serde::Serialize;
 
 /// HL7 v3 code systems, as FHIR names them.
 pub const ACT_CODE: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
+/// Purpose-of-use codes (`HRESCH`, `ETREAT`, …).
 pub const ACT_REASON: &str = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+/// Confidentiality codes: `R` when a sensitivity code applies.
 pub const CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 /// stringent's own code system for what HL7 has no code for: an answer that no encoded
 /// rule governs (docs/semantics.md, "Governed answers").
@@ -18,8 +20,11 @@ pub const GOVERNANCE: &str = "urn:stringent:governance";
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Coding {
+    /// The code system's URI: a code means nothing without it.
     pub system: String,
+    /// The code within `system`, what a consuming system matches on.
     pub code: String,
+    /// The code's name, for people reading the labels.
     pub display: String,
 }
 
@@ -27,6 +32,7 @@ pub struct Coding {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SecurityLabels {
+    /// Sorted and without repeats, so the same decision gives the same bytes.
     pub security: Vec<Coding>,
 }
 

@@ -32,6 +32,7 @@ pub enum Basis {
 }
 
 impl Basis {
+    /// Every basis, weakest first (the order of `Ord`), for walking them all.
     pub const ALL: [Basis; 8] = [
         Basis::None,
         Basis::NoObjection,
@@ -43,6 +44,7 @@ impl Basis {
         Basis::AdministrativeRequest,
     ];
 
+    /// The name serde and the rule language use, for text output that must match both.
     pub fn as_str(self) -> &'static str {
         match self {
             Basis::None => "none",
@@ -141,6 +143,8 @@ impl Way {
         Way(self.0 & BASIS_MASK)
     }
 
+    /// Some condition is part of the way: a reader who cannot check conditions must not
+    /// count it as open.
     pub fn is_conditional(self) -> bool {
         self.0 & !BASIS_MASK != 0
     }
@@ -188,6 +192,7 @@ impl Permission {
         Permission::from_ways(bases.iter().map(|b| b.way()))
     }
 
+    /// The minimal ways, sorted: each suffices, and none covers another.
     pub fn ways(&self) -> &[Way] {
         &self.0
     }
@@ -212,6 +217,7 @@ impl Permission {
         self.0.iter().all(|w| other.0.iter().any(|o| w.covers(*o)))
     }
 
+    /// No way at all: no instrument or condition makes the disclosure permissible.
     pub fn is_prohibited(&self) -> bool {
         self.0.is_empty()
     }
@@ -229,18 +235,25 @@ impl Permission {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// No instrument needed.
     Allowed,
+    /// Allowed once the individual had the chance to object and did not.
     AllowedUnlessObjects,
+    /// A written authorization.
     Authorization,
+    /// A written authorization for this category; a general release does not suffice.
     SpecificAuthorization,
     /// Only with legal process short of a court order: a subpoena or an administrative
     /// request.
     LegalProcess,
+    /// Only with a court order or warrant.
     CourtOrderOnly,
+    /// No way makes the disclosure permissible (or every way needs a condition).
     Prohibited,
 }
 
 impl Level {
+    /// Every level from the least to the most demanding, the order `Ord` follows.
     pub const ALL: [Level; 7] = [
         Level::Allowed,
         Level::AllowedUnlessObjects,
@@ -251,6 +264,7 @@ impl Level {
         Level::Prohibited,
     ];
 
+    /// The name serde writes, for text output that must match the JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Level::Allowed => "allowed",
@@ -264,11 +278,14 @@ impl Level {
     }
 }
 
+/// How a deadline's days are counted: statutes say either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayUnit {
+    /// Every day counts.
     CalendarDays,
+    /// Weekends and holidays do not count.
     BusinessDays,
 }
 
@@ -277,8 +294,11 @@ pub enum DayUnit {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
+    /// Let the individual inspect the record.
     Inspect,
+    /// Give the individual a copy.
     Copy,
+    /// Whatever the request was: the deadline covers both.
     Any,
 }
 
@@ -286,8 +306,11 @@ pub enum Action {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Deadline {
+    /// How many days.
     pub days: u32,
+    /// How they are counted.
     pub unit: DayUnit,
+    /// What must be done by then.
     pub action: Action,
 }
 
@@ -318,16 +341,24 @@ pub fn reduce_deadlines(deadlines: &mut Vec<Deadline>) {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Dimension {
+    /// The ways that make the disclosure permissible.
     Permission,
+    /// Whether the disclosure is required.
     Mandate,
+    /// The time limits to act.
     Deadlines,
+    /// What an authorization must contain.
     AuthorizationElements,
+    /// The form an authorization must take.
     Form,
+    /// The duties that ride along.
     Obligations,
+    /// How long an authorization may stay valid.
     MaxValidityDays,
 }
 
 impl Dimension {
+    /// Every dimension, so that "stricter in every dimension" checks them all.
     pub const ALL: [Dimension; 7] = [
         Dimension::Permission,
         Dimension::Mandate,
@@ -338,6 +369,7 @@ impl Dimension {
         Dimension::MaxValidityDays,
     ];
 
+    /// The name serde writes, for text output that must match the JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Dimension::Permission => "permission",
@@ -355,14 +387,19 @@ impl Dimension {
 /// form constraints, obligations): the compiler uses small integers, the artifact strings.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Requirement<T> {
+    /// The ways that make the disclosure permissible; the meet keeps only what satisfies both.
     pub permission: Permission,
+    /// The law requires the disclosure (a report, a patient's access), not just permits it.
     pub mandatory: bool,
     /// Reduced: no deadline here dominates another.
     pub deadlines: Vec<Deadline>,
     /// Sorted, without repeats; likewise `form` and `obligations`.
     pub elements: Vec<T>,
+    /// Constraints on the authorization's form (signed, in writing, a separate document).
     pub form: Vec<T>,
+    /// Duties that ride along with the disclosure (a redisclosure notice, a log entry).
     pub obligations: Vec<T>,
+    /// The longest an authorization may stay valid; the meet keeps the shorter.
     pub max_validity_days: Option<u32>,
 }
 
@@ -455,6 +492,8 @@ impl<T: Ord + Clone> Requirement<T> {
         Dimension::ALL.iter().all(|d| self.at_least_as_strict_in(*d, other))
     }
 
+    /// The same requirement with its terms renamed, e.g. the compiler's numbers to the
+    /// artifact's ids; terms are sorted and deduplicated again in the new naming.
     pub fn map_terms<U: Ord + Clone>(&self, f: impl Fn(&T) -> U) -> Requirement<U> {
         let mut out = Requirement {
             permission: self.permission.clone(),

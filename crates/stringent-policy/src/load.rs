@@ -12,43 +12,91 @@ use std::path::Path;
 /// the bound keeps a wrong or hostile path from filling memory.
 pub const MAX_POLICY_BYTES: u64 = 64 * 1024 * 1024;
 
+/// Why a file was not loaded. Each says what to do about it: a consumer never answers from
+/// a policy that failed a check.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    /// The file could not be read.
     #[error("cannot read `{path}`: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        /// The file, as given.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
     /// A directory, FIFO, socket or device: opening a FIFO would block until a writer
     /// comes, so the file type is checked before the file is opened.
     #[error("cannot read `{path}`: it is {kind}, not a regular file")]
-    NotAFile { path: String, kind: &'static str },
+    NotAFile {
+        /// The file, as given.
+        path: String,
+        /// What it is instead: `a directory`, `a FIFO`, ….
+        kind: &'static str,
+    },
+    /// Larger than [`MAX_POLICY_BYTES`]: refused before it is read, so a wrong path cannot
+    /// fill memory.
     #[error("`{path}` is {size} bytes; a policy file may be at most {MAX_POLICY_BYTES} bytes")]
-    TooLarge { path: String, size: u64 },
+    TooLarge {
+        /// The file, as given.
+        path: String,
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// Not JSON, or JSON of another shape: truncated, corrupt, or not an artifact.
     #[error("not a valid policy file: {0}")]
     Json(#[from] serde_json::Error),
+    /// Valid JSON whose `format` names something else, e.g. the index file.
     #[error("not a stringent policy: `format` is `{0}`, expected `{FORMAT}`")]
     WrongFormat(String),
     #[error(
         "schema version `{found}` is not supported: this loader reads schema {SCHEMA_VERSION} and later 2.x versions; \
          read it with the version of stringent that wrote it, or a later one"
     )]
-    UnsupportedVersion { found: String },
+    /// A later major version, which this loader could misread.
+    UnsupportedVersion {
+        /// The file's `schema_version`.
+        found: String,
+    },
     #[error(
         "schema version `{found}` is too old: this loader reads schema {SCHEMA_VERSION} and later 2.x versions \
          (schema 2.0 stores the answers as regions, not per-cell arrays); recompile the rules with this version of \
          stringent"
     )]
-    TooOld { found: String },
+    /// A 1.x artifact, whose per-cell layout this loader no longer reads.
+    TooOld {
+        /// The file's `schema_version`.
+        found: String,
+    },
     #[error("content hash mismatch: the file says `{stated}` but its content hashes to `{actual}`")]
-    HashMismatch { stated: String, actual: String },
+    /// The answers were changed after the compile (or the file is corrupt).
+    HashMismatch {
+        /// The `content_hash` the file states.
+        stated: String,
+        /// The hash of the content as read.
+        actual: String,
+    },
     #[error(
         "integrity hash mismatch: the file says `{stated}` but hashes to `{actual}`; it was changed after it was \
          compiled (provenance included): recompile it"
     )]
-    IntegrityMismatch { stated: String, actual: String },
+    /// Some field beyond the answers (a citation, a title) was changed after the compile.
+    IntegrityMismatch {
+        /// The `integrity` the file states.
+        stated: String,
+        /// The hash of the file as read.
+        actual: String,
+    },
     #[error(
         "the policy has no `integrity` hash (schema version {version}): this loader requires one; recompile it with \
          this version of stringent"
     )]
-    MissingIntegrity { version: String },
+    /// No `integrity` field: edits to provenance could not be detected.
+    MissingIntegrity {
+        /// The file's `schema_version`.
+        version: String,
+    },
+    /// The hashes match but the parts disagree (regions that miss cells, an index out of
+    /// range, a level that its ways do not give): answering could read nonsense.
     #[error("the policy is inconsistent: {0}")]
     Inconsistent(String),
 }
@@ -57,8 +105,11 @@ pub enum LoadError {
 /// them; the answer is then the meet over them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
+    /// Value ids of the `category` axis; at least one.
     pub categories: Vec<String>,
+    /// A value id of the `purpose` axis.
     pub purpose: String,
+    /// A value id of the `recipient` axis.
     pub recipient: String,
     /// Default `adult`.
     pub subject: String,
@@ -79,10 +130,21 @@ impl Question {
     }
 }
 
+/// Why a question has no answer: it names something the policy's vocabulary lacks. An
+/// answer is never guessed for a value the policy does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuestionError {
+    /// A value id the axis does not have; `valid` lists the ones it has, for the message.
     #[error("unknown {axis} `{value}`; valid values: {}", valid.join(", "))]
-    UnknownValue { axis: &'static str, value: String, valid: Vec<String> },
+    UnknownValue {
+        /// The axis: `category`, `purpose`, `recipient`, `subject` or `holder`.
+        axis: &'static str,
+        /// The id asked for.
+        value: String,
+        /// The axis's value ids.
+        valid: Vec<String>,
+    },
+    /// `categories` was empty: there is no record to answer for.
     #[error("a question needs at least one category")]
     NoCategory,
 }
@@ -196,6 +258,7 @@ impl LoadedPolicy {
         Ok(LoadedPolicy { policy, index, regions })
     }
 
+    /// The artifact as loaded and checked, for its chain, vocabulary and provenance.
     pub fn policy(&self) -> &Policy {
         &self.policy
     }

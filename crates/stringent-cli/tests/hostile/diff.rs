@@ -318,6 +318,17 @@ fn no_temporary_directory_is_left_after_an_error() {
     let out = run_in(&repo, &["diff", "git:loose", "git:broken", "--as-of", AS_OF]);
     assert_refused(&out, &["has errors"]);
     assert_tmp_empty(&repo);
+    // The first revision has errors, or does not exist: the command stops before the second.
+    let out = run_in(&repo, &["diff", "git:broken", "git:loose", "--as-of", AS_OF]);
+    assert_refused(&out, &["has errors"]);
+    assert_tmp_empty(&repo);
+    let out = run_in(&repo, &["diff", "git:no-such-revision", "git:loose", "--as-of", AS_OF]);
+    assert_refused(&out, &["not a commit"]);
+    assert_tmp_empty(&repo);
+    // A revision unpacked, then a directory that does not exist.
+    let out = run_in(&repo, &["diff", "git:loose", "no-such-directory", "--as-of", AS_OF]);
+    assert_refused(&out, &["E0001"]);
+    assert_tmp_empty(&repo);
     // A path the revision does not have.
     let out = run_in(&repo, &["diff", "git:loose", "git:loose:nothing-here", "--as-of", AS_OF]);
     assert_refused(&out, &["holds no file at that revision"]);

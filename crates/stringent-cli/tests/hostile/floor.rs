@@ -264,3 +264,26 @@ fn a_combination_of_one_jurisdiction_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(policy_file(&out_dir, "US+US-XX").is_file());
 }
+
+/// `+` is the spelling of a combination everywhere (`decide --jurisdiction US-CA+US-NV`);
+/// the comma is still read, with one line on stderr that names the `+` spelling.
+#[test]
+fn a_combination_is_written_with_plus_and_a_comma_warns() {
+    let s = Scratch::new("combine-plus");
+    let out_dir = s.path.join("out");
+    let compile = |spec: &str| {
+        run(&["compile", "tests/corpus/worked-example", "--as-of", AS_OF, "--out", p(&out_dir), "--combine", spec])
+    };
+    let out = compile("US+US-XX");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("warning: `--combine"), "the `+` spelling warned:\n{stderr}");
+    assert!(policy_file(&out_dir, "US+US-XX").is_file());
+    let out = compile("US,US-XX");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let warnings: Vec<&str> = stderr.lines().filter(|l| l.starts_with("warning: `--combine")).collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(warnings[0].contains("--combine US+US-XX"), "the warning does not name the `+` spelling:\n{stderr}");
+    assert!(policy_file(&out_dir, "US+US-XX").is_file());
+}
