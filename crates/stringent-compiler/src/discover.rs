@@ -129,6 +129,39 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
     Discovered { files, diagnostics: diags, unparsed }
 }
 
+/// Rule files given in memory as (name, bytes), e.g. by an editor or a fuzzer: checked as
+/// files read from disk are (size, emptiness, UTF-8, NUL bytes) and ordered by name. The
+/// name stands for both the shown and the relative path.
+pub fn from_memory(sources: Vec<(String, Vec<u8>)>) -> Discovered {
+    let mut found = Discovered::default();
+    for (name, bytes) in sources {
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            found.diagnostics.push(
+                file_error(
+                    Code::TooLarge,
+                    &name,
+                    format!("`{name}` is {} bytes; rule files may be at most {MAX_FILE_BYTES} bytes", bytes.len()),
+                )
+                .with_help("split the rules over several files"),
+            );
+            continue;
+        }
+        match text_of(&name, bytes) {
+            Ok(text) => {
+                found.files.push(RuleFile { display: name.clone(), path: PathBuf::from(&name), relative: name, text })
+            }
+            Err((d, text)) => {
+                if let Some(text) = text {
+                    found.unparsed.push((name, text));
+                }
+                found.diagnostics.push(*d);
+            }
+        }
+    }
+    found.files.sort_by(|a, b| a.relative.cmp(&b.relative));
+    found
+}
+
 /// A file that could not be read as rules: why, and its text where there is one to show.
 type ReadError = (Box<Diagnostic>, Option<String>);
 
@@ -149,6 +182,13 @@ fn read(path: &Path) -> Result<String, ReadError> {
             .with_help("check the file's permissions");
         (Box::new(d), None)
     })?;
+    text_of(&shown, bytes)
+}
+
+/// The text of a rule file's bytes, or why they are not one: empty, not UTF-8, or holding
+/// a NUL byte. The same checks for files read from disk and sources given in memory.
+fn text_of(shown: &str, bytes: Vec<u8>) -> Result<String, ReadError> {
+    let shown = shown.to_owned();
     if bytes.iter().all(u8::is_ascii_whitespace) {
         let d = file_error(Code::EmptyFile, &shown, format!("`{shown}` is empty")).with_help(
             "a rule file holds at least a jurisdiction header or a declaration; delete the file if it is not needed",

@@ -94,7 +94,22 @@ impl Compilation {
 
 /// Check and resolve the rules under `roots` as of a date.
 pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
-    let discover::Discovered { files, mut diagnostics, unparsed } = discover::discover(roots);
+    let shown: Vec<String> = roots.iter().map(|r| discover::slash(r)).collect();
+    compile_discovered(discover::discover(roots), &shown, as_of)
+}
+
+/// Check and resolve rule files given in memory as (name, text), without touching the
+/// disk: the entry point for tests, fuzzers and an editor. The same checks and answers as
+/// [`compile`] of a tree holding those files under those relative names.
+pub fn compile_sources(sources: Vec<(String, String)>, as_of: Date) -> Compilation {
+    let bytes = sources.into_iter().map(|(name, text)| (name, text.into_bytes())).collect();
+    compile_discovered(discover::from_memory(bytes), &["the given sources".to_owned()], as_of)
+}
+
+/// Everything after discovery; `shown` names what was given, for a tree without a federal
+/// layer.
+fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date) -> Compilation {
+    let discover::Discovered { files, mut diagnostics, unparsed } = found;
     let mut sources = SourceMap::default();
     for (path, text) in unparsed {
         sources.insert(path, text);
@@ -122,7 +137,7 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     // Beyond a documented limit the cells may not even fit in memory: report, resolve nothing.
     let over_limit = diags.iter().any(|d| d.code == stringent_diagnostics::Code::LimitExceeded);
     diagnostics.extend(diags);
-    if let Some(d) = no_federal_layer(&model, &diagnostics, roots) {
+    if let Some(d) = no_federal_layer(&model, &diagnostics, shown) {
         diagnostics.push(d);
     }
     for case in &model.tests {
@@ -160,11 +175,10 @@ pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
 /// Every chain starts at the federal layer, so a tree without one can answer nothing
 /// soundly. Reported only when nothing else went wrong: a federal file that failed to parse
 /// has already said why it is missing.
-fn no_federal_layer(model: &model::Model, found: &[Diagnostic], roots: &[PathBuf]) -> Option<Diagnostic> {
+fn no_federal_layer(model: &model::Model, found: &[Diagnostic], shown: &[String]) -> Option<Diagnostic> {
     if model.layer(model::FEDERAL).is_some() || found.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let shown: Vec<String> = roots.iter().map(|r| discover::slash(r)).collect();
     let message = if model.layers.is_empty() {
         format!("`{}` declares no jurisdiction: there is nothing to answer", shown.join("`, `"))
     } else {

@@ -1,0 +1,59 @@
+//! `compile_sources` compiles rule files given in memory exactly as `compile` compiles the
+//! same files on disk, and checks their bytes as it checks files read from disk.
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
+
+use std::path::{Path, PathBuf};
+use stringent_compiler::{compile, compile_sources, discover};
+use stringent_diagnostics::Code;
+use stringent_syntax::Date;
+
+fn rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules")
+}
+
+fn as_of() -> Date {
+    Date::parse("2026-11-24").unwrap()
+}
+
+#[test]
+fn the_shipped_rules_in_memory_compile_to_the_same_artifacts() {
+    let on_disk = compile(&[rules()], as_of());
+    assert!(!on_disk.has_errors());
+    let found = discover::discover(&[rules()]);
+    let sources: Vec<(String, String)> = found.files.into_iter().map(|f| (f.relative, f.text)).collect();
+    assert!(sources.len() > 50);
+    let in_memory = compile_sources(sources, as_of());
+    assert!(!in_memory.has_errors(), "{:?}", in_memory.diagnostics);
+    let a = on_disk.policies();
+    let b = in_memory.policies();
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(serde_json::to_string(x).unwrap(), serde_json::to_string(y).unwrap(), "{}", x.jurisdiction);
+    }
+}
+
+#[test]
+fn sources_in_memory_are_checked_as_files_are() {
+    let axes = std::fs::read_to_string(rules().join("vocabulary/axes.stringent")).unwrap();
+    let c = compile_sources(
+        vec![
+            ("axes.stringent".into(), axes),
+            ("empty.stringent".into(), " \n".into()),
+            ("nul.stringent".into(), "jurisdiction US \"U\"\0".into()),
+            ("huge.stringent".into(), " ".repeat(16 * 1024 * 1024 + 1)),
+        ],
+        as_of(),
+    );
+    let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+    for code in [Code::EmptyFile, Code::NulByte, Code::TooLarge] {
+        assert!(codes.contains(&code), "{code:?} missing from {codes:?}");
+    }
+}
+
+#[test]
+fn a_tree_in_memory_without_a_federal_layer_says_so() {
+    let axes = std::fs::read_to_string(rules().join("vocabulary/axes.stringent")).unwrap();
+    let c = compile_sources(vec![("axes.stringent".into(), axes)], as_of());
+    let d = c.diagnostics.iter().find(|d| d.code == Code::NoFederalLayer).unwrap();
+    assert!(d.message.contains("the given sources"), "{}", d.message);
+}
