@@ -1,6 +1,6 @@
 //! `compile_sources` compiles rule files given in memory exactly as `compile` compiles the
 //! same files on disk, and checks their bytes as it checks files read from disk.
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
+#![expect(clippy::unwrap_used, reason = "a test reports a broken expectation by panicking")]
 
 use std::path::{Path, PathBuf};
 use stringent_compiler::{compile, compile_sources, discover};
