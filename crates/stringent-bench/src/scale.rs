@@ -23,6 +23,7 @@ use stringent_syntax::ast::Item;
 /// The shipped vocabulary and federal layer, copied verbatim into every generated tree.
 pub const AXES: &str = include_str!("../../../rules/vocabulary/axes.stringent");
 pub const TERMS: &str = include_str!("../../../rules/vocabulary/terms.stringent");
+pub const TOPICS: &str = include_str!("../../../rules/vocabulary/topics.stringent");
 pub const FEDERAL: &str = include_str!("../../../rules/us/federal.stringent");
 
 /// The shipped corpus, for scale factors: 51 state layers (50 states and DC) of about six
@@ -150,6 +151,7 @@ pub fn generate(spec: &Spec) -> Vec<GeneratedFile> {
     let mut files = vec![
         GeneratedFile { path: "vocabulary/axes.stringent".into(), text: AXES.into() },
         GeneratedFile { path: "vocabulary/terms.stringent".into(), text: TERMS.into() },
+        GeneratedFile { path: "vocabulary/topics.stringent".into(), text: TOPICS.into() },
         GeneratedFile { path: "us/federal.stringent".into(), text: FEDERAL.into() },
     ];
     let states = spec.states.min(676);

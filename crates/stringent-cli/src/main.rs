@@ -724,7 +724,7 @@ fn coverage(paths: &[PathBuf]) -> u8 {
         return FINDINGS;
     }
     let rows = stringent_compiler::coverage::coverage(&c.model);
-    let topics = stringent_compiler::model::TOPICS;
+    let topics = c.model.topic_ids();
     out!("{:<14}", "jurisdiction");
     for t in topics {
         out!(" {t:<22}");
@@ -783,7 +783,7 @@ fn coverage(paths: &[PathBuf]) -> u8 {
         .filter(|s| s.confidence == stringent_syntax::ast::Confidence::Unverified)
         .filter_map(|s| {
             let layer = c.model.layers.get(s.layer)?;
-            let topic = stringent_compiler::model::TOPICS.get(s.topic)?;
+            let topic = &c.model.topics.get(s.topic)?.id;
             Some(format!("{} {topic}", layer.id))
         })
         .collect();

@@ -2,7 +2,7 @@
 //! something (covered), say explicitly that they add nothing (`silent`), or are missing —
 //! so that silence in the corpus is never ambiguous.
 
-use crate::model::{Model, RuleModel, TOPICS};
+use crate::model::{Model, RuleModel};
 use crate::resolve::{ChainResult, point_of, shape};
 use std::collections::BTreeMap;
 use stringent_policy::artifact::Role;
@@ -25,7 +25,7 @@ pub fn coverage(model: &Model) -> Vec<(String, Vec<State>)> {
         if !layer.id.starts_with("US-") {
             continue;
         }
-        let cells = (0..TOPICS.len())
+        let cells = (0..model.topics.len())
             .map(|t| {
                 let mut mix: BTreeMap<&'static str, usize> = BTreeMap::new();
                 for r in layer.rules.iter().filter_map(|r| model.rules.get(*r)).filter(|r| touches(model, r, t)) {
@@ -154,24 +154,10 @@ pub fn open_to_process(model: &Model) -> Vec<(String, Vec<&'static str>)> {
 /// Whether a rule speaks to a topic: it names a value of the topic on the axis that
 /// carries it (a rule on all categories is about records in general, not about HIV).
 fn touches(model: &Model, rule: &RuleModel, topic: usize) -> bool {
-    let named = |axis: usize, values: &[&str]| {
-        let Some(ax) = model.axes.get(axis) else { return false };
-        rule.names.get(axis).is_some_and(|names| {
-            names
-                .iter()
-                .enumerate()
-                .any(|(v, n)| *n && ax.values.get(v).is_some_and(|val| values.contains(&val.id.as_str())))
-        })
-    };
-    match TOPICS.get(topic).copied().unwrap_or_default() {
-        "mental_health" => named(0, &["behavioral_health", "mental_health", "psychotherapy_notes"]),
-        "hiv_sti" => named(0, &["hiv", "sti"]),
-        "genetic" => named(0, &["genetic"]),
-        "substance_use" => named(0, &["behavioral_health", "substance_use", "part2_record", "sud_counseling_notes"]),
-        "minors" => named(3, &["minor", "minor_self_consented", "emancipated_minor"]),
-        "access" => named(1, &["patient_access", "patient_directed"]),
-        _ => false,
-    }
+    let Some(topic) = model.topics.get(topic) else { return false };
+    topic.values.iter().any(|(axis, values)| {
+        rule.names.get(*axis).is_some_and(|names| values.iter().any(|v| names.get(*v) == Some(&true)))
+    })
 }
 
 /// The answers of one chain that no rule in force reaches (docs/semantics.md, "Governed

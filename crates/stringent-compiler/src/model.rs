@@ -137,6 +137,8 @@ pub struct Model {
     pub tests: Vec<TestCase>,
     /// Topics on which a layer says it has nothing stricter than the layers above.
     pub silences: Vec<Silence>,
+    /// The coverage topics the vocabulary declares, in declaration order.
+    pub topics: Vec<TopicModel>,
 }
 
 /// A `test` block and the jurisdiction of the file it stands in.
@@ -148,7 +150,22 @@ pub struct TestCase {
 }
 
 /// The coverage topics of `silent` declarations and of `stringent coverage`.
-pub const TOPICS: [&str; 6] = ["mental_health", "hiv_sti", "genetic", "substance_use", "minors", "access"];
+/// A coverage topic (`topic` in the vocabulary): what every jurisdiction covers with rules
+/// or `silent` declarations. A rule speaks to it when it names one of `values`, given per
+/// axis as value positions (docs/semantics.md, "Coverage").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicModel {
+    pub id: String,
+    pub title: String,
+    pub values: Vec<(usize, Vec<usize>)>,
+}
+
+impl Model {
+    /// The ids of the declared topics, in declaration order.
+    pub fn topic_ids(&self) -> Vec<&str> {
+        self.topics.iter().map(|t| t.id.as_str()).collect()
+    }
+}
 
 /// `silent TOPIC "note" { … }` of one layer.
 #[derive(Debug, Clone)]
@@ -357,6 +374,45 @@ fn misplaced(layer: &Layer, parent: Option<&ast::Name>, file: &str) -> Option<Di
 }
 
 impl Builder {
+    /// The vocabulary's coverage topics, their axes and values resolved; a name declared
+    /// twice, an unknown axis or value is reported and left out.
+    fn topics(&mut self, decls: &[(&ast::TopicDecl, &str)]) {
+        let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
+        for (decl, file) in decls {
+            if let Some(first) = seen.get(decl.name.text.as_str()) {
+                let first = *first;
+                self.duplicate("topic", &decl.name, file, first);
+                continue;
+            }
+            seen.insert(&decl.name.text, (file, decl.name.span));
+            let mut values = Vec::new();
+            for p in &decl.values {
+                let Some(axis) = self.model.axis_index(&p.axis.text) else {
+                    self.diags.push(unknown("axis", &p.axis, file, &AXES));
+                    continue;
+                };
+                let ast::PatternValues::Listed(names) = &p.values else { continue };
+                let mut listed = Vec::new();
+                for n in names {
+                    match self.model.value_index(axis, &n.text) {
+                        Some(v) => listed.push(v),
+                        None => {
+                            let known: Vec<&str> = self
+                                .model
+                                .axes
+                                .get(axis)
+                                .map(|a| a.values.iter().map(|v| v.id.as_str()).collect())
+                                .unwrap_or_default();
+                            self.diags.push(unknown(&format!("{} value", p.axis.text), n, file, &known));
+                        }
+                    }
+                }
+                values.push((axis, listed));
+            }
+            self.model.topics.push(TopicModel { id: decl.name.text.clone(), title: decl.title.value.clone(), values });
+        }
+    }
+
     fn duplicate(&mut self, what: &str, name: &ast::Name, file: &str, first: (&str, Span)) {
         self.diags.push(
             Diagnostic::new(Code::DuplicateName, format!("{what} `{}` is declared twice", name.text))
@@ -369,10 +425,12 @@ impl Builder {
     fn vocabulary(&mut self, files: &[ParsedFile<'_>]) {
         let mut axes: Vec<Option<PendingAxis>> = vec![None; 5];
         let mut term_spans: [HashMap<String, (String, Span)>; 4] = Default::default();
+        let mut topics: Vec<(&ast::TopicDecl, &str)> = Vec::new();
         for f in files {
             for item in &f.ast.items {
                 match item {
                     Item::Axis(a) => self.axis(a, f.display, &mut axes),
+                    Item::Topic(t) => topics.push((t, f.display)),
                     Item::Element(t) | Item::Form(t) | Item::Condition(t) => {
                         let kind = match item {
                             Item::Element(_) => 0,
@@ -446,6 +504,7 @@ impl Builder {
                 }
             }
         }
+        self.topics(&topics);
         // Sort terms by id so the artifact does not depend on file order.
         for t in
             [&mut self.model.elements, &mut self.model.forms, &mut self.model.obligations, &mut self.model.conditions]
@@ -863,8 +922,9 @@ impl Builder {
             );
             return;
         };
-        let Some(topic) = TOPICS.iter().position(|t| *t == sd.topic.text) else {
-            self.diags.push(unknown("coverage topic", &sd.topic, file, &TOPICS));
+        let Some(topic) = self.model.topics.iter().position(|t| t.id == sd.topic.text) else {
+            let declared = self.model.topic_ids();
+            self.diags.push(unknown("coverage topic", &sd.topic, file, &declared));
             return;
         };
         // A silence is a claim that nothing stricter exists: it must say what was read and

@@ -60,7 +60,7 @@ pub fn print(file: &SourceFile, source: &str) -> String {
 
 fn is_block(item: &Item) -> bool {
     match item {
-        Item::Axis(_) | Item::Rule(_) | Item::Test(_) | Item::Silent(_) => true,
+        Item::Axis(_) | Item::Topic(_) | Item::Rule(_) | Item::Test(_) | Item::Silent(_) => true,
         Item::Obligation(o) => !o.hl7.is_empty() || !o.text.is_empty(),
         _ => false,
     }
@@ -188,6 +188,13 @@ impl Printer<'_> {
                     self.line(1, t.span, &format!("text {}", quote(&t.value)));
                 }
                 self.close(o.span);
+            }
+            Item::Topic(t) => {
+                self.open(t.span, &format!("topic {} {}", t.name.text, quote(&t.title.value)));
+                for p in &t.values {
+                    self.line(1, p.span, &pattern(p));
+                }
+                self.close(t.span);
             }
             Item::Rule(r) => {
                 self.open(r.span, &format!("rule {} {}", r.id.text, quote(&r.title.value)));

@@ -28,6 +28,7 @@ pub enum Item {
     Form(TermDecl),
     Obligation(ObligationDecl),
     Condition(TermDecl),
+    Topic(TopicDecl),
     Rule(RuleDecl),
     Test(TestDecl),
     Silent(SilentDecl),
@@ -40,6 +41,7 @@ impl Item {
             Item::Axis(d) => d.span,
             Item::Element(d) | Item::Form(d) | Item::Condition(d) => d.span,
             Item::Obligation(d) => d.span,
+            Item::Topic(d) => d.span,
             Item::Rule(d) => d.span,
             Item::Test(d) => d.span,
             Item::Silent(d) => d.span,
@@ -245,6 +247,16 @@ pub enum Expectation {
     Form(Vec<Name>),
     MaxValidity(u32),
     DecidedBy(Name),
+}
+
+/// `topic hiv_sti "HIV and STI records" { category hiv, sti }`: a coverage topic and the
+/// values, per axis, a rule names to speak to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TopicDecl {
+    pub name: Name,
+    pub title: Text,
+    pub values: Vec<Pattern>,
+    pub span: Span,
 }
 
 /// `silent genetic "note" { cite "…" searched "…" confidence unverified }`: the layer has

@@ -124,6 +124,7 @@ fn is_punctuation(kind: Rule) -> bool {
             | kw_bases
             | kw_decided_by
             | kw_silent
+            | kw_topic
             | kw_searched
             | open_brace
             | close_brace
@@ -270,6 +271,7 @@ impl Lower<'_> {
                 Rule::element_decl => self.term(p).map(Item::Element),
                 Rule::form_decl => self.term(p).map(Item::Form),
                 Rule::condition_decl => self.term(p).map(Item::Condition),
+                Rule::topic_decl => self.topic(p).map(Item::Topic),
                 Rule::obligation_decl => self.obligation(p).map(Item::Obligation),
                 Rule::rule => self.rule(p).map(Item::Rule),
                 Rule::test => self.test(p).map(Item::Test),
@@ -561,6 +563,22 @@ impl Lower<'_> {
             _ => PatternValues::Listed(self.names(body)),
         };
         Some(Pattern { axis, values, span })
+    }
+
+    fn topic(&mut self, pair: Pair<'_, Rule>) -> Option<TopicDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let name = self.name(it.next())?;
+        let title = self.required(it.next(), "topic title", "\"HIV and STI records\"")?;
+        let mut values = Vec::new();
+        for p in it {
+            let pspan = span_of(&p);
+            let mut pit = parts(p);
+            let axis = self.name(pit.next())?;
+            let listed = self.names(pit.next()?);
+            values.push(Pattern { axis, values: PatternValues::Listed(listed), span: pspan });
+        }
+        Some(TopicDecl { name, title, values, span })
     }
 
     fn silent(&mut self, pair: Pair<'_, Rule>) -> Option<SilentDecl> {

@@ -123,6 +123,8 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         open_brace => "`{`",
         close_brace => "`}`",
         silent_decl | kw_silent => "`silent`",
+        topic_decl | kw_topic => "`topic`",
+        topic_values => "an axis and its values such as `category hiv, sti`",
         searched | kw_searched => "`searched`",
         history_from | kw_history => "`history from DATE`",
         kw_from => "`from`",

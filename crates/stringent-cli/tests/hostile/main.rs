@@ -156,7 +156,7 @@ impl Scratch {
     fn tree(name: &str) -> (Scratch, PathBuf) {
         let scratch = Scratch::new(name);
         let root = scratch.path.join("rules");
-        for f in ["axes.stringent", "terms.stringent"] {
+        for f in ["axes.stringent", "terms.stringent", "topics.stringent"] {
             let text = std::fs::read_to_string(repo().join("rules/vocabulary").join(f)).unwrap();
             write(&root.join("vocabulary").join(f), text.as_bytes());
         }
