@@ -158,14 +158,15 @@ _needs(way) := {x | some basis in way.bases; some x in _implied[basis]} | {sprin
 # its digits in mixed radix; a requirement with no way (prohibited) leaves no candidate.
 _distinct := [requirement | some requirement in {r | some r in _requirements}]
 
-_stride(i) := product([count(r.ways) | some j, r in _distinct; j < i])
+# The stride of each distinct requirement's digit, computed once per question.
+_strides := [product([count(r.ways) | some j, r in _distinct; j < i]) | some i, _ in _distinct]
 
 _choices := product([count(r.ways) | some r in _distinct])
 
 _candidates := {held |
 	_choices > 0
 	some n in numbers.range(0, _choices - 1)
-	held := union({_needs(r.ways[(floor(n / _stride(i)) % count(r.ways))]) | some i, r in _distinct})
+	held := union({_needs(r.ways[(floor(n / _strides[i]) % count(r.ways))]) | some i, r in _distinct})
 }
 
 # The meet's ways: the candidates that hold no smaller candidate. Every set of needs that
