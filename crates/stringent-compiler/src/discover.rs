@@ -135,15 +135,9 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
 pub fn from_memory(sources: Vec<(String, Vec<u8>)>) -> Discovered {
     let mut found = Discovered::default();
     for (name, bytes) in sources {
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            found.diagnostics.push(
-                file_error(
-                    Code::TooLarge,
-                    &name,
-                    format!("`{name}` is {} bytes; rule files may be at most {MAX_FILE_BYTES} bytes", bytes.len()),
-                )
-                .with_help("split the rules over several files"),
-            );
+        let size = bytes.len() as u64;
+        if size > MAX_FILE_BYTES {
+            found.diagnostics.push(too_large(&name, size));
             continue;
         }
         match text_of(&name, bytes) {
@@ -169,13 +163,7 @@ fn read(path: &Path) -> Result<String, ReadError> {
     let shown = slash(path);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     if size > MAX_FILE_BYTES {
-        let d = file_error(
-            Code::TooLarge,
-            &shown,
-            format!("`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"),
-        )
-        .with_help("split the rules over several files");
-        return Err((Box::new(d), None));
+        return Err((Box::new(too_large(&shown, size)), None));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         let d = file_error(Code::Unreadable, &shown, format!("cannot read `{shown}`: {e}"))
@@ -215,6 +203,16 @@ fn text_of(shown: &str, bytes: Vec<u8>) -> Result<String, ReadError> {
         return Err((Box::new(d), Some(text)));
     }
     Ok(text)
+}
+
+/// E0006 for a file or source of `size` bytes, over the limit.
+fn too_large(shown: &str, size: u64) -> Diagnostic {
+    file_error(
+        Code::TooLarge,
+        shown,
+        format!("`{shown}` is {size} bytes; rule files may be at most {MAX_FILE_BYTES} bytes"),
+    )
+    .with_help("split the rules over several files")
 }
 
 fn file_error(code: Code, path: &str, message: String) -> Diagnostic {
