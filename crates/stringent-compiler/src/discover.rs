@@ -131,10 +131,20 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
 
 /// Rule files given in memory as (name, bytes), e.g. by an editor or a fuzzer: checked as
 /// files read from disk are (size, emptiness, UTF-8, NUL bytes) and ordered by name. The
-/// name stands for both the shown and the relative path.
+/// name stands for both the shown and the relative path; a name given twice is E0010.
 pub fn from_memory(sources: Vec<(String, Vec<u8>)>) -> Discovered {
     let mut found = Discovered::default();
+    let mut names = std::collections::HashSet::new();
     for (name, bytes) in sources {
+        // Two sources of one name would both be read and the diagnostics of one shown
+        // against the other's text: the second is refused, never silently merged.
+        if !names.insert(name.clone()) {
+            found.diagnostics.push(
+                file_error(Code::DuplicateSource, &name, format!("two sources are named `{name}`"))
+                    .with_help("give each source its own name, as each file on disk has its own path"),
+            );
+            continue;
+        }
         let size = bytes.len() as u64;
         if size > MAX_FILE_BYTES {
             found.diagnostics.push(too_large(&name, size));

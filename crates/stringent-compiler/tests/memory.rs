@@ -57,3 +57,15 @@ fn a_tree_in_memory_without_a_federal_layer_says_so() {
     let d = c.diagnostics.iter().find(|d| d.code == Code::NoFederalLayer).unwrap();
     assert!(d.message.contains("the given sources"), "{}", d.message);
 }
+
+#[test]
+fn two_sources_of_one_name_are_refused_not_merged() {
+    let axes = std::fs::read_to_string(rules().join("vocabulary/axes.stringent")).unwrap();
+    let c = compile_sources(
+        vec![("axes.stringent".into(), axes.clone()), ("axes.stringent".into(), axes)],
+        as_of(),
+    );
+    let duplicates: Vec<_> = c.diagnostics.iter().filter(|d| d.code == Code::DuplicateSource).collect();
+    assert_eq!(duplicates.len(), 1, "{:?}", c.diagnostics);
+    assert!(duplicates[0].message.contains("`axes.stringent`"), "{}", duplicates[0].message);
+}

@@ -40,6 +40,7 @@ codes! {
     NulByte = "E0007", Error, "a rule file contains a NUL byte";
     NoRuleFiles = "E0008", Error, "a rules root holds no rule file";
     NotRuleFileOrDirectory = "E0009", Error, "a rules path is neither a directory nor a regular file";
+    DuplicateSource = "E0010", Error, "two rule sources given in memory share one name";
     // Syntax.
     Syntax = "E0100", Error, "the text does not follow the stringent grammar";
     InvalidDate = "E0101", Error, "a date is not a real calendar date";
