@@ -87,6 +87,52 @@ impl Compilation {
         LoadedPolicy::new(self.policy_at(jurisdiction, date)?).ok()
     }
 
+    /// The errors that make the chain ending at `jurisdiction` (or any part of a
+    /// combination `A+B`) unsafe to answer: those in a file of one of its layers, and those
+    /// that no layer's file holds (the vocabulary, a file whose header could not be read, a
+    /// problem with no file), since nothing shows they spare it. An error in another
+    /// chain's own layer leaves this chain's answers as they would be without it: chains
+    /// share only the federal layer and the vocabulary. Empty means the chain can be
+    /// answered even though the tree has errors elsewhere.
+    pub fn errors_touching(&self, jurisdiction: &str) -> Vec<&Diagnostic> {
+        let layer_files: std::collections::HashSet<&str> = self.model.layers.iter().map(|l| l.file.as_str()).collect();
+        let mut chain_files = std::collections::HashSet::new();
+        for part in jurisdiction.split('+') {
+            match self.model.layer(part) {
+                Some(layer) => chain_files.extend(
+                    self.model
+                        .chain(layer)
+                        .into_iter()
+                        .filter_map(|l| self.model.layers.get(l))
+                        .map(|l| l.file.as_str()),
+                ),
+                // A chain that does not exist cannot be shown clean: every error counts.
+                None => return self.diagnostics.iter().filter(|d| d.is_error()).collect(),
+            }
+        }
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .filter(|d| match &d.primary {
+                None => true,
+                Some(at) => chain_files.contains(at.file.as_str()) || !layer_files.contains(at.file.as_str()),
+            })
+            .collect()
+    }
+
+    /// The jurisdictions whose chains [`Compilation::errors_touching`] finds errors in, each
+    /// with the first such error: what a question about them cannot be answered for.
+    pub fn unavailable(&self) -> Vec<(String, &Diagnostic)> {
+        if !self.has_errors() {
+            return Vec::new();
+        }
+        self.model
+            .layers
+            .iter()
+            .filter_map(|l| self.errors_touching(&l.id).first().map(|d| (l.id.clone(), *d)))
+            .collect()
+    }
+
     pub fn jurisdictions(&self) -> Vec<String> {
         self.model.layers.iter().map(|l| l.id.clone()).collect()
     }

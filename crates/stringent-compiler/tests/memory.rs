@@ -61,11 +61,60 @@ fn a_tree_in_memory_without_a_federal_layer_says_so() {
 #[test]
 fn two_sources_of_one_name_are_refused_not_merged() {
     let axes = std::fs::read_to_string(rules().join("vocabulary/axes.stringent")).unwrap();
-    let c = compile_sources(
-        vec![("axes.stringent".into(), axes.clone()), ("axes.stringent".into(), axes)],
-        as_of(),
-    );
+    let c = compile_sources(vec![("axes.stringent".into(), axes.clone()), ("axes.stringent".into(), axes)], as_of());
     let duplicates: Vec<_> = c.diagnostics.iter().filter(|d| d.code == Code::DuplicateSource).collect();
     assert_eq!(duplicates.len(), 1, "{:?}", c.diagnostics);
     assert!(duplicates[0].message.contains("`axes.stringent`"), "{}", duplicates[0].message);
+}
+
+/// The shipped tree in memory, with `edit` applied to the file named `name`.
+fn shipped_with(name: &str, edit: impl Fn(&str) -> String) -> Vec<(String, String)> {
+    let found = discover::discover(&[rules()]);
+    let mut sources: Vec<(String, String)> = found.files.into_iter().map(|f| (f.relative, f.text)).collect();
+    let file = sources.iter_mut().find(|(n, _)| n == name).unwrap();
+    file.1 = edit(&file.1);
+    sources
+}
+
+#[test]
+fn an_error_in_an_organization_file_leaves_every_other_chain_answerable_and_unchanged() {
+    let clean = compile_sources(shipped_with("org/example_clinic.stringent", str::to_owned), as_of());
+    let broken = compile_sources(
+        shipped_with("org/example_clinic.stringent", |t| {
+            format!("{t}\nrule org.broken \"A typo\" {{\n  category hvi\n}}\n")
+        }),
+        as_of(),
+    );
+    assert!(broken.has_errors());
+    assert!(broken.errors_touching("org:example_clinic").iter().any(|d| d.message.contains("hvi")));
+    for j in ["US", "US-CA", "US-NY", "US-CA+US-NY"] {
+        assert!(broken.errors_touching(j).is_empty(), "{j}: {:?}", broken.errors_touching(j));
+        let (a, b) = (clean.policy_for(j).unwrap(), broken.policy_for(j).unwrap());
+        assert_eq!(serde_json::to_string(&a).unwrap(), serde_json::to_string(&b).unwrap(), "{j}");
+    }
+    let unavailable: Vec<String> = broken.unavailable().into_iter().map(|(j, _)| j).collect();
+    assert_eq!(unavailable, ["org:example_clinic"]);
+}
+
+#[test]
+fn an_error_in_the_federal_layer_or_the_vocabulary_touches_every_chain() {
+    for name in ["us/federal.stringent", "vocabulary/terms.stringent"] {
+        let broken = compile_sources(shipped_with(name, |t| format!("{t}\nrule broken.rule \"x\" {{ }}\n")), as_of());
+        assert!(broken.has_errors(), "{name}");
+        for j in ["US", "US-CA", "org:example_clinic"] {
+            assert!(!broken.errors_touching(j).is_empty(), "{name} {j}");
+        }
+        assert_eq!(broken.unavailable().len(), broken.model.layers.len(), "{name}");
+    }
+}
+
+#[test]
+fn a_file_whose_jurisdiction_cannot_be_read_touches_every_chain() {
+    let broken = compile_sources(
+        shipped_with("org/example_clinic.stringent", |t| t.replacen("jurisdiction", "jurisdicton", 1)),
+        as_of(),
+    );
+    assert!(broken.has_errors());
+    assert!(!broken.errors_touching("US-CA").is_empty());
+    assert!(!broken.errors_touching("org:example_clinic").is_empty());
 }
