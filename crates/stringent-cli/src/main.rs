@@ -530,7 +530,7 @@ fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {
         errln!("nothing written: fix the errors first");
         return FINDINGS;
     }
-    match stringent_report::write_report(&c.policies(), out, write_atomically) {
+    match stringent_report::write_report_with(&c.policies(), &report_notes(&c), out, write_atomically) {
         Ok(()) => {
             errln!("wrote the report to {}/index.html", out.display());
             0
@@ -540,6 +540,50 @@ fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {
             USAGE
         }
     }
+}
+
+/// What the rule files say that the policies do not carry, per layer: coverage of each
+/// topic and the `silent` declarations, for the report's pages.
+fn report_notes(
+    c: &stringent_compiler::Compilation,
+) -> std::collections::BTreeMap<String, stringent_report::LayerNotes> {
+    use stringent_compiler::coverage::State;
+    use stringent_report::{LayerNotes, SilenceNote, TopicKind, TopicStatus};
+    let mut notes = std::collections::BTreeMap::new();
+    for (jurisdiction, states) in stringent_compiler::coverage::coverage(&c.model) {
+        let topics = c
+            .model
+            .topics
+            .iter()
+            .zip(states)
+            .map(|(topic, state)| {
+                let (kind, status) = match state {
+                    State::Covered(mix) => (
+                        TopicKind::Covered,
+                        format!(
+                            "covered: {}",
+                            mix.iter().map(|(c, n)| format!("{n} {c}")).collect::<Vec<_>>().join(", ")
+                        ),
+                    ),
+                    State::Silent(confidence) => (TopicKind::Silent, format!("silent ({})", confidence.as_str())),
+                    State::Missing => (TopicKind::Missing, "missing".to_owned()),
+                };
+                TopicStatus { topic: topic.id.clone(), title: topic.title.clone(), kind, status }
+            })
+            .collect();
+        notes.insert(jurisdiction, LayerNotes { topics, silences: Vec::new() });
+    }
+    for s in &c.model.silences {
+        let (Some(layer), Some(topic)) = (c.model.layers.get(s.layer), c.model.topics.get(s.topic)) else { continue };
+        notes.entry(layer.id.clone()).or_insert_with(LayerNotes::default).silences.push(SilenceNote {
+            topic: topic.id.clone(),
+            claim: s.note.clone(),
+            confidence: s.confidence.as_str().to_owned(),
+            citations: s.citations.clone(),
+            searched: s.searched.clone(),
+        });
+    }
+    notes
 }
 
 fn export_opa(tree: &TreeArgs, out: &std::path::Path) -> u8 {

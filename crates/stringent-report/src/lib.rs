@@ -16,10 +16,11 @@
 mod data;
 pub use data::requirement_row;
 mod html;
+mod layers;
 mod matrix;
 mod pages;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 use stringent_policy::{LoadedPolicy, Policy};
@@ -28,6 +29,8 @@ use stringent_policy::{LoadedPolicy, Policy};
 const CSS: &str = include_str!("assets/report.css");
 /// The question form's script: reads the embedded policy and answers like `decide`.
 const QUESTION_JS: &str = include_str!("assets/question.js");
+/// The search and filter boxes: hide what does not match, nothing fetched.
+const FILTER_JS: &str = include_str!("assets/filter.js");
 
 /// One jurisdiction of the report: its policy, ready to answer, and where its page lives.
 pub(crate) struct Site {
@@ -36,11 +39,80 @@ pub(crate) struct Site {
     pub page: String,
 }
 
-/// Write the report of `policies` into `out` (created if missing). Each file is handed to
-/// `write` with its bytes (the CLI replaces it atomically, never through a link);
-/// existing report files are overwritten and nothing else in `out` is touched.
+/// What a layer's rule files say that its compiled policy does not carry: the coverage
+/// topics it speaks to and its `silent` declarations. The report shows them on the
+/// layer's page; the CLI gathers them from the compiled tree.
+#[derive(Debug, Clone, Default)]
+pub struct LayerNotes {
+    /// One entry per coverage topic of the vocabulary, in its order.
+    pub topics: Vec<TopicStatus>,
+    /// The layer's `silent` declarations.
+    pub silences: Vec<SilenceNote>,
+}
+
+/// Whether a layer's rules cover a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicKind {
+    /// Rules of the layer speak to it.
+    Covered,
+    /// The layer declares that nothing stricter than federal law exists.
+    Silent,
+    /// The layer says nothing: the answer is federal law by default, not by a finding.
+    Missing,
+}
+
+impl TopicKind {
+    /// The word shown and used as a style class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TopicKind::Covered => "covered",
+            TopicKind::Silent => "silent",
+            TopicKind::Missing => "missing",
+        }
+    }
+}
+
+/// One coverage topic of one layer.
+#[derive(Debug, Clone)]
+pub struct TopicStatus {
+    /// The topic's id (`hiv_sti`).
+    pub topic: String,
+    /// Its title.
+    pub title: String,
+    pub kind: TopicKind,
+    /// What is shown: `covered: 3 verified, 1 secondary`, `silent (secondary)`, `missing`.
+    pub status: String,
+}
+
+/// One `silent` declaration: the claim that no stricter law exists, and its grounds.
+#[derive(Debug, Clone)]
+pub struct SilenceNote {
+    pub topic: String,
+    /// The declaration's title: what was found.
+    pub claim: String,
+    pub confidence: String,
+    pub citations: Vec<String>,
+    /// Its `searched` notes: what was read, and when.
+    pub searched: Vec<String>,
+}
+
+/// Write the report of `policies` into `out` (created if missing), without the rule
+/// files' notes; see [`write_report_with`].
 pub fn write_report(
     policies: &[Policy],
+    out: &Path,
+    write: impl FnMut(&Path, &[u8]) -> io::Result<()>,
+) -> io::Result<()> {
+    write_report_with(policies, &BTreeMap::new(), out, write)
+}
+
+/// Write the report of `policies` into `out` (created if missing), each layer's page with
+/// its `notes` (by jurisdiction id). Each file is handed to `write` with its bytes (the CLI
+/// replaces it atomically, never through a link); existing report files are overwritten and
+/// nothing else in `out` is touched.
+pub fn write_report_with(
+    policies: &[Policy],
+    notes: &BTreeMap<String, LayerNotes>,
     out: &Path,
     mut write: impl FnMut(&Path, &[u8]) -> io::Result<()>,
 ) -> io::Result<()> {
@@ -64,11 +136,12 @@ pub fn write_report(
     }
     write(&assets.join("report.css"), CSS.as_bytes())?;
     write(&assets.join("question.js"), QUESTION_JS.as_bytes())?;
+    write(&assets.join("filter.js"), FILTER_JS.as_bytes())?;
     for site in &sites {
-        let html = pages::jurisdiction_page(site, &sites)?;
+        let html = pages::jurisdiction_page(site, &sites, notes.get(site.policy.policy().jurisdiction()))?;
         write(&pages_dir.join(&site.page), html.as_bytes())?;
     }
-    write(&out.join("index.html"), pages::index_page(&sites).as_bytes())?;
+    write(&out.join("index.html"), pages::index_page(&sites, notes).as_bytes())?;
     Ok(())
 }
 

@@ -2,7 +2,8 @@
 
 use crate::html::{esc, is_web_link, page, query_value, script_json};
 use crate::matrix::{self, CATEGORIES, HOLDER, LEGEND, SUBJECT};
-use crate::{Site, data};
+use crate::{LayerNotes, Site, data, layers};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
 use stringent_policy::artifact::{Axis, RuleInfo};
@@ -37,7 +38,32 @@ fn chain_text(site: &Site) -> String {
     site.policy.policy().chain.iter().map(|l| esc(&l.id)).collect::<Vec<_>>().join(" → ")
 }
 
-pub fn index_page(sites: &[Site]) -> String {
+/// A search box over the items `selector` picks, its first value from `param` in the query.
+fn search_box(id: &str, label: &str, selector: &str, param: &str) -> String {
+    format!(
+        "<p class=\"filter\"><label for=\"{id}\">{label}</label> <input type=\"search\" id=\"{id}\" \
+         data-filter-items=\"{selector}\" data-filter-param=\"{param}\" data-filter-count=\"{id}-count\" \
+         data-testid=\"{id}\"> <output id=\"{id}-count\" aria-live=\"polite\"></output></p>\n",
+        id = esc(id),
+        label = esc(label),
+        selector = esc(selector),
+        param = esc(param),
+    )
+}
+
+/// `covered 5, silent 1, missing 0`: a layer's coverage at a glance.
+fn coverage_summary(notes: Option<&LayerNotes>) -> String {
+    let Some(n) = notes.filter(|n| !n.topics.is_empty()) else { return String::new() };
+    let count = |k: crate::TopicKind| n.topics.iter().filter(|t| t.kind == k).count();
+    format!(
+        "; topics: {} covered, {} silent, {} missing",
+        count(crate::TopicKind::Covered),
+        count(crate::TopicKind::Silent),
+        count(crate::TopicKind::Missing)
+    )
+}
+
+pub fn index_page(sites: &[Site], notes: &BTreeMap<String, LayerNotes>) -> String {
     let mut main = String::new();
     main.push_str("<h1>Health-privacy rules compared with federal law</h1>\n");
     let as_of: Vec<&str> = {
@@ -62,6 +88,12 @@ pub fn index_page(sites: &[Site]) -> String {
                 .join(", ")
         }
     );
+    main.push_str(&search_box(
+        "find-jurisdiction",
+        "Find a jurisdiction (id or name):",
+        "table.matrix tbody tr, ul.jurisdictions li",
+        "find",
+    ));
     main.push_str(&matrix_section(sites));
     main.push_str("<section aria-labelledby=\"jurisdictions-heading\">\n<h2 id=\"jurisdictions-heading\">Jurisdictions</h2>\n<ul class=\"jurisdictions\">\n");
     for s in sites {
@@ -69,7 +101,7 @@ pub fn index_page(sites: &[Site]) -> String {
         let _ = writeln!(
             main,
             "<li><a href=\"jurisdictions/{page}\"><strong>{id}</strong> — {name}</a>\
-             <span class=\"meta\">chain {chain}; {rules} rule{plural}</span> \
+             <span class=\"meta\">chain {chain}; {rules} rule{plural}{coverage}</span> \
              <a class=\"ask-link\" href=\"jurisdictions/{page}#question\">Ask a question about {id}</a></li>",
             page = esc(&s.page),
             id = esc(p.jurisdiction()),
@@ -77,10 +109,16 @@ pub fn index_page(sites: &[Site]) -> String {
             chain = chain_text(s),
             rules = p.rules.len(),
             plural = if p.rules.len() == 1 { "" } else { "s" },
+            coverage = esc(&coverage_summary(notes.get(p.jurisdiction()))),
         );
     }
     main.push_str("</ul>\n</section>\n");
-    page("stringent report: jurisdictions compared with federal law", "", &main, "")
+    page(
+        "stringent report: jurisdictions compared with federal law",
+        "",
+        &main,
+        "<script src=\"assets/filter.js\"></script>\n",
+    )
 }
 
 fn matrix_section(sites: &[Site]) -> String {
@@ -165,6 +203,9 @@ fn matrix_section(sites: &[Site]) -> String {
             esc(&jurisdiction_name(s))
         );
         let is_federal = std::ptr::eq(s, federal);
+        // A layer over a state (an organization's policy) is compared with that state too:
+        // against federal law alone it would look like its state.
+        let parent = layers::parent(s, sites).filter(|p| !std::ptr::eq(*p, federal));
         for c in &categories {
             let href = format!("jurisdictions/{}?category={}#question", esc(&s.page), query_value(c));
             if is_federal {
@@ -179,11 +220,28 @@ fn matrix_section(sites: &[Site]) -> String {
             }
             match matrix::share(&federal.policy, &s.policy, c) {
                 Some(share) => {
-                    let looser = if share.looser > 0 {
+                    let mut looser = if share.looser > 0 {
                         format!("<span class=\"looser\">{} looser or mixed</span>", share.looser)
                     } else {
                         String::new()
                     };
+                    if let Some(parent) = parent
+                        && let Some(own) = matrix::share(&parent.policy, &s.policy, c)
+                    {
+                        let _ = write!(
+                            looser,
+                            "<span class=\"over-parent\" data-testid=\"over-parent\" data-stricter=\"{n}\" \
+                             data-looser=\"{l}\">over {parent}: {n} stricter{more}</span>",
+                            n = own.stricter,
+                            l = own.looser,
+                            parent = esc(parent.policy.policy().jurisdiction()),
+                            more = if own.looser > 0 {
+                                format!(", {} looser or mixed", own.looser)
+                            } else {
+                                String::new()
+                            },
+                        );
+                    }
                     let _ = write!(
                         out,
                         "<td class=\"shade-{shade}\" data-testid=\"matrix-cell\" data-jurisdiction=\"{j}\" \
@@ -324,10 +382,11 @@ fn rule_item(rule: &RuleInfo) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "<li class=\"rule\" id=\"rule-{id}\" data-testid=\"rule\" data-value=\"{id}\">\n<h4 class=\"rule-title\">{title}</h4>\n\
-         <p class=\"rule-id\"><code>{id}</code></p>\n<dl class=\"facts\">",
+        "<li class=\"rule\" id=\"rule-{id}\" data-testid=\"rule\" data-value=\"{id}\" data-confidence=\"{c}\">\n\
+         <h4 class=\"rule-title\">{title}</h4>\n<p class=\"rule-id\"><code>{id}</code></p>\n<dl class=\"facts\">",
         id = esc(&rule.id),
         title = esc(&rule.title),
+        c = esc(&rule.confidence),
     );
     let citations = if rule.citations.is_empty() {
         "<em>none given</em>".to_owned()
@@ -368,22 +427,38 @@ fn rules_section(site: &Site) -> String {
         policy.rules.len(),
         esc(&policy.content_hash),
     );
-    let mut layers: Vec<(String, String)> = policy.chain.iter().map(|l| (l.id.clone(), l.name.clone())).collect();
+    // The page's own layer first, then the layers it extends (federal law last), folded:
+    // a state's reader comes for the state's rules, not the federal ones before them.
+    let mut layers: Vec<(String, String)> = policy.chain.iter().rev().map(|l| (l.id.clone(), l.name.clone())).collect();
     for r in &policy.rules {
         if !layers.iter().any(|(id, _)| *id == r.layer) {
             layers.push((r.layer.clone(), String::new()));
         }
     }
+    out.push_str(&search_box("find-rule", "Find a rule (id, title, citation):", "li.rule", "rule"));
+    out.push_str(
+        "<p class=\"filter\"><label for=\"rule-confidence\">Confidence:</label> <select id=\"rule-confidence\" \
+         data-filter-items=\"li.rule\" data-filter-attr=\"confidence\" data-filter-param=\"confidence\" \
+         data-testid=\"rule-confidence\"><option value=\"\">any</option>",
+    );
+    for c in ["verified", "secondary", "recalled", "unverified"] {
+        let _ = write!(out, "<option value=\"{c}\">{c}</option>");
+    }
+    out.push_str("</select></p>\n");
+    let own = policy.chain.last().map(|l| l.id.as_str());
     for (i, (id, name)) in layers.iter().enumerate() {
         let rules: Vec<&RuleInfo> = policy.rules.iter().filter(|r| r.layer == *id).collect();
         let title = if name.is_empty() { esc(id) } else { format!("{} — {}", esc(id), esc(name)) };
+        let folded = policy.chain.len() > 1 && Some(id.as_str()) != own;
         let _ = writeln!(
             out,
             "<section class=\"layer\" aria-labelledby=\"layer-{i}\" data-testid=\"layer\" data-value=\"{id}\">\n\
-             <h3 id=\"layer-{i}\">{title} <span class=\"meta\">({n} rule{plural})</span></h3>",
+             {open}<h3 id=\"layer-{i}\">{title} <span class=\"meta\">({n} rule{plural})</span></h3>{close}",
             id = esc(id),
             n = rules.len(),
             plural = if rules.len() == 1 { "" } else { "s" },
+            open = if folded { "<details class=\"layer-rules\"><summary>" } else { "" },
+            close = if folded { "</summary>" } else { "" },
         );
         if rules.is_empty() {
             out.push_str("<p>No rule of this layer decides anything in this chain.</p>\n");
@@ -394,14 +469,19 @@ fn rules_section(site: &Site) -> String {
             }
             out.push_str("</ol>\n");
         }
+        if folded {
+            out.push_str("</details>\n");
+        }
         out.push_str("</section>\n");
     }
     out.push_str("</section>\n");
     out
 }
 
-pub fn jurisdiction_page(site: &Site, sites: &[Site]) -> io::Result<String> {
+pub fn jurisdiction_page(site: &Site, sites: &[Site], notes: Option<&LayerNotes>) -> io::Result<String> {
     let policy = site.policy.policy();
+    let changes = layers::changes_section(site, sites);
+    let coverage = layers::coverage_section(notes);
     let mut main = String::new();
     let _ = writeln!(
         main,
@@ -412,17 +492,21 @@ pub fn jurisdiction_page(site: &Site, sites: &[Site]) -> io::Result<String> {
     let _ = writeln!(
         main,
         "<h1>{id} — {name}</h1>\n<p class=\"lead\">Chain {chain}, resolved as of <time datetime=\"{as_of}\">{as_of}</time>.</p>\n<nav aria-label=\"On this page\"><ul class=\"toc\">\
-         <li><a href=\"#question\">Ask a question</a></li><li><a href=\"#rules\">Rules of the chain</a></li></ul></nav>",
+         <li><a href=\"#question\">Ask a question</a></li>{changes}{coverage}<li><a href=\"#rules\">Rules of the chain</a></li></ul></nav>",
         id = esc(policy.jurisdiction()),
         name = esc(&jurisdiction_name(site)),
         chain = chain_text(site),
         as_of = esc(&policy.as_of),
+        changes = if changes.is_empty() { "" } else { "<li><a href=\"#changes\">What this layer changes</a></li>" },
+        coverage = if coverage.is_empty() { "" } else { "<li><a href=\"#coverage\">Topics</a></li>" },
     );
     main.push_str(&question_section(site, sites));
+    main.push_str(&changes);
+    main.push_str(&coverage);
     main.push_str(&rules_section(site));
     let json = script_json(&data::policy_json(policy, sites)?);
     let scripts = format!(
-        "<script type=\"application/json\" id=\"policy-data\">{json}</script>\n<script src=\"../assets/question.js\"></script>\n"
+        "<script type=\"application/json\" id=\"policy-data\">{json}</script>\n<script src=\"../assets/question.js\"></script>\n<script src=\"../assets/filter.js\"></script>\n"
     );
     Ok(page(&format!("{} — stringent report", policy.jurisdiction()), "../", &main, &scripts))
 }

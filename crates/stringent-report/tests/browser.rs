@@ -827,3 +827,54 @@ fn browser_answers_like_decide() {
         eprintln!("screenshot: {}", shot.display());
     }
 }
+
+/// A layer's page says what it changes over its parent chain, the matrix compares an
+/// organization with its state, own rules come first, and the rule files' notes show.
+#[test]
+fn pages_show_what_a_layer_changes_and_its_topics() {
+    let b = built();
+    let org = read(&page_of("org:example_clinic"));
+    assert!(org.contains("What org:example_clinic changes over US-CA"), "no change section");
+    let changed = tags(&org, "change").len();
+    assert!(changed > 0, "the example clinic tightens treatment disclosures; no changed question shown");
+    let first_layer = values(&org, "layer");
+    assert_eq!(first_layer.first().map(String::as_str), Some("org:example_clinic"), "own layer first");
+    let index = read(&b.site.join("index.html"));
+    assert!(
+        tags(&index, "over-parent").iter().any(|t| attr(t, "data-stricter").is_some_and(|n| n != "0")),
+        "the matrix does not compare the organization with its state"
+    );
+    assert!(index.contains("data-testid=\"find-jurisdiction\"") && index.contains("assets/filter.js"));
+    // The federal page has no parent to compare with.
+    assert!(!read(&page_of("US")).contains("id=\"changes\""));
+
+    let mut notes = std::collections::BTreeMap::new();
+    notes.insert(
+        "US-UT".to_owned(),
+        stringent_report::LayerNotes {
+            topics: vec![stringent_report::TopicStatus {
+                topic: "hiv_sti".into(),
+                title: "HIV and STI".into(),
+                kind: stringent_report::TopicKind::Silent,
+                status: "silent (secondary)".into(),
+            }],
+            silences: vec![stringent_report::SilenceNote {
+                topic: "hiv_sti".into(),
+                claim: "Nothing beyond HIPAA <found>".into(),
+                confidence: "secondary".into(),
+                citations: vec!["Utah Code 26B-7-217".into()],
+                searched: vec!["2026-12-04: read".into()],
+            }],
+        },
+    );
+    let site = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stringent-report-notes");
+    if site.exists() {
+        std::fs::remove_dir_all(&site).unwrap();
+    }
+    stringent_report::write_report_with(&b.policies, &notes, &site, stringent_compiler::output::write_atomically)
+        .unwrap();
+    let ut = read(&site.join("jurisdictions/us-ut.html"));
+    assert_eq!(values(&ut, "silence"), ["hiv_sti"]);
+    assert!(ut.contains("Nothing beyond HIPAA &lt;found&gt;") && ut.contains("2026-12-04: read"));
+    assert!(read(&site.join("index.html")).contains("topics: 0 covered, 1 silent, 0 missing"));
+}
