@@ -38,11 +38,8 @@ fn main() {
     let tuples: Vec<(usize, usize)> = points.iter().map(|(p, point)| (p, loaded[p].tuple(point).unwrap())).collect();
     // The value ids of every point, flat as the points are: one run of `axes` per point.
     let ids: Vec<&str> = points.iter().flat_map(|(p, point)| sample::ids(&loaded[p], point).unwrap()).collect();
-    let questions: Vec<(usize, Question)> = points
-        .iter()
-        .take(DECIDE_SAMPLE)
-        .map(|(p, point)| (p, sample::question(&loaded[p], point).unwrap()))
-        .collect();
+    let questions: Vec<(usize, Question)> =
+        points.iter().take(DECIDE_SAMPLE).map(|(p, point)| (p, sample::question(&loaded[p], point).unwrap())).collect();
 
     let mut group = c.benchmark_group("decide/shipped");
     group.sample_size(20);

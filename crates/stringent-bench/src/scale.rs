@@ -557,7 +557,8 @@ impl<'v> Layer<'v> {
 
     fn test(&mut self, jurisdiction: &str, n: usize) {
         let pick = |rng: &mut Rng, axis: &str| rng.pick(self.vocab.values(axis)).cloned().unwrap_or_default();
-        let (c, p, r) = (pick(&mut self.rng, "category"), pick(&mut self.rng, "purpose"), pick(&mut self.rng, "recipient"));
+        let (c, p, r) =
+            (pick(&mut self.rng, "category"), pick(&mut self.rng, "purpose"), pick(&mut self.rng, "recipient"));
         let _ = write!(
             self.out,
             "test \"{jurisdiction}: generated question {n}\" {{\n  jurisdiction {jurisdiction}\n  category {c}\n  purpose {p}\n  recipient {r}\n"

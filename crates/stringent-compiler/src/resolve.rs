@@ -165,9 +165,7 @@ pub fn grid(model: &Model) -> Grid {
 pub fn for_each_matched_point(grid: &Grid, matches: &[Vec<bool>], f: impl FnMut(usize, &[u32])) {
     let values: Vec<Vec<u32>> = matches
         .iter()
-        .map(|m| {
-            m.iter().enumerate().filter(|(_, hit)| **hit).filter_map(|(v, _)| u32::try_from(v).ok()).collect()
-        })
+        .map(|m| m.iter().enumerate().filter(|(_, hit)| **hit).filter_map(|(v, _)| u32::try_from(v).ok()).collect())
         .collect();
     grid.for_each_selected(&values, f);
 }

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use stringent_policy::{Decision, LoadedPolicy, Policy, Question, Requirement};
 use stringent_policy::artifact::axis_position;
+use stringent_policy::{Decision, LoadedPolicy, Policy, Question, Requirement};
 use stringent_syntax::Date;
 
 const AS_OF: &str = "2026-11-24";
