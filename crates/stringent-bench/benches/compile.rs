@@ -18,7 +18,7 @@ use std::hint::black_box;
 use stringent_bench::corpus::{
     as_of, build_model, lint_all, parse_all, read, resolve_all, shipped_root, test_questions,
 };
-use stringent_compiler::resolve::{Resolver, shape};
+use stringent_compiler::resolve::{Resolver, grid};
 
 fn main() {
     let mut c = criterion();
@@ -27,7 +27,7 @@ fn main() {
     let files = read(&roots);
     let parsed = parse_all(&files);
     let (model, _) = build_model(&files, &parsed);
-    let (_, cells) = shape(&model);
+    let cells = grid(&model).len();
     let chains = model.layers.len();
     let compiled = stringent_compiler::compile(&roots, date);
     assert!(!compiled.has_errors(), "the shipped rules have errors");

@@ -15,7 +15,7 @@ use std::hint::black_box;
 use std::io::Read;
 use stringent_bench::corpus::{as_of, shipped_root};
 use stringent_bench::naive::Naive;
-use stringent_bench::sample::{self, Point};
+use stringent_bench::sample;
 use stringent_policy::{LoadedPolicy, Policy, Question};
 
 const SAMPLE: usize = 100_000;
@@ -34,15 +34,12 @@ fn main() {
     let loaded: Vec<LoadedPolicy> = all.iter().cloned().map(|p| LoadedPolicy::new(p).unwrap()).collect();
 
     let points = sample::points(&loaded, SAMPLE, 42);
-    let tuples: Vec<(usize, usize)> =
-        points.iter().map(|p| (p.policy, loaded[p.policy].tuple(&p.point).unwrap())).collect();
-    let ids: Vec<(usize, [&str; 5])> =
-        points.iter().map(|p| (p.policy, sample::ids(&loaded[p.policy], p.point).unwrap())).collect();
-    let questions: Vec<(usize, Question)> = points
-        .iter()
-        .take(DECIDE_SAMPLE)
-        .map(|p| (p.policy, sample::question(&loaded[p.policy], p.point).unwrap()))
-        .collect();
+    let axes = points.axes();
+    let tuples: Vec<(usize, usize)> = points.iter().map(|(p, point)| (p, loaded[p].tuple(point).unwrap())).collect();
+    // The value ids of every point, flat as the points are: one run of `axes` per point.
+    let ids: Vec<&str> = points.iter().flat_map(|(p, point)| sample::ids(&loaded[p], point).unwrap()).collect();
+    let questions: Vec<(usize, Question)> =
+        points.iter().take(DECIDE_SAMPLE).map(|(p, point)| (p, sample::question(&loaded[p], point).unwrap())).collect();
 
     let mut group = c.benchmark_group("decide/shipped");
     group.sample_size(20);
@@ -57,22 +54,19 @@ fn main() {
     });
     group.bench_function("requirement([u32; 5])", |b| {
         timed(b, "requirement", || {
-            for Point { policy, point } in &points {
-                black_box(loaded[*policy].requirement(black_box(point)));
+            for (policy, point) in points.iter() {
+                black_box(loaded[policy].requirement(black_box(point)));
             }
         });
     });
     group.bench_function("value_index × 5 + requirement", |b| {
+        let mut point = vec![u32::MAX; axes];
         timed(b, "by-id", || {
-            for (p, [c, pu, r, s, h]) in &ids {
-                let policy = &loaded[*p];
-                let point = [
-                    policy.value_index(0, c).unwrap_or(u32::MAX),
-                    policy.value_index(1, pu).unwrap_or(u32::MAX),
-                    policy.value_index(2, r).unwrap_or(u32::MAX),
-                    policy.value_index(3, s).unwrap_or(u32::MAX),
-                    policy.value_index(4, h).unwrap_or(u32::MAX),
-                ];
+            for ((p, _), names) in points.iter().zip(ids.chunks_exact(axes)) {
+                let policy = &loaded[p];
+                for (axis, (slot, name)) in point.iter_mut().zip(names).enumerate() {
+                    *slot = policy.value_index(axis, name).unwrap_or(u32::MAX);
+                }
                 black_box(policy.requirement(&point));
             }
         });
@@ -84,16 +78,13 @@ fn main() {
         .map(|p| p.policy().vocabulary.axes.iter().map(|a| a.values.iter().map(|v| v.id.as_str()).collect()).collect())
         .collect();
     group.bench_function("alternative: linear scan of value ids + requirement", |b| {
+        let mut point = vec![u32::MAX; axes];
         timed(b, "by-id-scan", || {
-            for (p, names) in &ids {
-                let axes = &axis_ids[*p];
-                let mut point = [u32::MAX; 5];
-                for ((slot, name), values) in point.iter_mut().zip(names).zip(axes) {
-                    if let Some(i) = values.iter().position(|v| v == name) {
-                        *slot = i as u32;
-                    }
+            for ((p, _), names) in points.iter().zip(ids.chunks_exact(axes)) {
+                for ((slot, name), values) in point.iter_mut().zip(names).zip(&axis_ids[p]) {
+                    *slot = values.iter().position(|v| v == name).map_or(u32::MAX, |i| i as u32);
                 }
-                black_box(loaded[*p].requirement(&point));
+                black_box(loaded[p].requirement(&point));
             }
         });
     });
@@ -108,19 +99,16 @@ fn main() {
 
     // The naive design: the checked model in memory, the rules resolved per question.
     let naive = Naive::new(&compiled.model, date);
-    let naive_points: Vec<(usize, [usize; 5])> = points
+    let naive_points: Vec<(usize, &[u32])> = points
         .iter()
         .take(NAIVE_SAMPLE)
-        .map(|p| {
-            let layer = compiled.model.layer(&loaded[p.policy].policy().jurisdiction).unwrap();
-            (layer, p.point.map(|v| v as usize))
-        })
+        .map(|(p, point)| (compiled.model.layer(&loaded[p].policy().jurisdiction).unwrap(), point))
         .collect();
     group.throughput(Throughput::Elements(NAIVE_SAMPLE as u64));
     group.bench_function("peer: naive resolution per question", |b| {
         timed(b, "naive", || {
             for (layer, point) in &naive_points {
-                black_box(naive.requirement(*layer, black_box(*point)));
+                black_box(naive.requirement(*layer, black_box(point)));
             }
         });
     });
@@ -129,22 +117,22 @@ fn main() {
     let opa = opa_engine(&all).map(|engine| {
         let inputs: Vec<regorus::Value> = points
             .iter()
-            .filter(|p| OPA_CHAINS.contains(&loaded[p.policy].policy().jurisdiction.as_str()))
+            .filter(|(p, _)| OPA_CHAINS.contains(&loaded[*p].policy().jurisdiction.as_str()))
             .take(OPA_SAMPLE)
-            .map(|p| {
-                let [c, pu, r, s, h] = sample::ids(&loaded[p.policy], p.point).unwrap();
+            .map(|(p, point)| {
+                let q = sample::question(&loaded[p], point).unwrap();
                 let input = serde_json::json!({
-                    "jurisdiction": loaded[p.policy].policy().jurisdiction, "category": [c], "purpose": pu,
-                    "recipient": r, "subject": s, "holder": h,
+                    "jurisdiction": loaded[p].policy().jurisdiction, "category": q.categories, "purpose": q.purpose,
+                    "recipient": q.recipient, "subject": q.subject, "holder": q.holder,
                 });
                 regorus::Value::from_json_str(&input.to_string()).unwrap()
             })
             .collect();
         let opa_questions: Vec<(usize, Question)> = points
             .iter()
-            .filter(|p| OPA_CHAINS.contains(&loaded[p.policy].policy().jurisdiction.as_str()))
+            .filter(|(p, _)| OPA_CHAINS.contains(&loaded[*p].policy().jurisdiction.as_str()))
             .take(OPA_SAMPLE)
-            .map(|p| (p.policy, sample::question(&loaded[p.policy], p.point).unwrap()))
+            .map(|(p, point)| (p, sample::question(&loaded[p], point).unwrap()))
             .collect();
         (engine, inputs, opa_questions)
     });

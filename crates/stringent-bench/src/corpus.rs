@@ -133,7 +133,7 @@ pub fn time_stages(roots: &[PathBuf], as_of: Date) -> StageTimes {
     t.layers = model.layers.len();
     t.rules = model.rules.len();
     t.tests = model.tests.len();
-    t.cells_per_chain = stringent_compiler::resolve::shape(&model).1;
+    t.cells_per_chain = stringent_compiler::resolve::grid(&model).len();
 
     let start = Instant::now();
     std::hint::black_box(test_questions(&model, as_of));

@@ -37,8 +37,8 @@ impl<'m> Naive<'m> {
     }
 
     /// The requirement in force for the chain that ends at `layer`, at one point
-    /// (value positions on the five axes); `None` for an unknown layer.
-    pub fn requirement(&self, layer: usize, point: [usize; 5]) -> Option<Requirement<u32>> {
+    /// (value positions, one per axis); `None` for an unknown layer.
+    pub fn requirement(&self, layer: usize, point: &[u32]) -> Option<Requirement<u32>> {
         let chain = self.chains.get(layer)?;
         let mut effective: Vec<Vec<usize>> = Vec::with_capacity(chain.len());
         for l in chain {
@@ -49,7 +49,7 @@ impl<'m> Naive<'m> {
                 .filter(|r| {
                     self.rule(*r).is_some_and(|rule| {
                         rule.active_on(self.as_of)
-                            && rule.matches.iter().zip(point).all(|(m, v)| m.get(v).copied().unwrap_or(false))
+                            && rule.matches.iter().zip(point).all(|(m, v)| m.get(*v as usize).copied().unwrap_or(false))
                     })
                 })
                 .collect();

@@ -16,6 +16,7 @@
 //! always gives the same bytes.
 
 use crate::rng::Rng;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use stringent_syntax::ast::Item;
@@ -91,13 +92,19 @@ pub struct GeneratedFile {
 /// The value ids of the shipped vocabulary, read with the real parser.
 #[derive(Debug, Clone, Default)]
 struct Vocabulary {
-    axes: [Vec<String>; 5],
+    /// Per axis name, its value ids.
+    axes: BTreeMap<String, Vec<String>>,
     elements: Vec<String>,
     forms: Vec<String>,
     obligations: Vec<String>,
 }
 
-const AXIS_NAMES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
+impl Vocabulary {
+    /// The value ids of the axis of this name; none for an axis the vocabulary lacks.
+    fn values(&self, axis: &str) -> &[String] {
+        self.axes.get(axis).map(Vec::as_slice).unwrap_or_default()
+    }
+}
 
 fn vocabulary() -> Vocabulary {
     let mut v = Vocabulary::default();
@@ -106,11 +113,7 @@ fn vocabulary() -> Vocabulary {
         for item in tree.items {
             match item {
                 Item::Axis(a) => {
-                    if let Some(slot) =
-                        AXIS_NAMES.iter().position(|n| *n == a.name.text).and_then(|i| v.axes.get_mut(i))
-                    {
-                        *slot = a.values.into_iter().map(|x| x.name.text).collect();
-                    }
+                    v.axes.insert(a.name.text, a.values.into_iter().map(|x| x.name.text).collect());
                 }
                 Item::Element(t) => v.elements.push(t.name.text),
                 Item::Form(t) => v.forms.push(t.name.text),
@@ -462,8 +465,8 @@ impl<'v> Layer<'v> {
         let category = self.rng.pick(&SENSITIVE).copied().unwrap_or(&["hiv"]);
         let cat = category.join(", ");
         // Where the restriction applies beyond its category: some holders, some subjects.
-        let holders = self.vocab.axes.get(4).map(Vec::as_slice).unwrap_or_default();
-        let subjects = self.vocab.axes.get(3).map(Vec::as_slice).unwrap_or_default();
+        let holders = self.vocab.values("holder");
+        let subjects = self.vocab.values("subject");
         let mut narrow = Vec::new();
         match self.rng.below(10) {
             0..3 => narrow.push("holder provider, health_plan".to_owned()),
@@ -553,16 +556,15 @@ impl<'v> Layer<'v> {
     }
 
     fn test(&mut self, jurisdiction: &str, n: usize) {
-        let pick = |rng: &mut Rng, axis: usize| {
-            rng.pick(self.vocab.axes.get(axis).map(Vec::as_slice).unwrap_or_default()).cloned().unwrap_or_default()
-        };
-        let (c, p, r) = (pick(&mut self.rng, 0), pick(&mut self.rng, 1), pick(&mut self.rng, 2));
+        let pick = |rng: &mut Rng, axis: &str| rng.pick(self.vocab.values(axis)).cloned().unwrap_or_default();
+        let (c, p, r) =
+            (pick(&mut self.rng, "category"), pick(&mut self.rng, "purpose"), pick(&mut self.rng, "recipient"));
         let _ = write!(
             self.out,
             "test \"{jurisdiction}: generated question {n}\" {{\n  jurisdiction {jurisdiction}\n  category {c}\n  purpose {p}\n  recipient {r}\n"
         );
         if self.rng.chance(30) {
-            let s = pick(&mut self.rng, 3);
+            let s = pick(&mut self.rng, "subject");
             let _ = writeln!(self.out, "  subject {s}");
         }
         let levels = [

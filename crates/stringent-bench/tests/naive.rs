@@ -11,7 +11,7 @@ use stringent_bench::corpus::{as_of, shipped_root};
 use stringent_bench::naive::Naive;
 use stringent_bench::rng::Rng;
 use stringent_bench::scale::{self, Spec};
-use stringent_compiler::resolve::{point_of, shape};
+use stringent_compiler::resolve::grid;
 
 /// Compare `per_chain` random cells of every chain, and every cell of the federal chain
 /// and of each chain of three layers (federal, state, organization).
@@ -20,7 +20,8 @@ fn agree(roots: &[PathBuf], per_chain: usize) {
     let c = stringent_compiler::compile(roots, as_of());
     assert!(!c.chains.is_empty());
     let naive = Naive::new(&c.model, as_of());
-    let (sizes, count) = shape(&c.model);
+    let grid = grid(&c.model);
+    let count = grid.len();
     let mut rng = Rng::new(11);
     let mut whole = 0;
     for chain in &c.chains {
@@ -33,8 +34,9 @@ fn agree(roots: &[PathBuf], per_chain: usize) {
             if every { (0..count).collect() } else { (0..per_chain).map(|_| rng.below(count)).collect() };
         for cell in picked {
             let expected = &chain.requirements[cells[cell] as usize];
-            let got = naive.requirement(layer, point_of(sizes, cell)).unwrap();
-            assert_eq!(&got, expected, "chain {:?}, cell {cell} {:?}", chain.chain, point_of(sizes, cell));
+            let point = grid.point(cell).unwrap();
+            let got = naive.requirement(layer, &point).unwrap();
+            assert_eq!(&got, expected, "chain {:?}, cell {cell} {point:?}", chain.chain);
         }
     }
     assert!(whole > 0, "no chain of three layers was compared cell by cell");

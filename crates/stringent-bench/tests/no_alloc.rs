@@ -25,8 +25,8 @@ fn requirement_allocates_nothing_and_decide_is_seen_to_allocate() {
     assert!(!c.has_errors());
     let policies: Vec<LoadedPolicy> = c.policies().into_iter().map(|p| LoadedPolicy::new(p).unwrap()).collect();
     let points = sample::points(&policies, 200_000, 42);
-    let ids: Vec<[&str; 5]> = points.iter().map(|p| sample::ids(&policies[p.policy], p.point).unwrap()).collect();
-    let question = sample::question(&policies[0], [0, 0, 0, 0, 0]).unwrap();
+    let ids: Vec<Vec<&str>> = points.iter().map(|(p, point)| sample::ids(&policies[p], point).unwrap()).collect();
+    let question = sample::question(&policies[0], &vec![0; points.axes()]).unwrap();
 
     // The control: the counter sees what `decide` allocates.
     let region = Region::new(GLOBAL);
@@ -37,24 +37,21 @@ fn requirement_allocates_nothing_and_decide_is_seen_to_allocate() {
     // The hot path: points to requirements.
     let region = Region::new(GLOBAL);
     let mut found = 0usize;
-    for p in &points {
-        if black_box(&policies[p.policy]).requirement(black_box(&p.point)).is_some() {
+    for (p, point) in points.iter() {
+        if black_box(&policies[p]).requirement(black_box(point)).is_some() {
             found += 1;
         }
     }
     let hot = region.change();
 
     // Value ids to indices, then the requirement: what a consumer holding strings does.
+    let mut point = vec![0u32; points.axes()];
     let region = Region::new(GLOBAL);
-    for (p, [c, pu, r, s, h]) in points.iter().zip(&ids) {
-        let policy = black_box(&policies[p.policy]);
-        let point = [
-            policy.value_index(0, c).unwrap(),
-            policy.value_index(1, pu).unwrap(),
-            policy.value_index(2, r).unwrap(),
-            policy.value_index(3, s).unwrap(),
-            policy.value_index(4, h).unwrap(),
-        ];
+    for ((p, _), names) in points.iter().zip(&ids) {
+        let policy = black_box(&policies[p]);
+        for (axis, (slot, name)) in point.iter_mut().zip(names).enumerate() {
+            *slot = policy.value_index(axis, name).unwrap();
+        }
         black_box(policy.requirement(&point).unwrap());
     }
     let by_id = region.change();

@@ -3,7 +3,7 @@
 //! so that silence in the corpus is never ambiguous.
 
 use crate::model::{Model, RuleModel};
-use crate::resolve::{ChainResult, point_of, shape};
+use crate::resolve::{ChainResult, grid};
 use std::collections::BTreeMap;
 use stringent_policy::artifact::Role;
 use stringent_syntax::ast::Confidence;
@@ -176,7 +176,8 @@ pub struct Ungoverned {
 
 /// Count the ungoverned cells of a chain.
 pub fn ungoverned(model: &Model, chain: &ChainResult) -> Ungoverned {
-    let (sizes, total) = shape(model);
+    let space = grid(model);
+    let (sizes, total) = (space.sizes(), space.len());
     let (_, cell_provenance) = chain.cell_indices();
     let governed: Vec<bool> = chain.provenance.iter().map(|p| p.iter().any(|i| i.role != Role::Inactive)).collect();
     let (Some(category_axis), Some(holder_axis)) = (model.axis_index("category"), model.axis_index("holder")) else {
@@ -185,19 +186,18 @@ pub fn ungoverned(model: &Model, chain: &ChainResult) -> Ungoverned {
     let mut per_category = vec![0usize; sizes.get(category_axis).copied().unwrap_or(0)];
     let mut per_holder = vec![0usize; sizes.get(holder_axis).copied().unwrap_or(0)];
     let mut cells = 0;
-    for (cell, p) in cell_provenance.iter().enumerate() {
-        if governed.get(*p as usize).copied().unwrap_or(false) {
-            continue;
+    space.for_each_point(|cell, point| {
+        if cell_provenance.get(cell).is_none_or(|p| governed.get(*p as usize).copied().unwrap_or(false)) {
+            return;
         }
         cells += 1;
-        let point = point_of(sizes, cell);
-        if let Some(n) = point.get(category_axis).and_then(|v| per_category.get_mut(*v)) {
+        if let Some(n) = point.get(category_axis).and_then(|v| per_category.get_mut(*v as usize)) {
             *n += 1;
         }
-        if let Some(n) = point.get(holder_axis).and_then(|v| per_holder.get_mut(*v)) {
+        if let Some(n) = point.get(holder_axis).and_then(|v| per_holder.get_mut(*v as usize)) {
             *n += 1;
         }
-    }
+    });
     let named = |axis: usize, counts: &[usize]| -> Vec<(String, usize, usize)> {
         let size = sizes.get(axis).copied().unwrap_or(1).max(1);
         let per_value = total / size;

@@ -2,7 +2,7 @@
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
 use crate::model::{Model, RuleModel};
-use crate::resolve::{ChainResult, Stats, for_each_matched_point, overridden, point_of, shape};
+use crate::resolve::{ChainResult, Stats, for_each_matched_point, grid, overridden};
 use rayon::prelude::*;
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
@@ -144,14 +144,14 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     // purpose or recipient the rule names, else the first: found cell by cell.
     let mut overridden_at: Option<(usize, bool)> = None;
     if overridden {
-        let (sizes, _) = shape(model);
-        for_each_matched_point(sizes, &rule.matches, |cell, point| {
+        let shown = [model.axis_index("purpose"), model.axis_index("recipient")];
+        for_each_matched_point(&grid(model), &rule.matches, |cell, point| {
             if !fed.region_index_at(point).and_then(&mut verdict).is_some_and(|v| v.overridden) {
                 return;
             }
-            let named = [1usize, 2]
-                .iter()
-                .any(|a| rule.names.get(*a).and_then(|n| point.get(*a).and_then(|v| n.get(*v))) == Some(&true));
+            let named = shown.iter().flatten().any(|a| {
+                rule.names.get(*a).and_then(|n| point.get(*a).and_then(|v| n.get(*v as usize))) == Some(&true)
+            });
             if overridden_at.is_none_or(|(_, was_named)| named && !was_named) {
                 overridden_at = Some((cell, named));
             }
@@ -245,11 +245,12 @@ fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Di
 
 /// A cell in words: `hiv / patient_access / patient / adult / provider`.
 pub fn cell_name(model: &Model, cell: usize) -> String {
-    let (sizes, _) = shape(model);
-    let parts: Vec<&str> = point_of(sizes, cell)
+    let parts: Vec<&str> = grid(model)
+        .point(cell)
+        .unwrap_or_default()
         .iter()
         .zip(&model.axes)
-        .map(|(v, axis)| axis.values.get(*v).map_or("", |value| value.id.as_str()))
+        .map(|(v, axis)| axis.values.get(*v as usize).map_or("", |value| value.id.as_str()))
         .collect();
     format!("`{}`", parts.join(" / "))
 }

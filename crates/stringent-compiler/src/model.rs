@@ -89,9 +89,9 @@ pub struct RuleModel {
     pub expires: Option<Date>,
     pub justification: Option<String>,
     /// Per axis: which values the rule matches.
-    pub matches: [Vec<bool>; 5],
+    pub matches: Vec<Vec<bool>>,
     /// Per axis: which values the rule lists by name (not through `any` or a parent).
-    pub names: [Vec<bool>; 5],
+    pub names: Vec<Vec<bool>>,
     /// Terms are indices into the model's term tables.
     pub requirement: Requirement<u32>,
     /// The dimensions the rule states; the others it leaves to other rules.
@@ -107,7 +107,7 @@ pub struct RuleModel {
     /// The 1-based line the rule starts on.
     pub line: u32,
     /// Where each axis pattern is written, for diagnostics.
-    pub pattern_spans: [Option<Span>; 5],
+    pub pattern_spans: Vec<Option<Span>>,
     /// A field was written but could not be read, and an error says why: what the rule
     /// decides is not what its author meant, so lints that judge it stay quiet.
     pub damaged: bool,
@@ -388,7 +388,7 @@ impl Builder {
             let mut values = Vec::new();
             for p in &decl.values {
                 let Some(axis) = self.model.axis_index(&p.axis.text) else {
-                    self.diags.push(unknown("axis", &p.axis, file, &AXES));
+                    self.diags.push(unknown("axis", &p.axis, file, AXES));
                     continue;
                 };
                 let ast::PatternValues::Listed(names) = &p.values else { continue };
@@ -423,7 +423,7 @@ impl Builder {
     }
 
     fn vocabulary(&mut self, files: &[ParsedFile<'_>]) {
-        let mut axes: Vec<Option<PendingAxis>> = vec![None; 5];
+        let mut axes: Vec<Option<PendingAxis>> = vec![None; AXES.len()];
         let mut term_spans: [HashMap<String, (String, Span)>; 4] = Default::default();
         let mut topics: Vec<(&ast::TopicDecl, &str)> = Vec::new();
         for f in files {
@@ -534,7 +534,7 @@ impl Builder {
 
     fn axis(&mut self, a: &ast::AxisDecl, file: &str, axes: &mut [Option<PendingAxis>]) {
         let Some(i) = AXES.iter().position(|x| *x == a.name.text) else {
-            self.diags.push(unknown("axis", &a.name, file, &AXES));
+            self.diags.push(unknown("axis", &a.name, file, AXES));
             return;
         };
         if let Some(Some((_, first_file, first_span, _))) = axes.get(i) {
@@ -960,8 +960,8 @@ impl Builder {
             effective: Date { year: 0, month: 1, day: 1 },
             expires: None,
             justification: None,
-            matches: Default::default(),
-            names: Default::default(),
+            matches: self.model.axes.iter().map(|a| vec![true; a.values.len()]).collect(),
+            names: self.model.axes.iter().map(|a| vec![false; a.values.len()]).collect(),
             requirement: Requirement::default(),
             sets: Dims::default(),
             excepts: Vec::new(),
@@ -971,15 +971,9 @@ impl Builder {
             span: r.span,
             id_span: r.id.span,
             line: 0,
-            pattern_spans: [None; 5],
+            pattern_spans: vec![None; self.model.axes.len()],
             damaged: !r.unreadable.is_empty(),
         };
-        for (axis, m) in self.model.axes.iter().zip(rule.matches.iter_mut()) {
-            *m = vec![true; axis.values.len()];
-        }
-        for (axis, m) in self.model.axes.iter().zip(rule.names.iter_mut()) {
-            *m = vec![false; axis.values.len()];
-        }
         let mut once: HashMap<&'static str, Span> = HashMap::new();
         let mut confidence_seen = false;
         let mut effective_seen = false;

@@ -17,6 +17,7 @@ use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use stringent_policy::artifact::Role;
+use stringent_policy::grid::{Grid, RegionIndex, Regions};
 use stringent_policy::{Dimension, Requirement};
 use stringent_syntax::Date;
 
@@ -70,48 +71,41 @@ pub struct ChainResult {
 }
 
 impl ChainResult {
-    /// The index of the region that holds a point.
-    pub fn region_index_at(&self, point: [usize; 5]) -> Option<usize> {
-        self.tuple_region.get(self.classes.tuple(point)).map(|r| *r as usize)
+    /// The index of the region that holds a point (one value per axis).
+    pub fn region_index_at(&self, point: &[u32]) -> Option<usize> {
+        self.tuple_region.get(self.classes.index.tuple(point)?).map(|r| *r as usize)
     }
 
     /// Call `f` once for every tuple of the chain's classes that a pattern
     /// (`matches[axis][value]`) reaches, with the tuple's region and the first cell of the
     /// pattern in it: what holds in one region need not be checked again in each cell.
-    pub fn for_each_matched_tuple(&self, matches: &[Vec<bool>; 5], mut f: impl FnMut(usize, usize)) {
-        let [t0, t1, t2, t3, t4] = [0, 1, 2, 3, 4].map(|a| {
-            let mut firsts: Vec<Option<usize>> = vec![None; self.classes.counts.get(a).copied().unwrap_or(0)];
-            for (v, _) in matches.get(a).into_iter().flatten().enumerate().filter(|(_, hit)| **hit) {
-                if let Some(slot @ None) = firsts.get_mut(self.classes.class(a, v)) {
-                    *slot = Some(v);
-                }
-            }
-            firsts.into_iter().enumerate().filter_map(|(c, v)| v.map(|v| (c, v))).collect::<Vec<_>>()
-        });
-        let [_, n1, n2, n3, n4] = self.classes.counts;
-        let [_, s1, s2, s3, s4] = self.classes.class_of.each_ref().map(Vec::len);
-        for (c0, v0) in &t0 {
-            for (c1, v1) in &t1 {
-                let (k1, p1) = (c0 * n1 + c1, v0 * s1 + v1);
-                for (c2, v2) in &t2 {
-                    let (k2, p2) = (k1 * n2 + c2, p1 * s2 + v2);
-                    for (c3, v3) in &t3 {
-                        let (k3, p3) = (k2 * n3 + c3, p2 * s3 + v3);
-                        for (c4, v4) in &t4 {
-                            if let Some(region) = self.tuple_region.get(k3 * n4 + c4) {
-                                f(*region as usize, p3 * s4 + v4);
-                            }
-                        }
+    pub fn for_each_matched_tuple(&self, matches: &[Vec<bool>], mut f: impl FnMut(usize, usize)) {
+        // Per axis, the first value the pattern matches in each class it reaches, by class.
+        let counts = self.classes.index.tuples().sizes();
+        let firsts: Vec<Vec<u32>> = counts
+            .iter()
+            .enumerate()
+            .map(|(a, count)| {
+                let mut firsts: Vec<Option<u32>> = vec![None; *count];
+                for (v, _) in matches.get(a).into_iter().flatten().enumerate().filter(|(_, hit)| **hit) {
+                    if let (Some(slot @ None), Ok(v)) = (firsts.get_mut(self.classes.class(a, v)), u32::try_from(v)) {
+                        *slot = Some(v);
                     }
                 }
+                firsts.into_iter().flatten().collect()
+            })
+            .collect();
+        self.classes.index.cells().for_each_selected(&firsts, |cell, point| {
+            if let Some(region) = self.region_index_at(point) {
+                f(region, cell);
             }
-        }
+        });
     }
 
     /// The region of a cell.
     pub fn region(&self, cell: usize) -> Option<&Region> {
-        self.region_index_at(point_of(self.classes.class_of.each_ref().map(Vec::len), cell))
-            .and_then(|r| self.regions.get(r))
+        let tuple = self.classes.index.tuple_at(cell)?;
+        self.tuple_region.get(tuple).and_then(|r| self.regions.get(*r as usize))
     }
 
     /// The requirement of a cell.
@@ -141,13 +135,13 @@ impl ChainResult {
 
     /// The chain's answers as the artifact stores them: the canonical regions of
     /// `[requirement, provenance]` (see `stringent_policy::grid`).
-    pub fn artifact_regions(&self) -> stringent_policy::grid::Regions<[u32; 2]> {
+    pub fn artifact_regions(&self) -> Regions<[u32; 2]> {
         let table = self
             .tuple_region
             .iter()
             .map(|r| self.regions.get(*r as usize).map_or([0, 0], |r| [r.requirement, r.provenance]))
             .collect();
-        stringent_policy::grid::Regions::canonical(self.classes.class_of.to_vec(), table).unwrap_or_default()
+        Regions::canonical(self.classes.class_of.clone(), table).unwrap_or_default()
     }
 }
 
@@ -159,53 +153,21 @@ pub struct Conflict {
     pub cell: usize,
 }
 
-/// The point of a cell: its value on each axis, cells numbered row-major.
-pub fn point_of(sizes: [usize; 5], cell: usize) -> [usize; 5] {
-    let mut rest = cell;
-    let mut point = [0usize; 5];
-    for (p, size) in point.iter_mut().zip(sizes).rev() {
-        let size = size.max(1);
-        *p = rest % size;
-        rest /= size;
-    }
-    point
+/// The cells of a model: one axis per axis of its vocabulary, numbered row-major (see
+/// `stringent_policy::grid`). The limits keep their number within a `usize`; a model
+/// beyond them has the empty grid.
+pub fn grid(model: &Model) -> Grid {
+    Grid::new(model.axes.iter().map(|a| a.values.len())).unwrap_or_default()
 }
 
-/// The cell of a point: the inverse of [`point_of`].
-pub fn cell_of(sizes: [usize; 5], point: [usize; 5]) -> usize {
-    point.iter().zip(sizes).fold(0, |cell, (v, n)| cell * n + v)
-}
-
-/// The number of values on each axis, and the number of cells.
-pub fn shape(model: &Model) -> ([usize; 5], usize) {
-    let mut sizes = [0usize; 5];
-    for (s, a) in sizes.iter_mut().zip(&model.axes) {
-        *s = a.values.len();
-    }
-    (sizes, sizes.iter().product())
-}
-
-/// Call `f` with every point a rule matches (`matches[axis][value]`), in cell order,
-/// visiting only those: a narrow rule costs a few cells, not the whole space.
-pub fn for_each_matched_point(sizes: [usize; 5], matches: &[Vec<bool>; 5], mut f: impl FnMut(usize, [usize; 5])) {
-    let values: Vec<Vec<usize>> =
-        matches.iter().map(|m| m.iter().enumerate().filter(|(_, hit)| **hit).map(|(v, _)| v).collect()).collect();
-    let (Some(a), Some(b), Some(c), Some(d), Some(e)) =
-        (values.first(), values.get(1), values.get(2), values.get(3), values.get(4))
-    else {
-        return;
-    };
-    for &i in a {
-        for &j in b {
-            for &k in c {
-                for &l in d {
-                    for &m in e {
-                        f(cell_of(sizes, [i, j, k, l, m]), [i, j, k, l, m]);
-                    }
-                }
-            }
-        }
-    }
+/// Call `f` with every point a rule matches (`matches[axis][value]`), and its cell, in
+/// cell order, visiting only those: a narrow rule costs a few cells, not the whole space.
+pub fn for_each_matched_point(grid: &Grid, matches: &[Vec<bool>], f: impl FnMut(usize, &[u32])) {
+    let values: Vec<Vec<u32>> = matches
+        .iter()
+        .map(|m| m.iter().enumerate().filter(|(_, hit)| **hit).filter_map(|(v, _)| u32::try_from(v).ok()).collect())
+        .collect();
+    grid.for_each_selected(&values, f);
 }
 
 /// What resolution learned about the rules themselves, for the lints.
@@ -276,29 +238,30 @@ impl AxisClasses {
     }
 }
 
-/// Classes of values on the five axes, and the row-major numbering of their tuples.
-/// Classes are numbered in the order of their first value, so the tuples in row-major
-/// order meet the cells' regions in the order the cells do.
+/// Classes of values on each axis, and the row-major numbering of their tuples and of the
+/// cells (`stringent_policy::grid::RegionIndex`). Classes are numbered in the order of
+/// their first value, so the tuples in row-major order meet the cells' regions in the
+/// order the cells do.
 #[derive(Debug, Clone, Default)]
 struct Classes {
     /// Per axis, per value: its class.
-    class_of: [Vec<u32>; 5],
-    /// Per axis: the number of classes.
-    counts: [usize; 5],
+    class_of: Vec<Vec<u32>>,
+    /// The numbering of the tuples of classes and of the cells.
+    index: RegionIndex,
 }
 
 impl Classes {
-    fn new(class_of: [Vec<u32>; 5]) -> Self {
-        let counts =
-            [0, 1, 2, 3, 4].map(|a| class_of.get(a).and_then(|c| c.iter().max()).map_or(0, |m| *m as usize + 1));
-        Classes { class_of, counts }
+    fn new(class_of: Vec<Vec<u32>>) -> Self {
+        // A few thousand tuples of at most the cells' number: they are counted.
+        let index = RegionIndex::of_classes(&class_of).unwrap_or_default();
+        Classes { class_of, index }
     }
 
     /// The classes that every one of several groupings keeps apart, with the first value
-    /// of each (its representative).
-    fn meet<'a>(all: impl Iterator<Item = &'a Classes> + Clone, sizes: [usize; 5]) -> (Classes, [Vec<usize>; 5]) {
-        let mut reps: [Vec<usize>; 5] = Default::default();
-        let mut class_of: [Vec<u32>; 5] = Default::default();
+    /// of each (its representative), per axis.
+    fn meet<'a>(all: impl Iterator<Item = &'a Classes> + Clone, sizes: &[usize]) -> (Classes, Vec<Vec<usize>>) {
+        let mut reps: Vec<Vec<usize>> = vec![Vec::new(); sizes.len()];
+        let mut class_of: Vec<Vec<u32>> = vec![Vec::new(); sizes.len()];
         for (a, ((size, out), rep)) in sizes.iter().zip(&mut class_of).zip(&mut reps).enumerate() {
             let mut seen: FxHashMap<Vec<u32>, u32> = FxHashMap::default();
             for v in 0..*size {
@@ -318,58 +281,34 @@ impl Classes {
         self.class_of.get(axis).and_then(|c| c.get(value)).map_or(0, |c| *c as usize)
     }
 
-    /// The row-major number of the tuple of a point's classes.
-    fn tuple(&self, point: [usize; 5]) -> usize {
-        let mut index = 0;
-        for (a, (v, n)) in point.iter().zip(self.counts).enumerate() {
-            index = index * n + self.class(a, *v);
-        }
-        index
-    }
-
     fn tuples(&self) -> usize {
-        self.counts.iter().product()
+        self.index.tuples().len()
     }
 
     /// These classes of the representative values of other classes: the same numbering of
-    /// tuples, over the other classes instead of the values.
-    fn at(&self, reps: &[Vec<usize>; 5]) -> Classes {
-        let class_of = [0, 1, 2, 3, 4]
-            .map(|a| reps.get(a).map_or_else(Vec::new, |r| r.iter().map(|v| self.class(a, *v) as u32).collect()));
-        Classes { class_of, counts: self.counts }
+    /// tuples, over the other classes instead of the values (each of these classes has a
+    /// representative, as the other classes refine them).
+    fn at(&self, reps: &[Vec<usize>]) -> Classes {
+        let class_of = (0..self.class_of.len())
+            .map(|a| reps.get(a).map_or_else(Vec::new, |r| r.iter().map(|v| self.class(a, *v) as u32).collect()))
+            .collect();
+        Classes::new(class_of)
     }
 
-    /// The point of the representative values of a tuple.
-    fn point_of_tuple(&self, tuple: usize, reps: &[Vec<usize>; 5]) -> [usize; 5] {
-        let mut rest = tuple;
-        let mut point = [0usize; 5];
-        for ((p, n), r) in point.iter_mut().zip(self.counts).zip(reps).rev() {
-            let n = n.max(1);
-            *p = r.get(rest % n).copied().unwrap_or(0);
-            rest /= n;
+    /// The cell of the representative values of a tuple; `point` is a buffer of one slot
+    /// per axis.
+    fn first_cell(&self, tuple: usize, reps: &[Vec<usize>], cells: &Grid, point: &mut [u32]) -> usize {
+        self.index.tuples().point_into(tuple, point);
+        for (p, r) in point.iter_mut().zip(reps) {
+            *p = r.get(*p as usize).and_then(|v| u32::try_from(*v).ok()).unwrap_or(0);
         }
-        point
+        cells.index(point).unwrap_or(0)
     }
 
     /// Per cell, in cell order: the entry of `by_tuple` for the cell's tuple.
     fn per_cell<T: Copy + Default>(&self, by_tuple: &[T]) -> Vec<T> {
-        let [k0, k1, k2, k3, k4] = self.class_of.each_ref();
-        let [_, n1, n2, n3, n4] = self.counts;
-        let mut out = Vec::with_capacity(k0.len() * k1.len() * k2.len() * k3.len() * k4.len());
-        for c0 in k0 {
-            let t0 = *c0 as usize * n1;
-            for c1 in k1 {
-                let t1 = (t0 + *c1 as usize) * n2;
-                for c2 in k2 {
-                    let t2 = (t1 + *c2 as usize) * n3;
-                    for c3 in k3 {
-                        let t3 = (t2 + *c3 as usize) * n4;
-                        let row = by_tuple.get(t3..t3 + n4).unwrap_or(&[]);
-                        out.extend(k4.iter().map(|c4| row.get(*c4 as usize).copied().unwrap_or_default()));
-                    }
-                }
-            }
-        }
+        let mut out = Vec::with_capacity(self.index.cells().len());
+        self.index.for_each_cell(|t| out.push(by_tuple.get(t).copied().unwrap_or_default()));
         out
     }
 }
@@ -444,43 +383,49 @@ impl LayerRegions {
     fn new(model: &Model, layer: usize, as_of: Date) -> Self {
         let rules: &[usize] = model.layers.get(layer).map_or(&[], |l| &l.rules);
         let words = rules.len().div_ceil(64).max(1);
-        let (sizes, _) = shape(model);
-        let [s0, s1, s2, s3, s4] = sizes;
-        let [c0, c1, c2, c3, c4] = [(0, s0), (1, s1), (2, s2), (3, s3), (4, s4)]
-            .map(|(axis, size)| AxisClasses::new(model, rules, words, axis, size));
+        let axes: Vec<AxisClasses> = grid(model)
+            .sizes()
+            .iter()
+            .enumerate()
+            .map(|(axis, size)| AxisClasses::new(model, rules, words, axis, *size))
+            .collect();
 
-        // Each tuple of classes: the rules matching all five, ANDed into reused buffers
-        // level by level and interned, in row-major order of the tuples.
-        let count = c0.masks.len() * c1.masks.len() * c2.masks.len() * c3.masks.len() * c4.masks.len();
-        let mut tuple_set: Vec<u32> = Vec::with_capacity(count);
+        // Each tuple of classes: the rules matching on every axis, ANDed into reused
+        // buffers axis by axis and interned, in row-major order of the tuples.
+        // `levels[a]` holds the rules matching the tuple's classes of axes 0..=a: a step
+        // of the tuples recomputes the levels from the first axis that changed.
+        let tuples = Grid::new(axes.iter().map(|a| a.masks.len())).unwrap_or_default();
+        let mut tuple_set: Vec<u32> = Vec::with_capacity(tuples.len());
         let mut interned: FxHashMap<Box<[u64]>, u32> = FxHashMap::default();
         let mut sets = Vec::new();
-        let [mut l1, mut l2, mut l3, mut key] = [(); 4].map(|()| vec![0u64; words]);
-        for m0 in &c0.masks {
-            for m1 in &c1.masks {
-                and_into(&mut l1, m0, m1);
-                for m2 in &c2.masks {
-                    and_into(&mut l2, &l1, m2);
-                    for m3 in &c3.masks {
-                        and_into(&mut l3, &l2, m3);
-                        for m4 in &c4.masks {
-                            and_into(&mut key, &l3, m4);
-                            let id = match interned.get(key.as_slice()) {
-                                Some(id) => *id,
-                                None => {
-                                    let id = u32::try_from(sets.len()).unwrap_or(u32::MAX);
-                                    sets.push(LayerMatch::new(model, rules, &key, as_of));
-                                    interned.insert(key.clone().into_boxed_slice(), id);
-                                    id
-                                }
-                            };
-                            tuple_set.push(id);
-                        }
-                    }
-                }
-            }
+        let mut all = vec![0u64; words];
+        for pos in 0..rules.len() {
+            set_bit(&mut all, pos);
         }
-        let classes = Classes::new([c0, c1, c2, c3, c4].map(|c| c.class_of));
+        let mut levels: Vec<Vec<u64>> = vec![vec![0u64; words]; axes.len()];
+        tuples.for_each_step(|_, point, changed| {
+            for a in changed..axes.len() {
+                let (done, rest) = levels.split_at_mut(a);
+                let (Some(level), Some(mask)) =
+                    (rest.first_mut(), point.get(a).and_then(|c| axes.get(a)?.masks.get(*c as usize)))
+                else {
+                    continue;
+                };
+                and_into(level, done.last().unwrap_or(&all), mask);
+            }
+            let key = levels.last().unwrap_or(&all);
+            let id = match interned.get(key.as_slice()) {
+                Some(id) => *id,
+                None => {
+                    let id = u32::try_from(sets.len()).unwrap_or(u32::MAX);
+                    sets.push(LayerMatch::new(model, rules, key, as_of));
+                    interned.insert(key.clone().into_boxed_slice(), id);
+                    id
+                }
+            };
+            tuple_set.push(id);
+        });
+        let classes = Classes::new(axes.into_iter().map(|c| c.class_of).collect());
         LayerRegions { classes, tuple_set, sets }
     }
 }
@@ -613,8 +558,8 @@ impl<'m> Resolver<'m> {
         let chain = self.model.chain(layer);
         let layers: Vec<&LayerRegions> =
             chain.iter().filter_map(|l| self.layers.get(*l).and_then(Option::as_ref)).collect();
-        let (sizes, _) = shape(self.model);
-        let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.classes), sizes);
+        let cells = grid(self.model);
+        let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.classes), cells.sizes());
 
         // Each tuple of the chain's classes lies in one region of each layer; the tuples
         // that lie in the same ones form a region of the chain.
@@ -628,8 +573,9 @@ impl<'m> Resolver<'m> {
             Some((sets, width)) => Intersection::whole(classes.tuples()).refine(&sets, width),
             None => Intersection::whole(classes.tuples()),
         };
+        let mut point = vec![0u32; cells.axes()];
         let first_cells: Vec<usize> =
-            regions.first.iter().map(|t| cell_of(sizes, classes.point_of_tuple(*t, &reps))).collect();
+            regions.first.iter().map(|t| classes.first_cell(*t, &reps, &cells, &mut point)).collect();
         let mut stats = Stats::new(self.model.rules.len());
         let mut out = ChainResult {
             chain,

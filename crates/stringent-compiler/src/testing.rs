@@ -124,7 +124,7 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Bo
                 .with_help("write `jurisdiction US-CA` in the test, or put the test in a layer file"),
         ));
     }
-    let mut values: [Vec<String>; 5] = Default::default();
+    let mut values: Vec<Vec<String>> = vec![Vec::new(); AXES.len()];
     for p in &t.axes {
         let Some(a) = AXES.iter().position(|x| *x == p.axis.text) else {
             return Err(Box::new(
@@ -157,7 +157,10 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Bo
             slot.extend(list.iter().map(|n| n.text.clone()));
         }
     }
-    let [categories, purpose, recipient, subject, holder] = values;
+    // A question's fields follow the order of `AXES`.
+    let mut values = values.into_iter();
+    let mut next = || values.next().unwrap_or_default();
+    let (categories, purpose, recipient, subject, holder) = (next(), next(), next(), next(), next());
     let one = |v: Vec<String>, axis: &str, default: Option<&str>| -> Result<String, Box<Diagnostic>> {
         match (v.as_slice(), default) {
             ([one], _) => Ok(one.clone()),

@@ -10,9 +10,9 @@ use stringent_syntax::Date;
 
 const CATEGORIES: [&str; 6] =
     ["health_information", "general", "mental_health", "psychotherapy_notes", "hiv", "genetic"];
-const PURPOSES: [&str; 5] = ["treatment", "payment", "patient_access", "employment", "research"];
+const PURPOSES: &[&str] = &["treatment", "payment", "patient_access", "employment", "research"];
 const RECIPIENTS: [&str; 4] = ["provider", "patient", "employer", "parent"];
-const BASES: [&str; 5] = ["none", "no_objection", "authorization", "specific_authorization", "court_order"];
+const BASES: &[&str] = &["none", "no_objection", "authorization", "specific_authorization", "court_order"];
 
 #[derive(Debug, Clone)]
 struct GenRule {

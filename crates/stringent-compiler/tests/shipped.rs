@@ -101,17 +101,17 @@ fn every_jurisdiction_is_covered_and_tested_and_its_tests_pass() {
 #[test]
 fn loaded_policies_answer_every_cell_as_resolved() {
     let c = everything();
-    let (sizes, count) = stringent_compiler::resolve::shape(&c.model);
+    let grid = stringent_compiler::resolve::grid(&c.model);
+    let count = grid.len();
     for chain in &c.chains {
         let id = &c.model.layers[*chain.chain.last().unwrap()].id;
         let json = stringent_compiler::emit::to_json(c.loaded(id).unwrap().policy()).unwrap();
         let loaded = stringent_policy::LoadedPolicy::from_json(&json).unwrap();
         let (requirements, provenance) = chain.cell_indices();
         assert_eq!(requirements.len(), count);
-        for cell in 0..count {
-            let point = stringent_compiler::resolve::point_of(sizes, cell).map(|v| v as u32);
-            assert_eq!(loaded.entry(&point), Some([requirements[cell], provenance[cell]]), "{id}, cell {cell}");
-        }
+        grid.for_each_point(|cell, point| {
+            assert_eq!(loaded.entry(point), Some([requirements[cell], provenance[cell]]), "{id}, cell {cell}");
+        });
     }
 }
 

@@ -192,7 +192,7 @@ struct RuleData<'a> {
 impl<'a> PolicyData<'a> {
     fn new(policy: &'a Policy) -> io::Result<Self> {
         let mut offsets = BTreeMap::new();
-        for (axis, expected) in policy.vocabulary.axes.iter().zip(AXES) {
+        for (axis, expected) in policy.vocabulary.axes.iter().zip(AXES.iter().copied()) {
             if axis.id != expected {
                 return Err(invalid(format!(
                     "policy `{}`: axis `{}` where `{expected}` belongs",

@@ -33,8 +33,16 @@ pub const INDEX_FORMAT: &str = "stringent.policy-index";
 /// (BENCHMARKS.md §5).
 /// A 1.x artifact is refused with a request to recompile.
 pub const SCHEMA_VERSION: &str = "2.0";
-/// The axes every question has, in cell order.
-pub const AXES: [&str; 5] = ["category", "purpose", "recipient", "subject", "holder"];
+/// The axes every question has, in cell order: the one list of their names. The language
+/// declares these axes by name (`rules/vocabulary/axes.stringent`), and the fields of a
+/// [`Question`](crate::Question) are one per axis in this order; everything else takes the
+/// axes, and their number, from the vocabulary, and their layout from [`crate::grid`].
+pub const AXES: &[&str] = &["category", "purpose", "recipient", "subject", "holder"];
+
+/// The position of an axis in [`AXES`], and so in every point.
+pub fn axis_position(name: &str) -> Option<usize> {
+    AXES.iter().position(|a| *a == name)
+}
 
 /// One artifact: everything a consumer needs to answer questions for one chain, checked
 /// by its two hashes, with no rule file needed.

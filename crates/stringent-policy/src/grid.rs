@@ -117,6 +117,30 @@ impl Grid {
         }
     }
 
+    /// Call `f` with every point in order, its number, and the first axis whose value
+    /// changed since the previous point (0 for the first point): what a caller derived
+    /// from the values of the axes before that one still holds, and only the rest is
+    /// derived again. An odometer, no division.
+    pub fn for_each_step(&self, mut f: impl FnMut(usize, &[u32], usize)) {
+        if self.len == 0 {
+            return;
+        }
+        let mut point = vec![0u32; self.sizes.len()];
+        let mut changed = 0;
+        for index in 0..self.len {
+            f(index, &point, changed);
+            changed = self.sizes.len();
+            for (slot, size) in point.iter_mut().zip(&self.sizes).rev() {
+                changed -= 1;
+                *slot += 1;
+                if (*slot as usize) < *size {
+                    break;
+                }
+                *slot = 0;
+            }
+        }
+    }
+
     /// Call `f` with every point whose value on each axis is one of `values[axis]`, in
     /// order: a narrow selection costs its own points, not the whole grid.
     pub fn for_each_selected(&self, values: &[Vec<u32>], mut f: impl FnMut(usize, &[u32])) {
@@ -149,6 +173,12 @@ impl Grid {
             }
         }
     }
+}
+
+/// Per axis, the number of classes: one more than the largest class named; `None` when
+/// that count overflows.
+fn counts(classes: &[Vec<u32>]) -> Option<Vec<usize>> {
+    classes.iter().map(|c| c.iter().max().map_or(Some(0), |m| (*m as usize).checked_add(1))).collect()
 }
 
 /// One entry per cell, stored once per tuple of classes of values (see the module docs).
@@ -251,7 +281,7 @@ impl<T> Regions<T> {
     /// The number of classes of each axis: one more than the largest class named; `None`
     /// when that count overflows.
     pub fn counts(&self) -> Option<Vec<usize>> {
-        self.classes.iter().map(|c| c.iter().max().map_or(Some(0), |m| (*m as usize).checked_add(1))).collect()
+        counts(&self.classes)
     }
 
     /// The grid of the cells: the number of values of each axis.
@@ -308,21 +338,90 @@ impl<T> Regions<T> {
 #[derive(Debug, Clone, Default)]
 pub struct RegionIndex {
     offsets: Vec<Vec<usize>>,
+    /// The tuples of classes, and the cells.
+    tuples: Grid,
+    cells: Grid,
 }
 
 impl RegionIndex {
-    /// The index of regions whose tuples can be counted; `None` when they cannot. Regions
-    /// that do not cover their cells (see [`Regions::check`]) give an index that reads
-    /// entries out of range as `None`.
+    /// The index of regions whose tuples and cells can be counted; `None` when they cannot.
+    /// Regions that do not cover their cells (see [`Regions::check`]) give an index that
+    /// reads entries out of range as `None`.
     pub fn new<T>(regions: &Regions<T>) -> Option<RegionIndex> {
-        let grid = regions.tuple_grid()?;
-        let offsets = regions
-            .classes
+        RegionIndex::of_classes(&regions.classes)
+    }
+
+    /// The index of some classes of values (per axis, per value: its class), for a table
+    /// of one entry per tuple of classes numbered row-major, as [`Regions`] stores it.
+    pub fn of_classes(classes: &[Vec<u32>]) -> Option<RegionIndex> {
+        let tuples = Grid::new(counts(classes)?)?;
+        let cells = Grid::new(classes.iter().map(Vec::len))?;
+        let offsets = classes
             .iter()
-            .zip(grid.strides())
+            .zip(tuples.strides())
             .map(|(classes, stride)| classes.iter().map(|c| *c as usize * stride).collect())
             .collect();
-        Some(RegionIndex { offsets })
+        Some(RegionIndex { offsets, tuples, cells })
+    }
+
+    /// The grid of the tuples of classes: one entry of the table per point.
+    pub fn tuples(&self) -> &Grid {
+        &self.tuples
+    }
+
+    /// The grid of the cells: the number of values of each axis.
+    pub fn cells(&self) -> &Grid {
+        &self.cells
+    }
+
+    /// The number of the tuple that holds the cell numbered `cell` (row-major over the
+    /// values); `None` when out of range. No allocation.
+    pub fn tuple_at(&self, cell: usize) -> Option<usize> {
+        if cell >= self.cells.len() {
+            return None;
+        }
+        let mut rest = cell;
+        let mut tuple = 0usize;
+        for (offsets, stride) in self.offsets.iter().zip(self.cells.strides()) {
+            tuple += *offsets.get(rest / stride)?;
+            rest %= stride;
+        }
+        Some(tuple)
+    }
+
+    /// Call `f` with the number of the tuple of every cell, in cell order: the last axis's
+    /// offsets added to a sum of the others made once per run of it, no division.
+    pub fn for_each_cell(&self, mut f: impl FnMut(usize)) {
+        let Some((last, outer)) = self.offsets.split_last() else {
+            // No axis: one cell, the one tuple.
+            f(0);
+            return;
+        };
+        if self.offsets.iter().any(Vec::is_empty) {
+            return;
+        }
+        let mut at = vec![0usize; outer.len()];
+        loop {
+            let base: usize = outer.iter().zip(&at).map(|(o, i)| o.get(*i).copied().unwrap_or(0)).sum();
+            for offset in last {
+                f(base + offset);
+            }
+            let mut axis = outer.len();
+            loop {
+                if axis == 0 {
+                    return;
+                }
+                axis -= 1;
+                let (Some(i), Some(o)) = (at.get_mut(axis), outer.get(axis)) else {
+                    return;
+                };
+                *i += 1;
+                if *i < o.len() {
+                    break;
+                }
+                *i = 0;
+            }
+        }
     }
 
     /// The number of the tuple of classes that holds a point; `None` when the point has
@@ -372,6 +471,52 @@ mod tests {
         });
         assert_eq!(seen, 24);
         assert_eq!(grid.point(24), None);
+    }
+
+    #[test]
+    fn a_step_names_the_first_axis_that_changed() {
+        let grid = Grid::new([2, 1, 3]).unwrap_or_default();
+        let mut steps = Vec::new();
+        let mut previous: Vec<u32> = Vec::new();
+        grid.for_each_step(|i, p, changed| {
+            assert_eq!(grid.index(p), Some(i));
+            if let Some(first) = p.iter().zip(&previous).position(|(a, b)| a != b) {
+                assert_eq!(changed, first);
+            }
+            previous = p.to_vec();
+            steps.push(changed);
+        });
+        assert_eq!(steps, [0, 2, 2, 0, 2, 2]);
+        Grid::new([2, 0]).unwrap_or_default().for_each_step(|_, _, _| unreachable!("an empty grid has no points"));
+    }
+
+    #[test]
+    fn an_index_finds_the_tuple_of_every_cell_by_number_and_in_order() {
+        let classes = vec![vec![0, 1, 0], vec![0, 0], vec![1, 0, 2, 1]];
+        let index = RegionIndex::of_classes(&classes).unwrap_or_default();
+        assert_eq!(index.cells().sizes(), [3, 2, 4]);
+        assert_eq!(index.tuples().sizes(), [2, 1, 3]);
+        let mut in_order = Vec::new();
+        index.for_each_cell(|t| in_order.push(t));
+        assert_eq!(in_order.len(), 24);
+        index.cells().for_each_point(|cell, p| {
+            let expected = index.tuple(p);
+            assert_eq!(index.tuple_at(cell), expected);
+            assert_eq!(in_order.get(cell).copied(), expected);
+            // By hand: the classes of the values, numbered row-major over the counts [2, 1, 3].
+            let class = |axis: usize| classes[axis][p[axis] as usize] as usize;
+            let by_hand = (class(0) + class(1)) * 3 + class(2);
+            assert_eq!(expected, Some(by_hand));
+        });
+        assert_eq!(index.tuple_at(24), None);
+        let none = RegionIndex::of_classes(&[vec![0], vec![]]).unwrap_or_default();
+        none.for_each_cell(|_| unreachable!("an axis without values has no cells"));
+        let mut calls = 0;
+        RegionIndex::of_classes(&[]).unwrap_or_default().for_each_cell(|t| {
+            assert_eq!(t, 0);
+            calls += 1;
+        });
+        assert_eq!(calls, 1);
     }
 
     #[test]

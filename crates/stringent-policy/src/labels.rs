@@ -2,7 +2,7 @@
 //! the sensitivity codes of the record's categories, the purpose-of-use code, the
 //! confidentiality code, and the obligation codes that ride along.
 
-use crate::artifact::Policy;
+use crate::artifact::{Policy, axis_position};
 use crate::decision::Decision;
 use serde::Serialize;
 
@@ -49,7 +49,8 @@ pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
         code: code.to_owned(),
         display: display.to_owned(),
     };
-    if let Some(categories) = axes.first() {
+    let axis = |name: &str| axis_position(name).and_then(|i| axes.get(i));
+    if let Some(categories) = axis("category") {
         for c in &d.category {
             let mut at = categories.values.iter().find(|v| &v.id == c);
             while let Some(v) = at {
@@ -59,7 +60,7 @@ pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
         }
     }
     let sensitive = !security.is_empty();
-    if let Some(purpose) = axes.get(1).and_then(|a| a.values.iter().find(|v| v.id == d.purpose)) {
+    if let Some(purpose) = axis("purpose").and_then(|a| a.values.iter().find(|v| v.id == d.purpose)) {
         security.extend(purpose.hl7.iter().map(|code| coding(ACT_REASON, code, &purpose.title)));
     }
     for o in &d.obligations {

@@ -128,6 +128,33 @@ impl Question {
             holder: "provider".to_owned(),
         }
     }
+
+    /// The values asked on each axis, in the order of [`AXES`]: with `AXES`, the one place
+    /// that pairs the fields of a question with the axes.
+    pub fn by_axis(&self) -> Vec<&[String]> {
+        vec![
+            &self.categories,
+            std::slice::from_ref(&self.purpose),
+            std::slice::from_ref(&self.recipient),
+            std::slice::from_ref(&self.subject),
+            std::slice::from_ref(&self.holder),
+        ]
+    }
+
+    /// The question about one point, given its value on each axis in the order of
+    /// [`AXES`]; `None` with another number of values.
+    pub fn at(values: &[&str]) -> Option<Question> {
+        let [category, purpose, recipient, subject, holder] = values else {
+            return None;
+        };
+        Some(Question {
+            categories: vec![(*category).to_owned()],
+            purpose: (*purpose).to_owned(),
+            recipient: (*recipient).to_owned(),
+            subject: (*subject).to_owned(),
+            holder: (*holder).to_owned(),
+        })
+    }
 }
 
 /// Why a question has no answer: it names something the policy's vocabulary lacks. An
@@ -263,7 +290,7 @@ impl LoadedPolicy {
         &self.policy
     }
 
-    /// The position of a value on an axis (0 = category … 4 = holder).
+    /// The position of a value on the axis at position `axis` of [`AXES`].
     pub fn value_index(&self, axis: usize, id: &str) -> Option<u32> {
         self.index.get(axis)?.get(id).copied()
     }
@@ -306,16 +333,15 @@ impl LoadedPolicy {
                     .unwrap_or_default(),
             })
         };
-        let rest = [find(1, &q.purpose)?, find(2, &q.recipient)?, find(3, &q.subject)?, find(4, &q.holder)?];
-        q.categories
-            .iter()
-            .map(|c| {
-                let mut point = Vec::with_capacity(AXES.len());
-                point.push(find(0, c)?);
-                point.extend(rest);
-                Ok(point)
-            })
-            .collect()
+        // The values of each axis, looked up in axis order; then every point they make, in
+        // cell order: one per category.
+        let mut values: Vec<Vec<u32>> = Vec::with_capacity(AXES.len());
+        for (axis, ids) in q.by_axis().into_iter().enumerate() {
+            values.push(ids.iter().map(|id| find(axis, id)).collect::<Result<_, _>>()?);
+        }
+        let mut points = Vec::with_capacity(q.categories.len());
+        self.regions.cells().for_each_selected(&values, |_, point| points.push(point.to_vec()));
+        Ok(points)
     }
 }
 

@@ -10,6 +10,7 @@
 
 use crate::Site;
 use stringent_policy::LoadedPolicy;
+use stringent_policy::artifact::axis_position;
 
 /// The categories of the matrix, in column order (those the vocabulary lacks are skipped).
 pub const CATEGORIES: [&str; 9] = [
@@ -68,7 +69,7 @@ impl Share {
 }
 
 /// The legend: shade, and the range of shares it stands for.
-pub const LEGEND: [(usize, &str); 5] = [
+pub const LEGEND: &[(usize, &str)] = &[
     (0, "0% — same as federal"),
     (1, "up to 10%"),
     (2, "more than 10%, up to 25%"),
@@ -85,27 +86,31 @@ pub fn federal(sites: &[Site]) -> Option<&Site> {
 /// Compare `policy` with `federal` for one category; `None` when either vocabulary lacks
 /// the category, the subject `adult` or the holder `provider`.
 pub fn share(federal: &LoadedPolicy, policy: &LoadedPolicy, category: &str) -> Option<Share> {
-    let fixed = |p: &LoadedPolicy| -> Option<[u32; 3]> {
-        Some([p.value_index(0, category)?, p.value_index(3, SUBJECT)?, p.value_index(4, HOLDER)?])
-    };
-    let [c, s, h] = fixed(policy)?;
-    let [fc, fs, fh] = fixed(federal)?;
+    let (purpose_axis, recipient_axis) = (axis_position("purpose")?, axis_position("recipient")?);
+    let (mut mine_at, mut base_at) = (fixed_point(policy, category)?, fixed_point(federal, category)?);
     let axes = &policy.policy().vocabulary.axes;
-    let purposes = axes.get(1).map(|a| a.values.as_slice()).unwrap_or_default();
-    let recipients = axes.get(2).map(|a| a.values.as_slice()).unwrap_or_default();
+    let purposes = axes.get(purpose_axis).map(|a| a.values.as_slice()).unwrap_or_default();
+    let recipients = axes.get(recipient_axis).map(|a| a.values.as_slice()).unwrap_or_default();
     let mut out = Share { stricter: 0, looser: 0, total: 0 };
     for (pi, purpose) in purposes.iter().enumerate() {
         for (ri, recipient) in recipients.iter().enumerate() {
             let (Ok(p), Ok(r)) = (u32::try_from(pi), u32::try_from(ri)) else {
                 continue;
             };
-            let (Some(fp), Some(fr)) = (federal.value_index(1, &purpose.id), federal.value_index(2, &recipient.id))
+            let (Some(fp), Some(fr)) =
+                (federal.value_index(purpose_axis, &purpose.id), federal.value_index(recipient_axis, &recipient.id))
             else {
                 continue;
             };
-            let (Some(mine), Some(base)) =
-                (policy.requirement(&[c, p, r, s, h]), federal.requirement(&[fc, fp, fr, fs, fh]))
-            else {
+            for (point, (pv, rv)) in [(&mut mine_at, (p, r)), (&mut base_at, (fp, fr))] {
+                if let Some(slot) = point.get_mut(purpose_axis) {
+                    *slot = pv;
+                }
+                if let Some(slot) = point.get_mut(recipient_axis) {
+                    *slot = rv;
+                }
+            }
+            let (Some(mine), Some(base)) = (policy.requirement(&mine_at), federal.requirement(&base_at)) else {
                 continue;
             };
             let (mine, base) = (
@@ -121,6 +126,17 @@ pub fn share(federal: &LoadedPolicy, policy: &LoadedPolicy, category: &str) -> O
         }
     }
     Some(out)
+}
+
+/// A point of `p` with the matrix's category, subject and holder, the other axes at their
+/// first value; `None` when the vocabulary lacks one of them.
+fn fixed_point(p: &LoadedPolicy, category: &str) -> Option<Vec<u32>> {
+    let mut point = vec![0u32; p.policy().vocabulary.axes.len()];
+    for (axis, value) in [("category", category), ("subject", SUBJECT), ("holder", HOLDER)] {
+        let a = axis_position(axis)?;
+        *point.get_mut(a)? = p.value_index(a, value)?;
+    }
+    Some(point)
 }
 
 #[cfg(test)]

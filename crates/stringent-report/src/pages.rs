@@ -6,7 +6,7 @@ use crate::{LayerNotes, Site, data, layers};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
-use stringent_policy::artifact::{Axis, RuleInfo};
+use stringent_policy::artifact::{Axis, RuleInfo, axis_position};
 
 /// A short column label for the matrix's categories.
 fn short_label(category: &str) -> &str {
@@ -134,10 +134,11 @@ fn matrix_section(sites: &[Site]) -> String {
     };
     let fed = federal.policy.policy();
     let axes = &fed.vocabulary.axes;
-    let count = |i: usize| axes.get(i).map_or(0, |a: &Axis| a.values.len());
+    let count = |name: &str| axis_position(name).and_then(|i| axes.get(i)).map_or(0, |a: &Axis| a.values.len());
+    let category_axis = axis_position("category").unwrap_or(usize::MAX);
     let categories: Vec<&str> =
-        CATEGORIES.iter().copied().filter(|c| federal.policy.value_index(0, c).is_some()).collect();
-    let questions = count(1) * count(2);
+        CATEGORIES.iter().copied().filter(|c| federal.policy.value_index(category_axis, c).is_some()).collect();
+    let questions = count("purpose") * count("recipient");
     let _ = writeln!(
         out,
         "<p class=\"lead\">Each cell is the share of the {questions} questions of one record category (every purpose × \
@@ -155,8 +156,8 @@ fn matrix_section(sites: &[Site]) -> String {
          The cell shows that share, as a percentage and as a count. Where a jurisdiction is looser or mixed in some \
          question (possible only where federal law defers to the state), the cell says how many.</p>\n\
          <p>The federal row is the baseline. Select a cell to ask that jurisdiction a question about the category.</p>\n</div>\n",
-        purposes = count(1),
-        recipients = count(2),
+        purposes = count("purpose"),
+        recipients = count("recipient"),
         fed_id = esc(fed.jurisdiction()),
     );
     out.push_str("<h3 id=\"legend-heading\">Legend</h3>\n<ul class=\"legend\" aria-labelledby=\"legend-heading\">\n");

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+use stringent_policy::artifact::axis_position;
 use stringent_policy::{Decision, LoadedPolicy, Policy, Question, Requirement};
 use stringent_syntax::Date;
 
@@ -671,16 +672,13 @@ fn report_is_static_accessible_and_complete() {
                 .unwrap_or_else(|| panic!("no matrix cell for {} × {c}", p.jurisdiction()));
             let (mut stricter, mut total) = (0, 0);
             let axes = &state.policy().vocabulary.axes;
-            for purpose in &axes[1].values {
-                for recipient in &axes[2].values {
+            let axis = |name: &str| &axes[axis_position(name).unwrap()];
+            for purpose in &axis("purpose").values {
+                for recipient in &axis("recipient").values {
                     let point = |l: &LoadedPolicy| {
-                        [
-                            l.value_index(0, c).unwrap(),
-                            l.value_index(1, &purpose.id).unwrap(),
-                            l.value_index(2, &recipient.id).unwrap(),
-                            l.value_index(3, "adult").unwrap(),
-                            l.value_index(4, "provider").unwrap(),
-                        ]
+                        let mut q = Question::new(c, &purpose.id, &recipient.id);
+                        (q.subject, q.holder) = ("adult".into(), "provider".into());
+                        l.points(&q).unwrap().remove(0)
                     };
                     let mine =
                         state.requirement(&point(&state)).unwrap().requirement(&state.policy().vocabulary.conditions);

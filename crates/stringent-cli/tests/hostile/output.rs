@@ -87,7 +87,7 @@ fn an_artifact_whose_provenance_was_edited_is_refused() {
     assert_ok(&compile_into(&root, &out_dir));
     let text = std::fs::read_to_string(policy_file(&out_dir, "US")).unwrap();
     let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let edits: [(&str, serde_json::Value); 5] = [
+    let edits = [
         ("citations", serde_json::json!(["A made-up citation"])),
         ("title", serde_json::json!("Another title")),
         ("confidence", serde_json::json!("unverified")),
