@@ -959,9 +959,12 @@ pub fn show(r: &Requirement<String>, d: Dimension, conditions: &[Term]) -> Strin
 fn cell_name(p: &Policy, grid: &Grid, cell: usize) -> String {
     let point = grid.point(cell).unwrap_or_default();
     let axes = &p.vocabulary.axes;
-    let parts: Vec<&str> =
-        point.iter().zip(axes).map(|(v, axis)| axis.values.get(*v as usize).map_or("?", |v| v.id.as_str())).collect();
-    parts.join(" / ")
+    stringent_policy::cell_label(
+        point
+            .iter()
+            .zip(axes)
+            .map(|(v, axis)| (axis.id.as_str(), axis.values.get(*v as usize).map_or("?", |v| v.id.as_str()))),
+    )
 }
 
 #[cfg(test)]

@@ -253,13 +253,13 @@ fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Di
         .and_then(|i| model.rules.get(i.rule))
 }
 
-/// A cell in words: `hiv / patient_access / patient / adult / provider`.
+/// A cell in words: `category hiv, purpose patient_access, …` ([`stringent_policy::cell_label`]).
 pub fn cell_name(model: &Model, cell: usize) -> String {
     let (sizes, _) = shape(model);
-    let parts: Vec<&str> = point_of(sizes, cell)
-        .iter()
-        .zip(&model.axes)
-        .map(|(v, axis)| axis.values.get(*v).map_or("", |value| value.id.as_str()))
-        .collect();
-    format!("`{}`", parts.join(" / "))
+    stringent_policy::cell_label(
+        point_of(sizes, cell)
+            .iter()
+            .zip(&model.axes)
+            .map(|(v, axis)| (axis.id.as_str(), axis.values.get(*v).map_or("", |value| value.id.as_str()))),
+    )
 }
