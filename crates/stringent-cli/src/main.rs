@@ -637,8 +637,12 @@ fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, form
     if format == Format::Json {
         dataln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
     } else {
-        for j in &d.added {
+        for j in d.added.iter().filter(|j| !d.new_layers.iter().any(|l| &l.jurisdiction == *j)) {
             outln!("{j}: new jurisdiction");
+        }
+        for l in &d.new_layers {
+            outln!("{}: new jurisdiction, compared with its parent chain {}:", l.jurisdiction, l.parent);
+            print_groups(&l.groups);
         }
         for j in &d.removed {
             outln!("{j}: removed");

@@ -976,3 +976,40 @@ fn a_topic_declared_in_the_vocabulary_is_covered_like_the_shipped_ones() {
     assert!(stdout.contains("US-CA employment"), "the silence is listed as unverified: {stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A new layer is compared with the chain it stands under: the diff says what it changes,
+/// per dimension and with its rule, not only that it is new.
+#[test]
+fn diff_shows_what_a_new_layer_changes_against_its_parent_chain() {
+    let (base, added) = (copy_of_rules("new-layer-base"), copy_of_rules("new-layer-added"));
+    std::fs::create_dir_all(added.join("org")).unwrap();
+    std::fs::write(
+        added.join("org/clinic.stringent"),
+        "jurisdiction org:clinic \"A clinic\" under US-CA\n\n\
+         rule org.clinic.release \"A signed release before a chart goes to another provider\" {\n  \
+         cite \"Clinic policy 1\"\n  confidence verified\n  effective 2025-01-01\n  \
+         category general\n  purpose treatment\n  recipient provider\n  permission authorization\n}\n",
+    )
+    .unwrap();
+    let args = ["diff", base.to_str().unwrap(), added.to_str().unwrap(), "--as-of", "2026-11-24"];
+    let out = stringent(&args);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("org:clinic: new jurisdiction, compared with its parent chain US-CA:"), "{shown}");
+    assert!(!shown.contains("org:clinic: new jurisdiction\n"), "{shown}");
+    assert!(shown.contains("tightened permission"), "{shown}");
+    assert!(shown.contains("org.clinic.release (Clinic policy 1)"), "{shown}");
+    assert!(shown.contains("category general, purpose treatment, recipient provider"), "{shown}");
+
+    let mut json_args = args.to_vec();
+    json_args.extend(["--format", "json"]);
+    let out = stringent(&json_args);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let layer = &json["new_layers"][0];
+    assert_eq!(layer["jurisdiction"], "org:clinic");
+    assert_eq!(layer["parent"], "US-CA");
+    let change = &layer["groups"][0]["changes"][0];
+    assert_eq!(change["dimension"], "permission");
+    assert_eq!(change["direction"], "tightened");
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(added));
+}

@@ -58,7 +58,7 @@ pub struct RuleRef {
 pub struct ChangeGroup {
     pub jurisdiction: String,
     pub cells: usize,
-    /// A few of the cells, as `category / purpose / recipient / subject / holder`.
+    /// A few of the cells, as `category hiv, purpose treatment, …` (`cell_label`).
     pub examples: Vec<String>,
     /// Where the vocabulary changed, the new values of these cells compared with other
     /// old ones: `category: std as sti (renamed)`. Empty when every id is unchanged.
@@ -92,6 +92,20 @@ pub struct Diff {
     /// Later dates on which a rule of either tree takes effect or expires and the
     /// difference is not the one of the date before: the groups as of each.
     pub later: Vec<LaterDiff>,
+    /// What each added jurisdiction changes, compared with its parent chain in the new
+    /// tree: the answers the same questions got before the layer existed. Shown, not
+    /// gated: no question about the new jurisdiction had an answer to loosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub new_layers: Vec<NewLayer>,
+}
+
+/// An added jurisdiction's answers against its parent chain's, as of the date asked.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewLayer {
+    pub jurisdiction: String,
+    /// The parent chain's jurisdiction (the layer the new one stands under).
+    pub parent: String,
+    pub groups: Vec<ChangeGroup>,
 }
 
 /// A layer whose declared `history from` differs between the trees.
@@ -218,7 +232,16 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         vocabulary: Vec::new(),
         history: Vec::new(),
         later: Vec::new(),
+        new_layers: Vec::new(),
     };
+    // An added layer is compared with the chain it stands under, in the same tree.
+    for j in &out.added {
+        let Some(np) = n.get(j).and_then(|i| new.get(*i)) else { continue };
+        let Some(parent) = np.chain.len().checked_sub(2).and_then(|i| np.chain.get(i)) else { continue };
+        let Some(pp) = n.get(&parent.id).and_then(|i| new.get(*i)) else { continue };
+        let (groups, _) = diff_policy(pp, np);
+        out.new_layers.push(NewLayer { jurisdiction: j.clone(), parent: parent.id.clone(), groups });
+    }
     let mut vocabulary = BTreeSet::new();
     let mut history = BTreeSet::new();
     for (j, ni) in &n {
@@ -959,9 +982,12 @@ pub fn show(r: &Requirement<String>, d: Dimension, conditions: &[Term]) -> Strin
 fn cell_name(p: &Policy, grid: &Grid, cell: usize) -> String {
     let point = grid.point(cell).unwrap_or_default();
     let axes = &p.vocabulary.axes;
-    let parts: Vec<&str> =
-        point.iter().zip(axes).map(|(v, axis)| axis.values.get(*v as usize).map_or("?", |v| v.id.as_str())).collect();
-    parts.join(" / ")
+    stringent_policy::cell_label(
+        point
+            .iter()
+            .zip(axes)
+            .map(|(v, axis)| (axis.id.as_str(), axis.values.get(*v as usize).map_or("?", |v| v.id.as_str()))),
+    )
 }
 
 #[cfg(test)]

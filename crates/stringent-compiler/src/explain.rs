@@ -133,7 +133,14 @@ pub fn explain(d: &Decision) -> String {
             out.push_str(&format!("  - {line}\n"));
         }
     }
-    let axes = format!("{} / {} / {} / {} / {}", d.category.join("+"), d.purpose, d.recipient, d.subject, d.holder);
+    let category = d.category.join(" + ");
+    let axes = stringent_policy::cell_label([
+        ("category", category.as_str()),
+        ("purpose", d.purpose.as_str()),
+        ("recipient", d.recipient.as_str()),
+        ("subject", d.subject.as_str()),
+        ("holder", d.holder.as_str()),
+    ]);
     out.push_str(&format!("\nAnswer for {axes}: {}\n", e.answer.join("\n")));
     out
 }

@@ -16,6 +16,10 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
         let (Some(m), Some(p)) = (model.rules.get(c.mandate), model.rules.get(c.prohibition)) else {
             continue;
         };
+        // A rule an error already names may match other cells than its author meant.
+        if m.damaged || p.damaged {
+            continue;
+        }
         out.push(
             Diagnostic::new(Code::MandateMeetsProhibition, format!("rule `{}` requires a disclosure that rule `{}` prohibits", m.id, p.id))
                 .at(Location::new(&m.file, m.id_span).labelled(format!("requires it, e.g. for {}", cell_name(model, c.cell))))
@@ -27,7 +31,13 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
     let per_rule: Vec<Option<Diagnostic>> =
         model.rules.par_iter().enumerate().map(|(ri, rule)| rule_lint(model, stats, chains, as_of, ri, rule)).collect();
     out.extend(per_rule.into_iter().flatten());
-    out.extend(model.rules.iter().filter(|r| r.active_on(as_of)).filter_map(|r| withdraws_ungranted(model, chains, r)));
+    out.extend(
+        model
+            .rules
+            .iter()
+            .filter(|r| r.active_on(as_of) && !r.damaged)
+            .filter_map(|r| withdraws_ungranted(model, chains, r)),
+    );
     out
 }
 
@@ -243,14 +253,14 @@ fn deciding_rule<'m>(model: &'m Model, chain: &ChainResult, cell: usize, dim: Di
         .and_then(|i| model.rules.get(i.rule))
 }
 
-/// A cell in words: `hiv / patient_access / patient / adult / provider`.
+/// A cell in words: `category hiv, purpose patient_access, …` ([`stringent_policy::cell_label`]).
 pub fn cell_name(model: &Model, cell: usize) -> String {
-    let parts: Vec<&str> = grid(model)
-        .point(cell)
-        .unwrap_or_default()
-        .iter()
-        .zip(&model.axes)
-        .map(|(v, axis)| axis.values.get(*v as usize).map_or("", |value| value.id.as_str()))
-        .collect();
-    format!("`{}`", parts.join(" / "))
+    stringent_policy::cell_label(
+        grid(model)
+            .point(cell)
+            .unwrap_or_default()
+            .iter()
+            .zip(&model.axes)
+            .map(|(v, axis)| (axis.id.as_str(), axis.values.get(*v as usize).map_or("", |value| value.id.as_str()))),
+    )
 }

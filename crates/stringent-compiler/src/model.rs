@@ -108,8 +108,9 @@ pub struct RuleModel {
     pub line: u32,
     /// Where each axis pattern is written, for diagnostics.
     pub pattern_spans: Vec<Option<Span>>,
-    /// A field was written but could not be read, and an error says why: what the rule
-    /// decides is not what its author meant, so lints that judge it stay quiet.
+    /// A field was written but could not be read, or names something undeclared, and an
+    /// error says why: what the rule decides is not what its author meant, so lints that
+    /// judge it stay quiet (one mistake, one diagnostic).
     pub damaged: bool,
 }
 
@@ -979,6 +980,7 @@ impl Builder {
         let mut effective_seen = false;
         let mut excepts: Vec<ast::Name> = Vec::new();
         let mut withdraws_span: Option<Span> = None;
+        let diags_before = self.diags.len();
         for field in &r.fields {
             let (key, span) = field_key(field);
             if let Some(key) = key {
@@ -1066,6 +1068,9 @@ impl Builder {
                 }
             }
         }
+        // A field that names an undeclared value, term or condition is kept without it, as
+        // is an unreadable one: the error said so, and the lints stay quiet on the rule.
+        rule.damaged |= self.diags.get(diags_before..).is_some_and(|new| new.iter().any(Diagnostic::is_error));
         rule.requirement.normalize();
         if let Some(span) = withdraws_span {
             self.withdrawn_still_admitted(&rule, &r.id.text, file, span);
@@ -1277,7 +1282,11 @@ impl Builder {
         for (ri, excepts, file) in pending {
             for name in excepts {
                 let Some(target) = by_id.get(name.text.as_str()).copied() else {
-                    self.diags.push(unknown("rule", &name, &file, &names));
+                    // A rule is never an exception to itself: its own id is no suggestion.
+                    let own = names.get(ri).copied();
+                    let others: Vec<&str> = names.iter().copied().filter(|n| Some(*n) != own).collect();
+                    self.diags.push(unknown("rule", &name, &file, &others));
+                    self.damage(ri);
                     continue;
                 };
                 let (Some(rule), Some(other)) = (self.model.rules.get(ri), self.model.rules.get(target)) else {
@@ -1292,6 +1301,7 @@ impl Builder {
                             .with_related(related)
                             .with_help("an exception loosens only its own layer; to tighten another layer's rule, write an ordinary rule"),
                     );
+                    self.damage(ri);
                     continue;
                 }
                 if target == ri {
@@ -1302,6 +1312,7 @@ impl Builder {
                         )
                         .at(loc(&file, name.span).labelled("names itself")),
                     );
+                    self.damage(ri);
                     continue;
                 }
                 if let Some(rule) = self.model.rules.get_mut(ri) {
@@ -1310,6 +1321,14 @@ impl Builder {
             }
         }
         self.exception_cycles();
+    }
+
+    /// An `excepts` name of rule `ri` was refused: the rule is not the exception its
+    /// author wrote, so the lints that judge it stay quiet.
+    fn damage(&mut self, ri: usize) {
+        if let Some(rule) = self.model.rules.get_mut(ri) {
+            rule.damaged = true;
+        }
     }
 
     fn layer_id(&self, layer: usize) -> String {

@@ -30,6 +30,19 @@ const BUILT_AT_RUN_TIME: &[&str] = &["E0001", "E0002", "E0005", "E0006", "E0008"
 /// The codes `many-mistakes/` must report, each at least this many times.
 const MANY_MISTAKES: &[(&str, usize)] = &[("E0100", 1), ("E0101", 1), ("E0104", 1), ("E0200", 1), ("E0201", 1)];
 
+/// The trees that hold more than one mistake on purpose, and how many diagnostics each
+/// reports. Every other tree holds one mistake and must report exactly one diagnostic: a
+/// second one would be a follow-on of the first (a rule dropped for a bad date, then
+/// reported as doing nothing).
+const SEVERAL_MISTAKES: &[(&str, usize)] = &[
+    ("E0103-control-character", 2),
+    ("E0104-unknown-basis", 2),
+    ("E0214-empty-text", 4),
+    ("E0217-undated-silence", 2),
+    ("W0005-bidi-control", 4),
+    ("many-mistakes", 5),
+];
+
 #[test]
 fn invalid_trees() {
     insta::glob!("../../../tests/corpus/invalid", "*/axes.stringent", |axes| {
@@ -62,6 +75,12 @@ fn invalid_trees() {
             }
             None => panic!("`{name}`: a corpus directory is named after the code it triggers"),
         }
+        let expected = SEVERAL_MISTAKES.iter().find(|(dir, _)| *dir == name).map_or(1, |(_, n)| *n);
+        assert_eq!(
+            diagnostics.len(),
+            expected,
+            "`{name}` should report {expected} diagnostic(s), one per mistake, but reported {codes:?}:\n{rendered}"
+        );
 
         insta::with_settings!({
             snapshot_suffix => name,

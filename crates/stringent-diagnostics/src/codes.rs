@@ -43,7 +43,7 @@ codes! {
     DuplicateSource = "E0010", Error, "two rule sources given in memory share one name";
     // Syntax.
     Syntax = "E0100", Error, "the text does not follow the stringent grammar";
-    InvalidDate = "E0101", Error, "a date is not a real calendar date";
+    InvalidDate = "E0101", Error, "a date is not a real calendar date written YYYY-MM-DD";
     InvalidNumber = "E0102", Error, "a number is out of range";
     ControlCharacter = "E0103", Error, "a string or comment contains a control character";
     UnknownWord = "E0104", Error, "a word is not one of the closed words the language knows there";

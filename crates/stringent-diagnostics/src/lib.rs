@@ -24,21 +24,13 @@ pub use source::SourceMap;
 
 use serde::Serialize;
 
-/// A half-open byte range `start..end` in one source file.
-///
-/// Syntax-tree equality ignores spans (two trees that differ only in layout are the same
-/// tree), so `PartialEq` always answers `true`; compare `start`/`end` directly when the
-/// position itself matters.
-#[derive(Debug, Clone, Copy, Default, Serialize, Eq)]
+/// A half-open byte range `start..end` in one source file. Two spans are equal when they
+/// are the same range; to compare syntax trees whatever their layout, use
+/// `stringent_syntax::shape::same_shape`.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq, Hash)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
-}
-
-impl PartialEq for Span {
-    fn eq(&self, _other: &Self) -> bool {
-        true
-    }
 }
 
 impl Span {

@@ -31,7 +31,7 @@ pub fn format(text: &str) -> Result<String, FormatError> {
     if diags.iter().any(|d| d.is_error()) {
         return Err(FormatError::Changed("the formatted text does not parse".to_owned()));
     }
-    if again.items != file.items {
+    if !stringent_syntax::shape::same_shape(&again.items, &file.items) {
         return Err(FormatError::Changed("the formatted text has another syntax tree".to_owned()));
     }
     let texts = |f: &SourceFile| f.comments.iter().map(|c| c.text.trim_end().to_owned()).collect::<Vec<_>>();

@@ -58,6 +58,7 @@
 #![warn(missing_docs)]
 
 pub mod artifact;
+mod cell;
 mod combine;
 mod decision;
 pub mod grid;
@@ -67,6 +68,7 @@ mod load;
 pub mod words;
 
 pub use artifact::Policy;
+pub use cell::cell_label;
 pub use combine::CombineError;
 pub use decision::{Decision, ProvenanceEntry};
 pub use labels::{Coding, SecurityLabels, security_labels};

@@ -1,5 +1,6 @@
 //! The typed syntax tree of one rule file. Spans are byte offsets into the file; equality
-//! ignores them, so a tree compares equal to the tree of its reformatted text.
+//! compares them too, so a tree and the tree of its reformatted text are compared with
+//! [`crate::shape::same_shape`].
 
 use crate::Date;
 pub use stringent_diagnostics::Span;

@@ -22,6 +22,25 @@ impl Date {
         (date.month >= 1 && date.month <= 12 && date.day >= 1 && date.day <= date.days_in_month()).then_some(date)
     }
 
+    /// Whether `text` has the shape `YYYY-MM-DD` (four, two and two digits), whatever the
+    /// numbers: a date of that shape that `parse` refuses names no real day.
+    pub fn is_well_formed(text: &str) -> bool {
+        let b = text.as_bytes();
+        b.len() == 10
+            && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    }
+
+    /// A date written in year, month, day order in another layout (`2020/1/1`,
+    /// `2020.01.01`), read as the real day it names, to suggest `YYYY-MM-DD`.
+    pub fn parse_loose(text: &str) -> Option<Date> {
+        let mut parts = text.split(['-', '/', '.']);
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some() || y.len() != 4 || m.is_empty() || m.len() > 2 || d.is_empty() || d.len() > 2 {
+            return None;
+        }
+        Date::parse(&format!("{y}-{m:0>2}-{d:0>2}"))
+    }
+
     fn days_in_month(self) -> u8 {
         let leap = (self.year.is_multiple_of(4) && !self.year.is_multiple_of(100)) || self.year.is_multiple_of(400);
         match self.month {
@@ -73,6 +92,18 @@ mod tests {
         assert_eq!(Date::parse("2023-02-29"), None);
         assert_eq!(Date::parse("2024-13-01"), None);
         assert_eq!(Date::parse("24-01-01"), None);
+        assert_eq!(Date::parse("2024/01/01"), None);
+    }
+
+    #[test]
+    fn tells_a_misformatted_date_from_an_impossible_one() {
+        assert!(Date::is_well_formed("2024-13-45"));
+        assert!(!Date::is_well_formed("2024/01/01"));
+        assert!(!Date::is_well_formed("2024-1-1"));
+        assert_eq!(Date::parse_loose("2024/1/2").map(|d| d.to_string()), Some("2024-01-02".into()));
+        assert_eq!(Date::parse_loose("2024.01.02").map(|d| d.to_string()), Some("2024-01-02".into()));
+        assert_eq!(Date::parse_loose("01/02/2024"), None);
+        assert_eq!(Date::parse_loose("2024/02/30"), None);
     }
 
     #[test]

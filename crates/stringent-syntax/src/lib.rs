@@ -8,6 +8,7 @@ pub mod ast;
 mod date;
 mod lower;
 mod messages;
+pub mod shape;
 
 pub use date::Date;
 pub use lower::parse;

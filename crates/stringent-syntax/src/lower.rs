@@ -366,11 +366,28 @@ impl Lower<'_> {
         let span = span_of(&p);
         match Date::parse(p.as_str()) {
             Some(value) => Some(Spanned { value, span }),
-            None => {
+            // The grammar reads any digits and separators as a date, so that a date in
+            // another layout is this one error and the item around it is still read.
+            None if Date::is_well_formed(p.as_str()) => {
                 self.diags.push(
                     Diagnostic::new(Code::InvalidDate, format!("`{}` is not a calendar date", p.as_str()))
                         .at(Location::new(self.path, span).labelled("no such day"))
                         .with_help("dates are written YYYY-MM-DD with a real month and day"),
+                );
+                None
+            }
+            None => {
+                let help = match Date::parse_loose(p.as_str()) {
+                    Some(d) => format!("dates are written YYYY-MM-DD: write `{d}`"),
+                    None => "dates are written YYYY-MM-DD (year, month, day), e.g. 2024-04-16".to_owned(),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::InvalidDate,
+                        format!("`{}` is not a date in the form YYYY-MM-DD", p.as_str()),
+                    )
+                    .at(Location::new(self.path, span).labelled("not YYYY-MM-DD"))
+                    .with_help(help),
                 );
                 None
             }

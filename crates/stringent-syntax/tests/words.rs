@@ -63,3 +63,26 @@ fn a_word_left_out_is_a_syntax_error_on_its_own_line() {
     let at = diags[0].primary.as_ref().unwrap().span.start;
     assert_eq!(&text[..at].lines().last().unwrap().trim(), &"deadline 10");
 }
+
+/// A date in another layout is one E0101 at the date, with the date to write; the rule
+/// stays, its `effective` marked unreadable, so nothing reports the rule missing or absent.
+#[test]
+fn a_date_in_another_layout_is_one_diagnostic_and_the_rule_stays() {
+    for (date, help) in [
+        ("2020/01/01", "write `2020-01-01`"),
+        ("2020-1-1", "write `2020-01-01`"),
+        ("2020.01.31", "write `2020-01-31`"),
+        ("01/31/2020", "year, month, day"),
+        ("2020-13-45", "a real month and day"),
+    ] {
+        let text = format!(
+            "jurisdiction US \"U\"\n\nrule us.a \"A\" {{\n  cite \"A\"\n  effective {date}\n  permission authorization\n}}\n"
+        );
+        let (file, diags) = stringent_syntax::parse("t.stringent", &text);
+        assert_eq!(diags.len(), 1, "{date}: {diags:?}");
+        assert_eq!(diags[0].code, Code::InvalidDate, "{date}");
+        assert!(diags[0].help.as_deref().unwrap_or_default().contains(help), "{date}: {:?}", diags[0].help);
+        let Some(Item::Rule(r)) = file.items.get(1) else { panic!("{date}: the rule was dropped: {:?}", file.items) };
+        assert_eq!(r.unreadable, ["effective"], "{date}");
+    }
+}
