@@ -238,19 +238,19 @@ fn parse_percent(s: &str) -> Result<f64, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check { tree, deny_warnings, format } => check::check(&tree, deny_warnings, format),
-        Command::Compile { tree, out, combine, format } => compile::compile_cmd(&tree, &out, &combine, format),
+        Command::Check { tree, deny_warnings, format } => check::run(&tree, deny_warnings, format),
+        Command::Compile { tree, out, combine, format } => compile::run(&tree, &out, &combine, format),
         Command::Test { tree, coverage, coverage_threshold, format } => {
-            test::test(&tree, coverage, coverage_threshold, format)
+            test::run(&tree, coverage, coverage_threshold, format)
         }
-        Command::Coverage { paths } => coverage::coverage(&paths),
-        Command::Fmt { paths, check } => fmt::fmt(&paths, check),
-        Command::Diff { old, new, as_of, fail_on, format } => diff::diff(&old, &new, as_of, fail_on, format),
-        Command::Export(ExportCommand::Opa { tree, out }) => export::export_opa(&tree, &out),
-        Command::Report { tree, out } => report::report_cmd(&tree, &out),
+        Command::Coverage { paths } => coverage::run(&paths),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Diff { old, new, as_of, fail_on, format } => diff::run(&old, &new, as_of, fail_on, format),
+        Command::Export(ExportCommand::Opa { tree, out }) => export::opa(&tree, &out),
+        Command::Report { tree, out } => report::run(&tree, &out),
         Command::Decide(q) => decide::question(&q, false),
         Command::Explain(e) => match e.rule {
-            Some(rule) => explain::exception_tree(&e.question, &rule),
+            Some(rule) => explain::run(&e.question, &rule),
             None => decide::question(&e.question, true),
         },
     };

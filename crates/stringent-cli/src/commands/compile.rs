@@ -1,24 +1,17 @@
 //! `stringent compile`: one resolved policy per chain, plus an index.
 
-use crate::output::{FINDINGS, USAGE, report_as};
+use super::checked_for_writing;
+use crate::output::USAGE;
 use crate::{DiagFormat, TreeArgs};
 use stringent_compiler::emit;
 
-pub(crate) fn compile_cmd(tree: &TreeArgs, out: &std::path::Path, combine: &[String], format: DiagFormat) -> u8 {
+pub(crate) fn run(tree: &TreeArgs, out: &std::path::Path, combine: &[String], format: DiagFormat) -> u8 {
     let as_of = tree.date();
-    let c = tree.compile();
-    report_as(&c, format);
-    if c.has_errors() {
-        errln!("nothing written: fix the errors first");
-        return FINDINGS;
-    }
+    let c = match checked_for_writing(tree, format) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let mut policies = c.policies();
-    if policies.is_empty() {
-        // Unreachable through a checked tree (a tree without a federal layer is an error);
-        // kept so that no path replaces a policy set with an empty one.
-        errln!("nothing written: the rules hold no jurisdiction");
-        return FINDINGS;
-    }
     let mut combined = std::collections::BTreeSet::new();
     for spec in combine {
         let parts: Vec<&str> = spec.split([',', '+']).map(str::trim).collect();

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use stringent_compiler::compile;
 use stringent_syntax::Date;
 
-pub(crate) fn coverage(paths: &[PathBuf]) -> u8 {
+pub(crate) fn run(paths: &[PathBuf]) -> u8 {
     use stringent_compiler::coverage::State;
     let c = compile(paths, Date::today());
     if c.has_errors() {

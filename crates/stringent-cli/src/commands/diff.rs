@@ -6,7 +6,7 @@ use crate::{FailOn, Format};
 use stringent_compiler::compile;
 use stringent_syntax::Date;
 
-pub(crate) fn diff(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
+pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
     let as_of = as_of.unwrap_or_else(Date::today);
     let mut trees = Vec::new();
     for spec in [old, new] {

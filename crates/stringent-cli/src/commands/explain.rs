@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use stringent_compiler::compile;
 use stringent_syntax::Date;
 
-pub(crate) fn exception_tree(q: &QuestionArgs, rule: &str) -> u8 {
+pub(crate) fn run(q: &QuestionArgs, rule: &str) -> u8 {
     if q.policy.is_some() {
         errln!(
             "error: `--rule` reads the rules, not a compiled policy\n  help: give `--rules DIR` instead of `--policy`"

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use stringent_compiler::output::write_atomically;
 use stringent_diagnostics::render_human;
 
-pub(crate) fn fmt(paths: &[PathBuf], check: bool) -> u8 {
+pub(crate) fn run(paths: &[PathBuf], check: bool) -> u8 {
     let found = stringent_compiler::discover::discover(paths);
     let mut sources = stringent_diagnostics::SourceMap::default();
     let mut diagnostics = found.diagnostics;

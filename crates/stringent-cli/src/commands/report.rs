@@ -1,24 +1,14 @@
 //! `stringent report`: the static HTML report.
 
-use crate::TreeArgs;
-use crate::output::{FINDINGS, USAGE, report};
+use super::{checked_for_writing, written};
+use crate::{DiagFormat, TreeArgs};
 use stringent_compiler::output::write_atomically;
 
-pub(crate) fn report_cmd(tree: &TreeArgs, out: &std::path::Path) -> u8 {
-    let c = tree.compile();
-    report(&c);
-    if c.has_errors() {
-        errln!("nothing written: fix the errors first");
-        return FINDINGS;
-    }
-    match stringent_report::write_report(&c.policies(), out, write_atomically) {
-        Ok(()) => {
-            errln!("wrote the report to {}/index.html", out.display());
-            0
-        }
-        Err(e) => {
-            errln!("error: cannot write `{}`: {e}", out.display());
-            USAGE
-        }
-    }
+pub(crate) fn run(tree: &TreeArgs, out: &std::path::Path) -> u8 {
+    let c = match checked_for_writing(tree, DiagFormat::Human) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let result = stringent_report::write_report(&c.policies(), out, write_atomically);
+    written(result, out, &format!("the report to {}/index.html", out.display()))
 }

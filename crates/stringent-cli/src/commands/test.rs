@@ -3,7 +3,7 @@
 use crate::output::{FINDINGS, report_as};
 use crate::{DiagFormat, TreeArgs};
 
-pub(crate) fn test(tree: &TreeArgs, show_coverage: bool, threshold: Option<f64>, format: DiagFormat) -> u8 {
+pub(crate) fn run(tree: &TreeArgs, show_coverage: bool, threshold: Option<f64>, format: DiagFormat) -> u8 {
     let c = tree.compile();
     if c.has_errors() {
         report_as(&c, format);
