@@ -1,0 +1,163 @@
+//! `stringent decide` and `stringent explain`: answer a question.
+
+use crate::output::{FINDINGS, USAGE, report};
+use crate::{Format, QuestionArgs};
+use std::path::PathBuf;
+use stringent_compiler::compile;
+use stringent_policy::{LoadedPolicy, Question};
+use stringent_syntax::Date;
+
+pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
+    let loaded = match &q.policy {
+        Some(path) => match LoadedPolicy::load(path) {
+            Ok(p) => {
+                // A compiled policy holds the answers of one date; answering it for another
+                // would present one date's law as another's.
+                if let Some(date) = q.as_of
+                    && p.policy().as_of != date.to_string()
+                {
+                    errln!(
+                        "error: `{}` was compiled as of {}; it cannot answer as of {date}\n  help: answer from the rules (`--rules DIR --as-of {date}`) or compile with `--as-of {date}`",
+                        path.display(),
+                        p.policy().as_of
+                    );
+                    return USAGE;
+                }
+                if let Some(j) = &q.jurisdiction
+                    && p.policy().jurisdiction() != j
+                {
+                    errln!(
+                        "error: `{}` holds the policy of `{}`, not `{j}`",
+                        path.display(),
+                        p.policy().jurisdiction()
+                    );
+                    return USAGE;
+                }
+                p
+            }
+            Err(e) => {
+                errln!("error: {e}");
+                return USAGE;
+            }
+        },
+        None => {
+            let Some(jurisdiction) = &q.jurisdiction else {
+                errln!("error: give --jurisdiction (e.g. US-CA), or --policy FILE");
+                return USAGE;
+            };
+            let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
+            let c = compile(&[rules], q.as_of.unwrap_or_else(Date::today));
+            if c.has_errors() {
+                report(&c);
+                return FINDINGS;
+            }
+            match c.loaded(jurisdiction) {
+                Some(p) => p,
+                None => {
+                    let ids = c.jurisdictions();
+                    let hint = stringent_diagnostics::nearest(jurisdiction, ids.iter().map(String::as_str))
+                        .map(|n| format!("; did you mean `{n}`?"))
+                        .unwrap_or_default();
+                    errln!("error: unknown jurisdiction `{jurisdiction}`{hint} (valid: {})", ids.join(", "));
+                    return USAGE;
+                }
+            }
+        }
+    };
+    let (Some(purpose), Some(recipient), false) = (&q.purpose, &q.recipient, q.categories.is_empty()) else {
+        errln!("error: a question needs --category, --purpose and --recipient");
+        return USAGE;
+    };
+    let question = Question {
+        categories: q.categories.clone(),
+        purpose: purpose.clone(),
+        recipient: recipient.clone(),
+        subject: q.subject.clone(),
+        holder: q.holder.clone(),
+    };
+    let decision = match loaded.decide(&question) {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let text = if q.format == Format::Fhir {
+        let labels = stringent_policy::security_labels(loaded.policy(), &decision);
+        serde_json::to_string_pretty(&labels).unwrap_or_default() + "\n"
+    } else if q.format == Format::Json && prose {
+        serde_json::to_string_pretty(&stringent_compiler::explain::explanation(&decision)).unwrap_or_default() + "\n"
+    } else if q.format == Format::Json {
+        match serde_json::to_string_pretty(&decision) {
+            Ok(s) => s + "\n",
+            Err(e) => {
+                errln!("error: {e}");
+                return USAGE;
+            }
+        }
+    } else if prose {
+        stringent_compiler::explain(&decision)
+    } else {
+        summary(&decision)
+    };
+    if q.format == Format::Text {
+        out!("{text}");
+    } else {
+        data!("{text}");
+    }
+    0
+}
+
+pub(crate) fn summary(d: &stringent_policy::Decision) -> String {
+    let mut out = format!("{}: {}", d.jurisdiction, d.level.as_str());
+    if let Some(line) = stringent_compiler::explain::ungoverned(d) {
+        out.push_str(" (UNGOVERNED)\n  ");
+        out.push_str(&line);
+    }
+    if let Some(line) = stringent_compiler::explain::history_gap(d) {
+        out.push_str("\n  history: ");
+        out.push_str(&line);
+    }
+    let bases: Vec<&str> = d.bases.iter().map(|b| b.as_str()).collect();
+    out.push_str(&format!(
+        "\n  bases: {}",
+        if bases.is_empty() { "none suffices alone".to_owned() } else { bases.join(", ") }
+    ));
+    // Ways of several instruments, or under conditions, are more than the bases say.
+    if d.ways.iter().any(|w| w.bases.len() > 1 || !w.conditions.is_empty()) {
+        out.push_str(&format!("\n  ways: {}", stringent_policy::artifact::describe_ways(&d.ways)));
+    }
+    out.push_str(&format!("\n  mandatory: {}", d.mandatory));
+    for dl in &d.deadlines {
+        let unit = match dl.unit {
+            stringent_policy::DayUnit::CalendarDays => "calendar days",
+            stringent_policy::DayUnit::BusinessDays => "business days",
+        };
+        let action = match dl.action {
+            stringent_policy::Action::Inspect => " to inspect",
+            stringent_policy::Action::Copy => " for a copy",
+            stringent_policy::Action::Any => "",
+        };
+        out.push_str(&format!("\n  deadline: {} {unit}{action}", dl.days));
+    }
+    for (label, list) in [("elements", &d.authorization_elements), ("form", &d.form), ("obligations", &d.obligations)] {
+        if !list.is_empty() {
+            out.push_str(&format!("\n  {label}: {}", list.join(", ")));
+        }
+    }
+    if let Some(v) = d.max_validity_days {
+        out.push_str(&format!("\n  max validity: {v} days"));
+    }
+    out.push_str("\n  decided by:");
+    for p in d.provenance.iter().filter(|p| p.role == stringent_policy::artifact::Role::Won) {
+        out.push_str(&format!(
+            "\n    {} [{}] {} ({})",
+            p.rule,
+            p.layer,
+            p.citation,
+            p.dimensions.iter().map(|x| x.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out.push('\n');
+    out
+}

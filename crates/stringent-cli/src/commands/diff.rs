@@ -1,0 +1,165 @@
+//! `stringent diff`: the semantic difference between two rule trees.
+
+use crate::git_tree;
+use crate::output::{FINDINGS, USAGE, report};
+use crate::{FailOn, Format};
+use stringent_compiler::compile;
+use stringent_syntax::Date;
+
+pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
+    let as_of = as_of.unwrap_or_else(Date::today);
+    let mut trees = Vec::new();
+    for spec in [old, new] {
+        // A tree unpacked from git is removed when `tree` drops, on every path.
+        let tree = match git_tree::tree(spec) {
+            Ok(t) => t,
+            Err(e) => {
+                errln!("error: {e}");
+                return USAGE;
+            }
+        };
+        let c = compile(std::slice::from_ref(&tree.path), as_of);
+        if c.has_errors() {
+            errln!("error: `{spec}` has errors:");
+            report(&c);
+            return FINDINGS;
+        }
+        trees.push(c);
+    }
+    let (Some(old_c), Some(new_c)) = (trees.first(), trees.get(1)) else { return USAGE };
+    let d = match stringent_compiler::diff::diff_over_time(old_c, new_c) {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if format == Format::Json {
+        dataln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
+    } else {
+        for j in d.added.iter().filter(|j| !d.new_layers.iter().any(|l| &l.jurisdiction == *j)) {
+            outln!("{j}: new jurisdiction");
+        }
+        for l in &d.new_layers {
+            outln!("{}: new jurisdiction, compared with its parent chain {}:", l.jurisdiction, l.parent);
+            print_groups(&l.groups);
+        }
+        for j in &d.removed {
+            outln!("{j}: removed");
+        }
+        for v in &d.vocabulary {
+            outln!("{}", vocabulary_line(v));
+        }
+        for h in &d.history {
+            let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
+            outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
+        }
+        print_groups(&d.groups);
+        for l in &d.later {
+            outln!("as of {}:", l.as_of);
+            print_groups(&l.groups);
+        }
+    }
+    if fail_on == Some(FailOn::Loosened) {
+        let mut fail = false;
+        if d.groups.iter().any(stringent_compiler::diff::ChangeGroup::unjustified_loosening) {
+            errln!("an answer loosened without a justification");
+            fail = true;
+        }
+        for l in d.later.iter().filter(|l| l.unjustified_loosening()) {
+            errln!("an answer loosens without a justification as of {}", l.as_of);
+            fail = true;
+        }
+        if d.breaking() {
+            errln!(
+                "a jurisdiction, value or term that questions or answers used was renamed or removed, an HL7 \
+                 code was taken away or a notice text changed: a breaking change of the public contract, which \
+                 no justification covers; review it and run without --fail-on to accept it"
+            );
+            fail = true;
+        }
+        if fail {
+            return FINDINGS;
+        }
+    }
+    0
+}
+
+/// Change groups in words, then their count.
+pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup]) {
+    use stringent_compiler::diff::Direction;
+    for g in groups {
+        let more = g.cells.saturating_sub(g.examples.len());
+        let more = if more > 0 { format!(", and {more} more cells") } else { String::new() };
+        outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
+        for c in &g.compared_with {
+            outln!("  compared with the old tree as {c}");
+        }
+        for c in &g.changes {
+            let label = match c.direction {
+                Direction::Tightened => "tightened",
+                Direction::Loosened => "LOOSENED",
+                Direction::Changed => "changed",
+            };
+            outln!("  {label} {}: {} -> {}", c.dimension.as_str(), c.old, c.new);
+            let refs = |rs: &[stringent_compiler::diff::RuleRef]| {
+                rs.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ")
+            };
+            outln!("    before: {}", if c.old_rules.is_empty() { "no rule".to_owned() } else { refs(&c.old_rules) });
+            outln!("    after:  {}", if c.new_rules.is_empty() { "no rule".to_owned() } else { refs(&c.new_rules) });
+            for r in c.new_rules.iter().filter(|r| r.justification.is_some()) {
+                outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
+            }
+        }
+    }
+    let cells: usize = groups.iter().map(|g| g.cells).sum();
+    outln!("{} change groups, {cells} cells changed", groups.len());
+}
+
+/// One vocabulary change in words: `value category sti renamed to std (probably: same title)`.
+pub(crate) fn vocabulary_line(v: &stringent_compiler::diff::VocabularyChange) -> String {
+    use stringent_compiler::diff::VocabularyChangeKind as K;
+    let what = match &v.axis {
+        Some(axis) => format!("{} {axis}", v.kind.as_str()),
+        None => v.kind.as_str().to_owned(),
+    };
+    let (old, new) = (v.old.as_deref().unwrap_or("?"), v.new.as_deref().unwrap_or("?"));
+    let mut line = match v.change {
+        K::Renamed => format!("vocabulary: {what} {old} renamed to {new} (probably: {})", v.evidence.join(", ")),
+        K::Removed => format!("vocabulary: {what} {old} removed"),
+        K::Added => match (&v.new_parent, &v.compared_with) {
+            (Some(p), Some(c)) => {
+                format!("vocabulary: {what} {new} added under {p}; its answers are compared with {c}'s")
+            }
+            (Some(p), None) => format!("vocabulary: {what} {new} added under {p}"),
+            (None, _) => format!("vocabulary: {what} {new} added"),
+        },
+        K::Edited => {
+            let field = match v.field.as_deref() {
+                Some("hl7") => "HL7 codes",
+                Some("text") => "notice text",
+                Some(f) => f,
+                None => "?",
+            };
+            let (was, now) = (v.was.as_deref().unwrap_or(""), v.now.as_deref().unwrap_or(""));
+            let renamed = if old == new { String::new() } else { format!(" (renamed to {new})") };
+            if v.field.as_deref() == Some("hl7") {
+                format!("vocabulary: {what} {old}{renamed}: {field} changed from [{was}] to [{now}]")
+            } else {
+                format!("vocabulary: {what} {old}{renamed}: {field} changed from {was:?} to {now:?}")
+            }
+        }
+        K::Moved => format!(
+            "vocabulary: {what} {new} moved from under {} to under {}",
+            v.old_parent.as_deref().unwrap_or("nothing"),
+            v.new_parent.as_deref().unwrap_or("nothing")
+        ),
+    };
+    if v.kind == stringent_compiler::diff::TermKind::Value && v.change == K::Added && v.compared_with.is_none() {
+        line.push_str(" (no ancestor in the old vocabulary: its answers are not compared)");
+    }
+    if v.breaking {
+        line.push_str(" [breaking]");
+    }
+    line
+}
