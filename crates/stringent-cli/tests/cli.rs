@@ -1013,3 +1013,40 @@ fn diff_shows_what_a_new_layer_changes_against_its_parent_chain() {
     assert_eq!(change["direction"], "tightened");
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(added));
 }
+
+#[test]
+fn an_error_in_an_organization_file_blocks_only_the_chains_it_touches() {
+    let dir = copy_of_rules("org-typo");
+    std::fs::create_dir_all(dir.join("org")).unwrap();
+    let org = std::fs::read_to_string(repo().join("rules/org/example_clinic.stringent")).unwrap();
+    std::fs::write(
+        dir.join("org/example_clinic.stringent"),
+        format!("{org}\nrule org.broken \"A typo\" {{\n  category hvi\n}}\n"),
+    )
+    .unwrap();
+    let rules = dir.to_str().unwrap();
+    let ask = |j: &str| {
+        stringent(&[
+            "decide",
+            "--rules",
+            rules,
+            "--jurisdiction",
+            j,
+            "--category",
+            "general",
+            "--purpose",
+            "treatment",
+            "--recipient",
+            "provider",
+        ])
+    };
+    let ca = ask("US-CA");
+    let (out, err) = (String::from_utf8_lossy(&ca.stdout), String::from_utf8_lossy(&ca.stderr));
+    assert_eq!(ca.status.code(), Some(0), "{out}\n{err}");
+    assert!(out.starts_with("US-CA: allowed"), "{out}");
+    assert!(err.contains("unavailable") && err.contains("org:example_clinic: [E0"), "{err}");
+    let org = ask("org:example_clinic");
+    assert_eq!(org.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&org.stdout).is_empty());
+    assert!(String::from_utf8_lossy(&org.stderr).contains("hvi"));
+}

@@ -47,9 +47,22 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
             };
             let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
             let c = compile(&[rules], q.as_of.unwrap_or_else(Date::today));
+            // An error in another chain's own layer leaves this chain's answers as they
+            // would be without it (Compilation::errors_touching): answer, and say which
+            // chains cannot be answered until the errors are fixed.
             if c.has_errors() {
-                report(&c);
-                return FINDINGS;
+                if !c.errors_touching(jurisdiction).is_empty() {
+                    report(&c);
+                    return FINDINGS;
+                }
+                let unavailable = c.unavailable();
+                errln!(
+                    "warning: the rules have errors elsewhere; {jurisdiction} is answered, these chains are unavailable until they are fixed:"
+                );
+                for (j, d) in &unavailable {
+                    let at = d.primary.as_ref().map(|l| format!(" ({})", l.file)).unwrap_or_default();
+                    errln!("  {j}: [{}] {}{at}", d.code.as_str(), d.message);
+                }
             }
             match c.loaded(jurisdiction) {
                 Some(p) => p,
