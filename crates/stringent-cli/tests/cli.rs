@@ -1050,3 +1050,35 @@ fn an_error_in_an_organization_file_blocks_only_the_chains_it_touches() {
     assert!(String::from_utf8_lossy(&org.stdout).is_empty());
     assert!(String::from_utf8_lossy(&org.stderr).contains("hvi"));
 }
+
+/// A condition's title is its definition: redefining or renaming one that answers use
+/// loosens every way that needs it, and the gate must say so although no cell's words change.
+#[test]
+fn diff_fails_on_a_redefined_or_renamed_condition() {
+    let base = copy_of_rules("cond-base");
+    let terms = std::fs::read_to_string(base.join("vocabulary/terms.stringent")).unwrap();
+    let title = "Disclosure is necessary to prevent or lessen a serious and imminent threat";
+    assert!(terms.contains(title));
+    for (name, edited) in [
+        ("cond-redefined", terms.replacen(title, "Whenever the holder chooses to disclose; formerly: a threat", 1)),
+        ("cond-renamed", terms.replace("imminent_threat", "whenever_asked")),
+    ] {
+        let changed = copy_of_rules(name);
+        std::fs::write(changed.join("vocabulary/terms.stringent"), edited).unwrap();
+        if name == "cond-renamed" {
+            // The rules that name it follow the rename, as an author's search-and-replace would.
+            for file in ["us/federal.stringent", "us-ca/california.stringent"] {
+                let text = std::fs::read_to_string(changed.join(file)).unwrap();
+                std::fs::write(changed.join(file), text.replace("imminent_threat", "whenever_asked")).unwrap();
+            }
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_stringent"))
+            .args(["diff", base.to_str().unwrap(), changed.to_str().unwrap(), "--fail-on", "loosened"])
+            .args(["--as-of", "2026-11-24"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{name}: {text}");
+        assert!(text.contains("condition") && text.contains("[breaking]"), "{name}: {text}");
+    }
+}

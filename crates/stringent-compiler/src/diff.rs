@@ -158,6 +158,8 @@ pub enum TermKind {
     AuthorizationElement,
     Form,
     Obligation,
+    /// A condition a way of permission may need (its title is its definition).
+    Condition,
 }
 
 impl TermKind {
@@ -166,6 +168,7 @@ impl TermKind {
             TermKind::Value => "value",
             TermKind::AuthorizationElement => "authorization_element",
             TermKind::Form => "form",
+            TermKind::Condition => "condition",
             TermKind::Obligation => "obligation",
         }
     }
@@ -737,6 +740,30 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
             changes,
         ),
     };
+    // A condition's title is all that defines it: one renamed, removed or redefined moves
+    // every way that needs it (`none if imminent_threat`), so each is breaking where an old
+    // answer used it.
+    let used_conditions: HashSet<&str> = old
+        .requirements
+        .iter()
+        .flat_map(|r| r.ways.iter().flat_map(|w| w.conditions.iter().map(String::as_str)))
+        .collect();
+    let condition_renames =
+        match_terms(TermKind::Condition, &terms(&ov.conditions), &terms(&nv.conditions), &used_conditions, changes);
+    let by_id: HashMap<&str, &Term> = nv.conditions.iter().map(|t| (t.id.as_str(), t)).collect();
+    for o in &ov.conditions {
+        if let Some(n) = by_id.get(condition_renames.get(&o.id).map_or(o.id.as_str(), String::as_str))
+            && o.title != n.title
+        {
+            let edit = Edit { kind: TermKind::Condition, axis: None, old: &o.id, new: &n.id };
+            changes.push(edit.change(
+                "title",
+                o.title.clone(),
+                n.title.clone(),
+                used_conditions.contains(o.id.as_str()),
+            ));
+        }
+    }
     // Terms kept or renamed: what their fields say now.
     for (kind, olds, news, map) in [
         (TermKind::AuthorizationElement, &ov.authorization_elements, &nv.authorization_elements, &renames.elements),
