@@ -53,7 +53,9 @@ pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
     if let Some(categories) = axis("category") {
         for c in &d.category {
             let mut at = categories.values.iter().find(|v| &v.id == c);
-            while let Some(v) = at {
+            // The loader refuses a cycle; the bound keeps this loop finite regardless.
+            for _ in 0..categories.values.len() {
+                let Some(v) = at else { break };
                 security.extend(v.hl7.iter().map(|code| coding(ACT_CODE, code, &v.title)));
                 at = v.parent.as_ref().and_then(|p| categories.values.iter().find(|w| &w.id == p));
             }

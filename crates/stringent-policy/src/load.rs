@@ -250,6 +250,7 @@ impl LoadedPolicy {
                     .collect()
             })
             .collect();
+        check_hierarchies(axes, &index)?;
         let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
         policy.regions.check(&sizes).map_err(LoadError::Inconsistent)?;
         let (reqs, provs) = (policy.requirements.len(), policy.provenance.len());
@@ -384,4 +385,36 @@ struct Head {
     format: String,
     schema_version: String,
     integrity: Option<String>,
+}
+
+/// Each axis names each value once, and its hierarchy is a forest: every parent is a value
+/// of the axis and no value is its own ancestor. Code that walks up from a value (its HL7
+/// labels, what a rule for a parent reaches) may then stop at the root without a bound.
+fn check_hierarchies(axes: &[crate::artifact::Axis], index: &[HashMap<String, u32>]) -> Result<(), LoadError> {
+    for (axis, ids) in axes.iter().zip(index) {
+        if ids.len() != axis.values.len() {
+            return Err(LoadError::Inconsistent(format!("axis `{}` names a value twice", axis.id)));
+        }
+        for value in &axis.values {
+            let mut at = value;
+            let mut steps = 0;
+            while let Some(parent) = &at.parent {
+                let Some(next) = ids.get(parent).and_then(|i| axis.values.get(*i as usize)) else {
+                    return Err(LoadError::Inconsistent(format!(
+                        "value `{}` of axis `{}` has the parent `{parent}`, which the axis does not declare",
+                        at.id, axis.id
+                    )));
+                };
+                steps += 1;
+                if steps > axis.values.len() {
+                    return Err(LoadError::Inconsistent(format!(
+                        "value `{}` of axis `{}` is its own ancestor",
+                        value.id, axis.id
+                    )));
+                }
+                at = next;
+            }
+        }
+    }
+    Ok(())
 }

@@ -199,3 +199,36 @@ fn a_level_that_disagrees_with_its_ways_is_refused() {
     assert!(matches!(err, LoadError::Inconsistent(_)), "{err}");
     assert!(err.to_string().contains("disagree"), "{err}");
 }
+
+/// A hierarchy that loops, names a missing parent or repeats a value is refused even with
+/// matching hashes: answering walks up from a value and must reach a root.
+#[test]
+fn a_value_hierarchy_with_a_cycle_a_missing_parent_or_a_repeated_value_is_refused() {
+    let rehashed = |f: &dyn Fn(&mut Value)| {
+        let mut v: Value = serde_json::from_slice(TINY).unwrap();
+        f(&mut v);
+        let mut p: stringent_policy::Policy = serde_json::from_value(v).unwrap();
+        p.content_hash = p.compute_hash();
+        p.integrity = p.compute_integrity();
+        serde_json::to_vec(&p).unwrap()
+    };
+    let first_id = |v: &Value| v["vocabulary"]["axes"][0]["values"][0]["id"].clone();
+    let cases: [(&str, &dyn Fn(&mut Value)); 3] = [
+        ("its own ancestor", &|v| v["vocabulary"]["axes"][0]["values"][0]["parent"] = first_id(v)),
+        ("does not declare", &|v| v["vocabulary"]["axes"][0]["values"][0]["parent"] = Value::from("no_such_value")),
+        ("twice", &|v| {
+            let values = v["vocabulary"]["axes"][0]["values"].as_array_mut().unwrap();
+            if values.len() > 1 {
+                values[1]["id"] = values[0]["id"].clone();
+            } else {
+                values.push(values[0].clone());
+            }
+        }),
+    ];
+    for (want, edit) in cases {
+        match LoadedPolicy::from_json(&rehashed(edit)) {
+            Err(LoadError::Inconsistent(m)) => assert!(m.contains(want), "{want}: {m}"),
+            other => panic!("{want}: {:?}", other.map(|_| ())),
+        }
+    }
+}
