@@ -213,7 +213,8 @@ fn a_value_hierarchy_with_a_cycle_a_missing_parent_or_a_repeated_value_is_refuse
         serde_json::to_vec(&p).unwrap()
     };
     let first_id = |v: &Value| v["vocabulary"]["axes"][0]["values"][0]["id"].clone();
-    let cases: [(&str, &dyn Fn(&mut Value)); 3] = [
+    type Edit<'a> = &'a dyn Fn(&mut Value);
+    let cases: [(&str, Edit); 3] = [
         ("its own ancestor", &|v| v["vocabulary"]["axes"][0]["values"][0]["parent"] = first_id(v)),
         ("does not declare", &|v| v["vocabulary"]["axes"][0]["values"][0]["parent"] = Value::from("no_such_value")),
         ("twice", &|v| {
@@ -226,9 +227,11 @@ fn a_value_hierarchy_with_a_cycle_a_missing_parent_or_a_repeated_value_is_refuse
         }),
     ];
     for (want, edit) in cases {
-        match LoadedPolicy::from_json(&rehashed(edit)) {
-            Err(LoadError::Inconsistent(m)) => assert!(m.contains(want), "{want}: {m}"),
-            other => panic!("{want}: {:?}", other.map(|_| ())),
-        }
+        let result = LoadedPolicy::from_json(&rehashed(edit));
+        assert!(
+            matches!(&result, Err(LoadError::Inconsistent(m)) if m.contains(want)),
+            "{want}: {:?}",
+            result.map(|_| ())
+        );
     }
 }
