@@ -86,3 +86,21 @@ fn a_date_in_another_layout_is_one_diagnostic_and_the_rule_stays() {
         assert_eq!(r.unreadable, ["effective"], "{date}");
     }
 }
+
+/// A lone carriage return does not end a comment: most viewers show the text after it on
+/// the comment's line, so code hidden there would compile unseen. It stays inside the
+/// comment and is E0103; a CRLF line ending still ends a comment.
+#[test]
+fn a_lone_carriage_return_inside_a_comment_is_an_error_not_a_line_break() {
+    let hidden = rule("  permission authorization // note\r  excepts us.b");
+    let (file, diags) = stringent_syntax::parse("t.stringent", &hidden);
+    let codes: Vec<Code> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::ControlCharacter], "{diags:?}");
+    let excepts = file.items.iter().any(|i| match i {
+        Item::Rule(r) => r.fields.iter().any(|f| matches!(f, RuleField::Excepts(_))),
+        _ => false,
+    });
+    assert!(!excepts, "the text after a lone CR was read as code");
+    let crlf = rule("  permission authorization // note").replace('\n', "\r\n");
+    assert!(codes_and_help(&crlf).is_empty());
+}
