@@ -1082,3 +1082,32 @@ fn diff_fails_on_a_redefined_or_renamed_condition() {
         assert!(text.contains("condition") && text.contains("[breaking]"), "{name}: {text}");
     }
 }
+
+/// Only what the tool created is ever removed or replaced: a foreign `index.json` stops the
+/// compile, and an old generation that holds a file of the user's is left in place.
+#[test]
+fn compile_never_replaces_or_removes_a_file_it_did_not_create() {
+    let rules = copy_of_rules("own-files-rules");
+    let out = scratch("own-files-out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("index.json"), "{\"my\": \"notes\"}").unwrap();
+    let compile = |as_of: &str| {
+        stringent(&["compile", rules.to_str().unwrap(), "--out", out.to_str().unwrap(), "--as-of", as_of])
+    };
+    let refused = compile("2026-11-24");
+    assert_ne!(refused.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("not written by stringent"));
+    assert_eq!(std::fs::read_to_string(out.join("index.json")).unwrap(), "{\"my\": \"notes\"}");
+
+    std::fs::remove_file(out.join("index.json")).unwrap();
+    assert_eq!(compile("2026-11-24").status.code(), Some(0));
+    let first: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("policies-"))
+        .collect();
+    assert_eq!(first.len(), 1);
+    std::fs::write(first[0].join("my-notes.txt"), "mine").unwrap();
+    assert_eq!(compile("2020-01-01").status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(first[0].join("my-notes.txt")).unwrap(), "mine");
+}

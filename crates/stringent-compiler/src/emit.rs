@@ -222,6 +222,14 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnO
     // held only while writing.
     std::fs::create_dir_all(out)?;
     let _lock = output::lock_dir(out, on_wait)?;
+    // An index the tool did not write is someone's file: never replaced.
+    let index_path = out.join("index.json");
+    if std::fs::symlink_metadata(&index_path).is_ok() && !is_own_index(&index_path) {
+        return Err(std::io::Error::other(format!(
+            "`{}` is in the way and was not written by stringent; move it away",
+            index_path.display()
+        )));
+    }
     // Under the lock, temporary entries of the tool are leftovers of dead compiles.
     remove_stale(out, None);
     let final_dir = out.join(&generation);
@@ -269,6 +277,30 @@ fn holds_exactly(dir: &Path, files: &[(String, Vec<u8>)]) -> bool {
         && files.iter().all(|(name, bytes)| std::fs::read(dir.join(name)).is_ok_and(|b| &b == bytes))
 }
 
+/// Whether `path` is a regular file holding an index this tool wrote (its `format`).
+fn is_own_index(path: &Path) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Format {
+        format: String,
+    }
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() <= 16 * 1024 * 1024)
+        && std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Format>(&b).ok())
+            .is_some_and(|f| f.format == INDEX_FORMAT)
+}
+
+/// Whether an old generation holds only what the tool writes there (artifacts and the
+/// marker, as regular files): one that holds anything else is left where it is, so that
+/// removing it never removes a file the tool did not create.
+fn holds_only_own_files(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.flatten().all(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        e.file_type().is_ok_and(|t| t.is_file()) && (name.ends_with(".json") || name == GENERATION_MARKER)
+    })
+}
+
 /// Whether `out/name` is a generation this tool wrote: named `policies-` and 16 lower-case
 /// hex digits, a directory (not a link), holding the marker.
 fn is_own_generation(out: &Path, name: &str) -> bool {
@@ -285,7 +317,8 @@ fn remove_stale(out: &Path, keep: Option<&str>) {
     let Ok(entries) = std::fs::read_dir(out) else { return };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let old_generation = keep.is_some_and(|k| name != k) && is_own_generation(out, &name);
+        let old_generation =
+            keep.is_some_and(|k| name != k) && is_own_generation(out, &name) && holds_only_own_files(&e.path());
         let leftover = output::is_own_temp(&name, "policies") || output::is_own_temp(&name, "index.json");
         if old_generation || leftover {
             let path = e.path();

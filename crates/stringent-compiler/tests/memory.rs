@@ -64,7 +64,7 @@ fn two_sources_of_one_name_are_refused_not_merged() {
     let c = compile_sources(vec![("axes.stringent".into(), axes.clone()), ("axes.stringent".into(), axes)], as_of());
     let duplicates: Vec<_> = c.diagnostics.iter().filter(|d| d.code == Code::DuplicateSource).collect();
     assert_eq!(duplicates.len(), 1, "{:?}", c.diagnostics);
-    assert!(duplicates[0].message.contains("`axes.stringent`"), "{}", duplicates[0].message);
+    assert!(duplicates.iter().all(|d| d.message.contains("`axes.stringent`")), "{duplicates:?}");
 }
 
 /// The shipped tree in memory, with `edit` applied to the file named `name`.

@@ -87,7 +87,7 @@ fn a_renamed_value_is_compared_under_its_old_id_and_a_loosening_on_it_fails_the_
         "{v:#}"
     );
     let loosened = v["groups"].as_array().unwrap().iter().find(|g| g["changes"][0]["direction"] == "loosened").unwrap();
-    assert!(loosened["examples"][0].as_str().unwrap().starts_with("std /"), "{loosened:#}");
+    assert!(loosened["examples"][0].as_str().unwrap().starts_with("category std,"), "{loosened:#}");
     assert!(loosened["compared_with"].as_array().unwrap().iter().any(|c| c == "category: std as sti (renamed)"));
 }
 
@@ -411,7 +411,7 @@ fn a_loosening_scheduled_for_a_later_date_fails_the_gate_and_names_the_date() {
     assert_eq!(later[0]["as_of"], "2026-12-10");
     assert!(
         later[0]["groups"].as_array().unwrap().iter().any(|g| g["changes"][0]["direction"] == "loosened"
-            && g["examples"][0].as_str().unwrap().starts_with("psychotherapy_notes /")),
+            && g["examples"][0].as_str().unwrap().starts_with("category psychotherapy_notes,")),
         "{:#}",
         later[0]
     );
