@@ -6,11 +6,11 @@
 //! the whole table again.
 
 use crate::html::esc;
-use crate::matrix::{HOLDER, SUBJECT};
+use crate::matrix::{self, HOLDER, SUBJECT};
 use crate::{LayerNotes, Site};
 use std::fmt::Write as _;
 use stringent_policy::LoadedPolicy;
-use stringent_policy::artifact::RequirementRecord;
+use stringent_policy::artifact::{RequirementRecord, axis_position};
 
 /// Rows of one category shown in the change table; the rest are counted.
 const MAX_ROWS_PER_CATEGORY: usize = 200;
@@ -60,21 +60,25 @@ pub struct ChangedQuestion<'a> {
 pub fn changes<'a>(parent: &'a LoadedPolicy, here: &'a LoadedPolicy) -> Vec<ChangedQuestion<'a>> {
     let mut out = Vec::new();
     let axes = &here.policy().vocabulary.axes;
-    let values = |axis: usize| axes.get(axis).map(|a| a.values.as_slice()).unwrap_or_default();
-    let point = |p: &LoadedPolicy, ids: [&str; 3]| -> Option<Vec<u32>> {
-        Some(vec![
-            p.value_index(0, ids[0])?,
-            p.value_index(1, ids[1])?,
-            p.value_index(2, ids[2])?,
-            p.value_index(3, SUBJECT)?,
-            p.value_index(4, HOLDER)?,
-        ])
+    let values =
+        |axis: &str| axis_position(axis).and_then(|a| axes.get(a)).map(|a| a.values.as_slice()).unwrap_or_default();
+    let point = |p: &LoadedPolicy, category: &str, purpose: &str, recipient: &str| {
+        matrix::point_of(
+            p,
+            &[
+                ("category", category),
+                ("purpose", purpose),
+                ("recipient", recipient),
+                ("subject", SUBJECT),
+                ("holder", HOLDER),
+            ],
+        )
     };
-    for category in values(0) {
-        for purpose in values(1) {
-            for recipient in values(2) {
-                let ids = [category.id.as_str(), purpose.id.as_str(), recipient.id.as_str()];
-                let (Some(a), Some(b)) = (point(parent, ids), point(here, ids)) else { continue };
+    for category in values("category") {
+        for purpose in values("purpose") {
+            for recipient in values("recipient") {
+                let (c, p, r) = (category.id.as_str(), purpose.id.as_str(), recipient.id.as_str());
+                let (Some(a), Some(b)) = (point(parent, c, p, r), point(here, c, p, r)) else { continue };
                 let (Some(old), Some(new)) = (parent.requirement(&a), here.requirement(&b)) else { continue };
                 if old == new {
                     continue;

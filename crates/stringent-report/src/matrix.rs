@@ -131,8 +131,14 @@ pub fn share(federal: &LoadedPolicy, policy: &LoadedPolicy, category: &str) -> O
 /// A point of `p` with the matrix's category, subject and holder, the other axes at their
 /// first value; `None` when the vocabulary lacks one of them.
 fn fixed_point(p: &LoadedPolicy, category: &str) -> Option<Vec<u32>> {
+    point_of(p, &[("category", category), ("subject", SUBJECT), ("holder", HOLDER)])
+}
+
+/// The point of `p` that has these values on these axes (by name) and the first value on
+/// every other axis; `None` when an axis or value is not in its vocabulary.
+pub fn point_of(p: &LoadedPolicy, values: &[(&str, &str)]) -> Option<Vec<u32>> {
     let mut point = vec![0u32; p.policy().vocabulary.axes.len()];
-    for (axis, value) in [("category", category), ("subject", SUBJECT), ("holder", HOLDER)] {
+    for (axis, value) in values {
         let a = axis_position(axis)?;
         *point.get_mut(a)? = p.value_index(a, value)?;
     }
