@@ -11,13 +11,13 @@ pub use stringent_policy::MAX_POLICY_BYTES;
 /// covers which (1 MiB at this limit). Shipped: at most 16.
 pub const MAX_VALUES_PER_AXIS: usize = 1_024;
 
-/// Cells of one chain: the product of the five axes' sizes. Every artifact stores two
-/// integers per cell (about 6 bytes of JSON each), so this bounds one artifact at roughly
-/// 12 MB and its in-memory arrays at 8 MiB. Shipped: 234,080.
+/// Cells of one chain: the product of the five axes' sizes. Resolution and the loader's
+/// checks are linear in the cells at worst (an artifact stores one entry per tuple of
+/// classes, at most one per cell), so this bounds a chain's work and memory. Shipped: 306,432.
 pub const MAX_CELLS: usize = 1 << 20;
 
 /// Cells over all chains: cells times layers, what `compile` builds and writes in one run
-/// (about 8 bytes in memory and 6 bytes of JSON per cell). Shipped: 53 × 234,080 = 12,406,240.
+/// (about 8 bytes in memory and 6 bytes of JSON per cell). Shipped: 53 × 306,432 = 16,240,896.
 pub const MAX_TOTAL_CELLS: usize = 1 << 26;
 
 /// Values from a root of an axis down to its deepest value, the root counted. Shipped: 5
