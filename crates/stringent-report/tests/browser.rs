@@ -702,8 +702,8 @@ fn report_is_static_accessible_and_complete() {
     for p in &b.policies {
         let html = read(&page_of(p.jurisdiction()));
         let layers = values(&html, "layer");
-        let chain: Vec<String> = p.chain.iter().map(|l| l.id.clone()).collect();
-        assert_eq!(layers, chain, "one section per layer, in chain order");
+        let chain: Vec<String> = p.chain.iter().rev().map(|l| l.id.clone()).collect();
+        assert_eq!(layers, chain, "one section per layer, the page's own layer first, federal law last");
         let shown_rules = values(&html, "rule");
         assert_eq!(shown_rules.len(), p.rules.len(), "{}", p.jurisdiction());
         for r in &p.rules {
