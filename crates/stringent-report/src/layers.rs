@@ -11,6 +11,8 @@ use crate::{LayerNotes, Site};
 use std::fmt::Write as _;
 use stringent_policy::LoadedPolicy;
 use stringent_policy::artifact::{RequirementRecord, axis_position};
+use stringent_policy::lattice::Dimension;
+use stringent_policy::words::Word;
 
 /// Rows of one category shown in the change table; the rest are counted.
 const MAX_ROWS_PER_CATEGORY: usize = 200;
@@ -53,6 +55,8 @@ pub struct ChangedQuestion<'a> {
     pub parent: &'a RequirementRecord,
     pub here: &'a RequirementRecord,
     pub change: Change,
+    /// The dimensions in which the two answers differ.
+    pub dimensions: Vec<Dimension>,
 }
 
 /// Every question of the everyday case whose answer in `here` differs from `parent`'s,
@@ -92,7 +96,9 @@ pub fn changes<'a>(parent: &'a LoadedPolicy, here: &'a LoadedPolicy) -> Vec<Chan
                     (false, true) => Change::Looser,
                     (false, false) => Change::Mixed,
                 };
+                let dimensions = Dimension::ALL.into_iter().filter(|d| !n.same_in(*d, &o)).collect();
                 out.push(ChangedQuestion {
+                    dimensions,
                     category: &category.id,
                     purpose: &purpose.id,
                     recipient: &recipient.id,
@@ -102,33 +108,6 @@ pub fn changes<'a>(parent: &'a LoadedPolicy, here: &'a LoadedPolicy) -> Vec<Chan
                 });
             }
         }
-    }
-    out
-}
-
-/// The dimensions in which two requirements differ, in the rule language's words.
-fn differing(a: &RequirementRecord, b: &RequirementRecord) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if a.ways != b.ways || a.level != b.level {
-        out.push("permission");
-    }
-    if a.mandatory != b.mandatory {
-        out.push("mandatory");
-    }
-    if a.deadlines != b.deadlines {
-        out.push("deadline");
-    }
-    if a.authorization_elements != b.authorization_elements {
-        out.push("authorization_elements");
-    }
-    if a.form != b.form {
-        out.push("form");
-    }
-    if a.obligations != b.obligations {
-        out.push("obligations");
-    }
-    if a.max_validity_days != b.max_validity_days {
-        out.push("max_validity");
     }
     out
 }
@@ -187,7 +166,7 @@ pub fn changes_section(site: &Site, sites: &[Site]) -> String {
                 recipient = esc(q.recipient),
                 old = esc(q.parent.level.as_str()),
                 new = esc(q.here.level.as_str()),
-                dims = esc(&differing(q.parent, q.here).join(", ")),
+                dims = esc(&q.dimensions.iter().map(|d| d.keyword()).collect::<Vec<_>>().join(", ")),
             );
         }
         out.push_str("</tbody></table></div>\n");

@@ -835,6 +835,7 @@ fn pages_show_what_a_layer_changes_and_its_topics() {
     assert!(org.contains("What org:example_clinic changes over US-CA"), "no change section");
     let changed = tags(&org, "change").len();
     assert!(changed > 0, "the example clinic tightens treatment disclosures; no changed question shown");
+    assert!(org.contains("<td>permission"), "a changed question names the dimensions that differ");
     let first_layer = values(&org, "layer");
     assert_eq!(first_layer.first().map(String::as_str), Some("org:example_clinic"), "own layer first");
     let index = read(&b.site.join("index.html"));
