@@ -39,7 +39,7 @@ pub(crate) fn say_elsewhere(elsewhere: &[stringent_diagnostics::Diagnostic], tar
     let at = first.primary.as_ref().map_or_else(String::new, |l| format!(" in `{}`", l.file));
     let roots: Vec<String> = targets.roots.iter().map(|r| stringent_compiler::discover::slash(r)).collect();
     errln!(
-        "error: {} error{} in other files make the given files' chains unanswerable (first: {} {}{at}); run `stringent check {}` to see {}",
+        "error: the given files' chains cannot be answered: {} error{} in other files (first: {} {}{at}); run `stringent check {}` to see {}",
         elsewhere.len(),
         crate::output::plural(elsewhere.len()),
         first.code,

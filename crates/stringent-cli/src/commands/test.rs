@@ -36,7 +36,9 @@ pub(crate) fn run(
         list(&run);
     }
     let cov = &run.coverage;
-    if show_coverage || threshold.is_some() {
+    // Under JSON, stdout holds the JSON alone: coverage is its `coverage_percent`.
+    let text = format != DiagFormat::Json;
+    if text && (show_coverage || threshold.is_some()) {
         outln!("coverage (rules; exception branches):");
         for (file, (hit, all)) in &cov.rules {
             let (eh, ea) = cov.exceptions.get(file).copied().unwrap_or((0, 0));
@@ -52,7 +54,7 @@ pub(crate) fn run(
             }
         }
     }
-    if format != DiagFormat::Json {
+    if text {
         outln!("{} passed, {} failed", run.passed(), run.failed());
     }
     if run.outcomes.is_empty() {
@@ -64,7 +66,13 @@ pub(crate) fn run(
     }
     let below = threshold.is_some_and(|t| cov.percent() < t);
     if below {
-        outln!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
+        let line =
+            format!("coverage {:.1}% is below the threshold {:.1}%", cov.percent(), threshold.unwrap_or_default());
+        if text {
+            outln!("{line}");
+        } else {
+            errln!("{line}");
+        }
     }
     if run.failed() > 0 || below { FINDINGS } else { 0 }
 }
