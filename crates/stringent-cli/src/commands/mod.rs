@@ -59,7 +59,7 @@ pub(crate) fn checked_for_writing(tree: &TreeArgs, format: DiagFormat) -> Result
     let (c, targets) = compiled(tree)?;
     if targets.only.is_some() {
         let roots: Vec<String> = targets.roots.iter().map(|r| stringent_compiler::discover::slash(r)).collect();
-        errln!("note: writing the whole tree `{}` that holds the given paths", roots.join("`, `"));
+        errln!("note: compiling the whole tree `{}` that holds the given paths", roots.join("`, `"));
     }
     report_as(&c, format);
     if c.has_errors() {
