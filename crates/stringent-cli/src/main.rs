@@ -9,7 +9,6 @@ use clap::{Parser, Subcommand, ValueEnum};
 use commands::{check, compile, coverage, decide, diff, explain, export, fmt, report, test};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use stringent_compiler::Compilation;
 use stringent_syntax::Date;
 
 /// A compile allocates and frees many small vectors from several threads; mimalloc does
@@ -65,6 +64,9 @@ enum Command {
         /// Fail when coverage (rules and exception branches) is below this percentage.
         #[arg(long, value_name = "PCT", value_parser = parse_percent)]
         coverage_threshold: Option<f64>,
+        /// Run only the tests whose title contains this text.
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
     },
@@ -142,7 +144,7 @@ enum ExportCommand {
 /// The rules a command reads, and the date they are resolved for.
 #[derive(clap::Args)]
 struct TreeArgs {
-    /// Rules roots (directories or files).
+    /// Rules roots; a file or folder inside a root (the folder holding `vocabulary/`) stands for that root.
     #[arg(default_value = "rules")]
     paths: Vec<PathBuf>,
     /// Resolve as of this date (YYYY-MM-DD); default today.
@@ -153,10 +155,6 @@ struct TreeArgs {
 impl TreeArgs {
     fn date(&self) -> Date {
         self.as_of.unwrap_or_else(Date::today)
-    }
-
-    fn compile(&self) -> Compilation {
-        stringent_compiler::compile(&self.paths, self.date())
     }
 }
 
@@ -240,8 +238,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check { tree, deny_warnings, format } => check::run(&tree, deny_warnings, format),
         Command::Compile { tree, out, combine, format } => compile::run(&tree, &out, &combine, format),
-        Command::Test { tree, coverage, coverage_threshold, format } => {
-            test::run(&tree, coverage, coverage_threshold, format)
+        Command::Test { tree, coverage, coverage_threshold, filter, format } => {
+            test::run(&tree, filter.as_deref(), coverage, coverage_threshold, format)
         }
         Command::Coverage { paths } => coverage::run(&paths),
         Command::Fmt { paths, check } => fmt::run(&paths, check),

@@ -1111,3 +1111,131 @@ fn compile_never_replaces_or_removes_a_file_it_did_not_create() {
     assert_eq!(compile("2020-01-01").status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(first[0].join("my-notes.txt")).unwrap(), "mine");
 }
+
+/// A copy of the federal layer, California and the example clinic under it.
+fn copy_with_clinic(name: &str) -> (PathBuf, PathBuf) {
+    let root = copy_of_rules(name);
+    std::fs::create_dir_all(root.join("org")).unwrap();
+    let clinic = root.join("org/example_clinic.stringent");
+    std::fs::copy(repo().join("rules/org/example_clinic.stringent"), &clinic).unwrap();
+    (root, clinic)
+}
+
+/// `check` and `test` on one file compile its whole tree (found by the `vocabulary/`
+/// folder above it) and report on that file alone: no false "unknown jurisdiction" from
+/// reading the file as a tree of its own, only its own tests run, and an error elsewhere
+/// shows as one line when it touches the file's chain, and not at all otherwise.
+#[test]
+fn one_file_is_checked_and_tested_within_its_tree() {
+    let (root, clinic) = copy_with_clinic("one-file");
+    let file = clinic.to_str().unwrap();
+    let check = stringent(&["check", file, "--as-of", "2026-11-24"]);
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stderr));
+    let test = stringent(&["test", file, "--as-of", "2026-11-24"]);
+    let stdout = String::from_utf8_lossy(&test.stdout);
+    assert_eq!(test.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&test.stderr));
+    let listed: Vec<&str> = stdout.lines().filter(|l| l.starts_with("ok   ")).collect();
+    assert_eq!(listed.len(), 4, "the clinic's four tests, no other: {stdout}");
+    assert!(listed.iter().all(|l| l.contains("org/example_clinic.stringent:")), "{stdout}");
+    assert!(stdout.contains("4 passed, 0 failed"), "{stdout}");
+
+    // An error in a state the clinic does not stand under is not the clinic's.
+    std::fs::create_dir_all(root.join("us-zz")).unwrap();
+    std::fs::write(root.join("us-zz/zed.stringent"), "jurisdiction US-ZZ \"Zed\" under US\nrule {\n").unwrap();
+    let check = stringent(&["check", file, "--as-of", "2026-11-24"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("zed.stringent"), "{stderr}");
+    // An error in California, above the clinic, is one line, not the other file's report.
+    std::fs::remove_dir_all(root.join("us-zz")).unwrap();
+    let ca = root.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&ca).unwrap();
+    std::fs::write(&ca, format!("{text}\nrule {{\n")).unwrap();
+    for command in ["check", "test"] {
+        let out = stringent(&[command, file, "--as-of", "2026-11-24"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(stderr.contains("the given files' chains cannot be answered: 1 error in other files"), "{stderr}");
+        assert!(!stderr.contains("california.stringent:"), "{command}: no cascade of the other file: {stderr}");
+    }
+    // The same tree checked whole shows California's error itself.
+    let whole = stringent(&["check", root.to_str().unwrap(), "--as-of", "2026-11-24"]);
+    assert!(String::from_utf8_lossy(&whole.stderr).contains("california.stringent:"));
+    let _ = std::fs::remove_dir_all(root);
+}
+
+/// A file in no rules tree, and files of two trees, are refused with help, not read as
+/// trees of their own.
+#[test]
+fn a_file_outside_any_rules_tree_or_files_of_two_trees_are_refused() {
+    let lone = scratch("lone-file");
+    std::fs::create_dir_all(&lone).unwrap();
+    let file = lone.join("clinic.stringent");
+    std::fs::copy(repo().join("rules/org/example_clinic.stringent"), &file).unwrap();
+    let out = stringent(&["check", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("is in no rules root") && stderr.contains("help: "), "{stderr}");
+    assert!(!stderr.contains("unknown jurisdiction"), "{stderr}");
+    let (other, clinic) = copy_with_clinic("second-tree");
+    let out = stringent(&["test", clinic.to_str().unwrap(), "rules/org/example_clinic.stringent"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("different rules roots"), "{stderr}");
+    let _ = (std::fs::remove_dir_all(lone), std::fs::remove_dir_all(other));
+}
+
+/// `test --filter` runs the tests whose title holds the text, and lists each with its
+/// result, in text and in JSON.
+#[test]
+fn test_filter_runs_the_matching_tests_and_lists_them() {
+    let filter = "psychotherapy notes";
+    let out = stringent(&["test", "rules", "--filter", filter, "--format", "json", "--as-of", "2026-11-24"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tests = json["tests"].as_array().unwrap();
+    assert!(tests.len() >= 3, "{json}");
+    assert!(tests.iter().all(|t| t["name"].as_str().unwrap().contains(filter) && t["passed"] == true), "{json}");
+    assert_eq!(json["passed"], tests.len());
+    let text = stringent(&["test", "rules", "--filter", filter, "--as-of", "2026-11-24"]);
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    for t in tests {
+        let line = format!("ok   {}:{} {}", t["file"].as_str().unwrap(), t["line"], t["name"].as_str().unwrap());
+        assert!(stdout.lines().any(|l| l == line), "{line} not in:\n{stdout}");
+    }
+    let none = stringent(&["test", "rules", "--filter", "no test is called this", "--as-of", "2026-11-24"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no rule test's title contains"));
+}
+
+/// A jurisdiction id in the wrong case is one E0100 naming the id meant, with no follow-on
+/// error for the parent it names; a transposed parent gets the right "did you mean"; and
+/// `fmt` leaves such a file as it was.
+#[test]
+fn a_lower_case_or_transposed_parent_gets_one_diagnostic_naming_the_id_meant() {
+    let root = state_without_rules("lower-case-parent");
+    std::fs::create_dir_all(root.join("us-ny")).unwrap();
+    std::fs::copy(repo().join("rules/us-ny/new_york.stringent"), root.join("us-ny/new_york.stringent")).unwrap();
+    let org = root.join("zz/org.stringent");
+    for (parent, code, help) in [
+        ("us-ny", "E0100", "jurisdiction ids are upper case: did you mean `US-NY`?"),
+        ("US-YN", "E0200", "did you mean `US-NY`?"),
+    ] {
+        let text = format!("jurisdiction org:clinic \"Clinic\" under {parent}\n");
+        std::fs::write(&org, &text).unwrap();
+        let out = stringent(&["check", org.to_str().unwrap(), "--as-of", "2026-11-24", "--format", "json"]);
+        assert_eq!(out.status.code(), Some(1));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let diags = json["diagnostics"].as_array().unwrap();
+        assert_eq!(diags.len(), 1, "one mistake, one diagnostic: {json}");
+        assert_eq!(diags[0]["code"], code, "{json}");
+        assert_eq!(diags[0]["help"], help, "{json}");
+        if code == "E0100" {
+            let fmt = stringent(&["fmt", org.to_str().unwrap()]);
+            assert_eq!(fmt.status.code(), Some(1));
+            assert!(String::from_utf8_lossy(&fmt.stderr).contains("did you mean `US-NY`?"));
+            assert_eq!(std::fs::read_to_string(&org).unwrap(), text, "fmt rewrote a file with an error");
+        }
+    }
+    let _ = std::fs::remove_dir_all(root);
+}

@@ -280,3 +280,117 @@ fn shown_name(name: &std::ffi::OsStr) -> String {
 fn shown_name(name: &std::ffi::OsStr) -> String {
     name.to_string_lossy().into_owned()
 }
+
+/// The folder whose presence marks a rules root: the vocabulary every layer's rules use.
+pub const VOCABULARY_DIR: &str = "vocabulary";
+
+/// What a command was asked about: the rules roots to compile, and, when files or folders
+/// inside a root were named, those alone (shown paths, `/`-separated, as
+/// [`RuleFile::display`] shows them) — to report on and to test.
+#[derive(Debug, Clone, Default)]
+pub struct Targets {
+    pub roots: Vec<PathBuf>,
+    /// `None`: the whole of every root. Otherwise the files, and the folders (every file
+    /// below them), that were named.
+    pub only: Option<Vec<String>>,
+}
+
+impl Targets {
+    /// Whether a file, by its shown path, is among the named ones.
+    pub fn holds(&self, display: &str) -> bool {
+        self.only.as_ref().is_none_or(|only| {
+            only.iter().any(|o| display == o || display.strip_prefix(o.as_str()).is_some_and(|r| r.starts_with('/')))
+        })
+    }
+}
+
+/// The rules root above a path: the nearest folder, the path itself included when it is a
+/// folder, that holds `vocabulary/`. Looked for on the real (canonical) path, so that `.`,
+/// `..` and links lead where the file system says.
+pub fn enclosing_root(path: &Path) -> Option<PathBuf> {
+    let canonical = path.canonicalize().ok()?;
+    canonical.ancestors().find(|a| a.join(VOCABULARY_DIR).is_dir()).map(Path::to_path_buf)
+}
+
+/// Resolve the paths given to `check` or `test`: a folder that holds `vocabulary/`, or is in
+/// no rules root, is a root compiled whole (as is a path that does not exist, for
+/// [`discover`] to report); a file or a folder inside a rules root stands for its
+/// enclosing root, compiled whole, with only the named paths reported on. Named paths in
+/// two different roots are refused: one compile answers for one tree. `Err` says why, in
+/// a sentence with help.
+pub fn targets(paths: &[PathBuf]) -> Result<Targets, String> {
+    let mut roots: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut named: Vec<String> = Vec::new();
+    let mut whole = false;
+    for path in paths {
+        if path.is_file() && path.extension().is_none_or(|e| e != EXTENSION) {
+            return Err(format!(
+                "`{}` is not a rule file\nhelp: give `.{EXTENSION}` files, or the folder that holds them",
+                slash(path)
+            ));
+        }
+        let root = if (path.is_dir() && path.join(VOCABULARY_DIR).is_dir()) || !path.exists() {
+            None
+        } else {
+            enclosing_root(path)
+        };
+        let Some(root_real) = root else {
+            if path.is_file() {
+                return Err(format!(
+                    "`{}` is in no rules root: no folder above it holds `{VOCABULARY_DIR}/`\n\
+                     help: give a file inside a rules tree (the folder that holds `{VOCABULARY_DIR}/`, e.g. `rules`), \
+                     or the file's folder to check it as a tree of its own",
+                    slash(path)
+                ));
+            }
+            whole = true;
+            roots.push((path.clone(), path.canonicalize().ok()));
+            continue;
+        };
+        let spelt = spelling(path, &root_real);
+        let inside = path.canonicalize().ok().and_then(|p| p.strip_prefix(&root_real).ok().map(Path::to_path_buf));
+        match inside {
+            Some(rel) => named.push(slash(&spelt.join(rel))),
+            None => whole = true,
+        }
+        roots.push((spelt, Some(root_real)));
+    }
+    // A root given twice (or as `rules` and `./rules`) is compiled once.
+    let mut seen = std::collections::HashSet::new();
+    roots.retain(|(spelt, real)| seen.insert(real.clone().unwrap_or_else(|| spelt.clone())));
+    if !named.is_empty() && roots.len() > 1 {
+        let shown: Vec<String> = roots.iter().map(|(r, _)| slash(r)).collect();
+        return Err(format!(
+            "the paths given lie in different rules roots (`{}`): one run answers for one tree\n\
+             help: check or test the files of each root in a run of its own",
+            shown.join("`, `")
+        ));
+    }
+    let only = (!whole && !named.is_empty()).then_some(named);
+    Ok(Targets { roots: roots.into_iter().map(|(r, _)| r).collect(), only })
+}
+
+/// A rules root spelt as the user spelt the path inside it (`rules` for
+/// `rules/org/x.stringent`, `..` from inside `rules/org`), so that files are shown as a
+/// whole-tree run shows them; its canonical form when no such spelling is found.
+fn spelling(path: &Path, root: &Path) -> PathBuf {
+    let is_root = |p: &Path| {
+        let p = if p.as_os_str().is_empty() { Path::new(".") } else { p };
+        p.canonicalize().is_ok_and(|c| c == root)
+    };
+    let lexical = path.ancestors().find(|a| is_root(a));
+    if let Some(a) = lexical {
+        return if a.as_os_str().is_empty() { PathBuf::from(".") } else { a.to_path_buf() };
+    }
+    let mut up = PathBuf::from("..");
+    for _ in 0..64 {
+        if is_root(&up) {
+            return up;
+        }
+        if up.canonicalize().is_ok_and(|c| c.parent().is_none()) {
+            break;
+        }
+        up.push("..");
+    }
+    root.to_path_buf()
+}

@@ -133,6 +133,32 @@ impl Compilation {
             .collect()
     }
 
+    /// The layers declared in the files `targets` names.
+    pub fn layers_in(&self, targets: &discover::Targets) -> Vec<String> {
+        self.model.layers.iter().filter(|l| targets.holds(&l.file)).map(|l| l.id.clone()).collect()
+    }
+
+    /// Narrow the diagnostics to the files `targets` names, for a run about some files of a
+    /// tree: what other files hold is not the user's question, except the errors that make
+    /// the chains of `jurisdictions` unanswerable ([`Compilation::errors_touching`]). Those
+    /// are taken out too and returned, for the caller to name in one line.
+    pub fn narrow_to(&mut self, targets: &discover::Targets, jurisdictions: &[String]) -> Vec<Diagnostic> {
+        if targets.only.is_none() {
+            return Vec::new();
+        }
+        let elsewhere = |d: &Diagnostic| d.primary.as_ref().is_none_or(|at| !targets.holds(&at.file));
+        let mut touching: Vec<Diagnostic> = Vec::new();
+        for j in jurisdictions {
+            for d in self.errors_touching(j) {
+                if elsewhere(d) && !touching.contains(d) {
+                    touching.push(d.clone());
+                }
+            }
+        }
+        self.diagnostics.retain(|d| !elsewhere(d));
+        touching
+    }
+
     pub fn jurisdictions(&self) -> Vec<String> {
         self.model.layers.iter().map(|l| l.id.clone()).collect()
     }

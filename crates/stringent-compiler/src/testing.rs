@@ -67,12 +67,20 @@ impl TestRun {
 
 /// Run every test of a compiled tree.
 pub fn run(c: &Compilation) -> TestRun {
+    run_selected(c, &crate::discover::Targets::default(), None)
+}
+
+/// Run the tests written in the files `targets` names whose title contains `name` (all of
+/// them without one); coverage counts the rules of those files.
+pub fn run_selected(c: &Compilation, targets: &crate::discover::Targets, name: Option<&str>) -> TestRun {
     let mut policies: HashMap<(String, Date), Option<LoadedPolicy>> = HashMap::new();
     // One line index per file, not one per test: a file can hold thousands of tests.
     let mut lines: HashMap<&str, stringent_diagnostics::LineIndex> = HashMap::new();
     let mut outcomes = Vec::new();
     let mut diagnostics = Vec::new();
-    for case in &c.model.tests {
+    let selected =
+        |case: &&TestCase| targets.holds(&case.file) && name.is_none_or(|n| case.decl.title.value.contains(n));
+    for case in c.model.tests.iter().filter(selected) {
         match question(&c.model, c.as_of, case) {
             Err(d) => diagnostics.push(*d),
             Ok((jurisdictions, q, date)) => {
@@ -101,7 +109,7 @@ pub fn run(c: &Compilation) -> TestRun {
             }
         }
     }
-    let coverage = coverage(c, &outcomes);
+    let coverage = coverage(c, &outcomes, targets);
     TestRun { outcomes, diagnostics, coverage }
 }
 
@@ -241,7 +249,7 @@ fn check(e: &Expectation, d: &Decision) -> Option<String> {
     }
 }
 
-fn coverage(c: &Compilation, outcomes: &[Outcome]) -> Coverage {
+fn coverage(c: &Compilation, outcomes: &[Outcome], targets: &crate::discover::Targets) -> Coverage {
     let mut hit: BTreeSet<&str> = BTreeSet::new();
     let mut branches: BTreeSet<(String, String)> = BTreeSet::new();
     for d in outcomes.iter().filter_map(|o| o.decision.as_ref()) {
@@ -259,7 +267,7 @@ fn coverage(c: &Compilation, outcomes: &[Outcome]) -> Coverage {
         }
     }
     let mut cov = Coverage::default();
-    for r in &c.model.rules {
+    for r in c.model.rules.iter().filter(|r| targets.holds(&r.file)) {
         let file = c.model.relative_paths.get(&r.file).cloned().unwrap_or_else(|| r.file.clone());
         let entry = cov.rules.entry(file.clone()).or_default();
         entry.1 += 1;

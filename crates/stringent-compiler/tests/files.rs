@@ -245,3 +245,33 @@ fn a_root_given_twice_or_inside_another_is_read_once() {
     let c = compile(&[root.clone(), root.clone(), root.join("us")], Date::parse("2025-06-01").unwrap());
     assert!(c.diagnostics.is_empty(), "{:?}", codes(&c));
 }
+
+/// A file or folder inside a rules root (the folder holding `vocabulary/`) stands for that
+/// root, with only what was named reported on: a folder holds the files below it, not a
+/// sibling whose name it begins (`us` is not `us-ca`); naming the root as well widens the
+/// run to the whole tree; a file that is no rule file is refused.
+#[test]
+fn a_path_inside_a_rules_root_stands_for_the_root_and_names_what_is_reported() {
+    let scratch = Scratch::new("targets");
+    let root = scratch.path.join("rules");
+    write(&root.join("vocabulary/axes.stringent"), AXES);
+    write(&root.join("us/federal.stringent"), FEDERAL);
+    write(&root.join("us-ca/california.stringent"), "jurisdiction US-CA \"California\" under US\n");
+    write(&root.join("notes.txt"), "not rules");
+    let shown = |p: &Path| discover::slash(p);
+
+    let t = discover::targets(&[root.join("us")]).unwrap();
+    assert_eq!(t.roots, vec![root.clone()]);
+    assert_eq!(t.only, Some(vec![shown(&root.join("us"))]));
+    assert!(t.holds(&shown(&root.join("us/federal.stringent"))));
+    assert!(!t.holds(&shown(&root.join("us-ca/california.stringent"))), "`us` is not `us-ca`");
+
+    let t = discover::targets(&[root.join("us-ca/california.stringent"), root.clone()]).unwrap();
+    assert_eq!((t.roots, t.only), (vec![root.clone()], None), "the root named too: the whole tree");
+
+    let t = discover::targets(&[root.join("vocabulary/axes.stringent")]).unwrap();
+    assert_eq!(t.roots, vec![root.clone()]);
+
+    let refused = discover::targets(&[root.join("notes.txt")]).unwrap_err();
+    assert!(refused.contains("is not a rule file"), "{refused}");
+}

@@ -303,6 +303,31 @@ impl Lower<'_> {
         Some(Name { text: p.as_str().to_owned(), span: span_of(&p) })
     }
 
+    /// A jurisdiction id, written in its one spelling: `US` and `US-NY` upper case, `org:name`
+    /// lower case. Another case is one error that names the id meant; the id reads as meant,
+    /// so that nothing else is reported for the same slip.
+    fn jurisdiction_id(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Name> {
+        let mut name = self.name(pair)?;
+        let meant = match name.text.split_once(':') {
+            Some((_, org)) => format!("org:{}", org.to_ascii_lowercase()),
+            None => name.text.to_ascii_uppercase(),
+        };
+        if meant != name.text {
+            let which = if meant.starts_with("org:") {
+                "organization ids are lower case"
+            } else {
+                "jurisdiction ids are upper case"
+            };
+            self.diags.push(
+                Diagnostic::new(Code::Syntax, format!("jurisdiction id `{}` is not written as `{meant}`", name.text))
+                    .at(Location::new(self.path, name.span).labelled("wrong case"))
+                    .with_help(format!("{which}: did you mean `{meant}`?")),
+            );
+            name.text = meant;
+        }
+        Some(name)
+    }
+
     fn names(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
         parts(pair).map(|p| Name { text: p.as_str().to_owned(), span: span_of(&p) }).collect()
     }
@@ -397,14 +422,14 @@ impl Lower<'_> {
     fn jurisdiction(&mut self, pair: Pair<'_, Rule>) -> Option<JurisdictionDecl> {
         let span = span_of(&pair);
         let mut it = parts(pair);
-        let id = self.name(it.next())?;
+        let id = self.jurisdiction_id(it.next())?;
         let title = self.required(it.next(), "jurisdiction name", "\"California\"")?;
         let mut parent = None;
         let mut history_from = None;
         for p in it {
             match p.as_rule() {
                 Rule::history_from => history_from = self.date(parts(p).next()),
-                _ => parent = self.name(Some(p)),
+                _ => parent = self.jurisdiction_id(Some(p)),
             }
         }
         Some(JurisdictionDecl { id, title, parent, history_from, span })
@@ -638,7 +663,9 @@ impl Lower<'_> {
         };
         for f in it {
             match f.as_rule() {
-                Rule::test_jurisdiction => test.jurisdictions = self.names(f),
+                Rule::test_jurisdiction => {
+                    test.jurisdictions = parts(f).filter_map(|p| self.jurisdiction_id(Some(p))).collect()
+                }
                 Rule::test_as_of => test.as_of = self.date(parts(f).next()),
                 Rule::pattern => test.axes.push(self.pattern(f)?),
                 Rule::expect => {
