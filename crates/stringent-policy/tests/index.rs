@@ -1,6 +1,11 @@
 //! Opening a jurisdiction through a compile's index: only files inside the directory, only
 //! the artifact the index describes, and a typed error for everything else.
-#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
+#![expect(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test reports a broken expectation by panicking"
+)]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -52,7 +57,7 @@ fn an_entry_that_leads_out_of_the_directory_is_refused_before_anything_is_read()
         format!("../{name}"),
         format!("policies-0000000000000000/../../{name}"),
         elsewhere.to_str().unwrap().to_owned(),
-        format!("./policies-0000000000000000/US-XX.json"),
+        "./policies-0000000000000000/US-XX.json".to_owned(),
         "policies-0000000000000000\\US-XX.json".to_owned(),
         String::new(),
     ] {
