@@ -172,7 +172,8 @@ struct QuestionArgs {
     /// Rules tree to resolve (default `rules` when no --policy is given).
     #[arg(long, conflicts_with = "policy")]
     rules: Option<PathBuf>,
-    /// A compiled policy file to answer from instead of the rules tree.
+    /// A compiled policy file, or the output directory of `compile --out` (with
+    /// --jurisdiction, found through its index.json), to answer from instead of the rules.
     #[arg(long)]
     policy: Option<PathBuf>,
     #[arg(long)]
@@ -184,9 +185,9 @@ struct QuestionArgs {
     purpose: Option<String>,
     #[arg(long)]
     recipient: Option<String>,
-    #[arg(long, default_value = "adult")]
+    #[arg(long, default_value = stringent_policy::DEFAULT_SUBJECT)]
     subject: String,
-    #[arg(long, default_value = "provider")]
+    #[arg(long, default_value = stringent_policy::DEFAULT_HOLDER)]
     holder: String,
     #[arg(long, value_parser = parse_date)]
     as_of: Option<Date>,

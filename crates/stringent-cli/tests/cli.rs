@@ -1239,3 +1239,102 @@ fn a_lower_case_or_transposed_parent_gets_one_diagnostic_naming_the_id_meant() {
     }
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// The shipped rules compiled into a fresh directory, as a script would.
+fn compiled(name: &str) -> PathBuf {
+    let out = scratch(name);
+    let done = stringent(&["compile", "rules", "--out", out.to_str().unwrap(), "--as-of", "2026-11-24"]);
+    assert_eq!(done.status.code(), Some(0), "{}", String::from_utf8_lossy(&done.stderr));
+    out
+}
+
+fn decide_from(policy: &Path, jurisdiction: Option<&str>, purpose: &str) -> Output {
+    let mut args = vec!["decide", "--policy", policy.to_str().unwrap(), "--format", "json"];
+    if let Some(j) = jurisdiction {
+        args.extend(["--jurisdiction", j]);
+    }
+    args.extend(["--category", "hiv", "--purpose", purpose, "--recipient", "employer"]);
+    stringent(&args)
+}
+
+#[test]
+fn decide_takes_the_compile_output_directory_and_answers_as_the_artifact_file_does() {
+    let out = compiled("policy-dir");
+    let index: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("index.json")).unwrap()).unwrap();
+    let entry = index["policies"].as_array().unwrap().iter().find(|e| e["jurisdiction"] == "US-CA").unwrap();
+    let file = out.join(entry["file"].as_str().unwrap());
+    let (from_dir, from_file) =
+        (decide_from(&out, Some("US-CA"), "employment"), decide_from(&file, None, "employment"));
+    assert_eq!(from_dir.status.code(), Some(0), "{}", String::from_utf8_lossy(&from_dir.stderr));
+    assert_eq!(from_dir.stdout, from_file.stdout);
+    let decision: stringent_policy::Decision = serde_json::from_slice(&from_dir.stdout).unwrap();
+    assert_eq!(
+        (decision.jurisdiction.as_str(), decision.subject.as_str()),
+        ("US-CA", stringent_policy::DEFAULT_SUBJECT)
+    );
+
+    // A directory needs a jurisdiction; one the index lacks gets the nearest it has.
+    let out_str = out.display().to_string();
+    let none = decide_from(&out, None, "employment");
+    assert_eq!(none.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&none.stderr)
+            .contains(&format!("`{out_str}` is a compile's output directory: give --jurisdiction"))
+    );
+    let unknown = decide_from(&out, Some("US-CX"), "employment");
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.contains("the index names no jurisdiction `US-CX`") && stderr.contains("did you mean `US-CA`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(53 in all)") && !stderr.contains("US-WY"), "the valid ones are listed briefly: {stderr}");
+
+    // An unknown value gets the nearest valid one.
+    let typo = decide_from(&out, Some("US-CA"), "employmnt");
+    assert_eq!(typo.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        stderr.contains("unknown purpose `employmnt`") && stderr.contains("did you mean `employment`?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(16 in all)"), "{stderr}");
+}
+
+#[test]
+fn decide_refuses_a_tampered_index() {
+    let out = compiled("policy-dir-tampered");
+    let path = out.join("index.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut index: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let entries = index["policies"].as_array_mut().unwrap();
+    let at = entries.iter().position(|e| e["jurisdiction"] == "US-CA").unwrap();
+
+    // The entry's hash differs from the artifact's.
+    entries[at]["content_hash"] = "sha256:0000".into();
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+    let stale = decide_from(&out, Some("US-CA"), "employment");
+    assert_eq!(stale.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&stale.stderr).contains("does not match the index"),
+        "{}",
+        String::from_utf8_lossy(&stale.stderr)
+    );
+    assert!(stale.stdout.is_empty());
+
+    // The entry points out of the directory, at a real artifact.
+    let mut index: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let outside = out.with_extension("outside.json");
+    let file = out.join(index["policies"][at]["file"].as_str().unwrap());
+    std::fs::copy(file, &outside).unwrap();
+    index["policies"][at]["file"] = format!("../{}", outside.file_name().unwrap().to_str().unwrap()).into();
+    std::fs::write(&path, serde_json::to_vec(&index).unwrap()).unwrap();
+    let escaped = decide_from(&out, Some("US-CA"), "employment");
+    assert_eq!(escaped.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&escaped.stderr).contains("not inside the index's directory"),
+        "{}",
+        String::from_utf8_lossy(&escaped.stderr)
+    );
+    std::fs::remove_file(outside).unwrap();
+}

@@ -6,8 +6,8 @@ use crate::resolve::ChainResult;
 use std::collections::BTreeMap;
 use std::path::Path;
 use stringent_policy::artifact::{
-    Axis, AxisValue, CompilerInfo, FORMAT, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo, ObligationInfo, Policy,
-    PolicyIndex, RequirementRecord, RuleInfo, SCHEMA_VERSION, Term, Vocabulary,
+    Axis, AxisValue, CompilerInfo, FORMAT, INDEX_FILE, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo,
+    ObligationInfo, Policy, PolicyIndex, RequirementRecord, RuleInfo, SCHEMA_VERSION, Term, Vocabulary,
 };
 use stringent_syntax::Date;
 
@@ -223,7 +223,7 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnO
     std::fs::create_dir_all(out)?;
     let _lock = output::lock_dir(out, on_wait)?;
     // An index the tool did not write is someone's file: never replaced.
-    let index_path = out.join("index.json");
+    let index_path = out.join(INDEX_FILE);
     if std::fs::symlink_metadata(&index_path).is_ok() && !is_own_index(&index_path) {
         return Err(std::io::Error::other(format!(
             "`{}` is in the way and was not written by stringent; move it away",
@@ -263,7 +263,7 @@ pub fn write_all(out: &Path, policies: &[Policy], as_of: Date, on_wait: impl FnO
         as_of: as_of.to_string(),
         policies: entries,
     };
-    output::write_atomically(&out.join("index.json"), &to_pretty_json(&index)?)?;
+    output::write_atomically(&out.join(INDEX_FILE), &to_pretty_json(&index)?)?;
     remove_stale(out, Some(&generation));
     Ok(index)
 }
@@ -319,7 +319,7 @@ fn remove_stale(out: &Path, keep: Option<&str>) {
         let name = e.file_name().to_string_lossy().into_owned();
         let old_generation =
             keep.is_some_and(|k| name != k) && is_own_generation(out, &name) && holds_only_own_files(&e.path());
-        let leftover = output::is_own_temp(&name, "policies") || output::is_own_temp(&name, "index.json");
+        let leftover = output::is_own_temp(&name, "policies") || output::is_own_temp(&name, INDEX_FILE);
         if old_generation || leftover {
             let path = e.path();
             let is_dir = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir());

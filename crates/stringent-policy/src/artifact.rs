@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT: &str = "stringent.resolved-policy";
 /// The `format` field of the index file that lists a compile's artifacts.
 pub const INDEX_FORMAT: &str = "stringent.policy-index";
+/// The name of the index file in a compile's output directory.
+pub const INDEX_FILE: &str = "index.json";
 /// MAJOR.MINOR of the artifact format. A loader refuses another MAJOR.
 ///
 /// 1.1 added `integrity`, which this loader requires: an artifact of 1.0 (which has no
@@ -392,7 +394,8 @@ pub struct IndexEntry {
     pub jurisdiction: String,
     /// The layer ids of the chain, federal first.
     pub chain: Vec<String>,
-    /// File name beside the index.
+    /// The artifact's path relative to the index's directory, `/`-separated:
+    /// `policies-<16 hex digits>/<jurisdiction>.json`.
     pub file: String,
     /// The artifact's `content_hash`: two entries with the same one give the same answers.
     pub content_hash: String,

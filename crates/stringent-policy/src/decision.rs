@@ -3,10 +3,10 @@
 use crate::artifact::{Involvement, RequirementRecord, Role, WayRecord};
 use crate::lattice::{Basis, Deadline, Dimension, Level, Requirement};
 use crate::load::{LoadedPolicy, Question, QuestionError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A decided question: the requirement, and the rules that decided it with their citations.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Decision {
     /// The jurisdiction answered for (`US-CA`, `US-CA+US-NV`).
@@ -66,9 +66,10 @@ pub struct Decision {
 }
 
 /// A layer whose encoded history begins after the date asked about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HistoryGap {
+    /// The layer's id.
     pub layer: String,
     /// The layer's `history from` date, `YYYY-MM-DD`.
     pub complete_from: String,
@@ -89,7 +90,7 @@ impl HistoryGap {
 }
 
 /// One rule's part in a decision, with what a reader needs to check it against the law.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProvenanceEntry {
     /// The rule's id.

@@ -1,7 +1,7 @@
 //! Loading an artifact safely: format, version, hash and internal consistency are checked
 //! before a single question is answered, so a corrupt file is an error, never a panic.
 
-use crate::artifact::{AXES, FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
+use crate::artifact::{AXES, FORMAT, INDEX_FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
 use crate::grid::RegionIndex;
 use crate::lattice::MAX_CONDITIONS;
 use std::collections::HashMap;
@@ -11,6 +11,18 @@ use std::path::Path;
 /// artifact far below it (at most about 12 MB of cells; the shipped ones are under 1 MB);
 /// the bound keeps a wrong or hostile path from filling memory.
 pub const MAX_POLICY_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The largest index file [`Index::read`](crate::Index::read) reads: about a hundred
+/// thousand entries, far more than any compile writes (the shipped rules' index is under
+/// 20 kB).
+pub const MAX_INDEX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The subject a [`Question`] asks about unless told otherwise; `stringent decide` uses it
+/// too.
+pub const DEFAULT_SUBJECT: &str = "adult";
+/// The holder a [`Question`] asks about unless told otherwise; `stringent decide` uses it
+/// too.
+pub const DEFAULT_HOLDER: &str = "provider";
 
 /// Why a file was not loaded. Each says what to do about it: a consumer never answers from
 /// a policy that failed a check.
@@ -33,14 +45,18 @@ pub enum LoadError {
         /// What it is instead: `a directory`, `a FIFO`, ….
         kind: &'static str,
     },
-    /// Larger than [`MAX_POLICY_BYTES`]: refused before it is read, so a wrong path cannot
-    /// fill memory.
-    #[error("`{path}` is {size} bytes; a policy file may be at most {MAX_POLICY_BYTES} bytes")]
+    /// Larger than [`MAX_POLICY_BYTES`] (an index: [`MAX_INDEX_BYTES`]): refused before it
+    /// is read, so a wrong path cannot fill memory.
+    #[error("`{path}` is {size} bytes; {what} may be at most {limit} bytes")]
     TooLarge {
         /// The file, as given.
         path: String,
         /// Its size in bytes.
         size: u64,
+        /// `a policy file` or `an index`.
+        what: &'static str,
+        /// The most that is read of it.
+        limit: u64,
     },
     /// Not JSON, or JSON of another shape: truncated, corrupt, or not an artifact.
     #[error("not a valid policy file: {0}")]
@@ -95,6 +111,51 @@ pub enum LoadError {
         /// The file's `schema_version`.
         version: String,
     },
+    /// `index.json` is JSON whose `format` is not the index's.
+    #[error("`{path}` is not a stringent index: `format` is `{format}`, expected `{INDEX_FORMAT}`")]
+    NotAnIndex {
+        /// The index file.
+        path: String,
+        /// Its `format`.
+        format: String,
+    },
+    /// The index names no chain of this jurisdiction; `known` lists those it names.
+    #[error("the index names no jurisdiction `{jurisdiction}`; it has {}", brief(known))]
+    UnknownJurisdiction {
+        /// The jurisdiction asked for.
+        jurisdiction: String,
+        /// The jurisdictions the index names, in its order.
+        known: Vec<String>,
+    },
+    /// An index entry whose `file` is not a path inside the index's directory: absolute,
+    /// climbing out with `..`, or reaching out through a link. A tampered index could
+    /// otherwise make a reader load any file it can reach.
+    #[error("the index entry of `{jurisdiction}` names `{file}`, which is not inside the index's directory")]
+    OutsideDirectory {
+        /// The entry's jurisdiction.
+        jurisdiction: String,
+        /// The entry's `file`, as written.
+        file: String,
+    },
+    /// The index names a jurisdiction twice: which file answers for it would be a guess.
+    #[error("the index names the jurisdiction `{0}` twice")]
+    DuplicateJurisdiction(String),
+    /// The artifact the index names is not the one it describes: its jurisdiction, chain,
+    /// date or a hash differs from the entry's (an artifact or the index replaced by hand).
+    #[error(
+        "the artifact of `{jurisdiction}` does not match the index: its {field} is `{found}`, the index says \
+         `{expected}`; recompile"
+    )]
+    IndexMismatch {
+        /// The entry's jurisdiction.
+        jurisdiction: String,
+        /// `jurisdiction`, `chain`, `as_of`, `content_hash` or `integrity`.
+        field: &'static str,
+        /// What the index states.
+        expected: String,
+        /// What the artifact holds.
+        found: String,
+    },
     /// The hashes match but the parts disagree (regions that miss cells, an index out of
     /// range, a level that its ways do not give): answering could read nonsense.
     #[error("the policy is inconsistent: {0}")]
@@ -103,6 +164,16 @@ pub enum LoadError {
 
 /// A question about one disclosure. Several categories mean a record that carries all of
 /// them; the answer is then the meet over them.
+///
+/// ```
+/// use stringent_policy::{DEFAULT_HOLDER, Question};
+///
+/// let q = Question::new("hiv", "employment", "employer").subject("minor").with_category("genetic");
+/// assert_eq!(q.categories, ["hiv", "genetic"]);
+/// assert_eq!((q.subject.as_str(), q.holder.as_str()), ("minor", DEFAULT_HOLDER));
+/// let q = q.holder("hospital");
+/// assert_eq!(q.holder, "hospital");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     /// Value ids of the `category` axis; at least one.
@@ -111,22 +182,58 @@ pub struct Question {
     pub purpose: String,
     /// A value id of the `recipient` axis.
     pub recipient: String,
-    /// Default `adult`.
+    /// Default [`DEFAULT_SUBJECT`].
     pub subject: String,
-    /// Default `provider`.
+    /// Default [`DEFAULT_HOLDER`].
     pub holder: String,
 }
 
 impl Question {
-    /// A question about one category, subject `adult` and holder `provider`.
+    /// A question about one category, subject [`DEFAULT_SUBJECT`] and holder
+    /// [`DEFAULT_HOLDER`].
     pub fn new(category: &str, purpose: &str, recipient: &str) -> Self {
         Question {
             categories: vec![category.to_owned()],
             purpose: purpose.to_owned(),
             recipient: recipient.to_owned(),
-            subject: "adult".to_owned(),
-            holder: "provider".to_owned(),
+            subject: DEFAULT_SUBJECT.to_owned(),
+            holder: DEFAULT_HOLDER.to_owned(),
         }
+    }
+
+    /// The same question about another subject (a value id of the `subject` axis).
+    #[must_use]
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.subject = subject.into();
+        self
+    }
+
+    /// The same question for another holder (a value id of the `holder` axis).
+    #[must_use]
+    pub fn holder(mut self, holder: impl Into<String>) -> Self {
+        self.holder = holder.into();
+        self
+    }
+
+    /// The same question about a record that also carries `category`.
+    #[must_use]
+    pub fn with_category(mut self, category: impl Into<String>) -> Self {
+        self.categories.push(category.into());
+        self
+    }
+
+    /// The same question about a record that also carries each of `categories`.
+    ///
+    /// ```
+    /// use stringent_policy::Question;
+    ///
+    /// let q = Question::new("hiv", "employment", "employer").with_categories(["genetic", "mental_health"]);
+    /// assert_eq!(q.categories, ["hiv", "genetic", "mental_health"]);
+    /// ```
+    #[must_use]
+    pub fn with_categories<S: Into<String>>(mut self, categories: impl IntoIterator<Item = S>) -> Self {
+        self.categories.extend(categories.into_iter().map(Into::into));
+        self
     }
 
     /// The values asked on each axis, in the order of [`AXES`]: with `AXES`, the one place
@@ -161,8 +268,9 @@ impl Question {
 /// answer is never guessed for a value the policy does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum QuestionError {
-    /// A value id the axis does not have; `valid` lists the ones it has, for the message.
-    #[error("unknown {axis} `{value}`; valid values: {}", valid.join(", "))]
+    /// A value id the axis does not have; `valid` lists the ones it has (the message names
+    /// only the first few).
+    #[error("unknown {axis} `{value}`; valid values: {}", brief(valid))]
     UnknownValue {
         /// The axis: `category`, `purpose`, `recipient`, `subject` or `holder`.
         axis: &'static str,
@@ -188,27 +296,18 @@ pub struct LoadedPolicy {
 impl LoadedPolicy {
     /// Read and verify an artifact file: a regular file (links followed) of at most
     /// [`MAX_POLICY_BYTES`].
-    pub fn load(path: &Path) -> Result<Self, LoadError> {
-        use std::io::Read as _;
-        let shown = || path.display().to_string();
-        let io = |source| LoadError::Io { path: shown(), source };
-        let meta = std::fs::metadata(path).map_err(io)?;
-        if !meta.is_file() {
-            return Err(LoadError::NotAFile { path: shown(), kind: file_kind(&meta.file_type()) });
-        }
-        if meta.len() > MAX_POLICY_BYTES {
-            return Err(LoadError::TooLarge { path: shown(), size: meta.len() });
-        }
-        // The file may grow between the check and the read: read one byte past the limit
-        // at most, and refuse if it is there.
-        let file = std::fs::File::open(path).map_err(io)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        file.take(MAX_POLICY_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
-        let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-        if read > MAX_POLICY_BYTES {
-            return Err(LoadError::TooLarge { path: shown(), size: read });
-        }
-        Self::from_json(&bytes)
+    ///
+    /// ```
+    /// use stringent_policy::{LoadError, LoadedPolicy};
+    ///
+    /// let policy = LoadedPolicy::load("tests/data/tiny-US-XX.json")?;
+    /// assert_eq!(policy.policy().jurisdiction(), "US-XX");
+    /// // A compile's output directory is opened through its index instead (`LoadedPolicy::open`).
+    /// assert!(matches!(LoadedPolicy::load("tests/data"), Err(LoadError::NotAFile { .. })));
+    /// # Ok::<(), LoadError>(())
+    /// ```
+    pub fn load(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        Self::from_json(&read_bounded(path.as_ref(), "a policy file", MAX_POLICY_BYTES)?)
     }
 
     /// Parse and verify an artifact.
@@ -346,6 +445,42 @@ impl LoadedPolicy {
     }
 }
 
+/// Read a regular file (links followed) of at most `limit` bytes; `what` names it in the
+/// error. The file type is checked before it is opened, and the read stops one byte past
+/// the limit, so neither a FIFO nor a growing file can stall or fill memory.
+pub(crate) fn read_bounded(path: &Path, what: &'static str, limit: u64) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read as _;
+    let shown = || path.display().to_string();
+    let io = |source| LoadError::Io { path: shown(), source };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile { path: shown(), kind: file_kind(&meta.file_type()) });
+    }
+    if meta.len() > limit {
+        return Err(LoadError::TooLarge { path: shown(), size: meta.len(), what, limit });
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    let read = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if read > limit {
+        return Err(LoadError::TooLarge { path: shown(), size: read, what, limit });
+    }
+    Ok(bytes)
+}
+
+/// The first few of a list of ids, for a message: the whole list can be long (an index
+/// of every state), and the caller keeps it for a "did you mean".
+fn brief(values: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let head: Vec<&str> = values.iter().take(SHOWN).map(String::as_str).collect();
+    match values.len() {
+        0 => "none".to_owned(),
+        n if n <= SHOWN => head.join(", "),
+        n => format!("{}, … ({n} in all)", head.join(", ")),
+    }
+}
+
 /// What a path that is not a regular file is, in words.
 fn file_kind(ft: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
@@ -364,7 +499,7 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
     if ft.is_dir() { "a directory" } else { "a special file" }
 }
 
-fn check_version(version: &str) -> Result<(), LoadError> {
+pub(crate) fn check_version(version: &str) -> Result<(), LoadError> {
     let ours: u32 = SCHEMA_VERSION.split('.').next().and_then(|m| m.parse().ok()).unwrap_or_default();
     // Only canonical numbers: `02.0` or `+2.0` is no version this project writes.
     let parsed = version

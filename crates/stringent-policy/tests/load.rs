@@ -235,3 +235,42 @@ fn a_value_hierarchy_with_a_cycle_a_missing_parent_or_a_repeated_value_is_refuse
         );
     }
 }
+
+#[test]
+fn a_decision_reads_back_equal_from_its_json() {
+    let p = LoadedPolicy::from_json(TINY).unwrap();
+    for q in [
+        Question::new("hiv", "employment", "employer"),
+        Question::new("hiv", "employment", "employer").with_categories(["general", "health_information"]),
+        Question::new("general", "treatment", "provider"),
+    ] {
+        let decision = p.decide(&q).unwrap();
+        assert!(!decision.provenance.is_empty());
+        let json = serde_json::to_string_pretty(&decision).unwrap();
+        let read: stringent_policy::Decision = serde_json::from_str(&json).unwrap();
+        assert_eq!(read, decision, "{json}");
+    }
+}
+
+#[test]
+fn a_question_defaults_to_the_subject_and_holder_the_cli_uses_and_the_builder_changes_them() {
+    let q = Question::new("hiv", "employment", "employer");
+    assert_eq!((q.subject.as_str(), q.holder.as_str()), ("adult", "provider"));
+    let q = q.subject("minor").holder("hospital").with_category("general");
+    assert_eq!((q.subject.as_str(), q.holder.as_str()), ("minor", "hospital"));
+    assert_eq!(q.categories, ["hiv", "general"]);
+    let err = LoadedPolicy::from_json(TINY).unwrap().decide(&q).unwrap_err();
+    assert!(matches!(err, stringent_policy::QuestionError::UnknownValue { axis: "subject", .. }), "{err:?}");
+}
+
+#[test]
+fn an_unknown_value_names_only_the_first_valid_values() {
+    let err = stringent_policy::QuestionError::UnknownValue {
+        axis: "purpose",
+        value: "gossip".into(),
+        valid: (0..30).map(|i| format!("p{i}")).collect(),
+    };
+    let shown = err.to_string();
+    assert!(shown.starts_with("unknown purpose `gossip`; valid values: p0, p1,"), "{shown}");
+    assert!(shown.contains("p7, … (30 in all)") && !shown.contains("p8"), "{shown}");
+}

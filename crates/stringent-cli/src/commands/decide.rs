@@ -2,14 +2,15 @@
 
 use crate::output::{FINDINGS, USAGE, report};
 use crate::{Format, QuestionArgs};
+use std::path::Path;
 use std::path::PathBuf;
 use stringent_compiler::compile;
-use stringent_policy::{LoadedPolicy, Question};
+use stringent_policy::{Index, LoadError, LoadedPolicy, Question, QuestionError};
 use stringent_syntax::Date;
 
 pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
     let loaded = match &q.policy {
-        Some(path) => match LoadedPolicy::load(path) {
+        Some(path) => match open(path, q.jurisdiction.as_deref()) {
             Ok(p) => {
                 // A compiled policy holds the answers of one date; answering it for another
                 // would present one date's law as another's.
@@ -91,7 +92,11 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
     let decision = match loaded.decide(&question) {
         Ok(d) => d,
         Err(e) => {
-            errln!("error: {e}");
+            let hint = match &e {
+                QuestionError::UnknownValue { value, valid, .. } => did_you_mean(value, valid),
+                QuestionError::NoCategory => String::new(),
+            };
+            errln!("error: {e}{hint}");
             return USAGE;
         }
     };
@@ -119,6 +124,36 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
         data!("{text}");
     }
     0
+}
+
+/// The policy at `--policy`: an artifact file, or a compile's output directory, where the
+/// jurisdiction's artifact is found through its index (the generation directory inside is
+/// renamed by every compile that changes it, so scripts name the directory).
+fn open(path: &Path, jurisdiction: Option<&str>) -> Result<LoadedPolicy, String> {
+    if !path.is_dir() {
+        return LoadedPolicy::load(path).map_err(|e| e.to_string());
+    }
+    let index = Index::read(path).map_err(|e| e.to_string())?;
+    let Some(jurisdiction) = jurisdiction else {
+        let known: Vec<&str> = index.jurisdictions().take(8).collect();
+        return Err(format!(
+            "`{}` is a compile's output directory: give --jurisdiction (it has {}{})",
+            path.display(),
+            known.join(", "),
+            if index.index().policies.len() > known.len() { ", …" } else { "" }
+        ));
+    };
+    index.open(jurisdiction).map_err(|e| match &e {
+        LoadError::UnknownJurisdiction { jurisdiction, known } => format!("{e}{}", did_you_mean(jurisdiction, known)),
+        _ => e.to_string(),
+    })
+}
+
+/// A help line naming the valid value nearest to an unknown one, when one is near.
+fn did_you_mean(value: &str, valid: &[String]) -> String {
+    stringent_diagnostics::nearest(value, valid.iter().map(String::as_str))
+        .map(|n| format!("\n  help: did you mean `{n}`?"))
+        .unwrap_or_default()
 }
 
 pub(crate) fn summary(d: &stringent_policy::Decision) -> String {
