@@ -338,3 +338,45 @@ fn main() -> ExitCode {
     };
     ExitCode::from(code)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every argument of every command, at any depth, says what it is for (`--help`, the
+    /// manual pages and the completions all read it); clap's own help and version aside.
+    #[test]
+    fn every_argument_of_every_command_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, bare: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                    bare.push(format!("{path} {id}"));
+                }
+                // Clap lists a closed set of values; when some say what they mean, all do
+                // (the shells of `completions` need no words, a format does).
+                let values: Vec<_> = arg.get_possible_values().into_iter().filter(|v| !v.is_hide_set()).collect();
+                let explained =
+                    |v: &clap::builder::PossibleValue| v.get_help().is_some_and(|h| !h.to_string().trim().is_empty());
+                if values.iter().any(explained) {
+                    for value in values.iter().filter(|v| !explained(v)) {
+                        bare.push(format!("{path} {id}={}", value.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), bare);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        cmd.clone().debug_assert();
+        let mut bare = Vec::new();
+        walk(&cmd, "stringent", &mut bare);
+        assert!(bare.is_empty(), "arguments without help: {bare:?}");
+    }
+}

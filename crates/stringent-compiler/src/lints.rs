@@ -207,9 +207,16 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     } else {
         "a state law contrary to HIPAA survives only where it is more stringent (45 CFR 160.203(b)); this rule changes no answer"
     };
-    let mut d = Diagnostic::new(Code::Preempted, format!("rule `{}` is no stricter than federal law anywhere it applies", rule.id))
-        .at(Location::new(&rule.file, rule.id_span).labelled(format!("looser in `{}` for {}", dim.as_str(), cell_name(model, cell))))
-        .with_help(help);
+    let mut d = Diagnostic::new(
+        Code::Preempted,
+        format!("rule `{}` is no stricter than federal law anywhere it applies", rule.id),
+    )
+    .at(Location::new(&rule.file, rule.id_span).labelled(format!(
+        "looser in `{}` for {}",
+        dim.as_str(),
+        cell_name(model, cell)
+    )))
+    .with_help(help);
     if let Some(f) = fed_rule {
         d = d.with_related(Location::new(&f.file, f.id_span).labelled(format!(
             "federal rule `{}` ({}) is stricter",

@@ -289,14 +289,20 @@ mod tests {
         let mut sources = SourceMap::default();
         sources.insert("xx/state.stringent", "rule xx.a \"A\" {\n  category genetik\n}\n");
         let diags = [
-            Diagnostic::new(Code::UnknownName, "unknown category value `genetik`")
-                .at(Location::new("xx/state.stringent", Span::new(27, 34)).labelled("not declared")),
+            Diagnostic::new(Code::UnknownName, "unknown category value `genetik`").at(Location::new(
+                "xx/state.stringent",
+                Span::new(27, 34),
+            )
+            .labelled("not declared")),
             Diagnostic::new(Code::Preempted, "rule `xx.a` is no stricter than federal law anywhere it applies"),
         ];
         for style in [HumanStyle::Ascii, HumanStyle::Plain] {
             let text = render_human(&diags, &sources, style, 100);
             let firsts: Vec<&str> = text.split("\n\n").filter_map(|r| r.lines().next()).collect();
-            assert!(firsts.first().is_some_and(|l| l.contains("error[E0200]: unknown category value `genetik`")), "{text}");
+            assert!(
+                firsts.first().is_some_and(|l| l.contains("error[E0200]: unknown category value `genetik`")),
+                "{text}"
+            );
             assert!(firsts.get(1).is_some_and(|l| l.contains("warning[W0001]: rule `xx.a` is no stricter")), "{text}");
             assert!(!text.contains('\u{1b}'), "{text}");
         }
