@@ -6,8 +6,8 @@ mod commands;
 mod git_tree;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commands::{check, compile, coverage, decide, diff, explain, export, fmt, report, test};
-use std::path::PathBuf;
+use commands::{check, compile, completions, coverage, decide, diff, explain, export, fmt, man, report, test};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stringent_syntax::Date;
 
@@ -36,6 +36,7 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// How diagnostics are written.
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
     },
@@ -51,6 +52,7 @@ enum Command {
         /// combinations. `US-CA,US-NV` is still read, with a warning.
         #[arg(long, value_name = "J1+J2+…")]
         combine: Vec<String>,
+        /// How diagnostics are written.
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
     },
@@ -67,20 +69,24 @@ enum Command {
         /// Run only the tests whose title contains this text.
         #[arg(long, value_name = "TEXT")]
         filter: Option<String>,
+        /// How diagnostics are written.
         #[arg(long, value_enum, default_value_t)]
         format: DiagFormat,
     },
     /// For every jurisdiction and topic: covered by rules, explicitly silent, or missing.
     /// Exit 1 when a cell is missing.
     Coverage {
+        /// Rules roots (directories or files).
         #[arg(default_value = "rules")]
         paths: Vec<PathBuf>,
     },
     /// Rewrite rule files in the canonical layout, keeping comments. With --check, write
     /// nothing: show a diff and exit 1 when a file is not formatted.
     Fmt {
+        /// Rules roots (directories or files) whose rule files are formatted.
         #[arg(default_value = "rules")]
         paths: Vec<PathBuf>,
+        /// Write nothing: show what would change and exit 1 when a file is not formatted.
         #[arg(long)]
         check: bool,
     },
@@ -95,7 +101,9 @@ enum Command {
     /// rule of either takes effect or expires; each later date whose changes differ from
     /// the date before's is shown under `as of DATE:` (JSON: `later`).
     Diff {
+        /// The tree before: a directory, `git:REV` or `git:REV:PATH`.
         old: String,
+        /// The tree after: a directory, `git:REV` or `git:REV:PATH`.
         new: String,
         /// The first date compared (default: today).
         #[arg(long, value_parser = parse_date)]
@@ -107,14 +115,16 @@ enum Command {
         /// (no justification covers those).
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// How the difference is written.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
     },
     /// Write a static, self-contained HTML report: a matrix of jurisdictions × categories,
     /// a page per jurisdiction with its rules, and a question form that answers offline.
     Report {
         #[command(flatten)]
         tree: TreeArgs,
+        /// The directory to write the report into (its `index.html` is the front page).
         #[arg(long)]
         out: PathBuf,
     },
@@ -126,6 +136,20 @@ enum Command {
     /// Answer a question in prose, layer by layer, with citations; or, with --rule, show
     /// the exception tree of a rule (what it excepts, what excepts it).
     Explain(ExplainArgs),
+    /// Print a shell completion script to stdout, e.g.
+    /// `stringent completions bash > /etc/bash_completion.d/stringent`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page of `stringent` (roff) to stdout; with --out, write one page
+    /// for `stringent` and one for each command into a directory.
+    Man {
+        /// The directory to write `stringent.1`, `stringent-check.1`, … into.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -176,21 +200,36 @@ struct QuestionArgs {
     /// --jurisdiction, found through its index.json), to answer from instead of the rules.
     #[arg(long)]
     policy: Option<PathBuf>,
+    /// The chain to answer for: `US`, a state such as `US-CA`, an organization such as
+    /// `org:example_clinic`, or several joined with `+` (`US-CA+US-NV`) for a disclosure
+    /// that must satisfy each.
     #[arg(long)]
     jurisdiction: Option<String>,
-    /// Record category; repeat for a record that carries several.
-    #[arg(long = "category")]
+    /// Record category: a value of the `category` axis declared in the rules'
+    /// vocabulary (vocabulary/axes.stringent), e.g. `mental_health`; repeat for a record
+    /// that carries several.
+    #[arg(long = "category", value_name = "CATEGORY")]
     categories: Vec<String>,
+    /// Purpose of the disclosure: a value of the `purpose` axis in the rules' vocabulary,
+    /// e.g. `treatment`.
     #[arg(long)]
     purpose: Option<String>,
+    /// Who receives the record: a value of the `recipient` axis in the rules' vocabulary,
+    /// e.g. `provider`.
     #[arg(long)]
     recipient: Option<String>,
+    /// Whom the record is about: a value of the `subject` axis in the rules' vocabulary,
+    /// e.g. `minor`.
     #[arg(long, default_value = stringent_policy::DEFAULT_SUBJECT)]
     subject: String,
+    /// Who holds the record: a value of the `holder` axis in the rules' vocabulary,
+    /// e.g. `health_plan`.
     #[arg(long, default_value = stringent_policy::DEFAULT_HOLDER)]
     holder: String,
+    /// Answer as of this date (YYYY-MM-DD); default today.
     #[arg(long, value_parser = parse_date)]
     as_of: Option<Date>,
+    /// How the answer is written.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -211,15 +250,28 @@ enum DiagFormat {
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum FailOn {
+    /// An answer loosened without a justification, or a breaking change of the public contract.
     Loosened,
 }
 
+/// How `decide` and `explain` write an answer.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// For people.
     Text,
+    /// For machines (the decision, or with `explain` its explanation).
     Json,
     /// HL7 security labels as a FHIR R4 `Meta.security` list (decide only).
     Fhir,
+}
+
+/// How `diff` writes the difference: it has no security labels, so no `fhir`.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum DiffFormat {
+    /// For people.
+    Text,
+    /// For machines (the whole difference, with `later`).
+    Json,
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
@@ -234,8 +286,36 @@ fn parse_percent(s: &str) -> Result<f64, String> {
     }
 }
 
+impl Command {
+    /// The rules roots the command reads. Each must exist: a path that does not is a
+    /// mistake in the command line (exit 2), found before any work, not a finding about the
+    /// rules (the compiler's E0001 is for callers of the library).
+    fn rule_paths(&self) -> &[PathBuf] {
+        match self {
+            Command::Check { tree, .. }
+            | Command::Compile { tree, .. }
+            | Command::Test { tree, .. }
+            | Command::Report { tree, .. }
+            | Command::Export(ExportCommand::Opa { tree, .. }) => &tree.paths,
+            Command::Coverage { paths } | Command::Fmt { paths, .. } => paths,
+            Command::Decide(q) | Command::Explain(ExplainArgs { question: q, .. }) => q.rules.as_slice(),
+            Command::Diff { .. } | Command::Completions { .. } | Command::Man { .. } => &[],
+        }
+    }
+}
+
+/// The first of `paths` that does not exist.
+fn missing(paths: &[PathBuf]) -> Option<&Path> {
+    paths.iter().map(PathBuf::as_path).find(|p| !p.exists())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(path) = missing(cli.command.rule_paths()) {
+        errln!("error: `{}` does not exist", path.display());
+        errln!("  help: give the directory that holds the rule files, e.g. `rules`");
+        return ExitCode::from(output::USAGE);
+    }
     let code = match cli.command {
         Command::Check { tree, deny_warnings, format } => check::run(&tree, deny_warnings, format),
         Command::Compile { tree, out, combine, format } => compile::run(&tree, &out, &combine, format),
@@ -252,6 +332,50 @@ fn main() -> ExitCode {
             Some(rule) => explain::run(&e.question, &rule),
             None => decide::question(&e.question, true),
         },
+        Command::Completions { shell } => completions::run(shell),
+        Command::Man { out } => man::run(out.as_deref()),
     };
     ExitCode::from(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every argument of every command, at any depth, says what it is for (`--help`, the
+    /// manual pages and the completions all read it); clap's own help and version aside.
+    #[test]
+    fn every_argument_of_every_command_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, bare: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if arg.get_help().is_none_or(|h| h.to_string().trim().is_empty()) {
+                    bare.push(format!("{path} {id}"));
+                }
+                // Clap lists a closed set of values; when some say what they mean, all do
+                // (the shells of `completions` need no words, a format does).
+                let values: Vec<_> = arg.get_possible_values().into_iter().filter(|v| !v.is_hide_set()).collect();
+                let explained =
+                    |v: &clap::builder::PossibleValue| v.get_help().is_some_and(|h| !h.to_string().trim().is_empty());
+                if values.iter().any(explained) {
+                    for value in values.iter().filter(|v| !explained(v)) {
+                        bare.push(format!("{path} {id}={}", value.get_name()));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), bare);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        cmd.clone().debug_assert();
+        let mut bare = Vec::new();
+        walk(&cmd, "stringent", &mut bare);
+        assert!(bare.is_empty(), "arguments without help: {bare:?}");
+    }
 }

@@ -169,13 +169,6 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
-fn a_missing_rules_root_is_a_diagnostic_not_a_panic() {
-    let out = stringent(&["check", "no/such/dir"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("E0001"));
-}
-
-#[test]
 fn a_failed_compile_leaves_earlier_output_untouched() {
     let out_dir = scratch("keep");
     let ok = stringent(&["compile", "rules", "--out", out_dir.to_str().unwrap(), "--as-of", "2026-11-24"]);
@@ -1337,4 +1330,167 @@ fn decide_refuses_a_tampered_index() {
         String::from_utf8_lossy(&escaped.stderr)
     );
     std::fs::remove_file(outside).unwrap();
+}
+
+/// The completion script of every shell knows every command.
+#[test]
+fn completions_name_every_command() {
+    let commands = [
+        "check",
+        "compile",
+        "test",
+        "coverage",
+        "fmt",
+        "diff",
+        "report",
+        "export",
+        "decide",
+        "explain",
+        "completions",
+        "man",
+    ];
+    let bash = stringent(&["completions", "bash"]);
+    assert_eq!(bash.status.code(), Some(0));
+    let script = String::from_utf8(bash.stdout).unwrap();
+    assert!(script.contains("_stringent()"), "{script}");
+    for c in commands {
+        assert!(
+            script.contains(&format!("stringent__subcmd__{c}")) || script.contains(&format!("stringent,{c}")),
+            "{c}"
+        );
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let out = stringent(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("decide"), "{shell}");
+    }
+    assert_eq!(stringent(&["completions", "tcsh"]).status.code(), Some(2));
+}
+
+/// `man` prints the top page; `man --out DIR` writes it and one page per command.
+#[test]
+fn man_pages_describe_stringent_and_each_command() {
+    let out = stringent(&["man"]);
+    assert_eq!(out.status.code(), Some(0));
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".SH NAME") && page.contains(".SH SYNOPSIS"), "{page}");
+    for c in ["check", "compile", "test", "coverage", "fmt", "diff", "report", "export", "decide", "explain"] {
+        assert!(page.contains(&format!("stringent\\-{c}(1)")), "{c}");
+    }
+    let dir = scratch("man");
+    let out = stringent(&["man", "--out", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let names: Vec<String> = files_under(&dir).into_iter().map(|(n, _)| n).collect();
+    for name in ["stringent.1", "stringent-decide.1", "stringent-export.1", "stringent-export-opa.1", "stringent-man.1"]
+    {
+        assert!(names.iter().any(|n| n == name), "{name} in {names:?}");
+    }
+    let decide = std::fs::read_to_string(dir.join("stringent-decide.1")).unwrap();
+    assert!(decide.contains(".SH SYNOPSIS") && decide.contains("\\-\\-purpose"), "{decide}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The help of a question's axes says where their values come from, with an example.
+#[test]
+fn decide_help_says_where_the_values_come_from() {
+    let help = String::from_utf8(stringent(&["decide", "--help"]).stdout).unwrap();
+    for (flag, example) in [("--category", "mental_health"), ("--purpose", "treatment"), ("--recipient", "provider")] {
+        let line = help.lines().skip_while(|l| !l.trim_start().starts_with(flag)).nth(1).unwrap_or_default();
+        assert!(line.contains("vocabulary") && line.contains(example), "{flag}: {line}");
+    }
+    assert!(help.contains("fhir:"), "{help}");
+}
+
+/// A question without some of its three axes names exactly the missing ones.
+#[test]
+fn a_question_names_the_flags_it_misses() {
+    let base = ["--jurisdiction", "US-CA"];
+    for (given, missing) in [
+        (vec!["--category", "general", "--recipient", "provider"], "error: missing --purpose\n"),
+        (vec!["--purpose", "treatment"], "error: missing --category, --recipient\n"),
+        (vec!["--category", "general", "--purpose", "treatment"], "error: missing --recipient\n"),
+    ] {
+        for command in ["decide", "explain"] {
+            let args: Vec<&str> = [command].into_iter().chain(base).chain(given.iter().copied()).collect();
+            let out = stringent(&args);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.starts_with(missing), "{args:?}: {err}");
+        }
+    }
+}
+
+/// `diff` writes text or JSON; FHIR security labels belong to a decision, and clap says so.
+#[test]
+fn diff_refuses_the_fhir_format() {
+    let out = stringent(&["diff", "rules", "rules", "--format", "fhir"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid value 'fhir'") && err.contains("[possible values: text, json]"), "{err}");
+}
+
+/// A rules path that does not exist is a mistake in the command line: exit 2, named, and
+/// nothing compiled or written, whichever command reads rules.
+#[test]
+fn a_path_that_does_not_exist_is_a_usage_error() {
+    let out_dir = scratch("missing-path");
+    let out = out_dir.to_str().unwrap();
+    let commands: [&[&str]; 9] = [
+        &["check", "no/such/dir"],
+        &["test", "no/such/dir"],
+        &["compile", "no/such/dir", "--out", out],
+        &["report", "no/such/dir", "--out", out],
+        &["fmt", "no/such/dir"],
+        &["coverage", "rules", "no/such/dir"],
+        &["export", "opa", "no/such/dir", "--out", out],
+        &[
+            "decide",
+            "--rules",
+            "no/such/dir",
+            "--jurisdiction",
+            "US",
+            "--category",
+            "general",
+            "--purpose",
+            "treatment",
+            "--recipient",
+            "provider",
+        ],
+        &["explain", "--rules", "no/such/dir", "--rule", "us.x"],
+    ];
+    for args in commands {
+        let o = stringent(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.starts_with("error: `no/such/dir` does not exist"), "{args:?}: {err}");
+    }
+    assert!(!out_dir.exists());
+}
+
+/// A log without colour names each diagnostic's severity in words, as rustc does.
+#[test]
+fn diagnostics_say_error_or_warning_in_words() {
+    let out = stringent(&["check", "tests/corpus/invalid/many-mistakes", "--as-of", "2025-06-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("error[E0200]: unknown category value `genetik`"), "{err}");
+    let warn = stringent(&["check", "tests/corpus/invalid/W0001-preempted", "--as-of", "2025-06-01"]);
+    assert!(String::from_utf8_lossy(&warn.stderr).contains("warning[W0001]: rule `xx.hiv_free`"));
+}
+
+/// A state rule looser than federal law fails the preemption test of 45 CFR 160.203(b); an
+/// organization's looser rule is worded for an organization, whose policy is no state law.
+#[test]
+fn an_organization_loosening_federal_law_is_told_so_as_an_organization() {
+    let check = |tree: &str| {
+        let out = stringent(&["check", tree, "--as-of", "2025-06-01"]);
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let org = check("tests/corpus/invalid/W0001-preempted-organization");
+    assert!(org.contains("warning[W0001]: rule `org.clinic.hiv_free`"), "{org}");
+    assert!(org.contains("an organization policy cannot loosen federal law"), "{org}");
+    assert!(!org.contains("a state law"), "{org}");
+    let state = check("tests/corpus/invalid/W0001-preempted");
+    assert!(state.contains("a state law contrary to HIPAA") && !state.contains("organization policy"), "{state}");
 }

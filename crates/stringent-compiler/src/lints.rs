@@ -1,7 +1,7 @@
 //! What resolution reveals about the rules: contradictions (errors) and rules that do
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
-use crate::model::{Model, RuleModel};
+use crate::model::{LayerKind, Model, RuleModel};
 use crate::resolve::{ChainResult, Stats, for_each_matched_point, grid, overridden};
 use rayon::prelude::*;
 use stringent_diagnostics::{Code, Diagnostic, Location};
@@ -198,9 +198,25 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     }
     let (cell, dim) = looser?;
     let fed_rule = deciding_rule(model, fed, cell, dim);
-    let mut d = Diagnostic::new(Code::Preempted, format!("rule `{}` is no stricter than federal law anywhere it applies", rule.id))
-        .at(Location::new(&rule.file, rule.id_span).labelled(format!("looser in `{}` for {}", dim.as_str(), cell_name(model, cell))))
-        .with_help("a state law contrary to HIPAA survives only where it is more stringent (45 CFR 160.203(b)); this rule changes no answer");
+    // Preemption is the test for a state's law; an organization's policy is no law, and
+    // answers to federal law as a covered entity's own policies and procedures do.
+    let organization = model.layers.get(rule.layer).is_some_and(|l| LayerKind::of(&l.id) == LayerKind::Organization);
+    let help = if organization {
+        "an organization policy cannot loosen federal law; it can only add to what the law requires \
+         (a covered entity's policies must comply with the Privacy Rule, 45 CFR 164.530(i)(1)); this rule changes no answer"
+    } else {
+        "a state law contrary to HIPAA survives only where it is more stringent (45 CFR 160.203(b)); this rule changes no answer"
+    };
+    let mut d = Diagnostic::new(
+        Code::Preempted,
+        format!("rule `{}` is no stricter than federal law anywhere it applies", rule.id),
+    )
+    .at(Location::new(&rule.file, rule.id_span).labelled(format!(
+        "looser in `{}` for {}",
+        dim.as_str(),
+        cell_name(model, cell)
+    )))
+    .with_help(help);
     if let Some(f) = fed_rule {
         d = d.with_related(Location::new(&f.file, f.id_span).labelled(format!(
             "federal rule `{}` ({}) is stricter",

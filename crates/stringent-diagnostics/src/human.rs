@@ -146,17 +146,25 @@ pub fn render_human(diags: &[Diagnostic], sources: &SourceMap, style: HumanStyle
     for d in diags {
         let report = Report::new(d, &indexed);
         if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", d.code, d.message));
+            out.push_str(&format!("{}: {}\n", headline(d), escape_for_terminal(&d.message)));
         }
         out.push('\n');
     }
     out
 }
 
+/// `error[E0200]` or `warning[W0001]`: the severity in words and the code.
+fn headline(d: &Diagnostic) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!("{severity}[{}]", d.code)
+}
+
 /// A diagnostic bound to the source text it points into, as miette wants it.
 #[derive(Debug)]
 struct Report {
-    code: String,
     message: String,
     severity: miette::Severity,
     help: Option<String>,
@@ -171,9 +179,10 @@ impl Report {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
         };
+        // The severity in words before the code, as rustc writes it (`error[E0200]: …`): a
+        // log without colour still says which diagnostics fail the run, not only a glyph.
         let mut report = Report {
-            code: d.code.to_string(),
-            message: escape_for_terminal(&d.message).into_owned(),
+            message: format!("{}: {}", headline(d), escape_for_terminal(&d.message)),
             severity,
             help: d.help.as_deref().map(|h| escape_for_terminal(h).into_owned()),
             source: None,
@@ -189,7 +198,6 @@ impl Report {
                 report.attach(loc, sources, false);
             } else {
                 let mut note = Report {
-                    code: String::new(),
                     message: loc
                         .label
                         .as_deref()
@@ -243,10 +251,6 @@ impl fmt::Display for Report {
 impl std::error::Error for Report {}
 
 impl miette::Diagnostic for Report {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        (!self.code.is_empty()).then(|| Box::new(&self.code) as Box<dyn fmt::Display>)
-    }
-
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
@@ -271,5 +275,36 @@ impl miette::Diagnostic for Report {
             return None;
         }
         Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Code, Span};
+
+    /// A log read without colour (CI) names each diagnostic's severity in words, with its code.
+    #[test]
+    fn each_report_says_error_or_warning_in_words_without_colour() {
+        let mut sources = SourceMap::default();
+        sources.insert("xx/state.stringent", "rule xx.a \"A\" {\n  category genetik\n}\n");
+        let diags = [
+            Diagnostic::new(Code::UnknownName, "unknown category value `genetik`").at(Location::new(
+                "xx/state.stringent",
+                Span::new(27, 34),
+            )
+            .labelled("not declared")),
+            Diagnostic::new(Code::Preempted, "rule `xx.a` is no stricter than federal law anywhere it applies"),
+        ];
+        for style in [HumanStyle::Ascii, HumanStyle::Plain] {
+            let text = render_human(&diags, &sources, style, 100);
+            let firsts: Vec<&str> = text.split("\n\n").filter_map(|r| r.lines().next()).collect();
+            assert!(
+                firsts.first().is_some_and(|l| l.contains("error[E0200]: unknown category value `genetik`")),
+                "{text}"
+            );
+            assert!(firsts.get(1).is_some_and(|l| l.contains("warning[W0001]: rule `xx.a` is no stricter")), "{text}");
+            assert!(!text.contains('\u{1b}'), "{text}");
+        }
     }
 }

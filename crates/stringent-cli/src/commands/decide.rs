@@ -79,7 +79,18 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
         }
     };
     let (Some(purpose), Some(recipient), false) = (&q.purpose, &q.recipient, q.categories.is_empty()) else {
-        errln!("error: a question needs --category, --purpose and --recipient");
+        let missing: Vec<&str> = [
+            (q.categories.is_empty(), "--category"),
+            (q.purpose.is_none(), "--purpose"),
+            (q.recipient.is_none(), "--recipient"),
+        ]
+        .into_iter()
+        .filter_map(|(absent, flag)| absent.then_some(flag))
+        .collect();
+        errln!("error: missing {}", missing.join(", "));
+        errln!(
+            "  help: a question needs --category, --purpose and --recipient, e.g. `--category general --purpose treatment --recipient provider`"
+        );
         return USAGE;
     };
     let question = Question {

@@ -2,11 +2,11 @@
 
 use crate::git_tree;
 use crate::output::{FINDINGS, USAGE, report};
-use crate::{FailOn, Format};
+use crate::{DiffFormat, FailOn};
 use stringent_compiler::compile;
 use stringent_syntax::Date;
 
-pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: Format) -> u8 {
+pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: DiffFormat) -> u8 {
     let as_of = as_of.unwrap_or_else(Date::today);
     let mut trees = Vec::new();
     for spec in [old, new] {
@@ -34,7 +34,7 @@ pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<Fai
             return USAGE;
         }
     };
-    if format == Format::Json {
+    if format == DiffFormat::Json {
         dataln!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
     } else {
         for j in d.added.iter().filter(|j| !d.new_layers.iter().any(|l| &l.jurisdiction == *j)) {

@@ -25,7 +25,7 @@ fn assert_within(what: &str, usage: &Usage, seconds: u64, mib: u64) {
 /// How often a diagnostic code is reported in human output (each report starts with a
 /// line holding its code).
 fn count(stderr: &str, code: &str) -> usize {
-    stderr.lines().filter(|l| l.trim() == code).count()
+    stderr.matches(&format!("[{code}]: ")).count()
 }
 
 /// The shipped vocabulary with `extra(axis)` appended to each axis's values.

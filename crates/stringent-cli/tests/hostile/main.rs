@@ -218,7 +218,7 @@ fn invalid_utf8_is_e0003() {
     let mut bytes = HEADER.as_bytes().to_vec();
     bytes.extend_from_slice(b"rule a.b \"caf\xe9\" {\n}\n\xff\xfe\n");
     write(&root.join("us/federal.stringent"), &bytes);
-    let stderr = assert_refused(&check(&root), &["E0003", "not valid UTF-8"]);
+    let stderr = assert_refused(&check(&root), &["error[E0003]", "is not valid"]);
     assert!(stderr.contains("federal.stringent"), "{stderr}");
 }
 
@@ -577,11 +577,15 @@ fn an_unreadable_directory_is_e0002() {
     assert_refused(&check(&root), &["E0002", "us"]);
 }
 
+/// A missing root is a mistake in the command line (exit 2), found before anything is read
+/// or written; the compiler's E0001 stays for callers of the library (files.rs there).
 #[test]
-fn a_rules_root_that_does_not_exist_is_e0001() {
+fn a_rules_root_that_does_not_exist_is_a_usage_error() {
     let s = Scratch::new("missing");
     let missing = s.path.join("no/such/rules");
-    let stderr = assert_refused(&check(&missing), &["E0001", "does not exist"]);
+    let out = check(&missing);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = assert_refused(&out, &["does not exist"]);
     assert!(stderr.contains("no/such/rules"), "{stderr}");
     // Also through decide and compile.
     let out = run(&[
@@ -597,9 +601,11 @@ fn a_rules_root_that_does_not_exist_is_e0001() {
         "--recipient",
         "employer",
     ]);
-    assert_refused(&out, &["E0001"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_refused(&out, &["does not exist"]);
     let out = run(&["compile", p(&missing), "--out", p(&s.path.join("out"))]);
-    assert_refused(&out, &["E0001"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_refused(&out, &["does not exist"]);
     assert!(!s.path.join("out").exists(), "compile wrote output for a missing root");
 }
 
