@@ -200,6 +200,19 @@ fn the_walkthrough_policy_cannot_loosen_the_law() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A reader who copies the policy into a tree gated by `stringent fmt --check` (the README's CI)
+/// passes the gate: the file is shown in the canonical layout.
+#[test]
+fn the_walkthrough_policy_is_in_the_canonical_layout() {
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    let (path, text) = policy(&marked_blocks(&readme));
+    let dir = clone_of_rules("fmt");
+    std::fs::write(dir.join(&path), text).unwrap();
+    let (code, output) = run(&dir, &["fmt".to_owned(), "--check".to_owned(), path]);
+    assert_eq!(code, Some(0), "{output}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 #[test]
 fn a_shown_line_may_elide_text() {
     assert!(line_matches("a; ... and 51 more cells", "a; b; c, and 51 more cells"));
