@@ -470,7 +470,8 @@ pub(crate) fn read_bounded(path: &Path, what: &'static str, limit: u64) -> Resul
 }
 
 /// The first few of a list of ids, for a message: the whole list can be long (an index
-/// of every state), and the caller keeps it for a "did you mean".
+/// of every state), and the caller keeps it for a "did you mean". The report's question form
+/// (`question.js`) words it the same way.
 fn brief(values: &[String]) -> String {
     const SHOWN: usize = 8;
     let head: Vec<&str> = values.iter().take(SHOWN).map(String::as_str).collect();

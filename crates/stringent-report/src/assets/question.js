@@ -282,14 +282,22 @@
     this.message = message;
   }
 
+  /* The first eight of an axis's values and their count, as `QuestionError` words them. */
+  function brief(ids) {
+    var shown = 8;
+    if (ids.length === 0) return "none";
+    if (ids.length <= shown) return ids.join(", ");
+    return ids.slice(0, shown).join(", ") + ", \u2026 (" + ids.length + " in all)";
+  }
+
   /* LoadedPolicy::points then LoadedPolicy::decide. */
   function decide(policy, q) {
     if (q.categories.length === 0) throw new QuestionError("a question needs at least one category");
     function find(axis, value) {
       var k = policy.index[axis].get(value);
       if (k === undefined) {
-        var valid = policy.axes[axis].values.map(function (v) { return v.id; }).join(", ");
-        throw new QuestionError("unknown " + AXES[axis] + " `" + value + "`; valid values: " + valid);
+        var ids = policy.axes[axis].values.map(function (v) { return v.id; });
+        throw new QuestionError("unknown " + AXES[axis] + " `" + value + "`; valid values: " + brief(ids));
       }
       return k;
     }
