@@ -159,7 +159,9 @@ _needs(way) := {x | some basis in way.bases; some x in _implied[basis]} | {sprin
 _distinct := [requirement | some requirement in {r | some r in _requirements}]
 
 # The stride of each distinct requirement's digit, computed once per question.
-_strides := [product([count(r.ways) | some j, r in _distinct; j < i]) | some i, _ in _distinct]
+_strides := [_stride(i) | some i, _ in _distinct]
+
+_stride(i) := product([count(r.ways) | some j, r in _distinct; j < i])
 
 _choices := product([count(r.ways) | some r in _distinct])
 
