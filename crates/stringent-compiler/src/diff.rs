@@ -42,6 +42,12 @@ pub struct DimensionChange {
     /// The rules that decided this dimension before and after, with their citations.
     pub old_rules: Vec<RuleRef>,
     pub new_rules: Vec<RuleRef>,
+    /// The federal rule that decided this dimension before and now steps aside for state
+    /// law (docs/semantics.md, "Deferral"): the change follows from the state's value in
+    /// the dimension deferred, is credited to the rules that set it (`new_rules`) and is
+    /// judged with it ([`stepped_aside`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stepped_aside: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -898,19 +904,26 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
             let changes = Dimension::ALL
                 .into_iter()
                 .filter(|d| !oreq.same_in(*d, nreq))
-                .map(|d| DimensionChange {
-                    dimension: d,
-                    direction: if nreq.at_least_as_strict_in(d, oreq) {
-                        Direction::Tightened
-                    } else if oreq.at_least_as_strict_in(d, nreq) {
-                        Direction::Loosened
-                    } else {
-                        Direction::Changed
-                    },
-                    old: show(oreq, d, &conditions),
-                    new: show(nreq, d, &conditions),
-                    old_rules: deciders(old, opv, d),
-                    new_rules: deciders(new, npv, d),
+                .map(|d| {
+                    let mut change = DimensionChange {
+                        dimension: d,
+                        direction: direction(oreq, nreq, d),
+                        old: show(oreq, d, &conditions),
+                        new: show(nreq, d, &conditions),
+                        old_rules: deciders(old, opv, d),
+                        new_rules: deciders(new, npv, d),
+                        stepped_aside: None,
+                    };
+                    if let Some(s) = stepped_aside(old, opv, new, npv, d) {
+                        change.direction = s.direction(oreq, nreq, change.direction);
+                        for r in s.causes {
+                            if !change.new_rules.contains(&r) {
+                                change.new_rules.push(r);
+                            }
+                        }
+                        change.stepped_aside = Some(s.rule);
+                    }
+                    change
                 })
                 .collect();
             Some(ChangeGroup {
@@ -967,22 +980,109 @@ fn compared_with(old: &Policy, new: &Policy, maps: &[Vec<Match>], subs: &[u32]) 
     out
 }
 
+/// How one dimension moved, in the lattice's order for that dimension.
+fn direction(old: &Requirement<String>, new: &Requirement<String>, d: Dimension) -> Direction {
+    if new.at_least_as_strict_in(d, old) {
+        Direction::Tightened
+    } else if old.at_least_as_strict_in(d, new) {
+        Direction::Loosened
+    } else {
+        Direction::Changed
+    }
+}
+
+fn rule_ref(p: &Policy, rule: u32) -> Option<RuleRef> {
+    p.rules.get(rule as usize).map(|r| RuleRef {
+        rule: r.id.clone(),
+        layer: r.layer.clone(),
+        citation: r.citations.join("; "),
+        justification: r.justification.clone(),
+    })
+}
+
 fn deciders(p: &Policy, prov: u32, d: Dimension) -> Vec<RuleRef> {
     p.provenance
         .get(prov as usize)
         .map(|invs| {
             invs.iter()
                 .filter(|i| i.role == Role::Won && i.dimensions.contains(&d))
-                .filter_map(|i| p.rules.get(i.rule as usize))
-                .map(|r| RuleRef {
-                    rule: r.id.clone(),
-                    layer: r.layer.clone(),
-                    citation: r.citations.join("; "),
-                    justification: r.justification.clone(),
-                })
+                .filter_map(|i| rule_ref(p, i.rule))
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A dimension that changed only because the federal rule deciding it stepped aside: a
+/// deferring rule (45 CFR 164.502(g)(3)(ii)) is the federal default where state law is
+/// silent, and where a state rule sets the dimension it defers, the whole rule steps aside,
+/// its other dimensions with it (docs/semantics.md, "Deferral"). Its minimum-necessary
+/// duty, for one, falls when the state asks the patient's authorization instead — as the
+/// law has it, since minimum necessary does not apply to a disclosure made under an
+/// authorization (164.502(b)(2)(iii)).
+struct SteppedAside {
+    /// The federal rule's id.
+    rule: String,
+    /// The dimensions the state spoke to in its place: those of the rule's that a rule of
+    /// another layer takes part in (the dimension deferred among them).
+    causes_in: Vec<Dimension>,
+    /// The rules of other layers that take part in them.
+    causes: Vec<RuleRef>,
+}
+
+impl SteppedAside {
+    /// The change is judged with the state's value that replaced the default, not alone:
+    /// where that value is stricter in every dimension the state spoke to, the dimension
+    /// the default took with it is tightened too; where it is the same, the change is
+    /// shown as changed (no answer the state speaks to loosened); where the state's value
+    /// loosened, so did this dimension, as `own` says.
+    fn direction(&self, old: &Requirement<String>, new: &Requirement<String>, own: Direction) -> Direction {
+        if own != Direction::Loosened || self.causes_in.is_empty() {
+            return own;
+        }
+        if !self.causes_in.iter().all(|c| new.at_least_as_strict_in(*c, old)) {
+            return own;
+        }
+        if self.causes_in.iter().any(|c| !new.same_in(*c, old)) { Direction::Tightened } else { Direction::Changed }
+    }
+}
+
+/// Whether `d` changed because the federal rule that decided it in the old cell stepped
+/// aside in the new one, with no rule of another layer setting `d` itself there.
+fn stepped_aside(old: &Policy, opv: u32, new: &Policy, npv: u32, d: Dimension) -> Option<SteppedAside> {
+    fn id(p: &Policy, r: u32) -> Option<(&str, &str)> {
+        p.rules.get(r as usize).map(|x| (x.id.as_str(), x.layer.as_str()))
+    }
+    let (olds, news) = (old.provenance.get(opv as usize)?, new.provenance.get(npv as usize)?);
+    let (inv, rule, layer) =
+        news.iter().filter(|i| i.role == Role::Deferred && i.dimensions.contains(&d)).find_map(|i| {
+            let (rid, layer) = id(new, i.rule)?;
+            olds.iter()
+                .any(|o| o.role == Role::Won && o.dimensions.contains(&d) && id(old, o.rule).map(|x| x.0) == Some(rid))
+                .then_some((i, rid, layer))
+        })?;
+    // The rules of other layers that took part in the cell in one of `dims`.
+    let others = |dims: &[Dimension]| -> Vec<u32> {
+        news.iter()
+            .filter(|i| {
+                matches!(i.role, Role::Won | Role::Met)
+                    && i.dimensions.iter().any(|x| dims.contains(x))
+                    && id(new, i.rule).is_some_and(|x| x.1 != layer)
+            })
+            .map(|i| i.rule)
+            .collect()
+    };
+    if !others(&[d]).is_empty() {
+        return None;
+    }
+    let causes_in: Vec<Dimension> =
+        inv.dimensions.iter().copied().filter(|c| *c != d && !others(std::slice::from_ref(c)).is_empty()).collect();
+    let mut causes: Vec<RuleRef> = Vec::new();
+    for r in others(&causes_in).into_iter().filter_map(|r| rule_ref(new, r)) {
+        if !causes.contains(&r) {
+            causes.push(r);
+        }
+    }
+    Some(SteppedAside { rule: rule.to_owned(), causes_in, causes })
 }
 
 /// One dimension of a requirement in words.
@@ -1194,5 +1294,130 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e.iter().all(|x| x.0 == "title" && !x.3), "{e:?}");
         assert!(!d.breaking());
+    }
+
+    /// The fixture with a deferring federal rule `tiny.parent_default` (rule 3), and the
+    /// cells of requirement 2 answering `req` with provenance `prov` (JSON).
+    fn cells_answering(req: serde_json::Value, prov: serde_json::Value) -> Policy {
+        let mut v = serde_json::to_value(fixture()).unwrap_or_default();
+        if let Some(rules) = v.get_mut("rules").and_then(|r| r.as_array_mut()) {
+            let mut default = rules.first().cloned().unwrap_or_default();
+            default["id"] = "tiny.parent_default".into();
+            default["citations"] = serde_json::json!(["45 CFR 164.502(g)(3)(ii)"]);
+            rules.push(default);
+        }
+        v["requirements"][2] = req;
+        v["provenance"][2] = prov;
+        let p: Policy = serde_json::from_value(v).unwrap_or_else(|e| unreachable!("fixture: {e}"));
+        rehashed(p)
+    }
+
+    fn requirement(basis: &str, level: &str, obligations: &[&str]) -> serde_json::Value {
+        serde_json::json!({
+            "level": level, "bases": [basis],
+            "ways": [{"bases": [basis], "conditions": [], "level": level}],
+            "mandatory": false, "deadlines": [], "authorization_elements": [], "form": [],
+            "obligations": obligations, "max_validity_days": null
+        })
+    }
+
+    /// Before: the federal default (rule 3) decides, with minimum necessary.
+    fn federal_default() -> Policy {
+        cells_answering(
+            requirement("no_objection", "allowed_unless_objects", &["minimum_necessary"]),
+            serde_json::json!([{"rule": 3, "role": "won", "dimensions": ["permission", "obligations"]}]),
+        )
+    }
+
+    /// After: the state rule (rule 2, US-XX) sets the permission the default defers, and
+    /// the default steps aside.
+    fn state_sets(basis: &str, level: &str) -> Policy {
+        cells_answering(
+            requirement(basis, level, &[]),
+            serde_json::json!([
+                {"rule": 3, "role": "deferred", "dimensions": ["permission", "obligations"]},
+                {"rule": 2, "role": "won", "dimensions": ["permission"]}
+            ]),
+        )
+    }
+
+    fn change(d: &Diff, dim: Dimension) -> Option<DimensionChange> {
+        d.groups.iter().flat_map(|g| &g.changes).find(|c| c.dimension == dim).cloned()
+    }
+
+    #[test]
+    fn a_stricter_state_permission_that_drops_minimum_necessary_is_no_loosening() {
+        let d = diff(&[federal_default()], &[state_sets("authorization", "authorization")]);
+        assert!(!d.loosened() && !d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Tightened));
+        assert_eq!(o.as_ref().and_then(|c| c.stepped_aside.as_deref()), Some("tiny.parent_default"));
+        // Credited to the state rule that set the permission.
+        let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(change(&d, Dimension::Permission).map(|c| c.direction), Some(Direction::Tightened));
+    }
+
+    #[test]
+    fn a_state_permission_looser_than_the_default_is_a_loosening_of_its_rule() {
+        let d = diff(&[federal_default()], &[state_sets("none", "allowed")]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        for dim in [Dimension::Permission, Dimension::Obligations] {
+            let c = change(&d, dim);
+            assert_eq!(c.as_ref().map(|c| c.direction), Some(Direction::Loosened), "{dim:?}");
+            let rules: Vec<String> = c.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+            assert_eq!(rules, vec!["tiny.xx_hiv".to_owned()], "{dim:?}");
+        }
+        // The state rule's justification covers both.
+        let mut new = state_sets("none", "allowed");
+        if let Some(r) = new.rules.get_mut(2) {
+            r.justification = Some("State law permits telling the parent".to_owned());
+        }
+        let d = diff(&[federal_default()], &[rehashed(new)]);
+        assert!(d.loosened() && !d.unjustified_loosening(), "{:?}", d.groups);
+    }
+
+    #[test]
+    fn an_obligation_dropped_while_the_permission_stays_is_a_loosening() {
+        let old = cells_answering(
+            requirement("authorization", "authorization", &["minimum_necessary"]),
+            serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission", "obligations"]}]),
+        );
+        let new = cells_answering(
+            requirement("authorization", "authorization", &[]),
+            serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission"]}]),
+        );
+        let d = diff(&[old], &[new]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
+        assert_eq!(o.as_ref().and_then(|c| c.stepped_aside.clone()), None);
+        let before: Vec<String> = o.map(|c| c.old_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(before, vec!["tiny.xx_hiv".to_owned()]);
+        assert!(change(&d, Dimension::Permission).is_none());
+    }
+
+    #[test]
+    fn a_default_stepping_aside_for_the_same_permission_is_changed_not_tightened() {
+        // A federal rule decides the permission in both; the state's equal demand is met.
+        let old = cells_answering(
+            requirement("specific_authorization", "specific_authorization", &["minimum_necessary"]),
+            serde_json::json!([
+                {"rule": 1, "role": "won", "dimensions": ["permission"]},
+                {"rule": 3, "role": "won", "dimensions": ["obligations"]},
+                {"rule": 3, "role": "met", "dimensions": ["permission"]}
+            ]),
+        );
+        let new = cells_answering(
+            requirement("specific_authorization", "specific_authorization", &[]),
+            serde_json::json!([
+                {"rule": 1, "role": "won", "dimensions": ["permission"]},
+                {"rule": 3, "role": "deferred", "dimensions": ["permission", "obligations"]},
+                {"rule": 2, "role": "met", "dimensions": ["permission"]}
+            ]),
+        );
+        let d = diff(&[old], &[new]);
+        assert!(!d.loosened(), "{:?}", d.groups);
+        assert_eq!(change(&d, Dimension::Obligations).map(|c| c.direction), Some(Direction::Changed));
     }
 }
