@@ -42,12 +42,12 @@ pub struct DimensionChange {
     /// The rules that decided this dimension before and after, with their citations.
     pub old_rules: Vec<RuleRef>,
     pub new_rules: Vec<RuleRef>,
-    /// The federal rule that decided this dimension before and now steps aside for state
-    /// law (docs/semantics.md, "Deferral"): the change follows from the state's value in
-    /// the dimension deferred, is credited to the rules that set it (`new_rules`) and is
-    /// judged with it ([`stepped_aside`]).
+    /// The federal rule deferring to state law that stepped aside here, or came back, and
+    /// took this dimension's old value with it (docs/semantics.md, "Deferral"): the change
+    /// is credited to the rules that moved it (`new_rules`) and judged with the dimensions
+    /// the state spoke to ([`Deferral`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stepped_aside: Option<String>,
+    pub deferral: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -912,16 +912,16 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
                         new: show(nreq, d, &conditions),
                         old_rules: deciders(old, opv, d),
                         new_rules: deciders(new, npv, d),
-                        stepped_aside: None,
+                        deferral: None,
                     };
-                    if let Some(s) = stepped_aside(old, opv, new, npv, d) {
+                    if let Some(s) = deferral(old, opv, new, npv, d) {
                         change.direction = s.direction(oreq, nreq, change.direction);
                         for r in s.causes {
                             if !change.new_rules.contains(&r) {
                                 change.new_rules.push(r);
                             }
                         }
-                        change.stepped_aside = Some(s.rule);
+                        change.deferral = Some(s.rule);
                     }
                     change
                 })
@@ -1012,77 +1012,120 @@ fn deciders(p: &Policy, prov: u32, d: Dimension) -> Vec<RuleRef> {
         .unwrap_or_default()
 }
 
-/// A dimension that changed only because the federal rule deciding it stepped aside: a
-/// deferring rule (45 CFR 164.502(g)(3)(ii)) is the federal default where state law is
-/// silent, and where a state rule sets the dimension it defers, the whole rule steps aside,
-/// its other dimensions with it (docs/semantics.md, "Deferral"). Its minimum-necessary
-/// duty, for one, falls when the state asks the patient's authorization instead — as the
-/// law has it, since minimum necessary does not apply to a disclosure made under an
-/// authorization (164.502(b)(2)(iii)).
-struct SteppedAside {
-    /// The federal rule's id.
+/// A dimension that changed only because a federal rule that defers to state law stepped
+/// aside or came back. A deferring rule (45 CFR 164.502(g)(3)(ii)) is the federal default
+/// where state law is silent: where a state rule sets a dimension it defers, the whole rule
+/// steps aside, its other dimensions with it, and the state rule's whole value stands
+/// (docs/semantics.md, "Deferral"). Its minimum-necessary duty, for one, falls when the
+/// state asks the patient's authorization instead, as the law has it: minimum necessary
+/// does not apply to a disclosure made under an authorization (164.502(b)(2)(iii)). And
+/// where the state rule goes, the default comes back without the duties the state added.
+struct Deferral {
+    /// The deferring federal rule's id.
     rule: String,
-    /// The dimensions the state spoke to in its place: those of the rule's that a rule of
-    /// another layer takes part in (the dimension deferred among them).
+    /// The dimensions where state law spoke in the default's place, in the cell where it
+    /// did: those the deferring rule sets that a rule of another layer took part in.
     causes_in: Vec<Dimension>,
-    /// The rules of other layers that take part in them.
+    /// The rules that decide the change: the state rules that set those dimensions where
+    /// the default stepped aside, the default itself where it came back.
     causes: Vec<RuleRef>,
 }
 
-impl SteppedAside {
-    /// The change is judged with the state's value that replaced the default, not alone:
-    /// where that value is stricter in every dimension the state spoke to, the dimension
-    /// the default took with it is tightened too; where it is the same, the change is
-    /// shown as changed (no answer the state speaks to loosened); where the state's value
-    /// loosened, so did this dimension, as `own` says.
+impl Deferral {
+    /// The change is judged with the dimensions that moved the default, not alone: where
+    /// the new answer is at least as strict in every one of them and stricter in one, the
+    /// dimension that went with the default is tightened too. Otherwise it keeps its own
+    /// direction `own`, and a loosening needs a justification: where those dimensions
+    /// answer the same, a duty that fell is a duty lost (a state rule that restates the
+    /// default's permission without its duty, or one whose own notice goes with it).
     fn direction(&self, old: &Requirement<String>, new: &Requirement<String>, own: Direction) -> Direction {
-        if own != Direction::Loosened || self.causes_in.is_empty() {
-            return own;
-        }
-        if !self.causes_in.iter().all(|c| new.at_least_as_strict_in(*c, old)) {
-            return own;
-        }
-        if self.causes_in.iter().any(|c| !new.same_in(*c, old)) { Direction::Tightened } else { Direction::Changed }
+        let stricter = !self.causes_in.is_empty()
+            && self.causes_in.iter().all(|c| new.at_least_as_strict_in(*c, old))
+            && self.causes_in.iter().any(|c| !new.same_in(*c, old));
+        if own == Direction::Loosened && stricter { Direction::Tightened } else { own }
     }
 }
 
-/// Whether `d` changed because the federal rule that decided it in the old cell stepped
-/// aside in the new one, with no rule of another layer setting `d` itself there.
-fn stepped_aside(old: &Policy, opv: u32, new: &Policy, npv: u32, d: Dimension) -> Option<SteppedAside> {
-    fn id(p: &Policy, r: u32) -> Option<(&str, &str)> {
-        p.rules.get(r as usize).map(|x| (x.id.as_str(), x.layer.as_str()))
-    }
+fn rule_id(p: &Policy, r: u32) -> Option<(&str, &str)> {
+    p.rules.get(r as usize).map(|x| (x.id.as_str(), x.layer.as_str()))
+}
+
+/// The rules of a layer other than `layer` that took part (won or met) in a cell, in one of
+/// `dims`.
+fn others_in(
+    p: &Policy,
+    invs: &[stringent_policy::artifact::Involvement],
+    layer: &str,
+    dims: &[Dimension],
+) -> Vec<u32> {
+    invs.iter()
+        .filter(|i| {
+            matches!(i.role, Role::Won | Role::Met)
+                && i.dimensions.iter().any(|x| dims.contains(x))
+                && rule_id(p, i.rule).is_some_and(|x| x.1 != layer)
+        })
+        .map(|i| i.rule)
+        .collect()
+}
+
+/// Whether `d` changed because a deferring federal rule stepped aside in the new cell
+/// (having decided `d` in the old one) or came back in it (a state rule having decided `d`
+/// in the old one, in its place), with no rule of another layer deciding `d` in the new
+/// cell itself.
+fn deferral(old: &Policy, opv: u32, new: &Policy, npv: u32, d: Dimension) -> Option<Deferral> {
     let (olds, news) = (old.provenance.get(opv as usize)?, new.provenance.get(npv as usize)?);
-    let (inv, rule, layer) =
+    let takes_part = |i: &&stringent_policy::artifact::Involvement| matches!(i.role, Role::Won | Role::Met);
+    let same_rule = |p: &Policy, r: u32, id: &str| rule_id(p, r).map(|x| x.0) == Some(id);
+    // Stepped aside: deferred now, and it decided `d` before.
+    let aside =
         news.iter().filter(|i| i.role == Role::Deferred && i.dimensions.contains(&d)).find_map(|i| {
-            let (rid, layer) = id(new, i.rule)?;
+            let (id, layer) = rule_id(new, i.rule)?;
             olds.iter()
-                .any(|o| o.role == Role::Won && o.dimensions.contains(&d) && id(old, o.rule).map(|x| x.0) == Some(rid))
-                .then_some((i, rid, layer))
-        })?;
-    // The rules of other layers that took part in the cell in one of `dims`.
-    let others = |dims: &[Dimension]| -> Vec<u32> {
-        news.iter()
-            .filter(|i| {
-                matches!(i.role, Role::Won | Role::Met)
-                    && i.dimensions.iter().any(|x| dims.contains(x))
-                    && id(new, i.rule).is_some_and(|x| x.1 != layer)
-            })
-            .map(|i| i.rule)
-            .collect()
+                .any(|o| o.role == Role::Won && o.dimensions.contains(&d) && same_rule(old, o.rule, id))
+                .then_some((id, layer, i.dimensions.clone()))
+        });
+    // Came back: deferred before, taking part now, and another layer decided `d` before.
+    let back = || {
+        olds.iter().filter(|o| o.role == Role::Deferred).find_map(|o| {
+            let (id, layer) = rule_id(old, o.rule)?;
+            let dims: Vec<Dimension> = news
+                .iter()
+                .filter(takes_part)
+                .filter(|i| same_rule(new, i.rule, id))
+                .flat_map(|i| i.dimensions.iter().copied())
+                .collect();
+            let decided = olds.iter().any(|x| {
+                x.role == Role::Won && x.dimensions.contains(&d) && rule_id(old, x.rule).is_some_and(|r| r.1 != layer)
+            });
+            (!dims.is_empty() && decided).then_some((id, layer, dims))
+        })
     };
-    if !others(&[d]).is_empty() {
+    let (came_back, (id, layer, dims)) = match aside {
+        Some(a) => (false, a),
+        None => (true, back()?),
+    };
+    if !others_in(new, news, layer, &[d]).is_empty() {
         return None;
     }
-    let causes_in: Vec<Dimension> =
-        inv.dimensions.iter().copied().filter(|c| *c != d && !others(std::slice::from_ref(c)).is_empty()).collect();
+    // Where state law spoke: the new cell if the default stepped aside, the old if it came back.
+    let (spoke, spoke_invs) = if came_back { (old, olds) } else { (new, news) };
+    let causes_in: Vec<Dimension> = dims
+        .iter()
+        .copied()
+        .filter(|c| *c != d && !others_in(spoke, spoke_invs, layer, std::slice::from_ref(c)).is_empty())
+        .collect();
+    let credited: Vec<u32> = if came_back {
+        news.iter().filter(takes_part).filter(|i| same_rule(new, i.rule, id)).map(|i| i.rule).collect()
+    } else {
+        others_in(new, news, layer, &causes_in)
+    };
     let mut causes: Vec<RuleRef> = Vec::new();
-    for r in others(&causes_in).into_iter().filter_map(|r| rule_ref(new, r)) {
+    for r in credited.into_iter().filter_map(|r| rule_ref(new, r)) {
         if !causes.contains(&r) {
             causes.push(r);
         }
     }
-    Some(SteppedAside { rule: rule.to_owned(), causes_in, causes })
+    Some(Deferral { rule: id.to_owned(), causes_in, causes })
 }
 
 /// One dimension of a requirement in words.
@@ -1351,7 +1394,7 @@ mod tests {
         assert!(!d.loosened() && !d.unjustified_loosening(), "{:?}", d.groups);
         let o = change(&d, Dimension::Obligations);
         assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Tightened));
-        assert_eq!(o.as_ref().and_then(|c| c.stepped_aside.as_deref()), Some("tiny.parent_default"));
+        assert_eq!(o.as_ref().and_then(|c| c.deferral.as_deref()), Some("tiny.parent_default"));
         // Credited to the state rule that set the permission.
         let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
         assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
@@ -1391,14 +1434,14 @@ mod tests {
         assert!(d.unjustified_loosening(), "{:?}", d.groups);
         let o = change(&d, Dimension::Obligations);
         assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
-        assert_eq!(o.as_ref().and_then(|c| c.stepped_aside.clone()), None);
+        assert_eq!(o.as_ref().and_then(|c| c.deferral.clone()), None);
         let before: Vec<String> = o.map(|c| c.old_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
         assert_eq!(before, vec!["tiny.xx_hiv".to_owned()]);
         assert!(change(&d, Dimension::Permission).is_none());
     }
 
     #[test]
-    fn a_default_stepping_aside_for_the_same_permission_is_changed_not_tightened() {
+    fn a_default_stepping_aside_where_the_permission_stays_is_still_a_loosening() {
         // A federal rule decides the permission in both; the state's equal demand is met.
         let old = cells_answering(
             requirement("specific_authorization", "specific_authorization", &["minimum_necessary"]),
@@ -1417,7 +1460,35 @@ mod tests {
             ]),
         );
         let d = diff(&[old], &[new]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
+        // Credited to the state rule whose demand made the default step aside.
+        let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+    }
+
+    #[test]
+    fn a_default_coming_back_with_a_stricter_permission_drops_the_state_duty_without_loosening() {
+        // Before: the state rule (rule 2) set the permission the default defers, with a
+        // duty of its own; after, it is gone and the default decides again.
+        let old = cells_answering(
+            requirement("none", "allowed", &["professional_judgment"]),
+            serde_json::json!([
+                {"rule": 3, "role": "deferred", "dimensions": ["permission"]},
+                {"rule": 2, "role": "won", "dimensions": ["permission", "obligations"]}
+            ]),
+        );
+        let new = cells_answering(
+            requirement("authorization", "authorization", &[]),
+            serde_json::json!([{"rule": 3, "role": "won", "dimensions": ["permission"]}]),
+        );
+        let d = diff(&[old], &[new]);
         assert!(!d.loosened(), "{:?}", d.groups);
-        assert_eq!(change(&d, Dimension::Obligations).map(|c| c.direction), Some(Direction::Changed));
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Tightened));
+        assert_eq!(o.as_ref().and_then(|c| c.deferral.as_deref()), Some("tiny.parent_default"));
+        let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(credited, vec!["tiny.parent_default".to_owned()]);
     }
 }
