@@ -1342,16 +1342,21 @@ mod tests {
     /// The fixture with a deferring federal rule `tiny.parent_default` (rule 3), and the
     /// cells of requirement 2 answering `req` with provenance `prov` (JSON).
     fn cells_answering(req: serde_json::Value, prov: serde_json::Value) -> Policy {
-        let mut v = serde_json::to_value(fixture()).unwrap_or_default();
-        if let Some(rules) = v.get_mut("rules").and_then(|r| r.as_array_mut()) {
-            let mut default = rules.first().cloned().unwrap_or_default();
-            default["id"] = "tiny.parent_default".into();
-            default["citations"] = serde_json::json!(["45 CFR 164.502(g)(3)(ii)"]);
-            rules.push(default);
+        let mut p = fixture();
+        if let Some(mut default) = p.rules.first().cloned() {
+            "tiny.parent_default".clone_into(&mut default.id);
+            default.citations = vec!["45 CFR 164.502(g)(3)(ii)".to_owned()];
+            p.rules.push(default);
         }
-        v["requirements"][2] = req;
-        v["provenance"][2] = prov;
-        let p: Policy = serde_json::from_value(v).unwrap_or_else(|e| unreachable!("fixture: {e}"));
+        fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+            serde_json::from_value(v).unwrap_or_else(|e| unreachable!("fixture: {e}"))
+        }
+        if let Some(r) = p.requirements.get_mut(2) {
+            *r = parse(req);
+        }
+        if let Some(r) = p.provenance.get_mut(2) {
+            *r = parse(prov);
+        }
         rehashed(p)
     }
 
