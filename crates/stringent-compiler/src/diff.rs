@@ -42,6 +42,12 @@ pub struct DimensionChange {
     /// The rules that decided this dimension before and after, with their citations.
     pub old_rules: Vec<RuleRef>,
     pub new_rules: Vec<RuleRef>,
+    /// The federal rule deferring to state law that stepped aside here, or came back, and
+    /// took this dimension's old value with it (docs/semantics.md, "Deferral"): the change
+    /// is credited to the rules that moved it (`new_rules`) and judged with the dimensions
+    /// the state spoke to ([`Deferral`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deferral: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -898,19 +904,26 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
             let changes = Dimension::ALL
                 .into_iter()
                 .filter(|d| !oreq.same_in(*d, nreq))
-                .map(|d| DimensionChange {
-                    dimension: d,
-                    direction: if nreq.at_least_as_strict_in(d, oreq) {
-                        Direction::Tightened
-                    } else if oreq.at_least_as_strict_in(d, nreq) {
-                        Direction::Loosened
-                    } else {
-                        Direction::Changed
-                    },
-                    old: show(oreq, d, &conditions),
-                    new: show(nreq, d, &conditions),
-                    old_rules: deciders(old, opv, d),
-                    new_rules: deciders(new, npv, d),
+                .map(|d| {
+                    let mut change = DimensionChange {
+                        dimension: d,
+                        direction: direction(oreq, nreq, d),
+                        old: show(oreq, d, &conditions),
+                        new: show(nreq, d, &conditions),
+                        old_rules: deciders(old, opv, d),
+                        new_rules: deciders(new, npv, d),
+                        deferral: None,
+                    };
+                    if let Some(s) = deferral(old, opv, new, npv, d) {
+                        change.direction = s.direction(oreq, nreq, change.direction);
+                        for r in s.causes {
+                            if !change.new_rules.contains(&r) {
+                                change.new_rules.push(r);
+                            }
+                        }
+                        change.deferral = Some(s.rule);
+                    }
+                    change
                 })
                 .collect();
             Some(ChangeGroup {
@@ -967,22 +980,152 @@ fn compared_with(old: &Policy, new: &Policy, maps: &[Vec<Match>], subs: &[u32]) 
     out
 }
 
+/// How one dimension moved, in the lattice's order for that dimension.
+fn direction(old: &Requirement<String>, new: &Requirement<String>, d: Dimension) -> Direction {
+    if new.at_least_as_strict_in(d, old) {
+        Direction::Tightened
+    } else if old.at_least_as_strict_in(d, new) {
+        Direction::Loosened
+    } else {
+        Direction::Changed
+    }
+}
+
+fn rule_ref(p: &Policy, rule: u32) -> Option<RuleRef> {
+    p.rules.get(rule as usize).map(|r| RuleRef {
+        rule: r.id.clone(),
+        layer: r.layer.clone(),
+        citation: r.citations.join("; "),
+        justification: r.justification.clone(),
+    })
+}
+
 fn deciders(p: &Policy, prov: u32, d: Dimension) -> Vec<RuleRef> {
     p.provenance
         .get(prov as usize)
         .map(|invs| {
             invs.iter()
                 .filter(|i| i.role == Role::Won && i.dimensions.contains(&d))
-                .filter_map(|i| p.rules.get(i.rule as usize))
-                .map(|r| RuleRef {
-                    rule: r.id.clone(),
-                    layer: r.layer.clone(),
-                    citation: r.citations.join("; "),
-                    justification: r.justification.clone(),
-                })
+                .filter_map(|i| rule_ref(p, i.rule))
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// A dimension that changed only because a federal rule that defers to state law stepped
+/// aside or came back. A deferring rule (45 CFR 164.502(g)(3)(ii)) is the federal default
+/// where state law is silent: where a state rule sets a dimension it defers, the whole rule
+/// steps aside, its other dimensions with it, and the state rule's whole value stands
+/// (docs/semantics.md, "Deferral"). Its minimum-necessary duty, for one, falls when the
+/// state asks the patient's authorization instead, as the law has it: minimum necessary
+/// does not apply to a disclosure made under an authorization (164.502(b)(2)(iii)). And
+/// where the state rule goes, the default comes back without the duties the state added.
+struct Deferral {
+    /// The deferring federal rule's id.
+    rule: String,
+    /// The dimensions where state law spoke in the default's place, in the cell where it
+    /// did: those the deferring rule sets that a rule of another layer took part in.
+    causes_in: Vec<Dimension>,
+    /// The rules that decide the change: the state rules that set those dimensions where
+    /// the default stepped aside, the default itself where it came back.
+    causes: Vec<RuleRef>,
+}
+
+impl Deferral {
+    /// The change is judged with the dimensions that moved the default, not alone: where
+    /// the new answer is at least as strict in every one of them and stricter in one, the
+    /// dimension that went with the default is tightened too. Otherwise it keeps its own
+    /// direction `own`, and a loosening needs a justification: where those dimensions
+    /// answer the same, a duty that fell is a duty lost (a state rule that restates the
+    /// default's permission without its duty, or one whose own notice goes with it).
+    fn direction(&self, old: &Requirement<String>, new: &Requirement<String>, own: Direction) -> Direction {
+        let stricter = !self.causes_in.is_empty()
+            && self.causes_in.iter().all(|c| new.at_least_as_strict_in(*c, old))
+            && self.causes_in.iter().any(|c| !new.same_in(*c, old));
+        if own == Direction::Loosened && stricter { Direction::Tightened } else { own }
+    }
+}
+
+fn rule_id(p: &Policy, r: u32) -> Option<(&str, &str)> {
+    p.rules.get(r as usize).map(|x| (x.id.as_str(), x.layer.as_str()))
+}
+
+/// The rules of a layer other than `layer` that took part (won or met) in a cell, in one of
+/// `dims`.
+fn others_in(
+    p: &Policy,
+    invs: &[stringent_policy::artifact::Involvement],
+    layer: &str,
+    dims: &[Dimension],
+) -> Vec<u32> {
+    invs.iter()
+        .filter(|i| {
+            matches!(i.role, Role::Won | Role::Met)
+                && i.dimensions.iter().any(|x| dims.contains(x))
+                && rule_id(p, i.rule).is_some_and(|x| x.1 != layer)
+        })
+        .map(|i| i.rule)
+        .collect()
+}
+
+/// Whether `d` changed because a deferring federal rule stepped aside in the new cell
+/// (having decided `d` in the old one) or came back in it (a state rule having decided `d`
+/// in the old one, in its place), with no rule of another layer deciding `d` in the new
+/// cell itself.
+fn deferral(old: &Policy, opv: u32, new: &Policy, npv: u32, d: Dimension) -> Option<Deferral> {
+    let (olds, news) = (old.provenance.get(opv as usize)?, new.provenance.get(npv as usize)?);
+    let takes_part = |i: &&stringent_policy::artifact::Involvement| matches!(i.role, Role::Won | Role::Met);
+    let same_rule = |p: &Policy, r: u32, id: &str| rule_id(p, r).map(|x| x.0) == Some(id);
+    // Stepped aside: deferred now, and it decided `d` before.
+    let aside =
+        news.iter().filter(|i| i.role == Role::Deferred && i.dimensions.contains(&d)).find_map(|i| {
+            let (id, layer) = rule_id(new, i.rule)?;
+            olds.iter()
+                .any(|o| o.role == Role::Won && o.dimensions.contains(&d) && same_rule(old, o.rule, id))
+                .then_some((id, layer, i.dimensions.clone()))
+        });
+    // Came back: deferred before, taking part now, and another layer decided `d` before.
+    let back = || {
+        olds.iter().filter(|o| o.role == Role::Deferred).find_map(|o| {
+            let (id, layer) = rule_id(old, o.rule)?;
+            let dims: Vec<Dimension> = news
+                .iter()
+                .filter(takes_part)
+                .filter(|i| same_rule(new, i.rule, id))
+                .flat_map(|i| i.dimensions.iter().copied())
+                .collect();
+            let decided = olds.iter().any(|x| {
+                x.role == Role::Won && x.dimensions.contains(&d) && rule_id(old, x.rule).is_some_and(|r| r.1 != layer)
+            });
+            (!dims.is_empty() && decided).then_some((id, layer, dims))
+        })
+    };
+    let (came_back, (id, layer, dims)) = match aside {
+        Some(a) => (false, a),
+        None => (true, back()?),
+    };
+    if !others_in(new, news, layer, &[d]).is_empty() {
+        return None;
+    }
+    // Where state law spoke: the new cell if the default stepped aside, the old if it came back.
+    let (spoke, spoke_invs) = if came_back { (old, olds) } else { (new, news) };
+    let causes_in: Vec<Dimension> = dims
+        .iter()
+        .copied()
+        .filter(|c| *c != d && !others_in(spoke, spoke_invs, layer, std::slice::from_ref(c)).is_empty())
+        .collect();
+    let credited: Vec<u32> = if came_back {
+        news.iter().filter(takes_part).filter(|i| same_rule(new, i.rule, id)).map(|i| i.rule).collect()
+    } else {
+        others_in(new, news, layer, &causes_in)
+    };
+    let mut causes: Vec<RuleRef> = Vec::new();
+    for r in credited.into_iter().filter_map(|r| rule_ref(new, r)) {
+        if !causes.contains(&r) {
+            causes.push(r);
+        }
+    }
+    Some(Deferral { rule: id.to_owned(), causes_in, causes })
 }
 
 /// One dimension of a requirement in words.
@@ -1194,5 +1337,163 @@ mod tests {
         assert_eq!(e.len(), 2, "{e:?}");
         assert!(e.iter().all(|x| x.0 == "title" && !x.3), "{e:?}");
         assert!(!d.breaking());
+    }
+
+    /// The fixture with a deferring federal rule `tiny.parent_default` (rule 3), and the
+    /// cells of requirement 2 answering `req` with provenance `prov` (JSON).
+    fn cells_answering(req: serde_json::Value, prov: serde_json::Value) -> Policy {
+        let mut p = fixture();
+        if let Some(mut default) = p.rules.first().cloned() {
+            "tiny.parent_default".clone_into(&mut default.id);
+            default.citations = vec!["45 CFR 164.502(g)(3)(ii)".to_owned()];
+            p.rules.push(default);
+        }
+        fn parse<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+            serde_json::from_value(v).unwrap_or_else(|e| unreachable!("fixture: {e}"))
+        }
+        if let Some(r) = p.requirements.get_mut(2) {
+            *r = parse(req);
+        }
+        if let Some(r) = p.provenance.get_mut(2) {
+            *r = parse(prov);
+        }
+        rehashed(p)
+    }
+
+    fn requirement(basis: &str, level: &str, obligations: &[&str]) -> serde_json::Value {
+        serde_json::json!({
+            "level": level, "bases": [basis],
+            "ways": [{"bases": [basis], "conditions": [], "level": level}],
+            "mandatory": false, "deadlines": [], "authorization_elements": [], "form": [],
+            "obligations": obligations, "max_validity_days": null
+        })
+    }
+
+    /// Before: the federal default (rule 3) decides, with minimum necessary.
+    fn federal_default() -> Policy {
+        cells_answering(
+            requirement("no_objection", "allowed_unless_objects", &["minimum_necessary"]),
+            serde_json::json!([{"rule": 3, "role": "won", "dimensions": ["permission", "obligations"]}]),
+        )
+    }
+
+    /// After: the state rule (rule 2, US-XX) sets the permission the default defers, and
+    /// the default steps aside.
+    fn state_sets(basis: &str, level: &str) -> Policy {
+        cells_answering(
+            requirement(basis, level, &[]),
+            serde_json::json!([
+                {"rule": 3, "role": "deferred", "dimensions": ["permission", "obligations"]},
+                {"rule": 2, "role": "won", "dimensions": ["permission"]}
+            ]),
+        )
+    }
+
+    fn change(d: &Diff, dim: Dimension) -> Option<DimensionChange> {
+        d.groups.iter().flat_map(|g| &g.changes).find(|c| c.dimension == dim).cloned()
+    }
+
+    #[test]
+    fn a_stricter_state_permission_that_drops_minimum_necessary_is_no_loosening() {
+        let d = diff(&[federal_default()], &[state_sets("authorization", "authorization")]);
+        assert!(!d.loosened() && !d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Tightened));
+        assert_eq!(o.as_ref().and_then(|c| c.deferral.as_deref()), Some("tiny.parent_default"));
+        // Credited to the state rule that set the permission.
+        let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(change(&d, Dimension::Permission).map(|c| c.direction), Some(Direction::Tightened));
+    }
+
+    #[test]
+    fn a_state_permission_looser_than_the_default_is_a_loosening_of_its_rule() {
+        let d = diff(&[federal_default()], &[state_sets("none", "allowed")]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        for dim in [Dimension::Permission, Dimension::Obligations] {
+            let c = change(&d, dim);
+            assert_eq!(c.as_ref().map(|c| c.direction), Some(Direction::Loosened), "{dim:?}");
+            let rules: Vec<String> = c.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+            assert_eq!(rules, vec!["tiny.xx_hiv".to_owned()], "{dim:?}");
+        }
+        // The state rule's justification covers both.
+        let mut new = state_sets("none", "allowed");
+        if let Some(r) = new.rules.get_mut(2) {
+            r.justification = Some("State law permits telling the parent".to_owned());
+        }
+        let d = diff(&[federal_default()], &[rehashed(new)]);
+        assert!(d.loosened() && !d.unjustified_loosening(), "{:?}", d.groups);
+    }
+
+    #[test]
+    fn an_obligation_dropped_while_the_permission_stays_is_a_loosening() {
+        let old = cells_answering(
+            requirement("authorization", "authorization", &["minimum_necessary"]),
+            serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission", "obligations"]}]),
+        );
+        let new = cells_answering(
+            requirement("authorization", "authorization", &[]),
+            serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission"]}]),
+        );
+        let d = diff(&[old], &[new]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
+        assert_eq!(o.as_ref().and_then(|c| c.deferral.clone()), None);
+        let before: Vec<String> = o.map(|c| c.old_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(before, vec!["tiny.xx_hiv".to_owned()]);
+        assert!(change(&d, Dimension::Permission).is_none());
+    }
+
+    #[test]
+    fn a_default_stepping_aside_where_the_permission_stays_is_still_a_loosening() {
+        // A federal rule decides the permission in both; the state's equal demand is met.
+        let old = cells_answering(
+            requirement("specific_authorization", "specific_authorization", &["minimum_necessary"]),
+            serde_json::json!([
+                {"rule": 1, "role": "won", "dimensions": ["permission"]},
+                {"rule": 3, "role": "won", "dimensions": ["obligations"]},
+                {"rule": 3, "role": "met", "dimensions": ["permission"]}
+            ]),
+        );
+        let new = cells_answering(
+            requirement("specific_authorization", "specific_authorization", &[]),
+            serde_json::json!([
+                {"rule": 1, "role": "won", "dimensions": ["permission"]},
+                {"rule": 3, "role": "deferred", "dimensions": ["permission", "obligations"]},
+                {"rule": 2, "role": "met", "dimensions": ["permission"]}
+            ]),
+        );
+        let d = diff(&[old], &[new]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
+        // Credited to the state rule whose demand made the default step aside.
+        let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+    }
+
+    #[test]
+    fn a_default_coming_back_with_a_stricter_permission_drops_the_state_duty_without_loosening() {
+        // Before: the state rule (rule 2) set the permission the default defers, with a
+        // duty of its own; after, it is gone and the default decides again.
+        let old = cells_answering(
+            requirement("none", "allowed", &["professional_judgment"]),
+            serde_json::json!([
+                {"rule": 3, "role": "deferred", "dimensions": ["permission"]},
+                {"rule": 2, "role": "won", "dimensions": ["permission", "obligations"]}
+            ]),
+        );
+        let new = cells_answering(
+            requirement("authorization", "authorization", &[]),
+            serde_json::json!([{"rule": 3, "role": "won", "dimensions": ["permission"]}]),
+        );
+        let d = diff(&[old], &[new]);
+        assert!(!d.loosened(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Tightened));
+        assert_eq!(o.as_ref().and_then(|c| c.deferral.as_deref()), Some("tiny.parent_default"));
+        let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
+        assert_eq!(credited, vec!["tiny.parent_default".to_owned()]);
     }
 }

@@ -107,6 +107,11 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup]) {
             };
             outln!("    before: {}", if c.old_rules.is_empty() { "no rule".to_owned() } else { refs(&c.old_rules) });
             outln!("    after:  {}", if c.new_rules.is_empty() { "no rule".to_owned() } else { refs(&c.new_rules) });
+            if let Some(r) = &c.deferral {
+                outln!(
+                    "    with the federal default {r}, which defers to state law: judged with what the state set (docs/semantics.md, \"Deferral\")"
+                );
+            }
             for r in c.new_rules.iter().filter(|r| r.justification.is_some()) {
                 outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
             }
