@@ -1,10 +1,6 @@
 //! One diagnostic model, four formats: each is snapshotted on the same broken tree, the
 //! JSON validates against its checked-in schema, and the SARIF validates against the SARIF 2.1.0 schema.
-#![expect(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test reports a broken expectation by panicking"
-)]
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
