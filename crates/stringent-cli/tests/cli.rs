@@ -251,7 +251,7 @@ fn diff_names_a_loosened_rule_and_fails_on_it() {
 
     let same = run(args(&base));
     assert_eq!(same.status.code(), Some(0));
-    assert!(String::from_utf8_lossy(&same.stdout).contains("0 change groups"));
+    assert!(String::from_utf8_lossy(&same.stdout).contains("jurisdictions in both trees: 0 change groups"));
 
     let out = run(args(&loose));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -993,6 +993,12 @@ fn diff_shows_what_a_new_layer_changes_against_its_parent_chain() {
     assert!(shown.contains("tightened permission"), "{shown}");
     assert!(shown.contains("org.clinic.release (Clinic policy 1)"), "{shown}");
     assert!(shown.contains("category general, purpose treatment, recipient provider"), "{shown}");
+    // Each count says what it counts: the new layer against its parent, then the rest.
+    assert!(
+        shown.contains("\norg:clinic against US-CA: ") && shown.contains(" cells changed\njurisdictions"),
+        "{shown}"
+    );
+    assert!(shown.ends_with("\njurisdictions in both trees: 0 change groups, 0 cells changed\n"), "{shown}");
 
     let mut json_args = args.to_vec();
     json_args.extend(["--format", "json"]);

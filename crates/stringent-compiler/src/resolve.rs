@@ -18,7 +18,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use stringent_policy::artifact::Role;
 use stringent_policy::grid::{Grid, RegionIndex, Regions};
-use stringent_policy::{Dimension, Requirement};
+use stringent_policy::{Dimension, Permission, Requirement};
 use stringent_syntax::Date;
 
 fn bit(bits: &[u64], i: usize) -> bool {
@@ -712,8 +712,54 @@ impl<'m> Resolver<'m> {
                 }
             }
         }
+        self.credit_joint_permission(&effective, &result, &mut invs);
         invs.sort_by_key(|(pos, i)| (*pos, self.rank.get(i.rule).copied().unwrap_or(usize::MAX), i.role));
         (result, invs.into_iter().map(|(_, i)| i).collect(), root.deferred)
+    }
+
+    /// The meet of several rules' ways can equal no one rule's permission (authorization,
+    /// or none in an emergency, from two rules): then each rule without which the permission
+    /// would differ has decided it jointly, and is credited as `won` there (docs/semantics.md,
+    /// "Provenance"), so that no answer's permission is left with no rule to cite.
+    fn credit_joint_permission(
+        &self,
+        effective: &[Cow<'_, [usize]>],
+        result: &Requirement<u32>,
+        invs: &mut Vec<(usize, Inv)>,
+    ) {
+        let p = Dimension::Permission;
+        if invs.iter().any(|(_, i)| i.role == Role::Won && i.dims.has(p)) {
+            return;
+        }
+        let setters: Vec<usize> = effective
+            .iter()
+            .flat_map(|eff| eff.iter().copied())
+            .filter(|r| self.rule(*r).is_some_and(|x| x.sets.has(p)))
+            .collect();
+        let permission_of = |r: usize| self.rule(r).map(|x| &x.requirement.permission);
+        for r in &setters {
+            let without = setters
+                .iter()
+                .filter(|o| *o != r)
+                .filter_map(|o| permission_of(*o))
+                .fold(Permission::any(), |acc, x| acc.meet(x));
+            if without == result.permission {
+                continue;
+            }
+            let Some(met) = invs.iter().position(|(_, i)| i.rule == *r && i.role == Role::Met && i.dims.has(p)) else {
+                continue;
+            };
+            let (pos, inv) = &mut invs[met];
+            let pos = *pos;
+            inv.dims = Dims(inv.dims.0 & !Dims::default().with(p).0);
+            if inv.dims.is_empty() {
+                invs.remove(met);
+            }
+            match invs.iter_mut().find(|(_, i)| i.rule == *r && i.role == Role::Won) {
+                Some((_, won)) => won.dims = won.dims.with(p),
+                None => invs.push((pos, Inv { rule: *r, role: Role::Won, dims: Dims::default().with(p) })),
+            }
+        }
     }
 
     /// A rule taking part with every dimension it sets.

@@ -94,6 +94,35 @@ fn every_jurisdiction_is_covered_and_tested_and_its_tests_pass() {
     assert!(run.passed() >= 500);
 }
 
+/// Every answer that asks anything for its permission names a rule that decided it, in every
+/// region of every shipped chain: where the meet of several rules' ways equals none of them
+/// (psychotherapy notes under a state's treatment rule and the federal notes rule), the rules
+/// without which it would differ are credited together (docs/semantics.md, "Provenance").
+#[test]
+fn every_permission_is_credited_to_a_rule() {
+    use stringent_policy::artifact::Role;
+    use stringent_policy::{Dimension, Permission};
+    let c = everything();
+    let mut joint = 0;
+    for chain in &c.chains {
+        let id = &c.model.layers[*chain.chain.last().unwrap()].id;
+        for region in &chain.regions {
+            let requirement = &chain.requirements[region.requirement as usize];
+            if requirement.permission == Permission::any() {
+                continue;
+            }
+            let invs = &chain.provenance[region.provenance as usize];
+            let won: Vec<_> =
+                invs.iter().filter(|i| i.role == Role::Won && i.dims.has(Dimension::Permission)).collect();
+            assert!(!won.is_empty(), "{id}: {:?} credited to no rule: {invs:?}", requirement.permission);
+            let alone = won.iter().any(|i| c.model.rules[i.rule].requirement.permission == requirement.permission);
+            joint += usize::from(!alone);
+        }
+    }
+    // The joint case occurs in the shipped corpus, so the crediting above is exercised.
+    assert!(joint > 0, "no permission decided jointly anywhere");
+}
+
 /// What a consumer reads for a point is what the compiler resolved for its cell, in every
 /// cell of every shipped chain: requirement and provenance, read from the artifact's
 /// regions (schema 2.0) after a round trip through its JSON, against the compiler's own

@@ -42,7 +42,7 @@ pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<Fai
         }
         for l in &d.new_layers {
             outln!("{}: new jurisdiction, compared with its parent chain {}:", l.jurisdiction, l.parent);
-            print_groups(&l.groups);
+            print_groups(&l.groups, &format!("{} against {}", l.jurisdiction, l.parent));
         }
         for j in &d.removed {
             outln!("{j}: removed");
@@ -54,10 +54,10 @@ pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<Fai
             let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
             outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
         }
-        print_groups(&d.groups);
+        print_groups(&d.groups, "jurisdictions in both trees");
         for l in &d.later {
             outln!("as of {}:", l.as_of);
-            print_groups(&l.groups);
+            print_groups(&l.groups, &format!("as of {}", l.as_of));
         }
     }
     if fail_on == Some(FailOn::Loosened) {
@@ -85,8 +85,10 @@ pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<Fai
     0
 }
 
-/// Change groups in words, then their count.
-pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup]) {
+/// Change groups in words, then their count, labelled with what was compared (`scope`), since
+/// one diff prints a count per new layer, one for the jurisdictions in both trees and one per
+/// later date.
+pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], scope: &str) {
     use stringent_compiler::diff::Direction;
     for g in groups {
         let more = g.cells.saturating_sub(g.examples.len());
@@ -118,7 +120,8 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup]) {
         }
     }
     let cells: usize = groups.iter().map(|g| g.cells).sum();
-    outln!("{} change groups, {cells} cells changed", groups.len());
+    let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
+    outln!("{scope}: {}, {} changed", plural(groups.len(), "change group"), plural(cells, "cell"));
 }
 
 /// One vocabulary change in words: `value category sti renamed to std (probably: same title)`.

@@ -100,7 +100,7 @@ fn a_value_renamed_with_the_same_answers_still_fails_the_gate() {
     let text = text_of(&out);
     // Questions that name `sti` are now refused as an unknown value: a breaking change.
     assert_eq!(out.status.code(), Some(1), "{text}");
-    assert!(text.contains("0 change groups, 0 cells changed"), "{text}");
+    assert!(text.contains("jurisdictions in both trees: 0 change groups, 0 cells changed"), "{text}");
     assert!(text.contains("value category sti renamed to std"), "{text}");
     assert!(text.contains("renamed or removed"), "{text}");
     // Without the gate the diff is reported and exits 0.
@@ -136,7 +136,7 @@ fn an_added_value_is_compared_with_its_parent() {
     let text = text_of(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("value category hepatitis added under sti"), "{text}");
-    assert!(text.contains("0 change groups"), "{text}");
+    assert!(text.contains("jurisdictions in both trees: 0 change groups"), "{text}");
 
     // A new value whose own rule answers looser than its parent did: a loosening.
     let looser = rule("us.hepatitis", "  category hepatitis\n  permission authorization\n  excepts us.sti\n");
@@ -168,7 +168,7 @@ fn a_renamed_obligation_is_reported_and_fails_the_gate() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("obligation minimum_necessary renamed to minimum_needed"), "{text}");
     // Compared under the new name, no answer changed.
-    assert!(text.contains("0 change groups"), "{text}");
+    assert!(text.contains("jurisdictions in both trees: 0 change groups"), "{text}");
 }
 
 // ------------------------------------------------------------------ git:REV[:PATH]
@@ -400,7 +400,10 @@ fn a_loosening_scheduled_for_a_later_date_fails_the_gate_and_names_the_date() {
     let text = text_of(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     // Nothing changes as of the date asked; from 2026-12-10 psychotherapy notes loosen.
-    assert!(text.starts_with("0 change groups, 0 cells changed\nas of 2026-12-10:\n"), "{text}");
+    assert!(
+        text.starts_with("jurisdictions in both trees: 0 change groups, 0 cells changed\nas of 2026-12-10:\n"),
+        "{text}"
+    );
     assert!(text.contains("LOOSENED permission") && text.contains("us.hipaa.164_508_a_2"), "{text}");
     assert!(text.contains("without a justification as of 2026-12-10"), "{text}");
 
