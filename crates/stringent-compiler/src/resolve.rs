@@ -749,7 +749,7 @@ impl<'m> Resolver<'m> {
             let Some(met) = invs.iter().position(|(_, i)| i.rule == *r && i.role == Role::Met && i.dims.has(p)) else {
                 continue;
             };
-            let (pos, inv) = &mut invs[met];
+            let Some((pos, inv)) = invs.get_mut(met) else { continue };
             let pos = *pos;
             inv.dims = Dims(inv.dims.0 & !Dims::default().with(p).0);
             if inv.dims.is_empty() {
