@@ -334,6 +334,14 @@ impl LayerKind {
 /// layer has no parent, a state stands under `US`, an organization under a state or another
 /// organization (docs/semantics.md, "Chains"). A layer placed otherwise is refused here, before
 /// its rules could be resolved without federal law.
+/// Whether a file stands in the folder named after its jurisdiction (`us/` for `US`,
+/// `us-wa/` for `US-WA`), as the shipped tree lays them out.
+fn in_own_folder(id: &str, relative: &str) -> bool {
+    relative
+        .rsplit_once('/')
+        .is_some_and(|(dir, _)| dir.rsplit('/').next().is_some_and(|folder| folder.eq_ignore_ascii_case(id)))
+}
+
 fn misplaced(layer: &Layer, parent: Option<&ast::Name>, file: &str) -> Option<Diagnostic> {
     let header = loc(file, layer.span);
     let id = &layer.id;
@@ -702,15 +710,37 @@ impl Builder {
                         .with_help("write one file per jurisdiction"),
                 );
             }
-            if let Some(first) = self.model.layers.iter().find(|l| l.id == j.id.text) {
-                let first = (first.file.clone(), first.span);
+            if let Some(first) = self.model.layers.iter().position(|l| l.id == j.id.text) {
+                // The file in the jurisdiction's own folder keeps the name, whatever the path
+                // order: a state file that declares `jurisdiction US` must not take the
+                // federal floor's place (docs/semantics.md, "Chains").
+                let at_home = |relative: &str| in_own_folder(&j.id.text, relative);
+                let first_relative =
+                    self.model.layers.get(first).and_then(|l| self.model.relative_paths.get(&l.file)).cloned();
+                let (kept, dropped) = if at_home(f.relative) && !first_relative.as_deref().is_some_and(at_home) {
+                    let Some(layer) = self.model.layers.get_mut(first) else { continue };
+                    let displaced = (layer.file.clone(), layer.span);
+                    layer.name = j.title.value.clone();
+                    layer.file = f.display.to_owned();
+                    layer.span = j.span;
+                    layer.history_from = j.history_from.as_ref().map(|d| d.value);
+                    parents.retain(|(i, _, _)| *i != first);
+                    parents.push((first, j.parent.clone(), f.display.to_owned()));
+                    ((f.display.to_owned(), j.span), displaced)
+                } else {
+                    let Some(layer) = self.model.layers.get(first) else { continue };
+                    ((layer.file.clone(), layer.span), (f.display.to_owned(), j.span))
+                };
+                let first = kept;
+                let (dropped_file, dropped_span) = dropped;
                 self.diags.push(
                     Diagnostic::new(
                         Code::DuplicateName,
                         format!("jurisdiction `{}` is declared by two files", j.id.text),
                     )
-                    .at(loc(f.display, j.id.span).labelled("declared again here"))
-                    .with_related(loc(&first.0, first.1).labelled("first declared here"))
+                    .at(loc(&dropped_file, dropped_span)
+                        .labelled("declared again here: this file's rules are not read"))
+                    .with_related(loc(&first.0, first.1).labelled("this declaration is kept"))
                     .with_help("keep one file per jurisdiction and move the rules into it"),
                 );
                 continue;
@@ -875,7 +905,10 @@ impl Builder {
                     continue;
                 }
                 if let Item::Silent(sd) = item {
-                    self.silence(sd, layer, f.display);
+                    // A file whose header was refused (E0201) is reported once, at its header.
+                    if layer.is_some() || header.is_none() {
+                        self.silence(sd, layer, f.display);
+                    }
                     continue;
                 }
                 let Item::Rule(r) = item else { continue };
