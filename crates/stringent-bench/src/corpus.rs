@@ -56,7 +56,7 @@ pub fn build_model(files: &[RuleFile], parsed: &[(SourceFile, Vec<Diagnostic>)])
         .zip(parsed)
         .map(|(f, (ast, _))| ParsedFile { display: &f.display, text: &f.text, relative: &f.relative, ast })
         .collect();
-    model::build(&inputs)
+    model::build(&inputs, &[])
 }
 
 /// The questions of every `test` block, checked as `compile` checks them; the number that

@@ -182,6 +182,11 @@ pub fn compile_sources(sources: Vec<(String, String)>, as_of: Date) -> Compilati
 /// layer.
 fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date) -> Compilation {
     let discover::Discovered { files, mut diagnostics, unparsed } = found;
+    // What files that could not be parsed may declare: their names are not reported again
+    // as unknown (docs/semantics.md, "One mistake, one diagnostic").
+    let mut unread: Vec<String> =
+        unparsed.iter().flat_map(|(_, text)| stringent_syntax::declared_names(text)).map(|d| d.name).collect();
+    unread.extend(diagnostics.iter().filter_map(unread_jurisdiction));
     let mut sources = SourceMap::default();
     for (path, text) in unparsed {
         sources.insert(path, text);
@@ -205,16 +210,17 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
         .zip(&trees)
         .map(|(f, ast)| model::ParsedFile { display: &f.display, text: &f.text, relative: &f.relative, ast })
         .collect();
-    let (model, diags) = model::build(&parsed);
+    let (model, diags) = model::build(&parsed, &unread);
     // Beyond a documented limit the cells may not even fit in memory: report, resolve nothing.
     let over_limit = diags.iter().any(|d| d.code == stringent_diagnostics::Code::LimitExceeded);
     diagnostics.extend(diags);
     if let Some(d) = no_federal_layer(&model, &diagnostics, shown) {
         diagnostics.push(d);
     }
+    let mut test_diags = Vec::new();
     for case in &model.tests {
         if let Err(d) = testing::question(&model, as_of, case) {
-            diagnostics.push(*d);
+            test_diags.push(*d);
         }
         for j in case.decl.jurisdictions.iter().filter(|j| model.layer(&j.text).is_none()) {
             let ids: Vec<&str> = model.layers.iter().map(|l| l.id.as_str()).collect();
@@ -225,9 +231,17 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
             if let Some(near) = stringent_diagnostics::nearest(&j.text, ids) {
                 d = d.with_help(format!("did you mean `{near}`?"));
             }
-            diagnostics.push(d);
+            test_diags.push(d);
         }
     }
+    let unread_names: std::collections::HashSet<&str> = unread
+        .iter()
+        .map(String::as_str)
+        .chain(parsed.iter().flat_map(|f| f.ast.unread.iter().map(|d| d.name.as_str())))
+        .collect();
+    let texts: std::collections::HashMap<&str, &str> = parsed.iter().map(|f| (f.display, f.text)).collect();
+    model::spare_unread(&mut test_diags, &unread_names, &texts);
+    diagnostics.extend(test_diags);
 
     if over_limit {
         sort_diagnostics(&mut diagnostics);
@@ -239,9 +253,46 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
     // Chains resolve independently: one per thread, collected in a fixed order.
     let chains: Vec<resolve::ChainResult> = order.par_iter().map(|l| resolver.chain(*l)).collect();
     let stats = resolve::Stats::merge(model.rules.len(), chains.iter().map(|c| &c.stats));
-    diagnostics.extend(lints::lints(&model, &stats, &chains, as_of));
+    diagnostics.extend(trusted_lints(&model, &diagnostics, lints::lints(&model, &stats, &chains, as_of)));
     sort_diagnostics(&mut diagnostics);
     Compilation { sources, diagnostics, model, chains, as_of }
+}
+
+/// What resolution found, without what an error already reported may have caused: none of
+/// it when the vocabulary, the federal layer or a file whose header could not be read has an
+/// error (every chain is built on them), else none located in a file with an error. A rule
+/// that lost a value to a typo "decides nothing"; the typo is the one mistake
+/// (docs/semantics.md, "One mistake, one diagnostic").
+fn trusted_lints(model: &model::Model, found: &[Diagnostic], lints: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let errors: Vec<&Diagnostic> = found.iter().filter(|d| d.is_error()).collect();
+    if errors.is_empty() {
+        return lints;
+    }
+    let state_files: std::collections::HashSet<&str> =
+        model.layers.iter().filter(|l| l.id != model::FEDERAL).map(|l| l.file.as_str()).collect();
+    let broken: std::collections::HashSet<&str> =
+        errors.iter().filter_map(|d| d.primary.as_ref()).map(|at| at.file.as_str()).collect();
+    let shared_broken =
+        errors.iter().any(|d| d.primary.as_ref().is_none_or(|at| !state_files.contains(at.file.as_str())));
+    if shared_broken {
+        return Vec::new();
+    }
+    lints.into_iter().filter(|d| d.primary.as_ref().is_none_or(|at| !broken.contains(at.file.as_str()))).collect()
+}
+
+/// The jurisdiction a file that could not be read at all (too large, unreadable) most
+/// likely declares, from the folder it stands in (`us/`, `us-wa/`), as the shipped tree
+/// lays files out.
+fn unread_jurisdiction(d: &Diagnostic) -> Option<String> {
+    use stringent_diagnostics::Code;
+    if !matches!(d.code, Code::TooLarge | Code::Unreadable) {
+        return None;
+    }
+    let file = &d.primary.as_ref()?.file;
+    let folder = file.rsplit_once('/')?.0.rsplit('/').next()?;
+    let upper = folder.to_ascii_uppercase();
+    let state = upper.strip_prefix("US-").is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()));
+    (upper == model::FEDERAL || state).then_some(upper)
 }
 
 /// Every chain starts at the federal layer, so a tree without one can answer nothing

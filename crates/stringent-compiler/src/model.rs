@@ -2,7 +2,7 @@
 //! patterns turned into value masks and its requirement into a lattice value.
 
 use crate::limits;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use stringent_diagnostics::{Code, Diagnostic, LineIndex, Location, Span, nearest};
 use stringent_policy::artifact::AXES;
 use stringent_policy::{Basis, Dimension, MAX_CONDITIONS, Permission, Requirement, Way, Word};
@@ -260,17 +260,39 @@ pub struct ParsedFile<'a> {
 }
 
 /// Build the model from parsed files, reporting every naming and structural problem.
-pub fn build(files: &[ParsedFile<'_>]) -> (Model, Vec<Diagnostic>) {
+/// `unread_elsewhere` names what files that could not be parsed at all may declare.
+pub fn build(files: &[ParsedFile<'_>], unread_elsewhere: &[String]) -> (Model, Vec<Diagnostic>) {
     let mut b = Builder::default();
     for f in files {
         b.model.relative_paths.insert(f.display.to_owned(), f.relative.to_owned());
     }
+    let unread: HashSet<&str> = files
+        .iter()
+        .flat_map(|f| f.ast.unread.iter().map(|d| d.name.as_str()))
+        .chain(unread_elsewhere.iter().map(String::as_str))
+        .collect();
+    b.unread_axes = AXES.iter().filter(|a| unread.contains(**a)).map(|a| (*a).to_owned()).collect();
     b.vocabulary(files);
     b.layers(files);
     b.rules(files);
     b.exceptions();
     b.cost();
+    let texts: HashMap<&str, &str> = files.iter().map(|f| (f.display, f.text)).collect();
+    spare_unread(&mut b.diags, &unread, &texts);
     (b.model, b.diags)
+}
+
+/// Drop "unknown name" errors for names that text already reported as unreadable may
+/// declare: the broken declaration is the one mistake (docs/semantics.md, "One mistake,
+/// one diagnostic"). The name is read at the error's own span.
+pub fn spare_unread(diags: &mut Vec<Diagnostic>, unread: &HashSet<&str>, texts: &HashMap<&str, &str>) {
+    if unread.is_empty() {
+        return;
+    }
+    diags.retain(|d| {
+        let named = d.primary.as_ref().and_then(|at| texts.get(at.file.as_str())?.get(at.span.start..at.span.end));
+        d.code != Code::UnknownName || !named.is_some_and(|n| unread.contains(n))
+    });
 }
 
 /// An axis read but not yet linked: the axis, its file, its name's span, and each
@@ -288,6 +310,8 @@ struct Builder {
     /// A limit on the vocabulary or the layers is already reported: the cost checks that
     /// follow from it stay quiet, so one mistake gives one diagnostic.
     limit_reported: bool,
+    /// Axes that text which could not be parsed may declare: not reported again as missing.
+    unread_axes: Vec<String>,
 }
 
 fn loc(file: &str, span: Span) -> Location {
@@ -500,14 +524,16 @@ impl Builder {
                     self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() })
                 }
                 None => {
-                    self.diags.push(
-                        Diagnostic::new(Code::MissingAxis, format!("the axis `{name}` is not declared")).with_help(
-                            format!(
-                                "every rules tree declares the axes {}; see rules/vocabulary/axes.stringent",
-                                AXES.join(", ")
+                    if !self.unread_axes.iter().any(|a| a == name) {
+                        self.diags.push(
+                            Diagnostic::new(Code::MissingAxis, format!("the axis `{name}` is not declared")).with_help(
+                                format!(
+                                    "every rules tree declares the axes {}; see rules/vocabulary/axes.stringent",
+                                    AXES.join(", ")
+                                ),
                             ),
-                        ),
-                    );
+                        );
+                    }
                     self.axis_locations.push(None);
                     self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() });
                 }
@@ -900,13 +926,17 @@ impl Builder {
             let lines = LineIndex::new(f.text);
             for item in &f.ast.items {
                 if let Item::Test(t) = item {
+                    // A test of a file whose header could not be read asks about nothing known.
+                    if header.is_none() && f.ast.header_unread() && t.jurisdictions.is_empty() {
+                        continue;
+                    }
                     let layer = header.map(|j| j.id.text.clone());
                     self.model.tests.push(TestCase { file: f.display.to_owned(), layer, decl: t.clone() });
                     continue;
                 }
                 if let Item::Silent(sd) = item {
                     // A file whose header was refused (E0201) is reported once, at its header.
-                    if layer.is_some() || header.is_none() {
+                    if layer.is_some() || (header.is_none() && !f.ast.header_unread()) {
                         self.silence(sd, layer, f.display);
                     }
                     continue;
@@ -918,7 +948,7 @@ impl Builder {
                 }
                 seen.insert(r.id.text.clone(), (f.display.to_owned(), r.id.span));
                 let Some(layer) = layer else {
-                    if header.is_none() {
+                    if header.is_none() && !f.ast.header_unread() {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::RuleOutsideLayer,

@@ -12,6 +12,15 @@ pub use stringent_policy::{Action, Basis, DayUnit, Dimension, Level, Word};
 pub struct SourceFile {
     pub items: Vec<Item>,
     pub comments: Vec<Comment>,
+    /// What the text the grammar refused may declare (already reported as syntax errors).
+    pub unread: Vec<crate::UnreadDecl>,
+}
+
+impl SourceFile {
+    /// Whether the file's `jurisdiction` header is among the text that could not be read.
+    pub fn header_unread(&self) -> bool {
+        self.unread.iter().any(|d| d.keyword == "jurisdiction")
+    }
 }
 
 /// A `//` comment, text without the slashes.

@@ -9,9 +9,11 @@ mod date;
 mod lower;
 mod messages;
 pub mod shape;
+mod unread;
 
 pub use date::Date;
 pub use lower::parse;
+pub use unread::{UnreadDecl, declared_names};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/stringent.pest"]

@@ -32,7 +32,7 @@ pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
         },
         Err(err) => {
             lower.syntax_error(&err, 0);
-            SourceFile::default()
+            SourceFile { unread: crate::declared_names(text), ..SourceFile::default() }
         }
     };
     (file, lower.diags)
@@ -263,6 +263,7 @@ impl Lower<'_> {
             let item = match p.as_rule() {
                 Rule::junk => {
                     self.junk(text, span);
+                    out.unread.extend(crate::declared_names(text.get(span.start..span.end).unwrap_or_default()));
                     continue;
                 }
                 Rule::COMMENT | Rule::EOI => continue,

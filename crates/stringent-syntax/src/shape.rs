@@ -63,7 +63,7 @@ impl<T: ClearSpans> ClearSpans for Spanned<T> {
 
 impl ClearSpans for SourceFile {
     fn clear_spans(&mut self) {
-        let SourceFile { items, comments } = self;
+        let SourceFile { items, comments, unread: _ } = self;
         items.clear_spans();
         comments.clear_spans();
     }
