@@ -312,7 +312,7 @@ fn missing(paths: &[PathBuf]) -> Option<&Path> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Some(path) = missing(cli.command.rule_paths()) {
-        errln!("error: `{}` does not exist", path.display());
+        errln!("error: `{}` does not exist", crate::output::shown(path));
         errln!("  help: give the directory that holds the rule files, e.g. `rules`");
         return ExitCode::from(output::USAGE);
     }

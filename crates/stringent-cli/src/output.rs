@@ -89,6 +89,13 @@ pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// A path as printed in a message: a line break in its name is shown as `\n`, so that a
+/// crafted directory name cannot print a line of its own (`wrote … policies` that was
+/// never written); other control characters are escaped by the printing macros.
+pub(crate) fn shown(path: &std::path::Path) -> String {
+    path.display().to_string().replace('\n', "\\n").replace('\r', "\\r")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

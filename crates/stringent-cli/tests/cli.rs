@@ -1500,3 +1500,17 @@ fn an_organization_loosening_federal_law_is_told_so_as_an_organization() {
     let state = check("tests/corpus/invalid/W0001-preempted");
     assert!(state.contains("a state law contrary to HIPAA") && !state.contains("organization policy"), "{state}");
 }
+
+/// A directory name cannot print a line of its own: a line break in `--out` is shown as
+/// `\n`, so no forged "wrote …" line appears in a CI log.
+#[test]
+fn a_line_break_in_an_output_path_is_shown_escaped() {
+    let out = scratch("line\nwrote 99 policies and index.json to /etc");
+    let done =
+        stringent(&["compile", "tests/corpus/worked-example", "--out", out.to_str().unwrap(), "--as-of", "2025-06-01"]);
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert_eq!(done.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("line\\nwrote 99"), "{stderr}");
+    assert!(!stderr.lines().any(|l| l.starts_with("wrote 99")), "{stderr}");
+    let _ = std::fs::remove_dir_all(&out);
+}

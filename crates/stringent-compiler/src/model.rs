@@ -63,6 +63,9 @@ impl Dims {
     pub fn with(self, d: Dimension) -> Dims {
         Dims(self.0 | 1 << d as u8)
     }
+    pub fn without(self, d: Dimension) -> Dims {
+        Dims(self.0 & !(1 << d as u8))
+    }
     pub fn has(self, d: Dimension) -> bool {
         self.0 & (1 << d as u8) != 0
     }

@@ -751,7 +751,7 @@ impl<'m> Resolver<'m> {
             };
             let Some((pos, inv)) = invs.get_mut(met) else { continue };
             let pos = *pos;
-            inv.dims = Dims(inv.dims.0 & !Dims::default().with(p).0);
+            inv.dims = inv.dims.without(p);
             if inv.dims.is_empty() {
                 invs.remove(met);
             }

@@ -143,6 +143,8 @@ fn control_name(c: char) -> &'static str {
         '\u{1B}' => " ESCAPE",
         '\u{7F}' => " DELETE",
         '\u{9B}' => " CONTROL SEQUENCE INTRODUCER",
+        '\u{2028}' => " LINE SEPARATOR",
+        '\u{2029}' => " PARAGRAPH SEPARATOR",
         _ => "",
     }
 }
@@ -179,7 +181,10 @@ impl Lower<'_> {
     /// the cursor, erase a line), so the file shown by `cat` or in a review would not be the
     /// file stringent reads. One diagnostic per string or comment, at its first such character.
     fn control_characters(&mut self, what: &str, body: &str, start: usize) {
-        let mut found = body.char_indices().filter(|(_, c)| is_control(*c));
+        // A line or paragraph separator is no control character, but an editor or a review
+        // page may break the line there: text after it would look like a rule while it is
+        // still the comment (or the string).
+        let mut found = body.char_indices().filter(|(_, c)| is_control(*c) || matches!(c, '\u{2028}' | '\u{2029}'));
         let Some((at, c)) = found.next() else { return };
         let more = found.count();
         let also = match more {
@@ -188,15 +193,21 @@ impl Lower<'_> {
             n => format!(" (and {n} more)"),
         };
         let at = start + at;
+        let kind = if c.is_control() { "control character" } else { "line or paragraph separator" };
         self.diags.push(
-            Diagnostic::new(Code::ControlCharacter, format!("a {what} contains a control character{also}"))
+            Diagnostic::new(Code::ControlCharacter, format!("a {what} contains a {kind}{also}"))
                 .at(Location::new(self.path, Span::new(at, at + c.len_utf8())).labelled(format!(
                     "U+{:04X}{}",
                     u32::from(c),
                     control_name(c)
                 )))
                 .with_help(format!(
-                    "a control character can make a terminal show other text than the file holds; remove it{}",
+                    "{}; remove it{}",
+                    if c.is_control() {
+                        "a control character can make a terminal show other text than the file holds"
+                    } else {
+                        "an editor or a review page may start a new line there, so that what follows looks like a rule while it is not"
+                    },
                     if what == "string" { " (write `\\n` or `\\t` for a line break or a tab)" } else { "" }
                 )),
         );

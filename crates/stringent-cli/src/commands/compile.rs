@@ -36,14 +36,14 @@ pub(crate) fn run(tree: &TreeArgs, out: &std::path::Path, combine: &[String], fo
             }
         }
     }
-    let waiting = || eprintln!("waiting for another compile into `{}` to finish", out.display());
+    let waiting = || errln!("waiting for another compile into `{}` to finish", crate::output::shown(out));
     match emit::write_all(out, &policies, as_of, waiting) {
         Ok(index) => {
-            errln!("wrote {} policies and index.json to {}", index.policies.len(), out.display());
+            errln!("wrote {} policies and index.json to {}", index.policies.len(), crate::output::shown(out));
             0
         }
         Err(e) => {
-            errln!("error: cannot write to `{}`: {e}", out.display());
+            errln!("error: cannot write to `{}`: {e}", crate::output::shown(out));
             USAGE
         }
     }

@@ -19,7 +19,7 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
                 {
                     errln!(
                         "error: `{}` was compiled as of {}; it cannot answer as of {date}\n  help: answer from the rules (`--rules DIR --as-of {date}`) or compile with `--as-of {date}`",
-                        path.display(),
+                        crate::output::shown(path),
                         p.policy().as_of
                     );
                     return USAGE;
@@ -29,7 +29,7 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
                 {
                     errln!(
                         "error: `{}` holds the policy of `{}`, not `{j}`",
-                        path.display(),
+                        crate::output::shown(path),
                         p.policy().jurisdiction()
                     );
                     return USAGE;
@@ -149,7 +149,7 @@ fn open(path: &Path, jurisdiction: Option<&str>) -> Result<LoadedPolicy, String>
         let known: Vec<&str> = index.jurisdictions().take(8).collect();
         return Err(format!(
             "`{}` is a compile's output directory: give --jurisdiction (it has {}{})",
-            path.display(),
+            crate::output::shown(path),
             known.join(", "),
             if index.index().policies.len() > known.len() { ", …" } else { "" }
         ));

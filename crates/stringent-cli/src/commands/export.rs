@@ -10,5 +10,5 @@ pub(crate) fn opa(tree: &TreeArgs, out: &std::path::Path) -> u8 {
         Err(code) => return code,
     };
     let result = stringent_export::opa_bundle(&c.policies()).and_then(|bytes| write_atomically(out, &bytes));
-    written(result, out, &format!("the OPA bundle {}", out.display()))
+    written(result, out, &format!("the OPA bundle {}", crate::output::shown(out)))
 }

@@ -33,7 +33,7 @@ pub(crate) fn run(out: Option<&Path>) -> u8 {
             write_atomically(&dir.join(name), &page(cmd)?)
         })
     });
-    written(result, dir, &format!("{} manual pages to {}", pages.len(), dir.display()))
+    written(result, dir, &format!("{} manual pages to {}", pages.len(), crate::output::shown(dir)))
 }
 
 /// A command and, depth first, every visible command below it.

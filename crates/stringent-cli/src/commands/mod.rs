@@ -85,7 +85,7 @@ pub(crate) fn written<E: std::fmt::Display>(result: Result<(), E>, out: &std::pa
             0
         }
         Err(e) => {
-            errln!("error: cannot write to `{}`: {e}", out.display());
+            errln!("error: cannot write to `{}`: {e}", crate::output::shown(out));
             USAGE
         }
     }

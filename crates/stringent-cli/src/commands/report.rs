@@ -10,7 +10,7 @@ pub(crate) fn run(tree: &TreeArgs, out: &std::path::Path) -> u8 {
         Err(code) => return code,
     };
     let result = stringent_report::write_report_with(&c.policies(), &report_notes(&c), out, write_atomically);
-    written(result, out, &format!("the report to {}/index.html", out.display()))
+    written(result, out, &format!("the report to {}/index.html", crate::output::shown(out)))
 }
 
 /// What the rule files say that the policies do not carry, per layer: coverage of each
