@@ -6,7 +6,9 @@ mod commands;
 mod git_tree;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use commands::{check, compile, completions, coverage, decide, diff, explain, export, fmt, man, report, test};
+use commands::{
+    check, compile, completions, coverage, decide, diff, explain, export, fmt, man, report, test, timeline,
+};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use stringent_syntax::Date;
@@ -116,6 +118,29 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
         /// How the difference is written.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+    /// The law's history as encoded for one chain: every date on which one of its answers
+    /// changes, what changed and the rules and citations on each side, as `diff` shows a
+    /// change. It starts at the date from which the chain's history is complete (the
+    /// latest `history from` of its layers; --from to start elsewhere) and shows changes
+    /// already scheduled, such as compliance dates to come.
+    Timeline {
+        /// The chain: `US`, a state such as `US-CA`, or an organization such as
+        /// `org:example_clinic`.
+        jurisdiction: String,
+        /// Rules tree.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// The date whose answers the first change is compared with (default: the date from
+        /// which the chain's history is complete).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// The last date looked at (default: none, so scheduled changes show).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<Date>,
+        /// How the timeline is written.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
@@ -298,6 +323,7 @@ impl Command {
             | Command::Report { tree, .. }
             | Command::Export(ExportCommand::Opa { tree, .. }) => &tree.paths,
             Command::Coverage { paths } | Command::Fmt { paths, .. } => paths,
+            Command::Timeline { rules, .. } => std::slice::from_ref(rules),
             Command::Decide(q) | Command::Explain(ExplainArgs { question: q, .. }) => q.rules.as_slice(),
             Command::Diff { .. } | Command::Completions { .. } | Command::Man { .. } => &[],
         }
@@ -325,6 +351,9 @@ fn main() -> ExitCode {
         Command::Coverage { paths } => coverage::run(&paths),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Diff { old, new, as_of, fail_on, format } => diff::run(&old, &new, as_of, fail_on, format),
+        Command::Timeline { jurisdiction, rules, from, to, format } => {
+            timeline::run(&rules, &jurisdiction, from, to, format)
+        }
         Command::Export(ExportCommand::Opa { tree, out }) => export::opa(&tree, &out),
         Command::Report { tree, out } => report::run(&tree, &out),
         Command::Decide(q) => decide::question(&q, false),

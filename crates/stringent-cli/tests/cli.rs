@@ -1514,3 +1514,29 @@ fn a_line_break_in_an_output_path_is_shown_escaped() {
     assert!(!stderr.lines().any(|l| l.starts_with("wrote 99")), "{stderr}");
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// `timeline` shows the day the 2024 reproductive-health rule was vacated as a loosening
+/// naming the rule and the court's judgment, and only the dates asked for.
+#[test]
+fn timeline_shows_when_an_answer_changed_and_why() {
+    let out = stringent(&["timeline", "US", "--from", "2025-01-01", "--to", "2025-12-31"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(shown.starts_with("US: answers from 2025-01-01 on (the chain's history is complete from "), "{shown}");
+    assert!(shown.contains("\non 2025-06-18:\n"), "{shown}");
+    assert!(
+        shown.contains("LOOSENED obligations: [") && shown.contains("reproductive_health_attestation] -> ["),
+        "{shown}"
+    );
+    assert!(shown.contains("Purl v. HHS"), "{shown}");
+    assert!(shown.ends_with("US: 1 date on which an answer changes after 2025-01-01 up to 2025-12-31\n"), "{shown}");
+
+    let json = stringent(&["timeline", "US", "--from", "2025-01-01", "--to", "2025-06-17", "--format", "json"]);
+    let t: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(t["changes"].as_array().map(Vec::len), Some(0), "{t}");
+    assert_eq!(t["to"], "2025-06-17");
+
+    let unknown = stringent(&["timeline", "US-YN"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `US-NY`?"));
+}

@@ -17,6 +17,7 @@ pub mod model;
 pub mod output;
 pub mod resolve;
 pub mod testing;
+pub mod timeline;
 
 use rayon::prelude::*;
 use std::path::PathBuf;

@@ -12,6 +12,7 @@ pub(crate) mod fmt;
 pub(crate) mod man;
 pub(crate) mod report;
 pub(crate) mod test;
+pub(crate) mod timeline;
 
 use crate::output::{FINDINGS, USAGE, report_as};
 use crate::{DiagFormat, TreeArgs};
