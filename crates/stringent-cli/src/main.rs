@@ -107,9 +107,11 @@ enum Command {
         old: String,
         /// The tree after: a directory, `git:REV` or `git:REV:PATH`.
         new: String,
-        /// The first date compared (default: today).
-        #[arg(long, value_parser = parse_date)]
-        as_of: Option<Date>,
+        /// The first date compared (default: today). Given twice (`--as-of A --as-of B`),
+        /// OLD as of A is compared with NEW as of B and no later date is looked at: with
+        /// the same tree for both, what changed in the law between two dates.
+        #[arg(long, value_parser = parse_date, num_args = 1, action = clap::ArgAction::Append)]
+        as_of: Vec<Date>,
         /// Exit 1 when an answer loosens, as of --as-of or any later date compared, and no
         /// rule deciding the new answer carries a `justification`; or when a
         /// jurisdiction, value or term that questions or answers used was removed or
@@ -350,7 +352,7 @@ fn main() -> ExitCode {
         }
         Command::Coverage { paths } => coverage::run(&paths),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Diff { old, new, as_of, fail_on, format } => diff::run(&old, &new, as_of, fail_on, format),
+        Command::Diff { old, new, as_of, fail_on, format } => diff::run(&old, &new, &as_of, fail_on, format),
         Command::Timeline { jurisdiction, rules, from, to, format } => {
             timeline::run(&rules, &jurisdiction, from, to, format)
         }

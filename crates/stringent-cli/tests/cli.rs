@@ -1540,3 +1540,29 @@ fn timeline_shows_when_an_answer_changed_and_why() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("did you mean `US-NY`?"));
 }
+
+/// `diff --as-of A --as-of B` compares OLD as of A with NEW as of B: with one tree, what
+/// changed in the law between two dates, and no later date.
+#[test]
+fn diff_compares_one_tree_at_two_dates() {
+    let out = stringent(&["diff", "rules", "rules", "--as-of", "2025-06-17", "--as-of", "2025-06-18"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("reproductive_health_attestation] -> ["), "{shown}");
+    assert!(!shown.contains("\nas of "), "{shown}");
+    assert!(shown.contains("\njurisdictions in both trees, as of 2025-06-17 against 2025-06-18: "), "{shown}");
+    let same_day = stringent(&["diff", "rules", "rules", "--as-of", "2025-06-18", "--as-of", "2025-06-18"]);
+    assert!(String::from_utf8_lossy(&same_day.stdout).ends_with(": 0 change groups, 0 cells changed\n"));
+    let three = stringent(&[
+        "diff",
+        "rules",
+        "rules",
+        "--as-of",
+        "2025-01-01",
+        "--as-of",
+        "2025-02-01",
+        "--as-of",
+        "2025-03-01",
+    ]);
+    assert_eq!(three.status.code(), Some(2));
+}

@@ -6,10 +6,19 @@ use crate::{DiffFormat, FailOn};
 use stringent_compiler::compile;
 use stringent_syntax::Date;
 
-pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<FailOn>, format: DiffFormat) -> u8 {
-    let as_of = as_of.unwrap_or_else(Date::today);
+pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>, format: DiffFormat) -> u8 {
+    let (old_date, new_date) = match as_of {
+        [] => (Date::today(), Date::today()),
+        [d] => (*d, *d),
+        [a, b] => (*a, *b),
+        _ => {
+            errln!("error: give --as-of once, or twice to compare OLD as of the first date with NEW as of the second");
+            return USAGE;
+        }
+    };
+    let two_dates = as_of.len() == 2;
     let mut trees = Vec::new();
-    for spec in [old, new] {
+    for (spec, as_of) in [(old, old_date), (new, new_date)] {
         // A tree unpacked from git is removed when `tree` drops, on every path.
         let tree = match git_tree::tree(spec) {
             Ok(t) => t,
@@ -27,7 +36,12 @@ pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<Fai
         trees.push(c);
     }
     let (Some(old_c), Some(new_c)) = (trees.first(), trees.get(1)) else { return USAGE };
-    let d = match stringent_compiler::diff::diff_over_time(old_c, new_c) {
+    let compared = if two_dates {
+        Ok(stringent_compiler::diff::diff(&old_c.policies(), &new_c.policies()))
+    } else {
+        stringent_compiler::diff::diff_over_time(old_c, new_c)
+    };
+    let d = match compared {
         Ok(d) => d,
         Err(e) => {
             errln!("error: {e}");
@@ -54,7 +68,12 @@ pub(crate) fn run(old: &str, new: &str, as_of: Option<Date>, fail_on: Option<Fai
             let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
             outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
         }
-        print_groups(&d.groups, "jurisdictions in both trees");
+        let scope = if two_dates {
+            format!("jurisdictions in both trees, as of {old_date} against {new_date}")
+        } else {
+            "jurisdictions in both trees".to_owned()
+        };
+        print_groups(&d.groups, &scope);
         for l in &d.later {
             outln!("as of {}:", l.as_of);
             print_groups(&l.groups, &format!("as of {}", l.as_of));
