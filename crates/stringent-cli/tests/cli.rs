@@ -1566,3 +1566,23 @@ fn diff_compares_one_tree_at_two_dates() {
     ]);
     assert_eq!(three.status.code(), Some(2));
 }
+
+/// A coverage topic narrowed changes no answer, yet `coverage` and every `silent` on it
+/// then vouch for less: `diff` names it and the gate fails.
+#[test]
+fn diff_fails_on_a_narrowed_coverage_topic() {
+    let (base, narrowed) = (copy_of_rules("topic-base"), copy_of_rules("topic-narrowed"));
+    let topics = narrowed.join("vocabulary/topics.stringent");
+    let text = std::fs::read_to_string(&topics).unwrap();
+    assert!(text.contains("  category hiv, sti\n"));
+    std::fs::write(&topics, text.replace("  category hiv, sti\n", "  category hiv\n")).unwrap();
+    let args = ["diff", base.to_str().unwrap(), narrowed.to_str().unwrap(), "--as-of", "2026-11-24", "--fail-on"];
+    let unchanged = stringent(&[args[0], args[1], args[1], args[3], args[4], args[5], "loosened"]);
+    assert_eq!(unchanged.status.code(), Some(0), "{}", String::from_utf8_lossy(&unchanged.stderr));
+    let out = stringent(&[&args[..], &["loosened"]].concat());
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("coverage topic hiv_sti narrowed: no longer counts category sti\n"), "{shown}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a coverage topic was removed or narrowed"));
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(narrowed));
+}

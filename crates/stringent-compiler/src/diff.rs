@@ -103,6 +103,71 @@ pub struct Diff {
     /// gated: no question about the new jurisdiction had an answer to loosen.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub new_layers: Vec<NewLayer>,
+    /// Coverage topics removed or narrowed: no answer changes with them, but `coverage`
+    /// and every `silent` declaration on them then vouch for less. Fails the gate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<TopicChange>,
+}
+
+/// A coverage topic of the old tree that the new tree removed, or whose values it narrowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopicChange {
+    pub topic: String,
+    /// The topic is gone from the new tree.
+    pub removed: bool,
+    /// Values the topic counted and no longer does, as `axis value`.
+    pub values_dropped: Vec<String>,
+}
+
+/// The coverage topics `new` removed or narrowed against `old` (docs/semantics.md,
+/// "Coverage"). A value is dropped when the new topic no longer names it or a value above
+/// it on the same axis.
+pub fn topic_changes(old: &crate::model::Model, new: &crate::model::Model) -> Vec<TopicChange> {
+    let names = |m: &crate::model::Model, t: &crate::model::TopicModel| -> BTreeSet<(String, String)> {
+        t.values
+            .iter()
+            .filter_map(|(a, vs)| {
+                let axis = m.axes.get(*a)?;
+                Some(
+                    vs.iter()
+                        .filter_map(|v| Some((axis.id.clone(), axis.values.get(*v)?.id.clone())))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .flatten()
+            .collect()
+    };
+    let mut out = Vec::new();
+    for ot in &old.topics {
+        let Some(nt) = new.topics.iter().find(|t| t.id == ot.id) else {
+            out.push(TopicChange { topic: ot.id.clone(), removed: true, values_dropped: Vec::new() });
+            continue;
+        };
+        let kept = names(new, nt);
+        // A value still counts when the new topic names it or one of its ancestors.
+        let counted = |axis: &str, value: &str| {
+            let Some(ax) = new.axes.iter().find(|a| a.id == axis) else { return false };
+            let mut at = ax.values.iter().position(|v| v.id == value);
+            let mut steps = 0;
+            while let Some(i) = at
+                && steps <= ax.values.len()
+            {
+                let Some(v) = ax.values.get(i) else { break };
+                if kept.contains(&(axis.to_owned(), v.id.clone())) {
+                    return true;
+                }
+                at = v.parent;
+                steps += 1;
+            }
+            false
+        };
+        let dropped: Vec<String> =
+            names(old, ot).into_iter().filter(|(a, v)| !counted(a, v)).map(|(a, v)| format!("{a} {v}")).collect();
+        if !dropped.is_empty() {
+            out.push(TopicChange { topic: ot.id.clone(), removed: false, values_dropped: dropped });
+        }
+    }
+    out
 }
 
 /// An added jurisdiction's answers against its parent chain's, as of the date asked.
@@ -153,6 +218,10 @@ impl Diff {
     /// of the public contract, for a reviewer to accept by running without the gate.
     pub fn breaking(&self) -> bool {
         !self.removed.is_empty() || self.vocabulary.iter().any(|v| v.breaking)
+    }
+    /// A coverage topic was removed or narrowed: the audit vouches for less.
+    pub fn coverage_narrowed(&self) -> bool {
+        !self.topics.is_empty()
     }
 }
 
@@ -242,6 +311,7 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         history: Vec::new(),
         later: Vec::new(),
         new_layers: Vec::new(),
+        topics: Vec::new(),
     };
     // An added layer is compared with the chain it stands under, in the same tree.
     for j in &out.added {
@@ -294,6 +364,7 @@ fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyCha
 /// a gate that cannot look at every date must not pass.
 pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, String> {
     let mut out = diff(&old.policies(), &new.policies());
+    out.topics = topic_changes(&old.model, &new.model);
     let as_of = new.as_of;
     // Later date → the ids of the layers whose rules change on it.
     let mut dates: BTreeMap<Date, BTreeSet<&str>> = BTreeMap::new();

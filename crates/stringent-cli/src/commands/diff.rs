@@ -37,7 +37,9 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
     }
     let (Some(old_c), Some(new_c)) = (trees.first(), trees.get(1)) else { return USAGE };
     let compared = if two_dates {
-        Ok(stringent_compiler::diff::diff(&old_c.policies(), &new_c.policies()))
+        let mut d = stringent_compiler::diff::diff(&old_c.policies(), &new_c.policies());
+        d.topics = stringent_compiler::diff::topic_changes(&old_c.model, &new_c.model);
+        Ok(d)
     } else {
         stringent_compiler::diff::diff_over_time(old_c, new_c)
     };
@@ -64,6 +66,13 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         for v in &d.vocabulary {
             outln!("{}", vocabulary_line(v));
         }
+        for t in &d.topics {
+            if t.removed {
+                outln!("coverage topic {} removed: `coverage` and `silent` no longer speak to it", t.topic);
+            } else {
+                outln!("coverage topic {} narrowed: no longer counts {}", t.topic, t.values_dropped.join(", "));
+            }
+        }
         for h in &d.history {
             let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
             outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
@@ -87,6 +96,13 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
         for l in d.later.iter().filter(|l| l.unjustified_loosening()) {
             errln!("an answer loosens without a justification as of {}", l.as_of);
+            fail = true;
+        }
+        if d.coverage_narrowed() {
+            errln!(
+                "a coverage topic was removed or narrowed: `coverage` and the `silent` declarations on it now vouch \
+                 for less; review it and run without --fail-on to accept it"
+            );
             fail = true;
         }
         if d.breaking() {
