@@ -24,6 +24,22 @@ pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
                 .with_help("UTF-8 needs no byte-order mark and stringent ignores it; `stringent fmt` writes the file without it"),
         );
     }
+    // Lines ended by a carriage return alone (classic Mac OS) make the first comment run to
+    // the end of the file: say that once, and read nothing of the file.
+    if text.contains('\r') && !text.contains('\n') {
+        let at = text.find('\r').unwrap_or_default();
+        lower.diags.push(
+            Diagnostic::new(Code::ControlCharacter, format!("`{path}` ends its lines with a carriage return alone"))
+                .at(Location::new(path, Span::new(at, at + 1)).labelled("U+000D CARRIAGE RETURN, with no line feed"))
+                .with_help(
+                    "save the file with LF (or CRLF) line endings: stringent reads a line feed as the end of a line",
+                ),
+        );
+        return (
+            SourceFile { unread: crate::declared_names(&text.replace('\r', "\n")), ..SourceFile::default() },
+            lower.diags,
+        );
+    }
     lower.bidi_controls(text);
     let file = match StringentParser::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
