@@ -7,7 +7,7 @@ mod git_tree;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commands::{
-    check, compile, completions, coverage, decide, diff, explain, export, fmt, man, report, test, timeline,
+    check, compile, completions, coverage, decide, diff, explain, export, fmt, man, prove, report, test, timeline,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -120,6 +120,27 @@ enum Command {
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
         /// How the difference is written.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+    },
+    /// Prove that NEW refines OLD: for every question of every jurisdiction in both trees,
+    /// NEW's answer is at least as strict as OLD's, as of --from and on every later date on
+    /// which a rule of either takes effect or expires. Exit 0 (PASS) or 1 (FAIL) with the
+    /// counterexamples: the cells where NEW is looser, per date, with the rules and
+    /// citations on each side. A `justification` explains a loosening; it does not make
+    /// NEW refine OLD. A jurisdiction of OLD missing from NEW fails too.
+    Prove {
+        /// The tree NEW must refine: a directory, `git:REV` or `git:REV:PATH`.
+        #[arg(long)]
+        refines: String,
+        /// The tree to prove: a directory, `git:REV` or `git:REV:PATH`.
+        #[arg(default_value = "rules")]
+        new: String,
+        /// The first date compared (default: the earliest `history from` of any layer in
+        /// either tree, so that every date the trees vouch for is compared).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<Date>,
+        /// How the result is written.
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
@@ -327,7 +348,7 @@ impl Command {
             Command::Coverage { paths } | Command::Fmt { paths, .. } => paths,
             Command::Timeline { rules, .. } => std::slice::from_ref(rules),
             Command::Decide(q) | Command::Explain(ExplainArgs { question: q, .. }) => q.rules.as_slice(),
-            Command::Diff { .. } | Command::Completions { .. } | Command::Man { .. } => &[],
+            Command::Diff { .. } | Command::Prove { .. } | Command::Completions { .. } | Command::Man { .. } => &[],
         }
     }
 }
@@ -353,6 +374,7 @@ fn main() -> ExitCode {
         Command::Coverage { paths } => coverage::run(&paths),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Diff { old, new, as_of, fail_on, format } => diff::run(&old, &new, &as_of, fail_on, format),
+        Command::Prove { refines, new, from, format } => prove::refines(&refines, &new, from, format),
         Command::Timeline { jurisdiction, rules, from, to, format } => {
             timeline::run(&rules, &jurisdiction, from, to, format)
         }

@@ -1586,3 +1586,35 @@ fn diff_fails_on_a_narrowed_coverage_topic() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("a coverage topic was removed or narrowed"));
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(narrowed));
 }
+
+/// `prove --refines OLD NEW` passes when NEW is as strict everywhere and fails with the
+/// loosened cells otherwise; a justification explains a loosening, it does not prove NEW
+/// refines OLD.
+#[test]
+fn prove_refines_passes_on_a_tightening_and_fails_on_a_justified_loosening() {
+    let (base, justified) = (copy_of_rules("prove-base"), copy_of_rules("prove-just"));
+    loosen(&justified, Some("Example: the statute was amended"));
+    let (b, j) = (base.to_str().unwrap(), justified.to_str().unwrap());
+
+    let same = stringent(&["prove", "--refines", b, b]);
+    let shown = String::from_utf8_lossy(&same.stdout);
+    assert_eq!(same.status.code(), Some(0), "{shown}");
+    assert!(shown.starts_with("PASS: "), "{shown}");
+
+    // The loosened tree refines nothing looser than itself, but the base refines it.
+    let tighter = stringent(&["prove", "--refines", j, b]);
+    assert_eq!(tighter.status.code(), Some(0), "{}", String::from_utf8_lossy(&tighter.stdout));
+
+    let looser = stringent(&["prove", "--refines", b, j, "--format", "json"]);
+    assert_eq!(looser.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_slice(&looser.stdout).unwrap();
+    assert_eq!(r["refines"], false);
+    let change = &r["counterexamples"][0]["groups"][0]["changes"][0];
+    assert_eq!(change["direction"], "loosened");
+    assert_eq!(change["new_rules"][0]["rule"], "ca.civ_56_17");
+    let text = stringent(&["prove", "--refines", b, j]);
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(shown.contains(" NEW is looser than OLD:\n") && shown.contains("LOOSENED permission"), "{shown}");
+    assert!(shown.contains("\nFAIL: "), "{shown}");
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(justified));
+}

@@ -3,7 +3,7 @@
 use crate::git_tree;
 use crate::output::{FINDINGS, USAGE, report};
 use crate::{DiffFormat, FailOn};
-use stringent_compiler::compile;
+use stringent_compiler::{Compilation, compile};
 use stringent_syntax::Date;
 
 pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>, format: DiffFormat) -> u8 {
@@ -17,25 +17,11 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
     };
     let two_dates = as_of.len() == 2;
-    let mut trees = Vec::new();
-    for (spec, as_of) in [(old, old_date), (new, new_date)] {
-        // A tree unpacked from git is removed when `tree` drops, on every path.
-        let tree = match git_tree::tree(spec) {
-            Ok(t) => t,
-            Err(e) => {
-                errln!("error: {e}");
-                return USAGE;
-            }
-        };
-        let c = compile(std::slice::from_ref(&tree.path), as_of);
-        if c.has_errors() {
-            errln!("error: `{spec}` has errors:");
-            report(&c);
-            return FINDINGS;
-        }
-        trees.push(c);
-    }
-    let (Some(old_c), Some(new_c)) = (trees.first(), trees.get(1)) else { return USAGE };
+    let (old_c, new_c) = match compiled_pair((old, old_date), (new, new_date)) {
+        Ok(pair) => pair,
+        Err(code) => return code,
+    };
+    let (old_c, new_c) = (&old_c, &new_c);
     let compared = if two_dates {
         let mut d = stringent_compiler::diff::diff(&old_c.policies(), &new_c.policies());
         d.topics = stringent_compiler::diff::topic_changes(&old_c.model, &new_c.model);
@@ -118,6 +104,31 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
     }
     0
+}
+
+/// Two trees — directories or `git:REV[:PATH]` — compiled as of their dates. `Err` is the
+/// exit code, after saying why (a bad tree spec, or errors in a tree).
+pub(crate) fn compiled_pair(old: (&str, Date), new: (&str, Date)) -> Result<(Compilation, Compilation), u8> {
+    let mut trees = Vec::new();
+    for (spec, as_of) in [old, new] {
+        // A tree unpacked from git is removed when `tree` drops, on every path.
+        let tree = git_tree::tree(spec).map_err(|e| {
+            errln!("error: {e}");
+            USAGE
+        })?;
+        let c = compile(std::slice::from_ref(&tree.path), as_of);
+        if c.has_errors() {
+            errln!("error: `{spec}` has errors:");
+            report(&c);
+            return Err(FINDINGS);
+        }
+        trees.push(c);
+    }
+    let mut trees = trees.into_iter();
+    match (trees.next(), trees.next()) {
+        (Some(o), Some(n)) => Ok((o, n)),
+        _ => Err(USAGE),
+    }
 }
 
 /// Change groups in words, then their count, labelled with what was compared (`scope`), since

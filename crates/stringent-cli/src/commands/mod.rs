@@ -10,6 +10,7 @@ pub(crate) mod explain;
 pub(crate) mod export;
 pub(crate) mod fmt;
 pub(crate) mod man;
+pub(crate) mod prove;
 pub(crate) mod report;
 pub(crate) mod test;
 pub(crate) mod timeline;

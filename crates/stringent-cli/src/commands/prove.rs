@@ -1,0 +1,106 @@
+//! `stringent prove --refines OLD [NEW]`: NEW is at least as strict as OLD for every
+//! question of every chain in both trees, on every date from the earliest declared history
+//! on, or the counterexamples that show it is not.
+
+use crate::DiffFormat;
+use crate::commands::diff::{compiled_pair, print_groups};
+use crate::output::{FINDINGS, USAGE};
+use serde::Serialize;
+use stringent_compiler::diff::{ChangeGroup, Direction, diff_over_time};
+use stringent_syntax::Date;
+
+/// The answer of `prove --refines`, as JSON.
+#[derive(Serialize)]
+struct Refinement {
+    refines: bool,
+    /// The first date compared; every later date on which a rule of either tree takes
+    /// effect or expires is compared too.
+    from: String,
+    /// Jurisdictions of OLD that NEW no longer has: their questions lost every answer.
+    removed: Vec<String>,
+    /// Per date, the cells where NEW is looser than OLD (only the loosened dimensions).
+    counterexamples: Vec<Counterexample>,
+}
+
+#[derive(Serialize)]
+struct Counterexample {
+    as_of: String,
+    groups: Vec<ChangeGroup>,
+}
+
+/// Only the loosened dimensions of each group; groups left with none are dropped.
+fn loosened(groups: &[ChangeGroup]) -> Vec<ChangeGroup> {
+    groups
+        .iter()
+        .filter_map(|g| {
+            let changes: Vec<_> = g.changes.iter().filter(|c| c.direction == Direction::Loosened).cloned().collect();
+            (!changes.is_empty()).then(|| ChangeGroup { changes, ..g.clone() })
+        })
+        .collect()
+}
+
+pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffFormat) -> u8 {
+    // Without --from: the earliest date from which a layer of either tree vouches for its
+    // history, so that every date the trees speak for is compared.
+    let from = match from {
+        Some(d) => d,
+        None => {
+            let (o, n) = match compiled_pair((old, Date::today()), (new, Date::today())) {
+                Ok(pair) => pair,
+                Err(code) => return code,
+            };
+            o.model
+                .layers
+                .iter()
+                .chain(&n.model.layers)
+                .filter_map(|l| l.history_from)
+                .min()
+                .unwrap_or_else(Date::today)
+        }
+    };
+    let (old_c, new_c) = match compiled_pair((old, from), (new, from)) {
+        Ok(pair) => pair,
+        Err(code) => return code,
+    };
+    let d = match diff_over_time(&old_c, &new_c) {
+        Ok(d) => d,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let mut counterexamples = Vec::new();
+    let first = loosened(&d.groups);
+    if !first.is_empty() {
+        counterexamples.push(Counterexample { as_of: from.to_string(), groups: first });
+    }
+    for l in &d.later {
+        let groups = loosened(&l.groups);
+        if !groups.is_empty() {
+            counterexamples.push(Counterexample { as_of: l.as_of.clone(), groups });
+        }
+    }
+    let r = Refinement {
+        refines: counterexamples.is_empty() && d.removed.is_empty(),
+        from: from.to_string(),
+        removed: d.removed.clone(),
+        counterexamples,
+    };
+    if format == DiffFormat::Json {
+        dataln!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+    } else {
+        for j in &r.removed {
+            outln!("{j}: in OLD, not in NEW: its questions lost every answer");
+        }
+        for c in &r.counterexamples {
+            outln!("as of {}, NEW is looser than OLD:", c.as_of);
+            print_groups(&c.groups, &format!("as of {}", c.as_of));
+        }
+        let verdict = if r.refines { "PASS" } else { "FAIL" };
+        outln!(
+            "{verdict}: `{new}` {} `{old}` for every question of every jurisdiction in both, as of {from} and every later date on which a rule of either takes effect or expires",
+            if r.refines { "is at least as strict as" } else { "is not at least as strict as" }
+        );
+    }
+    if r.refines { 0 } else { FINDINGS }
+}
