@@ -123,21 +123,25 @@ enum Command {
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
     },
-    /// Prove that NEW refines OLD: for every question of every jurisdiction in both trees,
-    /// NEW's answer is at least as strict as OLD's, as of --from and on every later date on
-    /// which a rule of either takes effect or expires. Exit 0 (PASS) or 1 (FAIL) with the
-    /// counterexamples: the cells where NEW is looser, per date, with the rules and
-    /// citations on each side. A `justification` explains a loosening; it does not make
-    /// NEW refine OLD. A jurisdiction of OLD missing from NEW fails too.
+    /// Prove properties of a rules tree on every chain, every cell and every date from the
+    /// earliest `history from` on (each date on which a rule starts or ends), exhaustively.
+    /// Without --refines, the built-in properties: no rule in force on some date decides
+    /// nothing on every such date (a dead rule, or an exception that never applies), and no
+    /// mandate meets a prohibition of its own layer on any date. With --refines OLD: for
+    /// every question of every jurisdiction in both trees, this tree's answer is at least as
+    /// strict as OLD's on every date. Exit 0 (PASS) or 1 (FAIL) with the counterexamples,
+    /// their rules and citations; a `justification` explains a loosening, it does not make
+    /// the tree refine OLD, and a jurisdiction of OLD that is gone fails too.
     Prove {
-        /// The tree NEW must refine: a directory, `git:REV` or `git:REV:PATH`.
-        #[arg(long)]
-        refines: String,
         /// The tree to prove: a directory, `git:REV` or `git:REV:PATH`.
         #[arg(default_value = "rules")]
         new: String,
-        /// The first date compared (default: the earliest `history from` of any layer in
-        /// either tree, so that every date the trees vouch for is compared).
+        /// The tree this one must refine (be at least as strict as): a directory,
+        /// `git:REV` or `git:REV:PATH`.
+        #[arg(long)]
+        refines: Option<String>,
+        /// The first date checked (default: the earliest `history from` of any layer, so
+        /// that every date the tree vouches for is checked).
         #[arg(long, value_parser = parse_date)]
         from: Option<Date>,
         /// How the result is written.
@@ -374,7 +378,8 @@ fn main() -> ExitCode {
         Command::Coverage { paths } => coverage::run(&paths),
         Command::Fmt { paths, check } => fmt::run(&paths, check),
         Command::Diff { old, new, as_of, fail_on, format } => diff::run(&old, &new, &as_of, fail_on, format),
-        Command::Prove { refines, new, from, format } => prove::refines(&refines, &new, from, format),
+        Command::Prove { new, refines: Some(old), from, format } => prove::refines(&old, &new, from, format),
+        Command::Prove { new, refines: None, from, format } => prove::builtin(&new, from, format),
         Command::Timeline { jurisdiction, rules, from, to, format } => {
             timeline::run(&rules, &jurisdiction, from, to, format)
         }

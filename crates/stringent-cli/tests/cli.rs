@@ -1618,3 +1618,30 @@ fn prove_refines_passes_on_a_tightening_and_fails_on_a_justified_loosening() {
     assert!(shown.contains("\nFAIL: "), "{shown}");
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(justified));
 }
+
+/// `prove` checks the built-in properties on every date: a rule that decided nothing in
+/// the years it was in force fails it, though no `check` as of today would see it.
+#[test]
+fn prove_finds_a_rule_that_never_decided_anything() {
+    let dir = copy_of_rules("prove-dead");
+    let clean = stringent(&["prove", dir.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&clean.stdout);
+    assert_eq!(clean.status.code(), Some(0), "{shown}");
+    assert!(shown.starts_with("PASS: every rule in force"), "{shown}");
+
+    let file = dir.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let dead = "\nrule ca.example_dead \"HIV information freely, 2014-2017\" {\n  cite \"Example Code 1\"\n  \
+                source \"https://example.org\"\n  confidence unverified\n  effective 2014-01-01\n  expires 2017-01-01\n  \
+                category hiv\n  purpose marketing\n  recipient employer\n  holder hospital\n  permission none\n}\n";
+    std::fs::write(&file, format!("{text}{dead}")).unwrap();
+    let today = stringent(&["check", dir.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&today.stderr).contains("ca.example_dead` decides nothing"));
+    let out = stringent(&["prove", dir.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("FAIL: every rule in force"), "{shown}");
+    assert!(shown.contains("  dead: ca.example_dead (Example Code 1), "), "{shown}");
+    assert!(shown.contains("in force from 2014-01-01 until 2017-01-01"), "{shown}");
+    let _ = std::fs::remove_dir_all(dir);
+}

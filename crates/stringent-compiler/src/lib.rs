@@ -15,6 +15,7 @@ pub mod limits;
 pub mod lints;
 pub mod model;
 pub mod output;
+pub mod proof;
 pub mod resolve;
 pub mod testing;
 pub mod timeline;

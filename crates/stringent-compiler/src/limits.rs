@@ -54,3 +54,5 @@ pub const MAX_DIFF_LINES: usize = 2_000;
 /// Beyond it `diff` refuses (exit 2) instead of passing on a part. Shipped: none after
 /// 2026-11-24 (152 distinct dates in all, most in the past).
 pub const MAX_LATER_DATES: usize = 256;
+/// Dates `prove` resolves every chain on (each date on which a rule starts or ends).
+pub const MAX_PROOF_DATES: usize = 512;

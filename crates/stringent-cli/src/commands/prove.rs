@@ -1,6 +1,7 @@
-//! `stringent prove --refines OLD [NEW]`: NEW is at least as strict as OLD for every
-//! question of every chain in both trees, on every date from the earliest declared history
-//! on, or the counterexamples that show it is not.
+//! `stringent prove [PATH] [--refines OLD]`: the built-in properties of a tree on every
+//! chain and every date, or that it is at least as strict as OLD for every question of every
+//! chain in both trees on every date from the earliest declared history on; or the
+//! counterexamples that show it is not.
 
 use crate::DiffFormat;
 use crate::commands::diff::{compiled_pair, print_groups};
@@ -103,4 +104,47 @@ pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffForm
         );
     }
     if r.refines { 0 } else { FINDINGS }
+}
+
+/// The built-in properties of the tree `spec` (a directory or `git:REV[:PATH]`).
+pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 {
+    let tree = match crate::git_tree::tree(spec) {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
+    let c = stringent_compiler::compile(std::slice::from_ref(&tree.path), from.unwrap_or_else(Date::today));
+    if c.has_errors() {
+        errln!("error: `{spec}` has errors:");
+        crate::output::report(&c);
+        return FINDINGS;
+    }
+    let p = match stringent_compiler::proof::prove(&c, from) {
+        Ok(p) => p,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if format == DiffFormat::Json {
+        dataln!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+        return if p.holds() { 0 } else { FINDINGS };
+    }
+    let at = |r: &stringent_compiler::proof::RuleAt| {
+        let until = r.expires.as_deref().map(|e| format!(" until {e}")).unwrap_or_default();
+        format!("{} ({}), {}:{}, in force from {}{until}", r.rule, r.citation, r.file, r.line, r.effective)
+    };
+    let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
+    outln!("{}: every rule in force on some date decides something on one of them", verdict(p.dead_rules.is_empty()));
+    for r in &p.dead_rules {
+        outln!("  dead: {}", at(r));
+    }
+    outln!("{}: no mandate meets a prohibition of its own layer", verdict(p.clashes.is_empty()));
+    for c in &p.clashes {
+        outln!("  {} meets {} on {}", at(&c.mandate), at(&c.prohibition), c.dates.join(", "));
+    }
+    outln!("checked every chain on {} dates from {} on", p.dates_checked, p.from);
+    if p.holds() { 0 } else { FINDINGS }
 }
