@@ -91,10 +91,11 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     let mut clashes: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
     for (d, stats) in &per_date {
         for (r, rule) in model.rules.iter().enumerate() {
-            if rule.active_on(*d) && !rule.damaged {
-                if let Some(a) = active.get_mut(r) {
-                    *a = true;
-                }
+            if rule.active_on(*d)
+                && !rule.damaged
+                && let Some(a) = active.get_mut(r)
+            {
+                *a = true;
             }
         }
         for (w, s) in won.iter_mut().zip(&stats.won) {
