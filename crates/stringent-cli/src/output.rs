@@ -35,11 +35,21 @@ macro_rules! outln {
     ($($arg:tt)*) => {{ out!($($arg)*); data!("\n"); }};
 }
 
+/// Write to stderr; when it cannot be written (a closed pipe, a full device), go on quietly:
+/// the exit code still says how the run went, and a message nobody can read is no reason
+/// to panic.
+macro_rules! err_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 /// [`outln!`] to stderr.
 macro_rules! errln {
     ($($arg:tt)*) => {{
         let text = format!($($arg)*);
-        eprintln!("{}", stringent_diagnostics::escape_for_terminal(&text));
+        err_raw!("{}\n", stringent_diagnostics::escape_for_terminal(&text));
     }};
 }
 
@@ -63,7 +73,7 @@ pub(crate) fn report_as(c: &Compilation, format: DiagFormat) {
         }
         DiagFormat::Github => return data!("{}", stringent_diagnostics::render_github(&c.diagnostics, &c.sources)),
     }
-    eprint!("{}", render_human(&c.diagnostics, &c.sources, human_style(), 100));
+    err_raw!("{}", render_human(&c.diagnostics, &c.sources, human_style(), 100));
     let errors = c.diagnostics.len() - c.warning_count();
     errln!("{} error{}, {} warning{}", errors, plural(errors), c.warning_count(), plural(c.warning_count()));
 }

@@ -1645,3 +1645,21 @@ fn prove_finds_a_rule_that_never_decided_anything() {
     assert!(shown.contains("in force from 2014-01-01 until 2017-01-01"), "{shown}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Diagnostics that cannot be written (stderr a full device or a closed pipe) end the run
+/// with its exit code, never a panic (101).
+#[test]
+fn an_unwritable_stderr_is_no_panic() {
+    let dir = copy_of_rules("stderr-full");
+    let file = dir.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("category ", "category no_such_value, ", 1)).unwrap();
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_stringent"))
+        .args(["check", dir.to_str().unwrap()])
+        .stderr(std::process::Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -36,7 +36,7 @@ pub(crate) fn run(paths: &[PathBuf], check: bool) -> u8 {
         }
     }
     if !diagnostics.is_empty() {
-        eprint!("{}", render_human(&diagnostics, &sources, human_style(), 100));
+        err_raw!("{}", render_human(&diagnostics, &sources, human_style(), 100));
         errln!("files with errors are left as they were");
         return FINDINGS;
     }
