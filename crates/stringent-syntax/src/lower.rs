@@ -24,16 +24,31 @@ pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
                 .with_help("UTF-8 needs no byte-order mark and stringent ignores it; `stringent fmt` writes the file without it"),
         );
     }
-    // Lines ended by a carriage return alone (classic Mac OS) make the first comment run to
-    // the end of the file: say that once, and read nothing of the file.
-    if text.contains('\r') && !text.contains('\n') {
-        let at = text.find('\r').unwrap_or_default();
+    // A carriage return not followed by a line feed: a terminal returns to the start of the
+    // line there and writes over what came before (`category hiv\r  purpose treatment`
+    // shows only the purpose), and lines ended by one alone (classic Mac OS) make a comment
+    // run to the end of the file. Said once, and nothing of the file is read.
+    let lone: Vec<usize> =
+        text.match_indices('\r').map(|(at, _)| at).filter(|at| text.as_bytes().get(at + 1) != Some(&b'\n')).collect();
+    if let Some(&at) = lone.first() {
+        let more = match lone.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more)".to_owned(),
+            n => format!(" (and {n} more)"),
+        };
+        let help = if text.contains('\n') {
+            "remove it: a terminal or a review shows the text after it over the text before it, so the file reads otherwise than stringent reads it"
+        } else {
+            "save the file with LF (or CRLF) line endings: stringent reads a line feed as the end of a line"
+        };
         lower.diags.push(
-            Diagnostic::new(Code::ControlCharacter, format!("`{path}` ends its lines with a carriage return alone"))
-                .at(Location::new(path, Span::new(at, at + 1)).labelled("U+000D CARRIAGE RETURN, with no line feed"))
-                .with_help(
-                    "save the file with LF (or CRLF) line endings: stringent reads a line feed as the end of a line",
-                ),
+            Diagnostic::new(
+                Code::ControlCharacter,
+                format!("`{path}` holds a carriage return that ends no line{more}"),
+            )
+            .at(Location::new(path, Span::new(at, at + 1))
+                .labelled("U+000D CARRIAGE RETURN, with no line feed after it"))
+            .with_help(help),
         );
         return (
             SourceFile { unread: crate::declared_names(&text.replace('\r', "\n")), ..SourceFile::default() },
