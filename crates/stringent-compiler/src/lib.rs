@@ -236,8 +236,14 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
             test_diags.push(d);
         }
     }
+    let by_folder: Vec<String> = parsed
+        .iter()
+        .filter(|f| f.ast.header_unread())
+        .filter_map(|f| model::folder_jurisdiction(f.relative))
+        .collect();
     let unread_names: std::collections::HashSet<&str> = unread
         .iter()
+        .chain(&by_folder)
         .map(String::as_str)
         .chain(parsed.iter().flat_map(|f| f.ast.unread.iter().map(|d| d.name.as_str())))
         .collect();
@@ -290,11 +296,7 @@ fn unread_jurisdiction(d: &Diagnostic) -> Option<String> {
     if !matches!(d.code, Code::TooLarge | Code::Unreadable) {
         return None;
     }
-    let file = &d.primary.as_ref()?.file;
-    let folder = file.rsplit_once('/')?.0.rsplit('/').next()?;
-    let upper = folder.to_ascii_uppercase();
-    let state = upper.strip_prefix("US-").is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()));
-    (upper == model::FEDERAL || state).then_some(upper)
+    model::folder_jurisdiction(&d.primary.as_ref()?.file)
 }
 
 /// Every chain starts at the federal layer, so a tree without one can answer nothing

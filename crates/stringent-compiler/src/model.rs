@@ -269,10 +269,15 @@ pub fn build(files: &[ParsedFile<'_>], unread_elsewhere: &[String]) -> (Model, V
     for f in files {
         b.model.relative_paths.insert(f.display.to_owned(), f.relative.to_owned());
     }
+    // A header that cannot be read may name its jurisdiction wrongly (`US-CAL`): the one
+    // its folder is named after is spared too.
+    let by_folder: Vec<String> =
+        files.iter().filter(|f| f.ast.header_unread()).filter_map(|f| folder_jurisdiction(f.relative)).collect();
     let unread: HashSet<&str> = files
         .iter()
         .flat_map(|f| f.ast.unread.iter().map(|d| d.name.as_str()))
         .chain(unread_elsewhere.iter().map(String::as_str))
+        .chain(by_folder.iter().map(String::as_str))
         .collect();
     b.unread_axes = AXES.iter().filter(|a| unread.contains(**a)).map(|a| (*a).to_owned()).collect();
     b.vocabulary(files);
@@ -361,6 +366,15 @@ impl LayerKind {
 /// layer has no parent, a state stands under `US`, an organization under a state or another
 /// organization (docs/semantics.md, "Chains"). A layer placed otherwise is refused here, before
 /// its rules could be resolved without federal law.
+/// The jurisdiction a file's folder is named after (`us/` → `US`, `us-wa/` → `US-WA`), as the
+/// shipped tree lays files out: what a file whose header cannot be read most likely declares.
+pub fn folder_jurisdiction(path: &str) -> Option<String> {
+    let folder = path.rsplit_once('/')?.0.rsplit('/').next()?;
+    let upper = folder.to_ascii_uppercase();
+    let state = upper.strip_prefix("US-").is_some_and(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_uppercase()));
+    (upper == FEDERAL || state).then_some(upper)
+}
+
 /// Whether a file stands in the folder named after its jurisdiction (`us/` for `US`,
 /// `us-wa/` for `US-WA`), as the shipped tree lays them out.
 fn in_own_folder(id: &str, relative: &str) -> bool {
@@ -927,6 +941,11 @@ impl Builder {
                 self.model.layer(&j.id.text).filter(|l| self.model.layers.get(*l).is_some_and(|x| x.file == f.display))
             });
             let lines = LineIndex::new(f.text);
+            // A file whose header another file's declaration displaced (E0201) is not read:
+            // its rules, silences and tests would only repeat or contradict that one error.
+            if header.is_some() && layer.is_none() {
+                continue;
+            }
             for item in &f.ast.items {
                 if let Item::Test(t) = item {
                     // A test of a file whose header could not be read asks about nothing known.

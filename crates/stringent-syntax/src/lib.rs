@@ -13,7 +13,7 @@ mod unread;
 
 pub use date::Date;
 pub use lower::parse;
-pub use unread::{UnreadDecl, declared_names};
+pub use unread::{UnreadDecl, declared_in_chunk, declared_names};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../../grammar/stringent.pest"]

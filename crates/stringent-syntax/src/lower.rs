@@ -305,7 +305,7 @@ impl Lower<'_> {
             let item = match p.as_rule() {
                 Rule::junk => {
                     self.junk(text, span);
-                    out.unread.extend(crate::declared_names(text.get(span.start..span.end).unwrap_or_default()));
+                    out.unread.extend(crate::declared_in_chunk(text.get(span.start..span.end).unwrap_or_default()));
                     continue;
                 }
                 Rule::COMMENT | Rule::EOI => continue,

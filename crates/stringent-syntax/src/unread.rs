@@ -35,6 +35,24 @@ pub fn declared_names(text: &str) -> Vec<UnreadDecl> {
         .collect()
 }
 
+/// [`declared_names`] of a chunk the grammar refused, where the first word may itself be
+/// the mistake: a misspelt declaring keyword (`jurisdction US …`) still declares its name.
+pub fn declared_in_chunk(chunk: &str) -> Vec<UnreadDecl> {
+    let mut found = declared_names(chunk);
+    let mut words = chunk.split_whitespace();
+    if let (Some(first), Some(second)) = (words.next(), words.next())
+        && !DECLARING.contains(&first)
+        && let Some(keyword) = stringent_diagnostics::nearest(first, DECLARING.iter().copied())
+    {
+        let name: String =
+            second.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')).collect();
+        if !name.is_empty() {
+            found.insert(0, UnreadDecl { keyword: keyword.to_owned(), name });
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,6 +66,13 @@ mod tests {
             [("jurisdiction", "US-WA"), ("value", "adult"), ("rule", "wa.x")]
                 .map(|(k, n)| (k.to_owned(), n.to_owned()))
         );
+    }
+
+    #[test]
+    fn a_misspelt_keyword_still_declares_its_name() {
+        let found = declared_in_chunk("jurisdction US \"United States\"\nrule us.a {");
+        let names: Vec<(&str, &str)> = found.iter().map(|d| (d.keyword.as_str(), d.name.as_str())).collect();
+        assert_eq!(names, [("jurisdiction", "US"), ("rule", "us.a")]);
     }
 
     #[test]
