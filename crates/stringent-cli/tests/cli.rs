@@ -1109,6 +1109,15 @@ fn compile_never_replaces_or_removes_a_file_it_did_not_create() {
     std::fs::write(first[0].join("my-notes.txt"), "mine").unwrap();
     assert_eq!(compile("2020-01-01").status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(first[0].join("my-notes.txt")).unwrap(), "mine");
+
+    // A folder that looks like a generation (its name, the marker, `.json` names) but holds a
+    // file of the user's under an artifact's name is the user's: left in place.
+    let mimic = out.join("policies-bbbbbbbbbbbbbbbb");
+    std::fs::create_dir_all(&mimic).unwrap();
+    std::fs::copy(first[0].join(".stringent-generation"), mimic.join(".stringent-generation")).unwrap();
+    std::fs::write(mimic.join("US-CA.json"), "{\"mine\":1}").unwrap();
+    assert_eq!(compile("2026-11-24").status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(mimic.join("US-CA.json")).unwrap(), "{\"mine\":1}");
 }
 
 /// A copy of the federal layer, California and the example clinic under it.

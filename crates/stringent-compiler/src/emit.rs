@@ -290,14 +290,27 @@ fn is_own_index(path: &Path) -> bool {
             .is_some_and(|f| f.format == INDEX_FORMAT)
 }
 
-/// Whether an old generation holds only what the tool writes there (artifacts and the
-/// marker, as regular files): one that holds anything else is left where it is, so that
-/// removing it never removes a file the tool did not create.
+/// Whether an old generation holds only what the tool writes there (artifacts that begin
+/// as every artifact does, and the marker with its text, as regular files): one that holds
+/// anything else — a file of another name, or a `.json` or marker someone wrote by hand —
+/// is left where it is, so that removing it never removes a file the tool did not create.
 fn holds_only_own_files(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    let starts_with = |path: &Path, prefix: &[u8]| {
+        use std::io::Read as _;
+        let mut head = vec![0u8; prefix.len()];
+        std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)).is_ok() && head == prefix
+    };
+    let artifact_head = format!("{{\"format\":\"{}\",", stringent_policy::artifact::FORMAT);
     entries.flatten().all(|e| {
         let name = e.file_name().to_string_lossy().into_owned();
-        e.file_type().is_ok_and(|t| t.is_file()) && (name.ends_with(".json") || name == GENERATION_MARKER)
+        let path = e.path();
+        e.file_type().is_ok_and(|t| t.is_file())
+            && if name == GENERATION_MARKER {
+                std::fs::read(&path).is_ok_and(|m| m == MARKER_TEXT)
+            } else {
+                name.ends_with(".json") && starts_with(&path, artifact_head.as_bytes())
+            }
     })
 }
 
