@@ -56,3 +56,6 @@ pub const MAX_DIFF_LINES: usize = 2_000;
 pub const MAX_LATER_DATES: usize = 256;
 /// Dates `prove` resolves every chain on (each date on which a rule starts or ends).
 pub const MAX_PROOF_DATES: usize = 512;
+/// Rules in one layer: they meet in the cells they share, and past this the check slows
+/// with the square of their number (1,000 rules in one cell check in about 2 s).
+pub const MAX_RULES_PER_LAYER: usize = 1_000;

@@ -984,6 +984,28 @@ impl Builder {
                     }
                     continue;
                 };
+                // Rules of one layer meet in the cells they share: past the limit the meets
+                // grow with the square of the rules (README.md, "Limits").
+                let count = self.model.layers.get(layer).map_or(0, |l| l.rules.len());
+                if count >= limits::MAX_RULES_PER_LAYER {
+                    if count == limits::MAX_RULES_PER_LAYER && !self.limit_reported {
+                        let id = self.layer_id(layer);
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::LimitExceeded,
+                                format!(
+                                    "jurisdiction `{id}` has more than {} rules; at most {} are allowed",
+                                    limits::MAX_RULES_PER_LAYER,
+                                    limits::MAX_RULES_PER_LAYER
+                                ),
+                            )
+                            .at(loc(f.display, r.id.span).labelled(format!("rule number {}", count + 1)))
+                            .with_help("a layer's rules are a statute's provisions, not one per cell: merge rules with the same requirement into one pattern; see README.md, \"Limits\""),
+                        );
+                        self.limit_reported = true;
+                    }
+                    continue;
+                }
                 if let Some(mut rule) = self.rule(r, layer, f.display) {
                     rule.line = u32::try_from(lines.line_col(f.text, r.span.start).0).unwrap_or(u32::MAX);
                     let index = self.model.rules.len();

@@ -118,3 +118,22 @@ fn a_file_whose_jurisdiction_cannot_be_read_touches_every_chain() {
     assert!(!broken.errors_touching("US-CA").is_empty());
     assert!(!broken.errors_touching("org:example_clinic").is_empty());
 }
+
+/// A layer of more rules than the limit is one E0400, at the first rule past it, and the
+/// tree is not resolved (the meets would grow with the square of the rules).
+#[test]
+fn a_layer_past_the_rule_limit_is_one_error() {
+    let axes = std::fs::read_to_string(rules().join("vocabulary/axes.stringent")).unwrap();
+    let rule = |i: usize| {
+        format!(
+            "rule us.r{i} \"t\" {{\n  cite \"x\"\n  confidence verified\n  effective 2003-04-14\n  purpose treatment\n  permission authorization\n}}\n"
+        )
+    };
+    let n = stringent_compiler::limits::MAX_RULES_PER_LAYER + 5;
+    let federal = format!("jurisdiction US \"United States\"\n\n{}", (0..n).map(rule).collect::<String>());
+    let c = compile_sources(vec![("axes.stringent".into(), axes), ("us/federal.stringent".into(), federal)], as_of());
+    let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::LimitExceeded], "{:?}", c.diagnostics);
+    assert!(c.diagnostics.iter().all(|d| d.message.contains("more than 1000 rules")));
+    assert!(c.chains.is_empty());
+}
