@@ -1672,3 +1672,22 @@ fn an_unwritable_stderr_is_no_panic() {
     assert_eq!(out.status.code(), Some(1));
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A question combining more jurisdictions than the limit is refused before any work.
+#[test]
+fn a_question_combining_too_many_jurisdictions_is_refused() {
+    let many = vec!["US-CA"; 17].join("+");
+    let out = stringent(&[
+        "decide",
+        "--jurisdiction",
+        &many,
+        "--category",
+        "hiv",
+        "--purpose",
+        "treatment",
+        "--recipient",
+        "provider",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("combines 17 jurisdictions; at most 16"));
+}

@@ -59,3 +59,6 @@ pub const MAX_PROOF_DATES: usize = 512;
 /// Rules in one layer: they meet in the cells they share, and past this the check slows
 /// with the square of their number (1,000 rules in one cell check in about 2 s).
 pub const MAX_RULES_PER_LAYER: usize = 1_000;
+/// Jurisdictions one question combines (`US-CA+US-NV`, a test naming several): each adds a
+/// chain to resolve and meet.
+pub const MAX_COMBINED_JURISDICTIONS: usize = 16;

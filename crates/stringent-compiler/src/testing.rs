@@ -125,6 +125,22 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Bo
     } else {
         t.jurisdictions.iter().map(|n| n.text.clone()).collect()
     };
+    if jurisdictions.len() > crate::limits::MAX_COMBINED_JURISDICTIONS {
+        let span = t.jurisdictions.get(crate::limits::MAX_COMBINED_JURISDICTIONS).map_or(t.title.span, |n| n.span);
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!(
+                    "test \"{}\" combines {} jurisdictions; at most {} are allowed",
+                    t.title.value,
+                    jurisdictions.len(),
+                    crate::limits::MAX_COMBINED_JURISDICTIONS
+                ),
+            )
+            .at(at(span).labelled("one too many"))
+            .with_help("ask about fewer jurisdictions at once; see README.md, \"Limits\""),
+        ));
+    }
     if jurisdictions.is_empty() {
         return Err(Box::new(
             Diagnostic::new(Code::MissingField, format!("test \"{}\" names no jurisdiction", t.title.value))

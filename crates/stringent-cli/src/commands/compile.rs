@@ -20,6 +20,14 @@ pub(crate) fn run(tree: &TreeArgs, out: &std::path::Path, combine: &[String], fo
             errln!("error: `--combine {spec}` must name two or more different jurisdictions, e.g. `US-CA+US-NV`");
             return USAGE;
         }
+        if parts.len() > stringent_compiler::limits::MAX_COMBINED_JURISDICTIONS {
+            errln!(
+                "error: `--combine` names {} jurisdictions; at most {} are allowed (README.md, \"Limits\")",
+                parts.len(),
+                stringent_compiler::limits::MAX_COMBINED_JURISDICTIONS
+            );
+            return USAGE;
+        }
         let joined = parts.join("+");
         // The comma was the first spelling; `+` is the one `decide` and the tests use.
         if spec.contains(',') {

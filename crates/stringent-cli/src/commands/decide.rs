@@ -9,6 +9,16 @@ use stringent_policy::{Index, LoadError, LoadedPolicy, Question, QuestionError};
 use stringent_syntax::Date;
 
 pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
+    if let Some(j) = &q.jurisdiction
+        && j.split('+').count() > stringent_compiler::limits::MAX_COMBINED_JURISDICTIONS
+    {
+        errln!(
+            "error: `--jurisdiction` combines {} jurisdictions; at most {} are allowed (README.md, \"Limits\")",
+            j.split('+').count(),
+            stringent_compiler::limits::MAX_COMBINED_JURISDICTIONS
+        );
+        return USAGE;
+    }
     let loaded = match &q.policy {
         Some(path) => match open(path, q.jurisdiction.as_deref()) {
             Ok(p) => {
