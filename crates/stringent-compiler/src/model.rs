@@ -375,6 +375,25 @@ pub fn folder_jurisdiction(path: &str) -> Option<String> {
     (upper == FEDERAL || state).then_some(upper)
 }
 
+/// E0212 for a state declared in the organizations' folder, the federal folder or another
+/// state's folder: a policy that calls itself a state would get a state's powers over the
+/// federal defaults that defer to state law, under a name no reviewer expects there.
+fn state_out_of_place(id: &str, relative: &str, display: &str, span: Span) -> Option<Diagnostic> {
+    if LayerKind::of(id) != LayerKind::State {
+        return None;
+    }
+    let folder = relative.rsplit_once('/')?.0.rsplit('/').next()?.to_ascii_uppercase();
+    let other_state = folder_jurisdiction(relative).is_some_and(|j| j != id);
+    (folder == "ORG" || other_state).then(|| {
+        Diagnostic::new(Code::BadParent, format!("state layer `{id}` is declared in `{display}`, outside a folder of its own"))
+            .at(loc(display, span).labelled(format!("a state in the `{}` folder", folder.to_ascii_lowercase())))
+            .with_help(format!(
+                "a state's rules live in `{}/`; an organization's policy is `jurisdiction org:name \"…\" under US-XX`, which tightens its state's chain",
+                id.to_ascii_lowercase()
+            ))
+    })
+}
+
 /// Whether a file stands in the folder named after its jurisdiction (`us/` for `US`,
 /// `us-wa/` for `US-WA`), as the shipped tree lays them out.
 fn in_own_folder(id: &str, relative: &str) -> bool {
@@ -787,6 +806,9 @@ impl Builder {
                     .with_help("keep one file per jurisdiction and move the rules into it"),
                 );
                 continue;
+            }
+            if let Some(d) = state_out_of_place(&j.id.text, f.relative, f.display, j.id.span) {
+                self.diags.push(d);
             }
             parents.push((self.model.layers.len(), j.parent.clone(), f.display.to_owned()));
             self.model.layers.push(Layer {
