@@ -1691,3 +1691,21 @@ fn a_question_combining_too_many_jurisdictions_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("combines 17 jurisdictions; at most 16"));
 }
+
+/// An axis declared again outside `vocabulary/` is one E0201 at that declaration: the
+/// vocabulary's axis is kept whatever the path order (`org/` sorts first), so no value of it
+/// is reported unknown (1,908 errors before).
+#[test]
+fn an_axis_declared_again_in_an_organization_file_is_one_error() {
+    let (root, clinic) = copy_with_clinic("axis-again");
+    let mut text = std::fs::read_to_string(&clinic).unwrap();
+    text.push_str("\naxis holder \"more\" {\n  value evil_holder \"e\"\n}\n");
+    std::fs::write(&clinic, text).unwrap();
+    let out = stringent(&["check", root.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{json}");
+    assert_eq!(diagnostics[0]["code"], "E0201");
+    assert!(diagnostics[0]["location"]["file"].as_str().unwrap().ends_with("org/example_clinic.stringent"), "{json}");
+    let _ = std::fs::remove_dir_all(root);
+}

@@ -34,7 +34,8 @@ pub const MAX_LAYERS: usize = 512;
 pub const MAX_CHAIN_DEPTH: usize = 16;
 
 /// Rules in the longest chain of exceptions (a rule that is an exception to a rule that is
-/// an exception to …). Shipped: 3.
+/// an exception to …). Shipped: 3. A guard: exceptions stay inside one layer, which holds
+/// at most [`MAX_RULES_PER_LAYER`] rules.
 pub const MAX_EXCEPTION_DEPTH: usize = 10_000;
 
 /// Levels of the exception tree `explain --rule` prints; deeper levels are summarized

@@ -495,10 +495,22 @@ impl Builder {
         let mut axes: Vec<Option<PendingAxis>> = vec![None; AXES.len()];
         let mut term_spans: [HashMap<String, (String, Span)>; 4] = Default::default();
         let mut topics: Vec<(&ast::TopicDecl, &str)> = Vec::new();
+        // An axis declared twice is kept from `vocabulary/`, whatever the path order: an
+        // axis in another file (`org/` sorts first) is the one reported and not read.
+        let in_vocabulary = |f: &ParsedFile<'_>| f.relative.split('/').any(|part| part == "vocabulary");
+        for first in [true, false] {
+            for f in files.iter().filter(|f| in_vocabulary(f) == first) {
+                for item in &f.ast.items {
+                    if let Item::Axis(a) = item {
+                        self.axis(a, f.display, &mut axes);
+                    }
+                }
+            }
+        }
         for f in files {
             for item in &f.ast.items {
                 match item {
-                    Item::Axis(a) => self.axis(a, f.display, &mut axes),
+                    Item::Axis(_) => {}
                     Item::Topic(t) => topics.push((t, f.display)),
                     Item::Element(t) | Item::Form(t) | Item::Condition(t) => {
                         let kind = match item {
