@@ -1709,3 +1709,37 @@ fn an_axis_declared_again_in_an_organization_file_is_one_error() {
     assert!(diagnostics[0]["location"]["file"].as_str().unwrap().ends_with("org/example_clinic.stringent"), "{json}");
     let _ = std::fs::remove_dir_all(root);
 }
+
+/// An organization that reuses a state rule's id is the duplicate, whatever the path order
+/// (`org/` sorts first): the state's rule is kept, and the state's chain still answers.
+#[test]
+fn a_rule_id_reused_by_an_organization_is_the_organizations_error() {
+    let (root, clinic) = copy_with_clinic("rule-id-reused");
+    let text = std::fs::read_to_string(&clinic).unwrap();
+    std::fs::write(
+        &clinic,
+        text.replace("emergency_transfer \"", "x \"").replace("rule org.example_clinic.x ", "rule ca.civ_56_10_a "),
+    )
+    .unwrap();
+    let out = stringent(&["check", root.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{json}");
+    assert_eq!(diagnostics[0]["code"], "E0201");
+    assert!(diagnostics[0]["location"]["file"].as_str().unwrap().ends_with("org/example_clinic.stringent"), "{json}");
+    let ca = stringent(&[
+        "decide",
+        "--rules",
+        root.to_str().unwrap(),
+        "--jurisdiction",
+        "US-CA",
+        "--category",
+        "general",
+        "--purpose",
+        "marketing",
+        "--recipient",
+        "employer",
+    ]);
+    assert_eq!(ca.status.code(), Some(0), "{}", String::from_utf8_lossy(&ca.stderr));
+    let _ = std::fs::remove_dir_all(root);
+}

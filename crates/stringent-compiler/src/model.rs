@@ -966,6 +966,36 @@ impl Builder {
 
     fn rules(&mut self, files: &[ParsedFile<'_>]) {
         let mut seen: HashMap<String, (String, Span)> = HashMap::new();
+        // A rule id declared in two layers is kept in the more fundamental one (federal, then
+        // a state, then an organization), whatever the path order: an organization's copy of
+        // a state's rule id (`org/` sorts first) is the one reported, and the state's rules
+        // that except it still find it.
+        let rank = |f: &ParsedFile<'_>| {
+            f.ast.items.iter().find_map(|i| match i {
+                Item::Jurisdiction(j) => Some(match LayerKind::of(&j.id.text) {
+                    LayerKind::Federal => 0,
+                    LayerKind::State => 1,
+                    LayerKind::Organization => 2,
+                }),
+                _ => None,
+            })
+        };
+        let mut kept: HashMap<&str, (usize, usize, &str, Span)> = HashMap::new();
+        for (order, f) in files.iter().enumerate() {
+            let Some(rank) = rank(f) else { continue };
+            for item in &f.ast.items {
+                if let Item::Rule(r) = item {
+                    let candidate = (rank, order, f.display, r.id.span);
+                    kept.entry(r.id.text.as_str())
+                        .and_modify(|k| {
+                            if (candidate.0, candidate.1) < (k.0, k.1) {
+                                *k = candidate;
+                            }
+                        })
+                        .or_insert(candidate);
+                }
+            }
+        }
         for f in files {
             let header = f.ast.items.iter().find_map(|i| match i {
                 Item::Jurisdiction(j) => Some(j),
@@ -1000,6 +1030,12 @@ impl Builder {
                 let Item::Rule(r) = item else { continue };
                 if let Some((first_file, first_span)) = seen.get(&r.id.text).cloned() {
                     self.duplicate("rule", &r.id, f.display, (&first_file, first_span));
+                    continue;
+                }
+                if let Some((_, _, keep_file, keep_span)) = kept.get(r.id.text.as_str()).copied()
+                    && (keep_file != f.display || keep_span != r.id.span)
+                {
+                    self.duplicate("rule", &r.id, f.display, (keep_file, keep_span));
                     continue;
                 }
                 seen.insert(r.id.text.clone(), (f.display.to_owned(), r.id.span));
