@@ -1252,18 +1252,30 @@ impl Builder {
         if let Some(span) = withdraws_span {
             self.withdrawn_still_admitted(&rule, &r.id.text, file, span);
         }
+        // A required field written with a typo (`confidance verified`) is read as a pattern on
+        // an unknown axis, reported there with "did you mean"; it is not also missing.
+        let misspelt: Vec<&str> = r
+            .fields
+            .iter()
+            .filter_map(|f| match f {
+                ast::RuleField::Pattern(p) if !AXES.contains(&p.axis.text.as_str()) => {
+                    nearest(&p.axis.text, ["cite", "confidence", "effective"])
+                }
+                _ => None,
+            })
+            .collect();
         let mut missing = Vec::new();
-        if rule.citations.is_empty() {
+        if rule.citations.is_empty() && !misspelt.contains(&"cite") {
             missing.push(("cite", "every rule cites the law it encodes: `cite \"45 CFR 164.508(a)(1)\"`"));
         }
-        if !confidence_seen && !r.unreadable.contains(&"confidence") {
+        if !confidence_seen && !r.unreadable.contains(&"confidence") && !misspelt.contains(&"confidence") {
             missing.push((
                 "confidence",
                 "say how well the citation was checked: `confidence verified` (or secondary, recalled, unverified)",
             ));
         }
         // An `effective` whose date could not be read is reported as such (E0101), not missing.
-        if !effective_seen && !r.unreadable.contains(&"effective") {
+        if !effective_seen && !r.unreadable.contains(&"effective") && !misspelt.contains(&"effective") {
             missing.push(("effective", "give the date the law took effect: `effective 2003-04-14`"));
         }
         for (field, help) in missing {
