@@ -99,6 +99,18 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
                         continue;
                     }
                 }
+            } else if is_rule_file && !ft.is_file() && !ft.is_dir() {
+                // A FIFO, socket or device named like a rule file: never opened (it could block
+                // or never end), and not skipped in silence either — rules may be missing.
+                diags.push(
+                    file_error(
+                        Code::NotRuleFileOrDirectory,
+                        &slash(path),
+                        format!("`{}` is neither a regular file nor a directory; it is not read", slash(path)),
+                    )
+                    .with_help("replace it with the rule file it stands for, or rename it"),
+                );
+                continue;
             } else if !ft.is_file() || !is_rule_file {
                 continue;
             }

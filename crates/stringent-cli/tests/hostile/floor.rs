@@ -142,6 +142,19 @@ fn empty_and_wrong_roots_are_errors() {
         assert!(made.success());
         let (out, _) = run_for(&["check", p(&fifo)], Duration::from_secs(20));
         assert_refused(&out, &["E0009"]);
+        // Inside a tree, a FIFO named like a rule file is not opened, and not skipped in
+        // silence: its rules would be missing.
+        let tree = s.path.join("tree");
+        std::fs::create_dir_all(tree.join("us")).unwrap();
+        std::fs::copy(repo().join("tests/corpus/worked-example/axes.stringent"), tree.join("axes.stringent")).unwrap();
+        std::fs::copy(
+            repo().join("tests/corpus/worked-example/us/federal.stringent"),
+            tree.join("us/federal.stringent"),
+        )
+        .unwrap();
+        assert!(Command::new("mkfifo").arg(tree.join("us/more.stringent")).status().unwrap().success());
+        let (out, _) = run_for(&["check", p(&tree)], Duration::from_secs(20));
+        assert_refused(&out, &["E0009", "more.stringent", "not read"]);
     }
 }
 
