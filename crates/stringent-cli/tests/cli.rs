@@ -1623,7 +1623,7 @@ fn prove_refines_passes_on_a_tightening_and_fails_on_a_justified_loosening() {
     assert_eq!(change["new_rules"][0]["rule"], "ca.civ_56_17");
     let text = stringent(&["prove", "--refines", b, j]);
     let shown = String::from_utf8_lossy(&text.stdout);
-    assert!(shown.contains(" NEW is looser than OLD:\n") && shown.contains("LOOSENED permission"), "{shown}");
+    assert!(shown.contains(" NEW is looser than OLD, or changed") && shown.contains("LOOSENED permission"), "{shown}");
     assert!(shown.contains("\nFAIL: "), "{shown}");
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(justified));
 }
@@ -1742,4 +1742,27 @@ fn a_rule_id_reused_by_an_organization_is_the_organizations_error() {
     ]);
     assert_eq!(ca.status.code(), Some(0), "{}", String::from_utf8_lossy(&ca.stderr));
     let _ = std::fs::remove_dir_all(root);
+}
+
+/// An answer changed in a way the order cannot rank (an authorization element swapped for
+/// another: the signature no longer required) is no proof that NEW refines OLD.
+#[test]
+fn prove_refines_fails_on_a_change_that_is_not_stricter() {
+    let (base, swapped) = (copy_of_rules("prove-swap-base"), copy_of_rules("prove-swap"));
+    let file = swapped.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("copy_right_statement, signature_and_date\n"));
+    std::fs::write(
+        &file,
+        text.replace("copy_right_statement, signature_and_date\n", "copy_right_statement, patient_name\n"),
+    )
+    .unwrap();
+    let out = stringent(&["prove", "--refines", base.to_str().unwrap(), swapped.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("changed authorization_elements: ["), "{shown}");
+    assert!(shown.contains("\nFAIL: "), "{shown}");
+    let reversed = stringent(&["timeline", "US", "--from", "2031-01-01", "--to", "2030-01-01"]);
+    assert_eq!(reversed.status.code(), Some(2));
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(swapped));
 }

@@ -381,7 +381,7 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
     }
     if dates.len() > crate::limits::MAX_LATER_DATES {
         return Err(format!(
-            "the two trees change on {} dates after {as_of}; diff compares at most {} (README.md, \"Limits\"): give a later --as-of",
+            "the two trees change on {} dates after {as_of}; at most {} are compared (README.md, \"Limits\"): give a later first date (`diff --as-of`, `prove --from`)",
             dates.len(),
             crate::limits::MAX_LATER_DATES
         ));

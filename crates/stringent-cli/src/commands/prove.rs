@@ -19,6 +19,8 @@ struct Refinement {
     from: String,
     /// Jurisdictions of OLD that NEW no longer has: their questions lost every answer.
     removed: Vec<String>,
+    /// Vocabulary changes that break questions OLD answered (a value removed or renamed).
+    breaking: Vec<String>,
     /// Per date, the cells where NEW is looser than OLD (only the loosened dimensions).
     counterexamples: Vec<Counterexample>,
 }
@@ -29,12 +31,14 @@ struct Counterexample {
     groups: Vec<ChangeGroup>,
 }
 
-/// Only the loosened dimensions of each group; groups left with none are dropped.
+/// Only the dimensions where NEW is not at least as strict: loosened, and changed in a way
+/// the order cannot rank (an authorization element swapped for another, a deadline in other
+/// units), which is no proof of refinement either. Groups left with none are dropped.
 fn loosened(groups: &[ChangeGroup]) -> Vec<ChangeGroup> {
     groups
         .iter()
         .filter_map(|g| {
-            let changes: Vec<_> = g.changes.iter().filter(|c| c.direction == Direction::Loosened).cloned().collect();
+            let changes: Vec<_> = g.changes.iter().filter(|c| c.direction != Direction::Tightened).cloned().collect();
             (!changes.is_empty()).then(|| ChangeGroup { changes, ..g.clone() })
         })
         .collect()
@@ -81,8 +85,13 @@ pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffForm
             counterexamples.push(Counterexample { as_of: l.as_of.clone(), groups });
         }
     }
+    // A value or term that questions used, removed or renamed: those questions lost their
+    // answers (or got a neighbour's), so no refinement is proved.
+    let breaking: Vec<String> =
+        d.vocabulary.iter().filter(|v| v.breaking).map(crate::commands::diff::vocabulary_line).collect();
     let r = Refinement {
-        refines: counterexamples.is_empty() && d.removed.is_empty(),
+        refines: counterexamples.is_empty() && d.removed.is_empty() && breaking.is_empty(),
+        breaking,
         from: from.to_string(),
         removed: d.removed.clone(),
         counterexamples,
@@ -93,8 +102,11 @@ pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffForm
         for j in &r.removed {
             outln!("{j}: in OLD, not in NEW: its questions lost every answer");
         }
+        for v in &r.breaking {
+            outln!("{v}: questions OLD answered lost their answer");
+        }
         for c in &r.counterexamples {
-            outln!("as of {}, NEW is looser than OLD:", c.as_of);
+            outln!("as of {}, NEW is looser than OLD, or changed in a way that is not stricter:", c.as_of);
             print_groups(&c.groups, &format!("as of {}", c.as_of));
         }
         let verdict = if r.refines { "PASS" } else { "FAIL" };

@@ -9,6 +9,12 @@ use stringent_compiler::compile;
 use stringent_syntax::Date;
 
 pub(crate) fn run(rules: &Path, jurisdiction: &str, from: Option<Date>, to: Option<Date>, format: DiffFormat) -> u8 {
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        errln!("error: --to {t} is before --from {f}");
+        return USAGE;
+    }
     let c = compile(&[rules.to_path_buf()], from.unwrap_or_else(Date::today));
     if c.model.layer(jurisdiction).is_none() {
         let ids = c.jurisdictions();
