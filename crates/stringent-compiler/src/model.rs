@@ -285,6 +285,19 @@ pub fn build(files: &[ParsedFile<'_>], unread_elsewhere: &[String]) -> (Model, V
     b.rules(files);
     b.exceptions();
     b.cost();
+    // A file displaced by another file's declaration of its jurisdiction (E0201) is not read:
+    // the jurisdiction its folder is named after (`us-ca/` declaring `US`) is spared too.
+    let displaced: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            f.ast.items.iter().any(|i| matches!(i, Item::Jurisdiction(_)))
+                && !b.model.layers.iter().any(|l| l.file == f.display)
+        })
+        .filter_map(|f| folder_jurisdiction(f.relative))
+        .filter(|id| b.model.layer(id).is_none())
+        .collect();
+    let mut unread = unread;
+    unread.extend(displaced.iter().map(String::as_str));
     let texts: HashMap<&str, &str> = files.iter().map(|f| (f.display, f.text)).collect();
     spare_unread(&mut b.diags, &unread, &texts);
     (b.model, b.diags)
