@@ -236,19 +236,8 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
             test_diags.push(d);
         }
     }
-    let by_folder: Vec<String> = parsed
-        .iter()
-        .filter(|f| f.ast.header_unread())
-        .filter_map(|f| model::folder_jurisdiction(f.relative))
-        .collect();
-    let unread_names: std::collections::HashSet<&str> = unread
-        .iter()
-        .chain(&by_folder)
-        .map(String::as_str)
-        .chain(parsed.iter().flat_map(|f| f.ast.unread.iter().map(|d| d.name.as_str())))
-        .collect();
     let texts: std::collections::HashMap<&str, &str> = parsed.iter().map(|f| (f.display, f.text)).collect();
-    model::spare_unread(&mut test_diags, &unread_names, &texts);
+    model::spare_unread(&mut test_diags, &model.unread_names, &texts);
     diagnostics.extend(test_diags);
 
     if over_limit {

@@ -2,7 +2,7 @@
 //! patterns turned into value masks and its requirement into a lattice value.
 
 use crate::limits;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use stringent_diagnostics::{Code, Diagnostic, LineIndex, Location, Span, nearest};
 use stringent_policy::artifact::AXES;
 use stringent_policy::{Basis, Dimension, MAX_CONDITIONS, Permission, Requirement, Way, Word};
@@ -137,6 +137,9 @@ pub struct Model {
     pub rules: Vec<RuleModel>,
     /// The relative path of each file, by the display path used in diagnostics.
     pub relative_paths: BTreeMap<String, String>,
+    /// Names that text which could not be read may declare: not reported unknown where used
+    /// (docs/semantics.md, "One mistake, one diagnostic").
+    pub unread_names: BTreeSet<String>,
     /// Rule tests, in file order.
     pub tests: Vec<TestCase>,
     /// Topics on which a layer says it has nothing stricter than the layers above.
@@ -271,15 +274,13 @@ pub fn build(files: &[ParsedFile<'_>], unread_elsewhere: &[String]) -> (Model, V
     }
     // A header that cannot be read may name its jurisdiction wrongly (`US-CAL`): the one
     // its folder is named after is spared too.
-    let by_folder: Vec<String> =
-        files.iter().filter(|f| f.ast.header_unread()).filter_map(|f| folder_jurisdiction(f.relative)).collect();
-    let unread: HashSet<&str> = files
+    b.model.unread_names = files
         .iter()
-        .flat_map(|f| f.ast.unread.iter().map(|d| d.name.as_str()))
-        .chain(unread_elsewhere.iter().map(String::as_str))
-        .chain(by_folder.iter().map(String::as_str))
+        .flat_map(|f| f.ast.unread.iter().map(|d| d.name.clone()))
+        .chain(unread_elsewhere.iter().cloned())
+        .chain(files.iter().filter(|f| f.ast.header_unread()).filter_map(|f| folder_jurisdiction(f.relative)))
         .collect();
-    b.unread_axes = AXES.iter().filter(|a| unread.contains(**a)).map(|a| (*a).to_owned()).collect();
+    b.unread_axes = AXES.iter().filter(|a| b.model.unread_names.contains(**a)).map(|a| (*a).to_owned()).collect();
     b.vocabulary(files);
     b.layers(files);
     b.rules(files);
@@ -296,17 +297,16 @@ pub fn build(files: &[ParsedFile<'_>], unread_elsewhere: &[String]) -> (Model, V
         .filter_map(|f| folder_jurisdiction(f.relative))
         .filter(|id| b.model.layer(id).is_none())
         .collect();
-    let mut unread = unread;
-    unread.extend(displaced.iter().map(String::as_str));
+    b.model.unread_names.extend(displaced);
     let texts: HashMap<&str, &str> = files.iter().map(|f| (f.display, f.text)).collect();
-    spare_unread(&mut b.diags, &unread, &texts);
+    spare_unread(&mut b.diags, &b.model.unread_names, &texts);
     (b.model, b.diags)
 }
 
 /// Drop "unknown name" errors for names that text already reported as unreadable may
 /// declare: the broken declaration is the one mistake (docs/semantics.md, "One mistake,
 /// one diagnostic"). The name is read at the error's own span.
-pub fn spare_unread(diags: &mut Vec<Diagnostic>, unread: &HashSet<&str>, texts: &HashMap<&str, &str>) {
+pub fn spare_unread(diags: &mut Vec<Diagnostic>, unread: &BTreeSet<String>, texts: &HashMap<&str, &str>) {
     if unread.is_empty() {
         return;
     }
@@ -405,14 +405,6 @@ fn state_out_of_place(id: &str, relative: &str, display: &str, span: Span) -> Op
                 id.to_ascii_lowercase()
             ))
     })
-}
-
-/// Whether a file stands in the folder named after its jurisdiction (`us/` for `US`,
-/// `us-wa/` for `US-WA`), as the shipped tree lays them out.
-fn in_own_folder(id: &str, relative: &str) -> bool {
-    relative
-        .rsplit_once('/')
-        .is_some_and(|(dir, _)| dir.rsplit('/').next().is_some_and(|folder| folder.eq_ignore_ascii_case(id)))
 }
 
 fn misplaced(layer: &Layer, parent: Option<&ast::Name>, file: &str) -> Option<Diagnostic> {
@@ -801,7 +793,7 @@ impl Builder {
                 // The file in the jurisdiction's own folder keeps the name, whatever the path
                 // order: a state file that declares `jurisdiction US` must not take the
                 // federal floor's place (docs/semantics.md, "Chains").
-                let at_home = |relative: &str| in_own_folder(&j.id.text, relative);
+                let at_home = |relative: &str| folder_jurisdiction(relative).as_deref() == Some(j.id.text.as_str());
                 let first_relative =
                     self.model.layers.get(first).and_then(|l| self.model.relative_paths.get(&l.file)).cloned();
                 let (kept, dropped) = if at_home(f.relative) && !first_relative.as_deref().is_some_and(at_home) {
