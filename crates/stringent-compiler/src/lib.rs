@@ -6,6 +6,7 @@
 //! artifacts. Every stage reports all it finds as diagnostics and carries on with what is
 //! sound, so one run shows every problem.
 
+pub mod assertions;
 pub mod coverage;
 pub mod diff;
 pub mod discover;
@@ -237,6 +238,7 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
         }
     }
     let texts: std::collections::HashMap<&str, &str> = parsed.iter().map(|f| (f.display, f.text)).collect();
+    test_diags.extend(assertions::resolve(&model, &|_, _| 0).1);
     model::spare_unread(&mut test_diags, &model.unread_names, &texts);
     diagnostics.extend(test_diags);
 

@@ -142,6 +142,8 @@ pub struct Model {
     pub unread_names: BTreeSet<String>,
     /// Rule tests, in file order.
     pub tests: Vec<TestCase>,
+    /// Assertions, in file order (resolved by `crate::assertions`).
+    pub assertions: Vec<AssertCase>,
     /// Topics on which a layer says it has nothing stricter than the layers above.
     pub silences: Vec<Silence>,
     /// The coverage topics the vocabulary declares, in declaration order.
@@ -154,6 +156,14 @@ pub struct TestCase {
     pub file: String,
     pub layer: Option<String>,
     pub decl: ast::TestDecl,
+}
+
+/// An `assert` block and the jurisdiction of the file it stands in.
+#[derive(Debug, Clone)]
+pub struct AssertCase {
+    pub file: String,
+    pub layer: Option<String>,
+    pub decl: ast::AssertDecl,
 }
 
 /// The coverage topics of `silent` declarations and of `stringent coverage`.
@@ -1023,6 +1033,15 @@ impl Builder {
                     }
                     let layer = header.map(|j| j.id.text.clone());
                     self.model.tests.push(TestCase { file: f.display.to_owned(), layer, decl: t.clone() });
+                    continue;
+                }
+                if let Item::Assert(a) = item {
+                    // Like a test: one in a file whose header could not be read asks about nothing known.
+                    if header.is_none() && f.ast.header_unread() && a.jurisdictions.is_none() {
+                        continue;
+                    }
+                    let layer = header.map(|j| j.id.text.clone());
+                    self.model.assertions.push(AssertCase { file: f.display.to_owned(), layer, decl: a.clone() });
                     continue;
                 }
                 if let Item::Silent(sd) = item {

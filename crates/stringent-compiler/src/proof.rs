@@ -2,16 +2,20 @@
 //! rules are tables, so each property is decided by resolving every chain on every date on
 //! which some rule starts or ends (docs/semantics.md, "Proofs").
 
+use crate::assertions::{Assertion, Check, DateRange};
 use crate::model::Model;
-use crate::resolve::{Resolver, Stats};
+use crate::resolve::{ChainResult, Resolver, Stats};
 use crate::{Compilation, limits};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use stringent_policy::Requirement;
+use stringent_policy::Word;
+use stringent_policy::artifact::{Role, WayRecord, describe_ways};
 use stringent_syntax::Date;
 
 /// A rule, as a counterexample names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct RuleAt {
     pub rule: String,
     pub citation: String,
@@ -31,7 +35,7 @@ pub struct Clash {
     pub dates: Vec<String>,
 }
 
-/// What the built-in properties found.
+/// What the built-in properties and the assertions found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Proof {
     /// The first date checked; every later date on which a rule starts or ends is checked too.
@@ -41,12 +45,60 @@ pub struct Proof {
     /// on any of those dates (an exception that never applies is one).
     pub dead_rules: Vec<RuleAt>,
     pub clashes: Vec<Clash>,
+    /// Every assertion of the tree, in file order.
+    pub assertions: Vec<AssertionResult>,
 }
 
 impl Proof {
     pub fn holds(&self) -> bool {
-        self.dead_rules.is_empty() && self.clashes.is_empty()
+        self.dead_rules.is_empty() && self.clashes.is_empty() && self.assertions.iter().all(AssertionResult::holds)
     }
+}
+
+/// One assertion, checked.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssertionResult {
+    pub title: String,
+    pub file: String,
+    pub line: usize,
+    /// Its `require` lines.
+    pub requires: Vec<String>,
+    pub chains_checked: usize,
+    pub dates_checked: usize,
+    /// Empty when it holds. Each is a box of cells (a pattern per axis) where one answer,
+    /// decided by the same rules, breaks the same bounds, on a range of dates, in every
+    /// jurisdiction listed.
+    pub counterexamples: Vec<Counterexample>,
+}
+
+impl AssertionResult {
+    pub fn holds(&self) -> bool {
+        self.counterexamples.is_empty()
+    }
+}
+
+/// Where an assertion fails: the smallest set of patterns found that covers the failing cells
+/// (boxes of the chain's regions, merged while two differ on one axis only).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Counterexample {
+    pub jurisdictions: Vec<String>,
+    /// The first date checked on which it fails.
+    pub from: String,
+    /// The first later date checked on which this answer no longer stands; `None`: it stands
+    /// on every later date checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
+    /// Per axis narrower than the assertion's whole scope, a pattern as rules write it
+    /// (`recipient any except patient`); axes left out are every value the assertion names.
+    pub pattern: Vec<String>,
+    /// How many cells of one chain the pattern covers.
+    pub cells: usize,
+    /// The answer there: its level and ways, and the dimensions the failed bounds look at.
+    pub answer: String,
+    /// The `require` lines that fail.
+    pub fails: Vec<String>,
+    /// The rules that decided the answer (none: no rule in force decides it).
+    pub decided_by: Vec<RuleAt>,
 }
 
 fn rule_at(model: &Model, r: usize) -> Option<RuleAt> {
@@ -61,48 +113,117 @@ fn rule_at(model: &Model, r: usize) -> Option<RuleAt> {
     })
 }
 
+/// The dates an assertion is checked on, given every date a rule starts or ends.
+fn assertion_dates(range: DateRange, default_from: Date, changes: &BTreeSet<Date>) -> BTreeSet<Date> {
+    match range {
+        DateRange::Changes => changes.iter().copied().filter(|d| *d >= default_from).collect(),
+        DateRange::Range { from, to } => {
+            let from = from.unwrap_or(default_from);
+            std::iter::once(from)
+                .chain(changes.iter().copied().filter(|d| *d > from && to.is_none_or(|t| *d <= t)))
+                .collect()
+        }
+    }
+}
+
 /// Check the built-in properties from `from` (default: the earliest `history from` of any
-/// layer) on. More dates than [`limits::MAX_PROOF_DATES`] are refused, never checked in part.
+/// layer) on, and every assertion on its own dates. More dates than
+/// [`limits::MAX_PROOF_DATES`] are refused, never checked in part.
 pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     let model = &c.model;
     let from = from.or_else(|| model.layers.iter().filter_map(|l| l.history_from).min()).unwrap_or(c.as_of);
-    let dates: BTreeSet<Date> = std::iter::once(from)
-        .chain(model.rules.iter().flat_map(|r| std::iter::once(r.effective).chain(r.expires)).filter(|d| *d > from))
-        .collect();
+    let changes: BTreeSet<Date> =
+        model.rules.iter().flat_map(|r| std::iter::once(r.effective).chain(r.expires)).collect();
+    let builtin: BTreeSet<Date> =
+        std::iter::once(from).chain(changes.iter().copied().filter(|d| *d > from)).collect();
+    let line_of = |file: &str, offset: usize| {
+        c.sources.get(file).map_or(0, |t| stringent_diagnostics::LineIndex::new(t).line_col(t, offset).0)
+    };
+    let (assertions, _) = crate::assertions::resolve(model, &line_of);
+    let per_assertion: Vec<BTreeSet<Date>> =
+        assertions.iter().map(|a| assertion_dates(a.dates, from, &changes)).collect();
+    let dates: BTreeSet<Date> = builtin.iter().chain(per_assertion.iter().flatten()).copied().collect();
     if dates.len() > limits::MAX_PROOF_DATES {
         return Err(format!(
-            "the rules change on {} dates from {from} on; prove checks at most {} (README.md, \"Limits\"): give a later --from",
+            "the rules change on {} dates from {} on; prove checks at most {} (README.md, \"Limits\"): give a later --from",
             dates.len(),
+            dates.first().map(ToString::to_string).unwrap_or_default(),
             limits::MAX_PROOF_DATES
         ));
     }
-    let layers: Vec<usize> = (0..model.layers.len()).collect();
-    // One date at a time (each resolves every chain in parallel), so memory stays that of one compile.
-    let per_date: Vec<(Date, Stats)> = dates
-        .iter()
-        .map(|d| {
-            let resolver = Resolver::new(model, *d);
-            let chains: Vec<_> = layers.par_iter().map(|l| resolver.chain(*l)).collect();
-            (*d, Stats::merge(model.rules.len(), chains.iter().map(|ch| &ch.stats)))
-        })
-        .collect();
     let mut won = vec![false; model.rules.len()];
     let mut active = vec![false; model.rules.len()];
     let mut clashes: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-    for (d, stats) in &per_date {
-        for (r, rule) in model.rules.iter().enumerate() {
-            if rule.active_on(*d)
-                && !rule.damaged
-                && let Some(a) = active.get_mut(r)
-            {
-                *a = true;
+    // Per layer: its chain's result and the date it was resolved on. A chain is resolved
+    // again only on a date some rule of its layers starts or ends (docs/semantics.md,
+    // "Proofs"): answers depend on the date through the rules in force alone.
+    let mut current: Vec<Option<(Date, ChainResult)>> = vec![None; model.layers.len()];
+    let mut failing: Vec<BTreeMap<usize, Vec<(Date, Failures)>>> = vec![BTreeMap::new(); assertions.len()];
+    let mut previous: Option<Date> = None;
+    for d in &dates {
+        let changed: Vec<bool> = (0..model.layers.len())
+            .map(|l| {
+                previous.is_none_or(|p| {
+                    model.layers.get(l).is_some_and(|layer| {
+                        layer.rules.iter().filter_map(|r| model.rules.get(*r)).any(|r| r.active_on(p) != r.active_on(*d))
+                    })
+                })
+            })
+            .collect();
+        let stale: Vec<usize> = (0..model.layers.len())
+            .filter(|l| {
+                current.get(*l).is_none_or(Option::is_none)
+                    || model.chain(*l).iter().any(|x| changed.get(*x).copied().unwrap_or(true))
+            })
+            .collect();
+        if !stale.is_empty() {
+            let resolver = Resolver::for_chains(model, *d, &stale);
+            let fresh: Vec<(usize, ChainResult)> = stale.par_iter().map(|l| (*l, resolver.chain(*l))).collect();
+            for (l, ch) in fresh {
+                if let Some(slot) = current.get_mut(l) {
+                    *slot = Some((*d, ch));
+                }
             }
         }
-        for (w, s) in won.iter_mut().zip(&stats.won) {
-            *w |= *s;
+        previous = Some(*d);
+        if builtin.contains(d) {
+            for (r, rule) in model.rules.iter().enumerate() {
+                if rule.active_on(*d)
+                    && !rule.damaged
+                    && let Some(a) = active.get_mut(r)
+                {
+                    *a = true;
+                }
+            }
+            let stats = Stats::merge(model.rules.len(), current.iter().flatten().map(|(_, ch)| &ch.stats));
+            for (w, s) in won.iter_mut().zip(&stats.won) {
+                *w |= *s;
+            }
+            for k in stats.conflicts.keys() {
+                clashes.entry(*k).or_default().push(d.to_string());
+            }
         }
-        for k in stats.conflicts.keys() {
-            clashes.entry(*k).or_default().push(d.to_string());
+        // Each assertion on each of its chains: evaluated again only where the chain was.
+        let work: Vec<(usize, usize)> = assertions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| per_assertion.get(*i).is_some_and(|ds| ds.contains(d)))
+            .flat_map(|(i, a)| a.chains.iter().map(move |l| (i, *l)))
+            .collect();
+        let results: Vec<(usize, usize, Failures)> = work
+            .par_iter()
+            .filter_map(|(i, l)| {
+                let (resolved, ch) = current.get(*l)?.as_ref()?;
+                let last = failing.get(*i).and_then(|m| m.get(l)).and_then(|v| v.last());
+                let same = last.filter(|(at, _)| at >= resolved).map(|(_, f)| f.clone());
+                let a = assertions.get(*i)?;
+                Some((*i, *l, same.unwrap_or_else(|| failures(model, a, ch))))
+            })
+            .collect();
+        for (i, l, f) in results {
+            if let Some(m) = failing.get_mut(i) {
+                m.entry(l).or_default().push((*d, f));
+            }
         }
     }
     let dead_rules = (0..model.rules.len())
@@ -115,5 +236,220 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             Some(Clash { mandate: rule_at(model, m)?, prohibition: rule_at(model, p)?, dates })
         })
         .collect();
-    Ok(Proof { from: from.to_string(), dates_checked: dates.len(), dead_rules, clashes })
+    let assertions = assertions
+        .iter()
+        .zip(failing)
+        .zip(&per_assertion)
+        .map(|((a, per_chain), ds)| AssertionResult {
+            title: a.title.clone(),
+            file: a.file.clone(),
+            line: a.line,
+            requires: a.requires.clone(),
+            chains_checked: a.chains.len(),
+            dates_checked: ds.len(),
+            counterexamples: counterexamples(model, a, per_chain),
+        })
+        .collect();
+    Ok(Proof { from: from.to_string(), dates_checked: builtin.len(), dead_rules, clashes, assertions })
+}
+
+/// What fails in one chain on one date: per answer (its text, the rules that decided it,
+/// the bounds it breaks), the boxes of cells where it stands.
+type Failures = BTreeMap<(String, Vec<usize>, Vec<usize>), Vec<Vec<Vec<u32>>>>;
+
+fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
+    let mut by_region: Vec<Option<Vec<usize>>> = vec![None; ch.regions.len()];
+    let mut out: Failures = BTreeMap::new();
+    ch.for_each_matched_box(&a.matches, |region, cells| {
+        let Some(slot) = by_region.get_mut(region) else { return };
+        let (Some(reg), Some(_)) = (ch.regions.get(region), Some(())) else { return };
+        let (Some(req), Some(prov)) =
+            (ch.requirements.get(reg.requirement as usize), ch.provenance.get(reg.provenance as usize))
+        else {
+            return;
+        };
+        let failed = slot.get_or_insert_with(|| {
+            a.checks.iter().enumerate().filter(|(_, c)| !c.holds(req, prov)).map(|(i, _)| i).collect()
+        });
+        if failed.is_empty() {
+            return;
+        }
+        let mut rules: Vec<usize> = prov.iter().filter(|i| i.role == Role::Won).map(|i| i.rule).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        let key = (answer(model, req, &a.checks), rules, failed.clone());
+        out.entry(key).or_default().push(cells.to_vec());
+    });
+    for boxes in out.values_mut() {
+        merge_boxes(boxes);
+    }
+    out
+}
+
+/// Merge boxes (per axis, sorted values) that differ on one axis only, until none do. The
+/// boxes are disjoint, so a union is exact; the boxes of a product of classes merge back
+/// into the one box they came from.
+fn merge_boxes(boxes: &mut Vec<Vec<Vec<u32>>>) {
+    let axes = boxes.first().map_or(0, Vec::len);
+    loop {
+        let before = boxes.len();
+        for axis in 0..axes {
+            let mut groups: BTreeMap<Vec<Vec<u32>>, Vec<u32>> = BTreeMap::new();
+            for mut b in boxes.drain(..) {
+                let values = b.get_mut(axis).map(std::mem::take).unwrap_or_default();
+                groups.entry(b).or_default().extend(values);
+            }
+            boxes.extend(groups.into_iter().map(|(mut b, mut values)| {
+                values.sort_unstable();
+                values.dedup();
+                if let Some(slot) = b.get_mut(axis) {
+                    *slot = values;
+                }
+                b
+            }));
+        }
+        if boxes.len() == before {
+            return;
+        }
+    }
+}
+
+/// An answer in words: its level and ways, and what the bounds look at.
+fn answer(model: &Model, r: &Requirement<u32>, checks: &[Check]) -> String {
+    let term = |list: &[crate::model::TermModel], ids: &[u32]| -> String {
+        let names: Vec<&str> = ids.iter().filter_map(|i| list.get(*i as usize)).map(|t| t.id.as_str()).collect();
+        format!("[{}]", names.join(", "))
+    };
+    let ways: Vec<WayRecord> = r
+        .permission
+        .ways()
+        .iter()
+        .map(|w| {
+            let mut rec = WayRecord { bases: w.bases(), conditions: Vec::new(), level: w.level() };
+            rec.conditions = w.conditions().filter_map(|c| model.conditions.get(c)).map(|t| t.id.clone()).collect();
+            rec
+        })
+        .collect();
+    let mut parts = vec![format!("level {} ({})", r.permission.level().as_str(), describe_ways(&ways))];
+    for c in checks {
+        let part = match c {
+            Check::Mandatory(_) => format!("mandatory {}", r.mandatory),
+            Check::DeadlineAtMost(_) => {
+                let ds: Vec<String> = r
+                    .deadlines
+                    .iter()
+                    .map(|d| format!("{} {} for {}", d.days, d.unit.keyword(), d.action.keyword()))
+                    .collect();
+                format!("deadlines [{}]", ds.join(", "))
+            }
+            Check::Obligations(_) => format!("obligations {}", term(&model.obligations, &r.obligations)),
+            Check::Elements(_) => format!("elements {}", term(&model.elements, &r.elements)),
+            Check::Form(_) => format!("form {}", term(&model.forms, &r.form)),
+            Check::MaxValidityAtMost(_) | Check::MaxValidityAtLeast(_) => {
+                format!("max_validity {}", r.max_validity_days.map_or("none".to_owned(), |d| format!("{d} days")))
+            }
+            _ => continue,
+        };
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join("; ")
+}
+
+/// One axis of a box as a rule pattern: `None` when it is every value the assertion names
+/// on that axis. Values whose descendants are all in the box are written by their parent;
+/// `any except …` when that is shorter.
+fn axis_pattern(model: &Model, axis: usize, values: &[u32], scope: &[bool]) -> Option<String> {
+    let ax = model.axes.get(axis)?;
+    let n = ax.values.len();
+    let mut inside = vec![false; n];
+    for v in values {
+        if let Some(x) = inside.get_mut(*v as usize) {
+            *x = true;
+        }
+    }
+    if inside.iter().zip(scope).all(|(i, s)| i == s) {
+        return None;
+    }
+    // The fewest names whose descendants make up `set`, and the values of `set` no name
+    // can stand for without taking in descendants outside it (written `value itself`).
+    let named = |set: &[bool]| -> (Vec<String>, bool) {
+        let whole = |v: usize| {
+            ax.covers.get(v).is_some_and(|c| c.iter().zip(set).all(|(covered, inside)| !covered || *inside))
+        };
+        let mut covered = vec![false; n];
+        let mut names: Vec<String> = Vec::new();
+        for v in (0..n).filter(|v| set.get(*v).copied().unwrap_or(false) && whole(*v)) {
+            if ax.values.get(v).and_then(|x| x.parent).is_none_or(|p| !whole(p)) {
+                names.extend(ax.values.get(v).map(|x| x.id.clone()));
+                for (c, by) in covered.iter_mut().zip(ax.covers.get(v).into_iter().flatten()) {
+                    *c |= *by;
+                }
+            }
+        }
+        let exact = covered.iter().zip(set).all(|(c, s)| c == s);
+        for v in (0..n).filter(|v| set.get(*v).copied().unwrap_or(false) && !covered.get(*v).copied().unwrap_or(false)) {
+            names.extend(ax.values.get(v).map(|x| format!("{} itself", x.id)));
+        }
+        (names, exact)
+    };
+    let (listed, _) = named(&inside);
+    let outside: Vec<bool> = inside.iter().map(|i| !i).collect();
+    let (except, exact) = named(&outside);
+    Some(if exact && !except.is_empty() && except.len() < listed.len() {
+        format!("{} any except {}", ax.id, except.join(", "))
+    } else {
+        format!("{} {}", ax.id, listed.join(", "))
+    })
+}
+
+fn counterexamples(model: &Model, a: &Assertion, per_chain: BTreeMap<usize, Vec<(Date, Failures)>>) -> Vec<Counterexample> {
+    let mut grouped: BTreeMap<Counterexample, Vec<String>> = BTreeMap::new();
+    for (layer, dated) in per_chain {
+        let jurisdiction = model.layers.get(layer).map(|l| l.id.clone()).unwrap_or_default();
+        // Consecutive dates with the same failures are one range.
+        let mut ranges: Vec<(Date, Option<Date>, &Failures)> = Vec::new();
+        for (d, f) in &dated {
+            match ranges.last_mut() {
+                Some((_, until, last)) if *last == f && until.is_none() => {}
+                Some((_, until, _)) if until.is_none() => {
+                    *until = Some(*d);
+                    ranges.push((*d, None, f));
+                }
+                _ => ranges.push((*d, None, f)),
+            }
+        }
+        for (from, until, f) in ranges {
+            for ((text, rules, failed), boxes) in f {
+                for b in boxes {
+                    let pattern: Vec<String> = b
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(axis, values)| axis_pattern(model, axis, values, a.matches.get(axis)?))
+                        .collect();
+                    let c = Counterexample {
+                        jurisdictions: Vec::new(),
+                        from: from.to_string(),
+                        until: until.map(|u| u.to_string()),
+                        pattern,
+                        cells: b.iter().map(Vec::len).product(),
+                        answer: text.clone(),
+                        fails: failed.iter().filter_map(|i| a.requires.get(*i).cloned()).collect(),
+                        decided_by: rules.iter().filter_map(|r| rule_at(model, *r)).collect(),
+                    };
+                    grouped.entry(c).or_default().push(jurisdiction.clone());
+                }
+            }
+        }
+    }
+    grouped
+        .into_iter()
+        .map(|(mut c, mut js)| {
+            js.sort();
+            js.dedup();
+            c.jurisdictions = js;
+            c
+        })
+        .collect()
 }

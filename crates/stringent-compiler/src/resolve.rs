@@ -102,6 +102,43 @@ impl ChainResult {
         });
     }
 
+    /// Call `f` once for every tuple of the chain's classes that a pattern
+    /// (`matches[axis][value]`) reaches, with the tuple's region and, per axis, the values
+    /// of the pattern in the tuple: every cell of that box answers alike, so a property is
+    /// checked once per box and a counterexample is made of boxes, not cells.
+    pub fn for_each_matched_box(&self, matches: &[Vec<bool>], mut f: impl FnMut(usize, &[Vec<u32>])) {
+        let tuples = self.classes.index.tuples();
+        // Per axis, per class: the values of the pattern in it.
+        let by_class: Vec<Vec<Vec<u32>>> = tuples
+            .sizes()
+            .iter()
+            .enumerate()
+            .map(|(a, count)| {
+                let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); *count];
+                for (v, _) in matches.get(a).into_iter().flatten().enumerate().filter(|(_, hit)| **hit) {
+                    if let (Some(values), Ok(v)) = (by_class.get_mut(self.classes.class(a, v)), u32::try_from(v)) {
+                        values.push(v);
+                    }
+                }
+                by_class
+            })
+            .collect();
+        let reached: Vec<Vec<u32>> = by_class
+            .iter()
+            .map(|classes| {
+                classes.iter().enumerate().filter(|(_, v)| !v.is_empty()).filter_map(|(c, _)| u32::try_from(c).ok()).collect()
+            })
+            .collect();
+        let mut cells: Vec<Vec<u32>> = vec![Vec::new(); by_class.len()];
+        tuples.for_each_selected(&reached, |tuple, classes| {
+            let Some(region) = self.tuple_region.get(tuple) else { return };
+            for ((out, class), values) in cells.iter_mut().zip(classes).zip(&by_class) {
+                out.clone_from(values.get(*class as usize).unwrap_or(&Vec::new()));
+            }
+            f(*region as usize, &cells);
+        });
+    }
+
     /// The region of a cell.
     pub fn region(&self, cell: usize) -> Option<&Region> {
         let tuple = self.classes.index.tuple_at(cell)?;

@@ -60,7 +60,7 @@ pub fn print(file: &SourceFile, source: &str) -> String {
 
 fn is_block(item: &Item) -> bool {
     match item {
-        Item::Axis(_) | Item::Topic(_) | Item::Rule(_) | Item::Test(_) | Item::Silent(_) => true,
+        Item::Axis(_) | Item::Topic(_) | Item::Rule(_) | Item::Test(_) | Item::Assert(_) | Item::Silent(_) => true,
         Item::Obligation(o) => !o.hl7.is_empty() || !o.text.is_empty(),
         _ => false,
     }
@@ -220,6 +220,32 @@ impl Printer<'_> {
                     self.line(1, e.span, &format!("expect {}", expectation(&e.value)));
                 }
                 self.close(t.span);
+            }
+            Item::Assert(a) => {
+                self.open(a.span, &format!("assert {}", quote(&a.title.value)));
+                if let Some(j) = &a.jurisdictions {
+                    let text = match &j.value {
+                        Chains::All { except } if except.is_empty() => "jurisdiction all".to_owned(),
+                        Chains::All { except } => format!("jurisdiction all except {}", names(except)),
+                        Chains::Listed(l) => format!("jurisdiction {}", names(l)),
+                    };
+                    self.line(1, j.span, &text);
+                }
+                if let Some(d) = &a.dates {
+                    let text = match &d.value {
+                        Dates::Changes => "dates changes".to_owned(),
+                        Dates::Range { from, to: None } => format!("dates from {}", from.value),
+                        Dates::Range { from, to: Some(to) } => format!("dates from {} to {}", from.value, to.value),
+                    };
+                    self.line(1, d.span, &text);
+                }
+                for p in &a.axes {
+                    self.line(1, p.span, &pattern(p));
+                }
+                for b in &a.requirements {
+                    self.line(1, b.span, &format!("require {}", b.value));
+                }
+                self.close(a.span);
             }
             Item::Silent(s) => {
                 self.open(s.span, &format!("silent {} {}", s.topic.text, quote(&s.note.value)));

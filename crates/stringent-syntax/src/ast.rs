@@ -41,6 +41,7 @@ pub enum Item {
     Topic(TopicDecl),
     Rule(RuleDecl),
     Test(TestDecl),
+    Assert(AssertDecl),
     Silent(SilentDecl),
 }
 
@@ -54,6 +55,7 @@ impl Item {
             Item::Topic(d) => d.span,
             Item::Rule(d) => d.span,
             Item::Test(d) => d.span,
+            Item::Assert(d) => d.span,
             Item::Silent(d) => d.span,
         }
     }
@@ -257,6 +259,106 @@ pub enum Expectation {
     Form(Vec<Name>),
     MaxValidity(u32),
     DecidedBy(Name),
+}
+
+/// `assert "title" { jurisdiction all  category psychotherapy_notes … require level at_least
+/// authorization }`: a bound on the answers of every chain, cell and date it names
+/// (docs/semantics.md, "Assertions").
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssertDecl {
+    pub title: Text,
+    /// `None`: the chains through the layer of the file it stands in.
+    pub jurisdictions: Option<Spanned<Chains>>,
+    pub dates: Option<Spanned<Dates>>,
+    /// An axis not named is `any`.
+    pub axes: Vec<Pattern>,
+    pub requirements: Vec<Spanned<Bound>>,
+    /// A field could not be read (reported): what the assertion means is not what its
+    /// author wrote, so it is not checked further.
+    pub unreadable: bool,
+    pub span: Span,
+}
+
+/// Which chains an assertion speaks of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chains {
+    /// `jurisdiction all` or `jurisdiction all except US-TX, US-CA`
+    All { except: Vec<Name> },
+    /// `jurisdiction US-CA, US-NY`
+    Listed(Vec<Name>),
+}
+
+/// Which dates an assertion speaks of. Answers change only on a date some rule takes
+/// effect or expires, so "every date" is checked on those dates alone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dates {
+    /// `dates from 2016-01-01 to 2030-12-31` (`to` left out: with no end); `as_of D` is
+    /// `from D to D`.
+    Range { from: Spanned<Date>, to: Option<Spanned<Date>> },
+    /// `dates changes`: every date on which some rule takes effect or expires.
+    Changes,
+}
+
+/// How an assertion compares a level, a deadline or a validity with its bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    AtLeast,
+    AtMost,
+}
+
+impl Word for Comparison {
+    const KIND: &'static str = "comparison";
+    const TABLE: &'static [(&'static str, Self)] = &[("at_least", Comparison::AtLeast), ("at_most", Comparison::AtMost)];
+}
+
+/// One `require` of an assertion: what every answer it speaks of must satisfy.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bound {
+    /// `require level at_least specific_authorization`
+    Level(Comparison, Level),
+    /// `require mandatory` / `require not mandatory`
+    Mandatory(bool),
+    /// `require deadline at_most 30 calendar_days for inspect`: some deadline of the answer
+    /// ends no later (at_least: none ends earlier).
+    Deadline { comparison: Comparison, days: u32, unit: DayUnit, action: Action },
+    /// `require not basis subpoena`: that basis alone does not suffice.
+    NotBasis(Basis),
+    /// `require condition imminent_threat`: every way to disclose needs it.
+    Condition(Name),
+    /// `require obligations hiv_redisclosure_notice` (all of them present); likewise
+    /// elements and form.
+    Obligations(Vec<Name>),
+    Elements(Vec<Name>),
+    Form(Vec<Name>),
+    /// `require max_validity at_most 365 days`
+    MaxValidity(Comparison, u32),
+    /// `require governed`: some rule in force decides the answer.
+    Governed,
+}
+
+/// A `require` line as `stringent fmt` writes it, without the keyword.
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = |v: &[Name]| v.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ");
+        match self {
+            Bound::Level(c, l) => write!(f, "level {} {}", c.keyword(), l.keyword()),
+            Bound::Mandatory(true) => f.write_str("mandatory"),
+            Bound::Mandatory(false) => f.write_str("not mandatory"),
+            Bound::Deadline { comparison, days, unit, action: Action::Any } => {
+                write!(f, "deadline {} {days} {}", comparison.keyword(), unit.keyword())
+            }
+            Bound::Deadline { comparison, days, unit, action } => {
+                write!(f, "deadline {} {days} {} for {}", comparison.keyword(), unit.keyword(), action.keyword())
+            }
+            Bound::NotBasis(b) => write!(f, "not basis {}", b.keyword()),
+            Bound::Condition(n) => write!(f, "condition {}", n.text),
+            Bound::Obligations(n) => write!(f, "obligations {}", names(n)),
+            Bound::Elements(n) => write!(f, "elements {}", names(n)),
+            Bound::Form(n) => write!(f, "form {}", names(n)),
+            Bound::MaxValidity(c, d) => write!(f, "max_validity {} {d} days", c.keyword()),
+            Bound::Governed => f.write_str("governed"),
+        }
+    }
 }
 
 /// `topic hiv_sti "HIV and STI records" { category hiv, sti }`: a coverage topic and the

@@ -154,6 +154,11 @@ fn is_punctuation(kind: Rule) -> bool {
             | kw_not
             | kw_bases
             | kw_decided_by
+            | kw_assert
+            | kw_all
+            | kw_dates
+            | kw_to
+            | kw_require
             | kw_silent
             | kw_topic
             | kw_searched
@@ -318,6 +323,7 @@ impl Lower<'_> {
                 Rule::obligation_decl => self.obligation(p).map(Item::Obligation),
                 Rule::rule => self.rule(p).map(Item::Rule),
                 Rule::test => self.test(p).map(Item::Test),
+                Rule::assertion => self.assertion(p).map(Item::Assert),
                 Rule::silent_decl => self.silent(p).map(Item::Silent),
                 _ => None,
             };
@@ -720,6 +726,112 @@ impl Lower<'_> {
             }
         }
         Some(test)
+    }
+
+    fn assertion(&mut self, pair: Pair<'_, Rule>) -> Option<AssertDecl> {
+        let span = span_of(&pair);
+        let mut it = parts(pair);
+        let title = self.required(it.next(), "assertion title", "\"Psychotherapy notes need a specific authorization\"")?;
+        let mut a = AssertDecl {
+            title,
+            jurisdictions: None,
+            dates: None,
+            axes: Vec::new(),
+            requirements: Vec::new(),
+            unreadable: false,
+            span,
+        };
+        for f in it {
+            let fspan = span_of(&f);
+            match f.as_rule() {
+                Rule::assert_jurisdiction => {
+                    let body = parts(f).next()?;
+                    let value = match body.as_rule() {
+                        Rule::all_jurisdictions => {
+                            let except = parts(body).next().map(|l| self.jurisdiction_ids(l)).unwrap_or_default();
+                            Chains::All { except }
+                        }
+                        _ => Chains::Listed(self.jurisdiction_ids(body)),
+                    };
+                    a.jurisdictions = Some(Spanned { value, span: fspan });
+                }
+                Rule::assert_dates => {
+                    let mut d = parts(f);
+                    let value = match d.next() {
+                        Some(p) if p.as_rule() == Rule::changes => Some(Dates::Changes),
+                        first => match self.date(first) {
+                            Some(from) => match d.next() {
+                                None => Some(Dates::Range { from, to: None }),
+                                to => self.date(to).map(|to| Dates::Range { from, to: Some(to) }),
+                            },
+                            None => None,
+                        },
+                    };
+                    match value {
+                        Some(value) => a.dates = Some(Spanned { value, span: fspan }),
+                        None => a.unreadable = true,
+                    }
+                }
+                Rule::test_as_of => match self.date(parts(f).next()) {
+                    Some(d) => {
+                        a.dates = Some(Spanned { value: Dates::Range { from: d.clone(), to: Some(d) }, span: fspan })
+                    }
+                    None => a.unreadable = true,
+                },
+                Rule::pattern => a.axes.push(self.pattern(f)?),
+                Rule::require => match self.bound(f) {
+                    Some(b) => a.requirements.push(b),
+                    None => a.unreadable = true,
+                },
+                _ => return None,
+            }
+        }
+        Some(a)
+    }
+
+    fn jurisdiction_ids(&mut self, list: Pair<'_, Rule>) -> Vec<Name> {
+        parts(list).filter_map(|p| self.jurisdiction_id(Some(p))).collect()
+    }
+
+    /// One `require` of an assertion; `None` when a word of it is misspelt (reported).
+    fn bound(&mut self, pair: Pair<'_, Rule>) -> Option<Spanned<Bound>> {
+        let span = span_of(&pair);
+        let e = parts(pair).next()?;
+        let value = match e.as_rule() {
+            Rule::require_mandatory => Bound::Mandatory(true),
+            Rule::require_not_mandatory => Bound::Mandatory(false),
+            Rule::governed => Bound::Governed,
+            Rule::require_level => {
+                let mut it = parts(e);
+                let comparison = self.word(it.next());
+                let level = self.word(it.next());
+                Bound::Level(comparison?, level?)
+            }
+            Rule::require_deadline => {
+                let mut it = parts(e);
+                let comparison = self.word(it.next());
+                let days = self.number(it.next());
+                let unit = self.word(it.next());
+                let action = match it.next() {
+                    Some(a) => self.word(Some(a)),
+                    None => Some(Action::Any),
+                };
+                Bound::Deadline { comparison: comparison?, days: days?.value, unit: unit?, action: action? }
+            }
+            Rule::expect_not_basis => Bound::NotBasis(self.word(parts(e).last())?),
+            Rule::require_condition => Bound::Condition(self.name(parts(e).next())?),
+            Rule::expect_obligations => Bound::Obligations(self.names(parts(e).next()?)),
+            Rule::expect_elements => Bound::Elements(self.names(parts(e).next()?)),
+            Rule::expect_form => Bound::Form(self.names(parts(e).next()?)),
+            Rule::require_max_validity => {
+                let mut it = parts(e);
+                let comparison = self.word(it.next());
+                let days = self.number(it.next());
+                Bound::MaxValidity(comparison?, days?.value)
+            }
+            _ => return None,
+        };
+        Some(Spanned { value, span })
     }
 
     /// `authorization and court_order if imminent_threat`; `None` when a basis is misspelt

@@ -73,7 +73,22 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         form_decl => "`form`",
         obligation_decl | kw_obligation => "`obligation`",
         notice_text | kw_text => "`text`",
-        jurisdiction | kw_jurisdiction | test_jurisdiction => "`jurisdiction`",
+        jurisdiction | kw_jurisdiction | test_jurisdiction | assert_jurisdiction => "`jurisdiction`",
+        assertion | kw_assert => "`assert`",
+        all_jurisdictions | kw_all => "`all`",
+        jurisdiction_list => "a jurisdiction id",
+        assert_dates | kw_dates => "`dates`",
+        changes => "`changes`",
+        kw_to => "`to`",
+        require | kw_require => "`require`",
+        require_level => "`level`",
+        comparison => "`at_least` or `at_most`",
+        require_mandatory => "`mandatory`",
+        require_not_mandatory => "`not`",
+        require_deadline => "`deadline`",
+        require_condition => "`condition`",
+        require_max_validity => "`max_validity`",
+        governed => "`governed`",
         rule | kw_rule => "`rule`",
         cite | kw_cite => "`cite`",
         source | kw_source => "`source`",
@@ -118,7 +133,7 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         expect_bases | kw_bases => "`bases`",
         expect_decided_by | kw_decided_by => "`decided_by`",
         item_only | file => {
-            "a declaration (jurisdiction, axis, element, form, obligation or condition), a rule or a test"
+            "a declaration (jurisdiction, axis, element, form, obligation or condition), a rule, a test or an assertion"
         }
         open_brace => "`{`",
         close_brace => "`}`",

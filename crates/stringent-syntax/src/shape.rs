@@ -37,7 +37,7 @@ macro_rules! no_spans {
     };
 }
 
-no_spans!(Date, u32, bool, Confidence, Basis, Dimension, DayUnit, Action, Level, &'static str);
+no_spans!(Date, u32, bool, Confidence, Basis, Dimension, DayUnit, Action, Level, Comparison, &'static str);
 
 impl<T: ClearSpans> ClearSpans for Vec<T> {
     fn clear_spans(&mut self) {
@@ -100,6 +100,7 @@ impl ClearSpans for Item {
             Item::Topic(d) => d.clear_spans(),
             Item::Rule(d) => d.clear_spans(),
             Item::Test(d) => d.clear_spans(),
+            Item::Assert(d) => d.clear_spans(),
             Item::Silent(d) => d.clear_spans(),
         }
     }
@@ -242,6 +243,54 @@ impl ClearSpans for TestDecl {
         axes.clear_spans();
         expectations.clear_spans();
         span.clear_spans();
+    }
+}
+
+impl ClearSpans for AssertDecl {
+    fn clear_spans(&mut self) {
+        let AssertDecl { title, jurisdictions, dates, axes, requirements, unreadable: _, span } = self;
+        title.clear_spans();
+        jurisdictions.clear_spans();
+        dates.clear_spans();
+        axes.clear_spans();
+        requirements.clear_spans();
+        span.clear_spans();
+    }
+}
+
+impl ClearSpans for Chains {
+    fn clear_spans(&mut self) {
+        match self {
+            Chains::All { except } => except.clear_spans(),
+            Chains::Listed(l) => l.clear_spans(),
+        }
+    }
+}
+
+impl ClearSpans for Dates {
+    fn clear_spans(&mut self) {
+        match self {
+            Dates::Range { from, to } => {
+                from.clear_spans();
+                to.clear_spans();
+            }
+            Dates::Changes => {}
+        }
+    }
+}
+
+impl ClearSpans for Bound {
+    fn clear_spans(&mut self) {
+        match self {
+            Bound::Level(..)
+            | Bound::Mandatory(_)
+            | Bound::Deadline { .. }
+            | Bound::NotBasis(_)
+            | Bound::MaxValidity(..)
+            | Bound::Governed => {}
+            Bound::Condition(n) => n.clear_spans(),
+            Bound::Obligations(l) | Bound::Elements(l) | Bound::Form(l) => l.clear_spans(),
+        }
     }
 }
 

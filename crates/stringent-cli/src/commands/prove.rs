@@ -118,6 +118,9 @@ pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffForm
     if r.refines { 0 } else { FINDINGS }
 }
 
+/// Counterexamples shown per assertion in text; JSON has them all.
+const SHOWN: usize = 10;
+
 /// The built-in properties of the tree `spec` (a directory or `git:REV[:PATH]`).
 pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 {
     let tree = match crate::git_tree::tree(spec) {
@@ -157,6 +160,30 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 
     for c in &p.clashes {
         outln!("  {} meets {} on {}", at(&c.mandate), at(&c.prohibition), c.dates.join(", "));
     }
-    outln!("checked every chain on {} dates from {} on", p.dates_checked, p.from);
+    for a in &p.assertions {
+        outln!("{}: {} ({}:{})", verdict(a.holds()), a.title, a.file, a.line);
+        for c in a.counterexamples.iter().take(SHOWN) {
+            let until = c.until.as_deref().map(|u| format!(" until {u}")).unwrap_or_default();
+            let pattern = if c.pattern.is_empty() { "every cell it names".to_owned() } else { c.pattern.join("; ") };
+            outln!("  in {} from {}{until}: {pattern} ({} cell{} per chain)", c.jurisdictions.join(", "), c.from, c.cells, if c.cells == 1 { "" } else { "s" });
+            outln!("    answer: {}", c.answer);
+            outln!("    fails: require {}", c.fails.join("; require "));
+            if c.decided_by.is_empty() {
+                outln!("    decided by: no rule in force (the answer is ungoverned)");
+            }
+            for r in &c.decided_by {
+                outln!("    decided by {}", at(r));
+            }
+        }
+        if a.counterexamples.len() > SHOWN {
+            outln!("  … and {} more counterexamples (--format json lists them all)", a.counterexamples.len() - SHOWN);
+        }
+    }
+    let asserted = if p.assertions.is_empty() {
+        String::new()
+    } else {
+        format!("; {} assertion{}, each on its own dates", p.assertions.len(), if p.assertions.len() == 1 { "" } else { "s" })
+    };
+    outln!("checked every chain on {} dates from {} on{asserted}", p.dates_checked, p.from);
     if p.holds() { 0 } else { FINDINGS }
 }
