@@ -1766,3 +1766,116 @@ fn prove_refines_fails_on_a_change_that_is_not_stricter() {
     assert_eq!(reversed.status.code(), Some(2));
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(swapped));
 }
+
+/// The assertions shipped with the corpus hold on every chain, cell and date, and there are
+/// at least twenty of them: `prove` runs them on every test run.
+#[test]
+fn the_shipped_assertions_hold() {
+    let out = stringent(&["prove", "rules", "--format", "json"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let assertions = proof["assertions"].as_array().unwrap();
+    assert!(assertions.len() >= 20, "{} assertions", assertions.len());
+    for a in assertions {
+        assert_eq!(a["counterexamples"].as_array().map(Vec::len), Some(0), "{a}");
+        assert!(a["chains_checked"].as_u64().unwrap() > 0 && a["dates_checked"].as_u64().unwrap() > 0, "{a}");
+    }
+}
+
+/// An assertion over California's genetic-test rule for health plans holds; loosen the rule
+/// and `prove` fails with one counterexample: the one pattern that covers the failing cells,
+/// the answer there and the rule that decided it, with its citation.
+#[test]
+fn prove_reports_a_broken_rule_as_the_one_pattern_that_covers_it() {
+    let dir = copy_of_rules("prove-assert");
+    std::fs::create_dir_all(dir.join("assertions")).unwrap();
+    std::fs::write(
+        dir.join("assertions/genetic.stringent"),
+        "assert \"California health plans give genetic test results only on a specific authorization\" {\n  \
+         jurisdiction US-CA\n  category genetic\n  purpose any except patient_access, patient_directed\n  \
+         recipient any except patient\n  holder health_plan\n  require level at_least specific_authorization\n}\n",
+    )
+    .unwrap();
+    let d = dir.to_str().unwrap();
+    let holds = stringent(&["prove", d]);
+    let shown = String::from_utf8_lossy(&holds.stdout);
+    assert_eq!(holds.status.code(), Some(0), "{shown}");
+    assert!(shown.contains("PASS: California health plans give genetic test results"), "{shown}");
+
+    loosen(&dir, None);
+    let out = stringent(&["prove", d, "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let failed = &proof["assertions"][0];
+    let found = failed["counterexamples"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{failed:#}");
+    let c = &found[0];
+    assert_eq!(c["jurisdictions"], serde_json::json!(["US-CA"]));
+    // Underwriting stays prohibited (GINA), so it is no part of the counterexample.
+    assert_eq!(c["pattern"], serde_json::json!(["purpose any except patient_access, patient_directed, underwriting"]));
+    assert!(c["cells"].as_u64().unwrap() > 100, "{c}");
+    assert!(c["answer"].as_str().unwrap().starts_with("level authorization"), "{c}");
+    assert_eq!(c["fails"], serde_json::json!(["level at_least specific_authorization"]));
+    let rules: Vec<(&str, &str)> = c["decided_by"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["rule"].as_str().unwrap(), r["citation"].as_str().unwrap()))
+        .collect();
+    assert!(rules.contains(&("ca.civ_56_17", "Cal. Civ. Code 56.17(b)-(d),(g)")), "{rules:?}");
+    let text = stringent(&["prove", d]);
+    let shown = String::from_utf8_lossy(&text.stdout);
+    assert!(shown.contains("FAIL: California health plans give genetic test results"), "{shown}");
+    assert!(shown.contains("decided by ca.civ_56_17 (Cal. Civ. Code 56.17(b)-(d),(g))"), "{shown}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// An assertion is checked on its own dates: a loosening in force from 2014 to 2017 fails an
+/// assertion over every date, with that range, and not one whose dates start in 2017.
+#[test]
+fn an_assertion_is_checked_on_every_date_it_names_and_no_other() {
+    let dir = copy_of_rules("prove-dates");
+    let file = dir.join("us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let loose = "\nrule ca.example_loose \"Genetic results to employers freely, 2014-2017\" {\n  cite \"Example Code 1\"\n  \
+                 source \"https://example.org\"\n  confidence unverified\n  effective 2014-01-01\n  expires 2017-01-01\n  \
+                 category genetic\n  purpose employment\n  recipient employer\n  holder non_hipaa_entity\n  permission none\n}\n";
+    std::fs::write(&file, format!("{text}{loose}")).unwrap();
+    let assertion = |dates: &str| {
+        format!(
+            "assert \"Employers get genetic results only with an authorization\" {{\n  jurisdiction US-CA\n{dates}  \
+             category genetic\n  purpose employment\n  recipient employer\n  holder non_hipaa_entity\n  \
+             require level at_least authorization\n}}\n"
+        )
+    };
+    std::fs::create_dir_all(dir.join("assertions")).unwrap();
+    let at = dir.join("assertions/employer.stringent");
+    // Without the loosening, a non-HIPAA holder's answer here is ungoverned: the assertion
+    // names the years of the rule, and no other, so its only counterexample is the rule.
+    std::fs::write(&at, assertion("  dates from 2014-01-01 to 2016-12-31\n")).unwrap();
+    let out = stringent(&["prove", dir.to_str().unwrap(), "--format", "json"]);
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &proof["assertions"][0]["counterexamples"];
+    assert_eq!(out.status.code(), Some(1), "{proof:#}");
+    assert_eq!(c.as_array().map(Vec::len), Some(1), "{c:#}");
+    assert_eq!(c[0]["from"], "2014-01-01");
+    assert_eq!(c[0]["until"], serde_json::Value::Null, "the range ends with the assertion's: {c:#}");
+    assert_eq!(c[0]["decided_by"][0]["rule"], "ca.example_loose");
+
+    std::fs::write(&at, assertion("  dates from 2013-06-01 to 2018-01-01\n")).unwrap();
+    let out = stringent(&["prove", dir.to_str().unwrap(), "--format", "json"]);
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &proof["assertions"][0]["counterexamples"];
+    let loose: Vec<&serde_json::Value> =
+        c.as_array().unwrap().iter().filter(|x| x["decided_by"][0]["rule"] == "ca.example_loose").collect();
+    assert_eq!(loose.len(), 1, "{c:#}");
+    assert_eq!((loose[0]["from"].as_str(), loose[0]["until"].as_str()), (Some("2014-01-01"), Some("2017-01-01")));
+
+    std::fs::write(&at, assertion("  dates from 2017-01-01 to 2018-01-01\n")).unwrap();
+    let out = stringent(&["prove", dir.to_str().unwrap(), "--format", "json"]);
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = proof["assertions"][0]["counterexamples"].as_array().unwrap().clone();
+    assert!(c.iter().all(|x| x["decided_by"][0]["rule"] != "ca.example_loose"), "{c:#?}");
+    let _ = std::fs::remove_dir_all(dir);
+}

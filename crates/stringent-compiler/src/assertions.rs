@@ -7,7 +7,7 @@ use crate::resolve::Inv;
 use std::collections::BTreeSet;
 use stringent_diagnostics::{Code, Diagnostic, Location, Span, nearest};
 use stringent_policy::artifact::{AXES, Role};
-use stringent_policy::{Basis, Deadline, Level, Requirement};
+use stringent_policy::{Basis, Deadline, Dimension, Level, Requirement};
 use stringent_syntax::Date;
 use stringent_syntax::ast::{self, Bound, Chains, Comparison, Dates, PatternValues};
 
@@ -132,11 +132,21 @@ fn one(model: &Model, case: &AssertCase, line: usize, diags: &mut Vec<Diagnostic
     if let Some((axis, _)) = matches.iter().enumerate().find(|(_, m)| !m.iter().any(|x| *x)) {
         let name = AXES.get(axis).copied().unwrap_or("axis");
         let span = a.axes.iter().find(|p| p.axis.text == name).map_or(a.title.span, |p| p.span);
-        diags.push(empty(case, span, &format!("speaks of no {name}"), "leave at least one value: `any except` takes values away"));
+        diags.push(empty(
+            case,
+            span,
+            &format!("speaks of no {name}"),
+            "leave at least one value: `any except` takes values away",
+        ));
         return None;
     }
     if checks.is_empty() {
-        diags.push(empty(case, a.title.span, "requires nothing", "add a bound such as `require level at_least authorization`"));
+        diags.push(empty(
+            case,
+            a.title.span,
+            "requires nothing",
+            "add a bound such as `require level at_least authorization`",
+        ));
         return None;
     }
     Some(Assertion {
@@ -293,6 +303,22 @@ fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut 
 }
 
 impl Check {
+    /// The dimension the bound looks at; `None` for `governed`, which looks at provenance.
+    pub fn dimension(&self) -> Option<Dimension> {
+        Some(match self {
+            Check::LevelAtLeast(_) | Check::LevelAtMost(_) | Check::NotBasis(_) | Check::Condition(_) => {
+                Dimension::Permission
+            }
+            Check::Mandatory(_) => Dimension::Mandate,
+            Check::DeadlineAtMost(_) => Dimension::Deadlines,
+            Check::Obligations(_) => Dimension::Obligations,
+            Check::Elements(_) => Dimension::AuthorizationElements,
+            Check::Form(_) => Dimension::Form,
+            Check::MaxValidityAtMost(_) | Check::MaxValidityAtLeast(_) => Dimension::MaxValidityDays,
+            Check::Governed => return None,
+        })
+    }
+
     /// Whether an answer satisfies the bound.
     pub fn holds(&self, r: &Requirement<u32>, provenance: &[Inv]) -> bool {
         let all = |want: &[u32], have: &[u32]| want.iter().all(|w| have.contains(w));

@@ -9,9 +9,9 @@ use crate::{Compilation, limits};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use stringent_policy::Requirement;
 use stringent_policy::Word;
 use stringent_policy::artifact::{Role, WayRecord, describe_ways};
+use stringent_policy::{Dimension, Requirement};
 use stringent_syntax::Date;
 
 /// A rule, as a counterexample names it.
@@ -134,8 +134,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     let from = from.or_else(|| model.layers.iter().filter_map(|l| l.history_from).min()).unwrap_or(c.as_of);
     let changes: BTreeSet<Date> =
         model.rules.iter().flat_map(|r| std::iter::once(r.effective).chain(r.expires)).collect();
-    let builtin: BTreeSet<Date> =
-        std::iter::once(from).chain(changes.iter().copied().filter(|d| *d > from)).collect();
+    let builtin: BTreeSet<Date> = std::iter::once(from).chain(changes.iter().copied().filter(|d| *d > from)).collect();
     let line_of = |file: &str, offset: usize| {
         c.sources.get(file).map_or(0, |t| stringent_diagnostics::LineIndex::new(t).line_col(t, offset).0)
     };
@@ -165,7 +164,11 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             .map(|l| {
                 previous.is_none_or(|p| {
                     model.layers.get(l).is_some_and(|layer| {
-                        layer.rules.iter().filter_map(|r| model.rules.get(*r)).any(|r| r.active_on(p) != r.active_on(*d))
+                        layer
+                            .rules
+                            .iter()
+                            .filter_map(|r| model.rules.get(*r))
+                            .any(|r| r.active_on(p) != r.active_on(*d))
                     })
                 })
             })
@@ -253,9 +256,11 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     Ok(Proof { from: from.to_string(), dates_checked: builtin.len(), dead_rules, clashes, assertions })
 }
 
-/// What fails in one chain on one date: per answer (its text, the rules that decided it,
-/// the bounds it breaks), the boxes of cells where it stands.
-type Failures = BTreeMap<(String, Vec<usize>, Vec<usize>), Vec<Vec<Vec<u32>>>>;
+/// What fails in one chain on one date: per answer (its text and the bounds it breaks), the
+/// rules that decided the dimensions those bounds look at in some cell of it, and the boxes
+/// of cells where it stands. Grouping by answer, not by rules, keeps a counterexample to the
+/// one pattern that covers it where several rules of equal strength decide in parts of it.
+type Failures = BTreeMap<(String, Vec<usize>), (BTreeSet<usize>, Vec<Vec<Vec<u32>>>)>;
 
 fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
     let mut by_region: Vec<Option<Vec<usize>>> = vec![None; ch.regions.len()];
@@ -274,13 +279,18 @@ fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
         if failed.is_empty() {
             return;
         }
-        let mut rules: Vec<usize> = prov.iter().filter(|i| i.role == Role::Won).map(|i| i.rule).collect();
-        rules.sort_unstable();
-        rules.dedup();
-        let key = (answer(model, req, &a.checks), rules, failed.clone());
-        out.entry(key).or_default().push(cells.to_vec());
+        // The rules that decided the dimensions the failed bounds look at.
+        let dims: Vec<Dimension> = failed.iter().filter_map(|i| a.checks.get(*i)?.dimension()).collect();
+        let mut rules: BTreeSet<usize> = prov
+            .iter()
+            .filter(|i| i.role == Role::Won && dims.iter().any(|d| i.dims.has(*d)))
+            .map(|i| i.rule)
+            .collect();
+        let entry = out.entry((answer(model, req, &a.checks), failed.clone())).or_default();
+        entry.0.append(&mut rules);
+        entry.1.push(cells.to_vec());
     });
-    for boxes in out.values_mut() {
+    for (_, boxes) in out.values_mut() {
         merge_boxes(boxes);
     }
     out
@@ -375,9 +385,8 @@ fn axis_pattern(model: &Model, axis: usize, values: &[u32], scope: &[bool]) -> O
     // The fewest names whose descendants make up `set`, and the values of `set` no name
     // can stand for without taking in descendants outside it (written `value itself`).
     let named = |set: &[bool]| -> (Vec<String>, bool) {
-        let whole = |v: usize| {
-            ax.covers.get(v).is_some_and(|c| c.iter().zip(set).all(|(covered, inside)| !covered || *inside))
-        };
+        let whole =
+            |v: usize| ax.covers.get(v).is_some_and(|c| c.iter().zip(set).all(|(covered, inside)| !covered || *inside));
         let mut covered = vec![false; n];
         let mut names: Vec<String> = Vec::new();
         for v in (0..n).filter(|v| set.get(*v).copied().unwrap_or(false) && whole(*v)) {
@@ -389,7 +398,8 @@ fn axis_pattern(model: &Model, axis: usize, values: &[u32], scope: &[bool]) -> O
             }
         }
         let exact = covered.iter().zip(set).all(|(c, s)| c == s);
-        for v in (0..n).filter(|v| set.get(*v).copied().unwrap_or(false) && !covered.get(*v).copied().unwrap_or(false)) {
+        for v in (0..n).filter(|v| set.get(*v).copied().unwrap_or(false) && !covered.get(*v).copied().unwrap_or(false))
+        {
             names.extend(ax.values.get(v).map(|x| format!("{} itself", x.id)));
         }
         (names, exact)
@@ -404,7 +414,11 @@ fn axis_pattern(model: &Model, axis: usize, values: &[u32], scope: &[bool]) -> O
     })
 }
 
-fn counterexamples(model: &Model, a: &Assertion, per_chain: BTreeMap<usize, Vec<(Date, Failures)>>) -> Vec<Counterexample> {
+fn counterexamples(
+    model: &Model,
+    a: &Assertion,
+    per_chain: BTreeMap<usize, Vec<(Date, Failures)>>,
+) -> Vec<Counterexample> {
     let mut grouped: BTreeMap<Counterexample, Vec<String>> = BTreeMap::new();
     for (layer, dated) in per_chain {
         let jurisdiction = model.layers.get(layer).map(|l| l.id.clone()).unwrap_or_default();
@@ -421,7 +435,7 @@ fn counterexamples(model: &Model, a: &Assertion, per_chain: BTreeMap<usize, Vec<
             }
         }
         for (from, until, f) in ranges {
-            for ((text, rules, failed), boxes) in f {
+            for ((text, failed), (rules, boxes)) in f {
                 for b in boxes {
                     let pattern: Vec<String> = b
                         .iter()

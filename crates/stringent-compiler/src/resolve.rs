@@ -126,7 +126,12 @@ impl ChainResult {
         let reached: Vec<Vec<u32>> = by_class
             .iter()
             .map(|classes| {
-                classes.iter().enumerate().filter(|(_, v)| !v.is_empty()).filter_map(|(c, _)| u32::try_from(c).ok()).collect()
+                classes
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, v)| !v.is_empty())
+                    .filter_map(|(c, _)| u32::try_from(c).ok())
+                    .collect()
             })
             .collect();
         let mut cells: Vec<Vec<u32>> = vec![Vec::new(); by_class.len()];

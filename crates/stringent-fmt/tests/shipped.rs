@@ -73,3 +73,20 @@ fn a_misspelt_word_is_not_formatted() {
         "jurisdiction US \"U\"\n\nrule us.a \"A\" {\n  cite \"A\"\n  confidence verifed\n  effective 2020-01-01\n}\n";
     assert_eq!(stringent_fmt::format(typo), Err(stringent_fmt::FormatError::Syntax));
 }
+
+/// An assertion written on few lines is laid out one field per line, every form of its
+/// fields kept (jurisdictions, dates, patterns, each kind of bound).
+#[test]
+fn assertions_are_laid_out_one_field_per_line() {
+    let messy = "assert \"A\" { jurisdiction all except US-TX, US-CA dates from 2016-01-01 to 2030-12-31 category hiv  recipient any except patient\n\
+                 require level at_least authorization require deadline at_most 30 calendar_days for inspect require not basis subpoena\n\
+                 require condition imminent_threat require obligations a, b require max_validity at_most 365 days require governed require not mandatory }\n\
+                 assert \"B\" { jurisdiction US-CA, US-NY dates changes require mandatory }\nassert \"C\" { as_of 2020-01-01 require level at_most prohibited }\n";
+    let want = "assert \"A\" {\n  jurisdiction all except US-TX, US-CA\n  dates from 2016-01-01 to 2030-12-31\n  category hiv\n  \
+                recipient any except patient\n  require level at_least authorization\n  require deadline at_most 30 calendar_days for inspect\n  \
+                require not basis subpoena\n  require condition imminent_threat\n  require obligations a, b\n  \
+                require max_validity at_most 365 days\n  require governed\n  require not mandatory\n}\n\n\
+                assert \"B\" {\n  jurisdiction US-CA, US-NY\n  dates changes\n  require mandatory\n}\n\n\
+                assert \"C\" {\n  dates from 2020-01-01 to 2020-01-01\n  require level at_most prohibited\n}\n";
+    assert_eq!(stringent_fmt::format(messy).unwrap(), want);
+}

@@ -308,7 +308,8 @@ pub enum Comparison {
 
 impl Word for Comparison {
     const KIND: &'static str = "comparison";
-    const TABLE: &'static [(&'static str, Self)] = &[("at_least", Comparison::AtLeast), ("at_most", Comparison::AtMost)];
+    const TABLE: &'static [(&'static str, Self)] =
+        &[("at_least", Comparison::AtLeast), ("at_most", Comparison::AtMost)];
 }
 
 /// One `require` of an assertion: what every answer it speaks of must satisfy.
@@ -320,7 +321,12 @@ pub enum Bound {
     Mandatory(bool),
     /// `require deadline at_most 30 calendar_days for inspect`: some deadline of the answer
     /// ends no later (at_least: none ends earlier).
-    Deadline { comparison: Comparison, days: u32, unit: DayUnit, action: Action },
+    Deadline {
+        comparison: Comparison,
+        days: u32,
+        unit: DayUnit,
+        action: Action,
+    },
     /// `require not basis subpoena`: that basis alone does not suffice.
     NotBasis(Basis),
     /// `require condition imminent_threat`: every way to disclose needs it.

@@ -731,7 +731,8 @@ impl Lower<'_> {
     fn assertion(&mut self, pair: Pair<'_, Rule>) -> Option<AssertDecl> {
         let span = span_of(&pair);
         let mut it = parts(pair);
-        let title = self.required(it.next(), "assertion title", "\"Psychotherapy notes need a specific authorization\"")?;
+        let title =
+            self.required(it.next(), "assertion title", "\"Psychotherapy notes need a specific authorization\"")?;
         let mut a = AssertDecl {
             title,
             jurisdictions: None,

@@ -165,7 +165,13 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 
         for c in a.counterexamples.iter().take(SHOWN) {
             let until = c.until.as_deref().map(|u| format!(" until {u}")).unwrap_or_default();
             let pattern = if c.pattern.is_empty() { "every cell it names".to_owned() } else { c.pattern.join("; ") };
-            outln!("  in {} from {}{until}: {pattern} ({} cell{} per chain)", c.jurisdictions.join(", "), c.from, c.cells, if c.cells == 1 { "" } else { "s" });
+            outln!(
+                "  in {} from {}{until}: {pattern} ({} cell{} per chain)",
+                c.jurisdictions.join(", "),
+                c.from,
+                c.cells,
+                if c.cells == 1 { "" } else { "s" }
+            );
             outln!("    answer: {}", c.answer);
             outln!("    fails: require {}", c.fails.join("; require "));
             if c.decided_by.is_empty() {
@@ -182,7 +188,11 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 
     let asserted = if p.assertions.is_empty() {
         String::new()
     } else {
-        format!("; {} assertion{}, each on its own dates", p.assertions.len(), if p.assertions.len() == 1 { "" } else { "s" })
+        format!(
+            "; {} assertion{}, each on its own dates",
+            p.assertions.len(),
+            if p.assertions.len() == 1 { "" } else { "s" }
+        )
     };
     outln!("checked every chain on {} dates from {} on{asserted}", p.dates_checked, p.from);
     if p.holds() { 0 } else { FINDINGS }
