@@ -145,8 +145,8 @@ enum Command {
         #[arg(long, value_parser = parse_date)]
         from: Option<Date>,
         /// How the result is written.
-        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
-        format: DiffFormat,
+        #[arg(long, value_enum, default_value_t = ProveFormat::Text)]
+        format: ProveFormat,
     },
     /// The law's history as encoded for one chain: every date on which one of its answers
     /// changes, what changed and the rules and citations on each side, as `diff` shows a
@@ -157,9 +157,10 @@ enum Command {
         /// The chain: `US`, a state such as `US-CA`, or an organization such as
         /// `org:example_clinic`.
         jurisdiction: String,
-        /// Rules tree.
+        /// Rules tree: a directory, `git:REV` (its `rules` directory at a revision of the
+        /// repository in the current directory) or `git:REV:PATH`.
         #[arg(long, default_value = "rules")]
-        rules: PathBuf,
+        rules: String,
         /// The date whose answers the first change is compared with (default: the date from
         /// which the chain's history is complete).
         #[arg(long, value_parser = parse_date)]
@@ -317,6 +318,20 @@ enum Format {
     Fhir,
 }
 
+/// How `prove` writes its verdict: as `diff` does, or its findings as diagnostics in the
+/// machine formats `check` writes (at the failing assertion or rule).
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ProveFormat {
+    /// For people.
+    Text,
+    /// For machines (the whole proof, every counterexample).
+    Json,
+    /// SARIF 2.1.0: one result per failing assertion, dead rule or clash (without --refines).
+    Sarif,
+    /// GitHub Actions workflow annotations, likewise (without --refines).
+    Github,
+}
+
 /// How `diff` writes the difference: it has no security labels, so no `fhir`.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
 enum DiffFormat {
@@ -350,9 +365,12 @@ impl Command {
             | Command::Report { tree, .. }
             | Command::Export(ExportCommand::Opa { tree, .. }) => &tree.paths,
             Command::Coverage { paths } | Command::Fmt { paths, .. } => paths,
-            Command::Timeline { rules, .. } => std::slice::from_ref(rules),
             Command::Decide(q) | Command::Explain(ExplainArgs { question: q, .. }) => q.rules.as_slice(),
-            Command::Diff { .. } | Command::Prove { .. } | Command::Completions { .. } | Command::Man { .. } => &[],
+            Command::Diff { .. }
+            | Command::Prove { .. }
+            | Command::Timeline { .. }
+            | Command::Completions { .. }
+            | Command::Man { .. } => &[],
         }
     }
 }

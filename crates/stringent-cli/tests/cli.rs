@@ -1652,6 +1652,9 @@ fn prove_finds_a_rule_that_never_decided_anything() {
     assert!(shown.contains("FAIL: every rule in force"), "{shown}");
     assert!(shown.contains("  dead: ca.example_dead (Example Code 1), "), "{shown}");
     assert!(shown.contains("in force from 2014-01-01 until 2017-01-01"), "{shown}");
+    let github = stringent(&["prove", dir.to_str().unwrap(), "--format", "github"]);
+    let shown = String::from_utf8_lossy(&github.stdout);
+    assert!(shown.contains("title=E0501::rule `ca.example_dead` decides nothing"), "{shown}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -1828,6 +1831,20 @@ fn prove_reports_a_broken_rule_as_the_one_pattern_that_covers_it() {
     let shown = String::from_utf8_lossy(&text.stdout);
     assert!(shown.contains("FAIL: California health plans give genetic test results"), "{shown}");
     assert!(shown.contains("decided by ca.civ_56_17 (Cal. Civ. Code 56.17(b)-(d),(g))"), "{shown}");
+    // In the machine formats of `check`: one result, at the assertion's title.
+    let sarif = stringent(&["prove", d, "--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{sarif:#}");
+    assert_eq!(results[0]["ruleId"], "E0500");
+    assert_eq!(results[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+    assert!(results[0]["message"]["text"].as_str().unwrap().contains("ca.civ_56_17 (Cal. Civ. Code 56.17(b)-(d),(g))"));
+    let github = stringent(&["prove", d, "--format", "github"]);
+    let shown = String::from_utf8_lossy(&github.stdout);
+    assert!(shown.starts_with("::error file=") && shown.contains("title=E0500::assertion"), "{shown}");
+    let refused = stringent(&["prove", d, "--refines", d, "--format", "sarif"]);
+    assert_eq!(refused.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -1878,4 +1895,55 @@ fn an_assertion_is_checked_on_every_date_it_names_and_no_other() {
     let c = proof["assertions"][0]["counterexamples"].as_array().unwrap().clone();
     assert!(c.iter().all(|x| x["decided_by"][0]["rule"] != "ca.example_loose"), "{c:#?}");
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// `timeline` and `prove --refines` read trees at git revisions: a commit that loosens a
+/// rule from a later date fails `--refines` against the commit before it, passes the other
+/// way round, and its timeline shows the date; the revision before shows none.
+#[test]
+fn timeline_and_refines_read_git_revisions() {
+    let repo_dir = scratch("git-revisions");
+    std::fs::create_dir_all(&repo_dir).unwrap();
+    let rules = copy_of_rules("git-revisions-rules");
+    std::fs::rename(&rules, repo_dir.join("rules")).unwrap();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&repo_dir)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.org")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.org")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "rules"]);
+    git(&["commit", "-qm", "before"]);
+    let file = repo_dir.join("rules/us-ca/california.stringent");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let start = text.find("rule ca.civ_56_17 ").unwrap();
+    let end = start + text[start..].find("\n}").unwrap();
+    let expires = text[start..end].replacen("  category genetic", "  expires 2030-01-01\n  category genetic", 1);
+    std::fs::write(&file, format!("{}{}{}", &text[..start], expires, &text[end..])).unwrap();
+    git(&["commit", "-qam", "the genetic rule ends in 2030"]);
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_stringent")).args(args).current_dir(&repo_dir).output().unwrap()
+    };
+    let looser = run(&["prove", "--refines", "git:HEAD~1", "git:HEAD", "--from", "2026-01-01"]);
+    let shown = String::from_utf8_lossy(&looser.stdout);
+    assert_eq!(looser.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("as of 2030-01-01, NEW is looser than OLD"), "{shown}");
+    let stricter = run(&["prove", "--refines", "git:HEAD", "git:HEAD~1", "--from", "2026-01-01"]);
+    assert_eq!(stricter.status.code(), Some(0), "{}", String::from_utf8_lossy(&stricter.stdout));
+    let now = run(&["timeline", "US-CA", "--rules", "git:HEAD", "--from", "2026-01-01"]);
+    let shown = String::from_utf8_lossy(&now.stdout);
+    assert_eq!(now.status.code(), Some(0), "{shown}{}", String::from_utf8_lossy(&now.stderr));
+    assert!(shown.contains("2030-01-01") && shown.contains("ca.civ_56_17"), "{shown}");
+    let before = run(&["timeline", "US-CA", "--rules", "git:HEAD~1", "--from", "2026-01-01"]);
+    assert!(!String::from_utf8_lossy(&before.stdout).contains("2030-01-01"));
+    let missing = run(&["timeline", "US-CA", "--rules", "git:no-such-revision"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(repo_dir);
 }

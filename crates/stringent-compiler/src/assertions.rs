@@ -47,6 +47,7 @@ pub struct Assertion {
     pub file: String,
     /// 1-based.
     pub line: usize,
+    /// Where its title is written, for diagnostics.
     pub span: Span,
     /// The layers whose chains it speaks of, in model order.
     pub chains: Vec<usize>,
@@ -65,6 +66,21 @@ pub struct Assertion {
 pub fn resolve(model: &Model, line_of: &dyn Fn(&str, usize) -> usize) -> (Vec<Assertion>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
+    if let Some(over) = model.assertions.get(crate::limits::MAX_ASSERTIONS) {
+        diags.push(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                format!(
+                    "the tree holds {} assertions; at most {} are checked",
+                    model.assertions.len(),
+                    crate::limits::MAX_ASSERTIONS
+                ),
+            )
+            .at(at(over, over.decl.title.span).labelled("one too many"))
+            .with_help("merge assertions that share their patterns and dates; see README.md, \"Limits\""),
+        );
+        return (out, diags);
+    }
     for case in &model.assertions {
         if case.decl.unreadable {
             continue;
@@ -153,7 +169,7 @@ fn one(model: &Model, case: &AssertCase, line: usize, diags: &mut Vec<Diagnostic
         title: a.title.value.clone(),
         file: case.file.clone(),
         line,
-        span: a.span,
+        span: a.title.span,
         chains,
         dates,
         matches,

@@ -9,6 +9,7 @@ use crate::{Compilation, limits};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use stringent_diagnostics::{Code, Diagnostic, Location, Span};
 use stringent_policy::Word;
 use stringent_policy::artifact::{Role, WayRecord, describe_ways};
 use stringent_policy::{Dimension, Requirement};
@@ -24,6 +25,9 @@ pub struct RuleAt {
     pub effective: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires: Option<String>,
+    /// Where the rule's id is written (byte offsets), for diagnostics.
+    #[serde(skip)]
+    pub span: (usize, usize),
 }
 
 /// A mandate and a prohibition of one layer that meet in some cell on some dates.
@@ -53,6 +57,78 @@ impl Proof {
     pub fn holds(&self) -> bool {
         self.dead_rules.is_empty() && self.clashes.is_empty() && self.assertions.iter().all(AssertionResult::holds)
     }
+
+    /// Every finding as a diagnostic at the rule or assertion it concerns, for the machine
+    /// formats `check` writes (SARIF, GitHub annotations): a dead rule (E0501), a clash
+    /// (E0300, at the mandate), a failing assertion (E0500, its first counterexamples in
+    /// the help).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for r in &self.dead_rules {
+            out.push(
+                Diagnostic::new(
+                    Code::DeadRule,
+                    format!("rule `{}` decides nothing on any date from {} on", r.rule, self.from),
+                )
+                .at(Location::new(r.file.clone(), Span::new(r.span.0, r.span.1)).labelled("decides nothing"))
+                .with_help("remove it, or widen what it matches: an exception that never applies is one"),
+            );
+        }
+        for c in &self.clashes {
+            out.push(
+                Diagnostic::new(
+                    Code::MandateMeetsProhibition,
+                    format!("`{}` requires what `{}` of the same layer prohibits", c.mandate.rule, c.prohibition.rule),
+                )
+                .at(Location::new(c.mandate.file.clone(), Span::new(c.mandate.span.0, c.mandate.span.1))
+                    .labelled("the mandate"))
+                .with_help(format!("they meet on {}; make one an exception to the other", c.dates.join(", "))),
+            );
+        }
+        for a in self.assertions.iter().filter(|a| !a.holds()) {
+            let shown: Vec<String> = a.counterexamples.iter().take(3).map(Counterexample::describe).collect();
+            let more = a.counterexamples.len().saturating_sub(shown.len());
+            let mut help = shown.join("\n");
+            if more > 0 {
+                help.push_str(&format!("\n… and {more} more (`stringent prove --format json` lists them all)"));
+            }
+            out.push(
+                Diagnostic::new(
+                    Code::AssertionFails,
+                    format!(
+                        "assertion \"{}\" fails in {} place{}",
+                        a.title,
+                        a.counterexamples.len(),
+                        if a.counterexamples.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .at(Location::new(a.file.clone(), a.span).labelled("does not hold"))
+                .with_help(help),
+            );
+        }
+        out
+    }
+}
+
+impl Counterexample {
+    /// One line: where, when, the answer, what fails and which rules decided it.
+    pub fn describe(&self) -> String {
+        let until = self.until.as_deref().map(|u| format!(" until {u}")).unwrap_or_default();
+        let pattern = if self.pattern.is_empty() { "every cell it names".to_owned() } else { self.pattern.join("; ") };
+        let rules: Vec<String> = self.decided_by.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect();
+        let decided = if rules.is_empty() {
+            "no rule in force decides it".to_owned()
+        } else {
+            format!("decided by {}", rules.join(", "))
+        };
+        format!(
+            "in {} from {}{until}: {pattern}: {}; fails require {}; {decided}",
+            self.jurisdictions.join(", "),
+            self.from,
+            self.answer,
+            self.fails.join(", require ")
+        )
+    }
 }
 
 /// One assertion, checked.
@@ -61,6 +137,9 @@ pub struct AssertionResult {
     pub title: String,
     pub file: String,
     pub line: usize,
+    /// Where the assertion is written, for diagnostics.
+    #[serde(skip)]
+    pub span: Span,
     /// Its `require` lines.
     pub requires: Vec<String>,
     pub chains_checked: usize,
@@ -110,6 +189,7 @@ fn rule_at(model: &Model, r: usize) -> Option<RuleAt> {
         line: rule.line,
         effective: rule.effective.to_string(),
         expires: rule.expires.map(|d| d.to_string()),
+        span: (rule.id_span.start, rule.id_span.end),
     })
 }
 
@@ -247,6 +327,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             title: a.title.clone(),
             file: a.file.clone(),
             line: a.line,
+            span: a.span,
             requires: a.requires.clone(),
             chains_checked: a.chains.len(),
             dates_checked: ds.len(),

@@ -70,6 +70,9 @@ codes! {
     // Resolution.
     MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
+    // Proofs (`stringent prove`).
+    AssertionFails = "E0500", Error, "an assertion fails on some chain, cell or date";
+    DeadRule = "E0501", Error, "a rule in force on some date decides nothing on any date checked";
     // Limits (README, "Limits").
     LimitExceeded = "E0400", Error, "the rules exceed a documented limit";
     // Warnings.

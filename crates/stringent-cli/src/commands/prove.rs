@@ -3,9 +3,9 @@
 //! chain in both trees on every date from the earliest declared history on; or the
 //! counterexamples that show it is not.
 
-use crate::DiffFormat;
 use crate::commands::diff::{compiled_pair, print_groups};
 use crate::output::{FINDINGS, USAGE};
+use crate::{DiffFormat, ProveFormat};
 use serde::Serialize;
 use stringent_compiler::diff::{ChangeGroup, Direction, diff_over_time};
 use stringent_syntax::Date;
@@ -44,7 +44,15 @@ fn loosened(groups: &[ChangeGroup]) -> Vec<ChangeGroup> {
         .collect()
 }
 
-pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffFormat) -> u8 {
+pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: ProveFormat) -> u8 {
+    let format = match format {
+        ProveFormat::Text => DiffFormat::Text,
+        ProveFormat::Json => DiffFormat::Json,
+        ProveFormat::Sarif | ProveFormat::Github => {
+            errln!("error: `prove --refines` writes text or json: its counterexamples are cells, not places in a file");
+            return USAGE;
+        }
+    };
     // Without --from: the earliest date from which a layer of either tree vouches for its
     // history, so that every date the trees speak for is compared.
     let from = match from {
@@ -122,7 +130,7 @@ pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: DiffForm
 const SHOWN: usize = 10;
 
 /// The built-in properties of the tree `spec` (a directory or `git:REV[:PATH]`).
-pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 {
+pub(crate) fn builtin(spec: &str, from: Option<Date>, format: ProveFormat) -> u8 {
     let tree = match crate::git_tree::tree(spec) {
         Ok(t) => t,
         Err(e) => {
@@ -143,9 +151,22 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: DiffFormat) -> u8 
             return USAGE;
         }
     };
-    if format == DiffFormat::Json {
-        dataln!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
-        return if p.holds() { 0 } else { FINDINGS };
+    let verdict_code = if p.holds() { 0 } else { FINDINGS };
+    match format {
+        ProveFormat::Text => {}
+        ProveFormat::Json => {
+            dataln!("{}", serde_json::to_string_pretty(&p).unwrap_or_default());
+            return verdict_code;
+        }
+        ProveFormat::Sarif => {
+            let sarif = stringent_diagnostics::render_sarif(&p.diagnostics(), &c.sources, env!("CARGO_PKG_VERSION"));
+            dataln!("{sarif}");
+            return verdict_code;
+        }
+        ProveFormat::Github => {
+            dataln!("{}", stringent_diagnostics::render_github(&p.diagnostics(), &c.sources));
+            return verdict_code;
+        }
     }
     let at = |r: &stringent_compiler::proof::RuleAt| {
         let until = r.expires.as_deref().map(|e| format!(" until {e}")).unwrap_or_default();

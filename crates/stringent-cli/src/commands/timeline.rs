@@ -4,18 +4,30 @@
 use crate::DiffFormat;
 use crate::commands::diff::print_groups;
 use crate::output::{FINDINGS, USAGE, report};
-use std::path::Path;
 use stringent_compiler::compile;
 use stringent_syntax::Date;
 
-pub(crate) fn run(rules: &Path, jurisdiction: &str, from: Option<Date>, to: Option<Date>, format: DiffFormat) -> u8 {
+/// `rules` is a directory or `git:REV[:PATH]`, as for `diff` and `prove`.
+pub(crate) fn run(rules: &str, jurisdiction: &str, from: Option<Date>, to: Option<Date>, format: DiffFormat) -> u8 {
     if let (Some(f), Some(t)) = (from, to)
         && t < f
     {
         errln!("error: --to {t} is before --from {f}");
         return USAGE;
     }
-    let c = compile(&[rules.to_path_buf()], from.unwrap_or_else(Date::today));
+    let tree = match crate::git_tree::tree(rules) {
+        Ok(t) => t,
+        Err(e) => {
+            errln!("error: {e}");
+            return USAGE;
+        }
+    };
+    if !tree.path.exists() {
+        errln!("error: `{}` does not exist", crate::output::shown(&tree.path));
+        errln!("  help: give the directory that holds the rule files, e.g. `rules`, or `git:REV`");
+        return USAGE;
+    }
+    let c = compile(std::slice::from_ref(&tree.path), from.unwrap_or_else(Date::today));
     if c.model.layer(jurisdiction).is_none() {
         let ids = c.jurisdictions();
         let hint = stringent_diagnostics::nearest(jurisdiction, ids.iter().map(String::as_str))

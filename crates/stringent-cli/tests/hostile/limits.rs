@@ -456,3 +456,31 @@ fn diff_over_too_many_later_dates_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
+
+/// More assertions than the limit are one E0400 at the first one over it, from `check` and
+/// from `prove`, before any is checked; at the limit, `prove` checks them all in seconds.
+#[test]
+fn more_assertions_than_the_limit_are_one_e0400() {
+    let (_s, root) = Scratch::tree("assertions");
+    let federal = std::fs::read_to_string(repo().join("rules/us/federal.stringent")).unwrap();
+    write(&root.join("us/federal.stringent"), federal.as_bytes());
+    let one = |i: usize| {
+        format!(
+            "assert \"a{i}\" {{\n  jurisdiction all\n  purpose marketing\n  holder hospital\n  require level at_least authorization\n}}\n"
+        )
+    };
+    let many: String = (0..=limits::MAX_ASSERTIONS).map(one).collect();
+    write(&root.join("assertions/many.stringent"), many.as_bytes());
+    let out = run(&["check", p(&root)]);
+    let stderr = assert_refused(&out, &["E0400", &format!("at most {} are checked", limits::MAX_ASSERTIONS)]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    let out = run(&["prove", p(&root)]);
+    assert_eq!(out.status.code(), Some(1));
+    let at_limit: String = (0..limits::MAX_ASSERTIONS).map(one).collect();
+    write(&root.join("assertions/many.stringent"), at_limit.as_bytes());
+    let (out, usage) = run_bounded(&["prove", p(&root), "--format", "json"], Duration::from_secs(120), 4096);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(proof["assertions"].as_array().map(Vec::len), Some(limits::MAX_ASSERTIONS));
+    assert_within("prove, the limit of assertions on the federal layer", &usage, 60, 1024);
+}
