@@ -239,6 +239,8 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     let mut current: Vec<Option<(Date, ChainResult)>> = vec![None; model.layers.len()];
     let mut failing: Vec<BTreeMap<usize, Vec<(Date, Failures)>>> = vec![BTreeMap::new(); assertions.len()];
     let mut previous: Option<Date> = None;
+    // The last resolver built: its regions of layers that did not change are reused.
+    let mut last_resolver: Option<Resolver<'_>> = None;
     for d in &dates {
         let changed: Vec<bool> = (0..model.layers.len())
             .map(|l| {
@@ -260,13 +262,20 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             })
             .collect();
         if !stale.is_empty() {
-            let resolver = Resolver::for_chains(model, *d, &stale);
+            let t0 = std::time::Instant::now();
+            let resolver = match &last_resolver {
+                Some(p) => Resolver::for_chains_after(model, *d, &stale, p, &changed),
+                None => Resolver::for_chains(model, *d, &stale),
+            };
+            let t1 = t0.elapsed();
             let fresh: Vec<(usize, ChainResult)> = stale.par_iter().map(|l| (*l, resolver.chain(*l))).collect();
+            if std::env::var_os("PROVE_TIMING").is_some() { eprintln!("{d} stale {} layers {:?} chains {:?}", stale.len(), t1, t0.elapsed() - t1); }
             for (l, ch) in fresh {
                 if let Some(slot) = current.get_mut(l) {
                     *slot = Some((*d, ch));
                 }
             }
+            last_resolver = Some(resolver);
         }
         previous = Some(*d);
         if builtin.contains(d) {
@@ -293,6 +302,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             .filter(|(i, _)| per_assertion.get(*i).is_some_and(|ds| ds.contains(d)))
             .flat_map(|(i, a)| a.chains.iter().map(move |l| (i, *l)))
             .collect();
+        let t_eval = std::time::Instant::now();
         let results: Vec<(usize, usize, Failures)> = work
             .par_iter()
             .filter_map(|(i, l)| {
@@ -303,6 +313,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
                 Some((*i, *l, same.unwrap_or_else(|| failures(model, a, ch))))
             })
             .collect();
+        if std::env::var_os("PROVE_TIMING").is_some() { eprintln!("{d} eval {} {:?}", work.len(), t_eval.elapsed()); }
         for (i, l, f) in results {
             if let Some(m) = failing.get_mut(i) {
                 m.entry(l).or_default().push((*d, f));
@@ -344,22 +355,33 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
 type Failures = BTreeMap<(String, Vec<usize>), (BTreeSet<usize>, Vec<Vec<Vec<u32>>>)>;
 
 fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
-    let mut by_region: Vec<Option<Vec<usize>>> = vec![None; ch.regions.len()];
+    // The bounds each region breaks: a region is a few hundred of the chain's tuples, and
+    // most assertions hold in every region, so most chains need no walk of their tuples.
+    let broken: Vec<Vec<usize>> = ch
+        .regions
+        .iter()
+        .map(|reg| {
+            match (ch.requirements.get(reg.requirement as usize), ch.provenance.get(reg.provenance as usize)) {
+                (Some(req), Some(prov)) => {
+                    a.checks.iter().enumerate().filter(|(_, c)| !c.holds(req, prov)).map(|(i, _)| i).collect()
+                }
+                _ => Vec::new(),
+            }
+        })
+        .collect();
     let mut out: Failures = BTreeMap::new();
-    ch.for_each_matched_box(&a.matches, |region, cells| {
-        let Some(slot) = by_region.get_mut(region) else { return };
-        let (Some(reg), Some(_)) = (ch.regions.get(region), Some(())) else { return };
+    if broken.iter().all(Vec::is_empty) {
+        return out;
+    }
+    let mut answers: Vec<Option<String>> = vec![None; ch.regions.len()];
+    let wanted = |region: usize| broken.get(region).is_some_and(|b| !b.is_empty());
+    ch.for_each_matched_box(&a.matches, wanted, |region, cells| {
+        let (Some(failed), Some(reg)) = (broken.get(region), ch.regions.get(region)) else { return };
         let (Some(req), Some(prov)) =
             (ch.requirements.get(reg.requirement as usize), ch.provenance.get(reg.provenance as usize))
         else {
             return;
         };
-        let failed = slot.get_or_insert_with(|| {
-            a.checks.iter().enumerate().filter(|(_, c)| !c.holds(req, prov)).map(|(i, _)| i).collect()
-        });
-        if failed.is_empty() {
-            return;
-        }
         // The rules that decided the dimensions the failed bounds look at.
         let dims: Vec<Dimension> = failed.iter().filter_map(|i| a.checks.get(*i)?.dimension()).collect();
         let mut rules: BTreeSet<usize> = prov
@@ -367,7 +389,9 @@ fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
             .filter(|i| i.role == Role::Won && dims.iter().any(|d| i.dims.has(*d)))
             .map(|i| i.rule)
             .collect();
-        let entry = out.entry((answer(model, req, &a.checks), failed.clone())).or_default();
+        let Some(text) = answers.get_mut(region) else { return };
+        let text = text.get_or_insert_with(|| answer(model, req, &a.checks)).clone();
+        let entry = out.entry((text, failed.clone())).or_default();
         entry.0.append(&mut rules);
         entry.1.push(cells.to_vec());
     });

@@ -104,9 +104,16 @@ impl ChainResult {
 
     /// Call `f` once for every tuple of the chain's classes that a pattern
     /// (`matches[axis][value]`) reaches, with the tuple's region and, per axis, the values
-    /// of the pattern in the tuple: every cell of that box answers alike, so a property is
-    /// checked once per box and a counterexample is made of boxes, not cells.
-    pub fn for_each_matched_box(&self, matches: &[Vec<bool>], mut f: impl FnMut(usize, &[Vec<u32>])) {
+    /// of the pattern in the tuple: every cell of that box answers alike, so a
+    /// counterexample is made of boxes, not cells.
+    /// Only the tuples whose region `wanted` accepts are given, so a walk for the few
+    /// regions that break a property builds no box for the others.
+    pub fn for_each_matched_box(
+        &self,
+        matches: &[Vec<bool>],
+        wanted: impl Fn(usize) -> bool,
+        mut f: impl FnMut(usize, &[Vec<u32>]),
+    ) {
         let tuples = self.classes.index.tuples();
         // Per axis, per class: the values of the pattern in it.
         let by_class: Vec<Vec<Vec<u32>>> = tuples
@@ -136,7 +143,7 @@ impl ChainResult {
             .collect();
         let mut cells: Vec<Vec<u32>> = vec![Vec::new(); by_class.len()];
         tuples.for_each_selected(&reached, |tuple, classes| {
-            let Some(region) = self.tuple_region.get(tuple) else { return };
+            let Some(region) = self.tuple_region.get(tuple).filter(|r| wanted(**r as usize)) else { return };
             for ((out, class), values) in cells.iter_mut().zip(classes).zip(&by_class) {
                 out.clone_from(values.get(*class as usize).unwrap_or(&Vec::new()));
             }
@@ -554,7 +561,7 @@ impl PairTable {
 pub struct Resolver<'m> {
     model: &'m Model,
     /// Per layer: its regions; `None` for a layer no requested chain holds.
-    layers: Vec<Option<LayerRegions>>,
+    layers: Vec<Option<std::sync::Arc<LayerRegions>>>,
     /// Per rule: its position in the order of rule ids, which provenance is sorted by.
     rank: Vec<usize>,
 }
@@ -577,21 +584,60 @@ impl<'m> Resolver<'m> {
     }
 
     fn with_layers(model: &'m Model, as_of: Date, needed: &[bool]) -> Self {
-        let layers = (0..model.layers.len())
-            .into_par_iter()
-            .map(|l| needed.get(l).copied().unwrap_or(false).then(|| LayerRegions::new(model, l, as_of)))
-            .collect();
-        let mut by_id: Vec<usize> = (0..model.rules.len()).collect();
-        by_id.sort_by(|a, b| {
-            let id = |r: &usize| model.rules.get(*r).map_or("", |x| x.id.as_str());
-            id(a).cmp(id(b))
-        });
-        let mut rank = vec![0; model.rules.len()];
-        for (pos, r) in by_id.into_iter().enumerate() {
-            if let Some(slot) = rank.get_mut(r) {
-                *slot = pos;
+        Self::reusing(model, as_of, needed, None, &[])
+    }
+
+    /// A resolver for the chains that end at `ends`, as of `as_of`, that takes from
+    /// `previous` (a resolver of the same model on another date) the regions of every layer
+    /// not marked in `changed`: a layer's regions depend on the date only through which of
+    /// its rules are in force, so `prove` computes again only the layers whose rules start
+    /// or end between the two dates.
+    pub fn for_chains_after(
+        model: &'m Model,
+        as_of: Date,
+        ends: &[usize],
+        previous: &Resolver<'m>,
+        changed: &[bool],
+    ) -> Self {
+        let mut needed = vec![false; model.layers.len()];
+        for l in ends.iter().flat_map(|e| model.chain(*e)) {
+            if let Some(n) = needed.get_mut(l) {
+                *n = true;
             }
         }
+        Self::reusing(model, as_of, &needed, Some(previous), changed)
+    }
+
+    fn reusing(model: &'m Model, as_of: Date, needed: &[bool], previous: Option<&Resolver<'m>>, changed: &[bool]) -> Self {
+        let layers = (0..model.layers.len())
+            .into_par_iter()
+            .map(|l| {
+                if !needed.get(l).copied().unwrap_or(false) {
+                    return None;
+                }
+                let kept = previous
+                    .filter(|_| !changed.get(l).copied().unwrap_or(true))
+                    .and_then(|p| p.layers.get(l).cloned().flatten());
+                Some(kept.unwrap_or_else(|| std::sync::Arc::new(LayerRegions::new(model, l, as_of))))
+            })
+            .collect();
+        let rank = match previous {
+            Some(p) => p.rank.clone(),
+            None => {
+                let mut by_id: Vec<usize> = (0..model.rules.len()).collect();
+                by_id.sort_by(|a, b| {
+                    let id = |r: &usize| model.rules.get(*r).map_or("", |x| x.id.as_str());
+                    id(a).cmp(id(b))
+                });
+                let mut rank = vec![0; model.rules.len()];
+                for (pos, r) in by_id.into_iter().enumerate() {
+                    if let Some(slot) = rank.get_mut(r) {
+                        *slot = pos;
+                    }
+                }
+                rank
+            }
+        };
         Resolver { model, layers, rank }
     }
 
@@ -599,7 +645,7 @@ impl<'m> Resolver<'m> {
     pub fn chain(&self, layer: usize) -> ChainResult {
         let chain = self.model.chain(layer);
         let layers: Vec<&LayerRegions> =
-            chain.iter().filter_map(|l| self.layers.get(*l).and_then(Option::as_ref)).collect();
+            chain.iter().filter_map(|l| self.layers.get(*l).and_then(Option::as_deref)).collect();
         let cells = grid(self.model);
         let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.classes), cells.sizes());
 
