@@ -15,8 +15,8 @@ use stringent_syntax::ast::{self, Bound, Chains, Comparison, Dates, PatternValue
 /// rule takes effect or expires up to the last (answers change on no other date).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateRange {
-    /// From `from` (the earliest `history from` of any layer when `None`) to `to` (no end
-    /// when `None`).
+    /// From `from` (when `None`: the first date `prove` checks, `--from` or the earliest
+    /// `history from` of any layer) to `to` (no end when `None`).
     Range { from: Option<Date>, to: Option<Date> },
     /// Only the dates on which some rule takes effect or expires.
     Changes,
@@ -116,8 +116,11 @@ fn one(model: &Model, case: &AssertCase, line: usize, diags: &mut Vec<Diagnostic
     let a = &case.decl;
     let before = diags.len();
     let chains = chains(model, case, diags);
+    // Without `dates`, an assertion of a layer file speaks from the date that layer vouches
+    // for its history; one of a file with no header, from the first date `prove` checks.
+    let own_history = case.layer.as_deref().and_then(|id| model.layers.get(model.layer(id)?)?.history_from);
     let dates = match &a.dates {
-        None => DateRange::Range { from: None, to: None },
+        None => DateRange::Range { from: own_history, to: None },
         Some(d) => match &d.value {
             Dates::Changes => DateRange::Changes,
             Dates::Range { from, to } => {
