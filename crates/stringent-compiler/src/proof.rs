@@ -262,14 +262,12 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             })
             .collect();
         if !stale.is_empty() {
-            let t0 = std::time::Instant::now();
             let resolver = match &last_resolver {
                 Some(p) => Resolver::for_chains_after(model, *d, &stale, p, &changed),
                 None => Resolver::for_chains(model, *d, &stale),
             };
-            let t1 = t0.elapsed();
             let fresh: Vec<(usize, ChainResult)> = stale.par_iter().map(|l| (*l, resolver.chain(*l))).collect();
-            if std::env::var_os("PROVE_TIMING").is_some() { eprintln!("{d} stale {} layers {:?} chains {:?}", stale.len(), t1, t0.elapsed() - t1); }
+
             for (l, ch) in fresh {
                 if let Some(slot) = current.get_mut(l) {
                     *slot = Some((*d, ch));
@@ -302,7 +300,6 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             .filter(|(i, _)| per_assertion.get(*i).is_some_and(|ds| ds.contains(d)))
             .flat_map(|(i, a)| a.chains.iter().map(move |l| (i, *l)))
             .collect();
-        let t_eval = std::time::Instant::now();
         let results: Vec<(usize, usize, Failures)> = work
             .par_iter()
             .filter_map(|(i, l)| {
@@ -313,7 +310,6 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
                 Some((*i, *l, same.unwrap_or_else(|| failures(model, a, ch))))
             })
             .collect();
-        if std::env::var_os("PROVE_TIMING").is_some() { eprintln!("{d} eval {} {:?}", work.len(), t_eval.elapsed()); }
         for (i, l, f) in results {
             if let Some(m) = failing.get_mut(i) {
                 m.entry(l).or_default().push((*d, f));
@@ -360,13 +356,11 @@ fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
     let broken: Vec<Vec<usize>> = ch
         .regions
         .iter()
-        .map(|reg| {
-            match (ch.requirements.get(reg.requirement as usize), ch.provenance.get(reg.provenance as usize)) {
-                (Some(req), Some(prov)) => {
-                    a.checks.iter().enumerate().filter(|(_, c)| !c.holds(req, prov)).map(|(i, _)| i).collect()
-                }
-                _ => Vec::new(),
+        .map(|reg| match (ch.requirements.get(reg.requirement as usize), ch.provenance.get(reg.provenance as usize)) {
+            (Some(req), Some(prov)) => {
+                a.checks.iter().enumerate().filter(|(_, c)| !c.holds(req, prov)).map(|(i, _)| i).collect()
             }
+            _ => Vec::new(),
         })
         .collect();
     let mut out: Failures = BTreeMap::new();

@@ -608,7 +608,13 @@ impl<'m> Resolver<'m> {
         Self::reusing(model, as_of, &needed, Some(previous), changed)
     }
 
-    fn reusing(model: &'m Model, as_of: Date, needed: &[bool], previous: Option<&Resolver<'m>>, changed: &[bool]) -> Self {
+    fn reusing(
+        model: &'m Model,
+        as_of: Date,
+        needed: &[bool],
+        previous: Option<&Resolver<'m>>,
+        changed: &[bool],
+    ) -> Self {
         let layers = (0..model.layers.len())
             .into_par_iter()
             .map(|l| {
