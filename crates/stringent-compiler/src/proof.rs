@@ -351,16 +351,45 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
 type Failures = BTreeMap<(String, Vec<usize>), (BTreeSet<usize>, Vec<Vec<Vec<u32>>>)>;
 
 fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
-    // The bounds each region breaks: a region is a few hundred of the chain's tuples, and
-    // most assertions hold in every region, so most chains need no walk of their tuples.
+    // The bounds each region breaks, found per distinct requirement (a chain has a few
+    // hundred) and, for `governed`, per provenance list: most assertions hold in every
+    // region, so most chains need no walk of their tuples.
+    let by_requirement: Vec<Vec<usize>> = ch
+        .requirements
+        .iter()
+        .map(|req| {
+            a.checks
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c != Check::Governed && !c.holds(req, &[]))
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    let governed = a.checks.iter().position(|c| *c == Check::Governed);
+    let ungoverned: Vec<bool> = match governed {
+        Some(g) => ch
+            .provenance
+            .iter()
+            .map(|p| a.checks.get(g).is_some_and(|c| !c.holds(&Requirement::default(), p)))
+            .collect(),
+        None => Vec::new(),
+    };
+    if by_requirement.iter().all(Vec::is_empty) && !ungoverned.iter().any(|u| *u) {
+        return BTreeMap::new();
+    }
     let broken: Vec<Vec<usize>> = ch
         .regions
         .iter()
-        .map(|reg| match (ch.requirements.get(reg.requirement as usize), ch.provenance.get(reg.provenance as usize)) {
-            (Some(req), Some(prov)) => {
-                a.checks.iter().enumerate().filter(|(_, c)| !c.holds(req, prov)).map(|(i, _)| i).collect()
+        .map(|reg| {
+            let mut b = by_requirement.get(reg.requirement as usize).cloned().unwrap_or_default();
+            if let Some(g) = governed
+                && ungoverned.get(reg.provenance as usize).copied().unwrap_or(false)
+            {
+                b.push(g);
+                b.sort_unstable();
             }
-            _ => Vec::new(),
+            b
         })
         .collect();
     let mut out: Failures = BTreeMap::new();
