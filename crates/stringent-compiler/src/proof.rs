@@ -45,6 +45,9 @@ pub struct Proof {
     /// The first date checked; every later date on which a rule starts or ends is checked too.
     pub from: String,
     pub dates_checked: usize,
+    /// Every date on which some chain was resolved: the built-in properties' dates and
+    /// every assertion's.
+    pub epochs: usize,
     /// Rules in force on some date checked that decide no dimension of any cell of any chain
     /// on any of those dates (an exception that never applies is one).
     pub dead_rules: Vec<RuleAt>,
@@ -341,7 +344,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             counterexamples: counterexamples(model, a, per_chain),
         })
         .collect();
-    Ok(Proof { from: from.to_string(), dates_checked: builtin.len(), dead_rules, clashes, assertions })
+    Ok(Proof { from: from.to_string(), dates_checked: builtin.len(), epochs: dates.len(), dead_rules, clashes, assertions })
 }
 
 /// What fails in one chain on one date: per answer (its text and the bounds it breaks), the
