@@ -50,11 +50,8 @@ fn main() {
     let from_2003 = Date::parse("2003-01-01");
     let proof = stringent_compiler::proof::prove(&compiled, from_2003).unwrap();
     assert!(proof.holds(), "the shipped corpus does not prove from 2003");
-    let sources: Vec<(String, String)> = stringent_compiler::discover::discover(&roots)
-        .files
-        .into_iter()
-        .map(|f| (f.display, f.text))
-        .collect();
+    let sources: Vec<(String, String)> =
+        stringent_compiler::discover::discover(&roots).files.into_iter().map(|f| (f.display, f.text)).collect();
     let trees: Vec<(usize, Vec<(String, String)>)> = ADDED
         .iter()
         .map(|n| {
@@ -104,7 +101,8 @@ fn main() {
     let base = median_ns("prove+0");
     for (n, (epochs, _)) in ADDED.iter().zip(&trees) {
         if let (Some(p), Some(b)) = (median_ns(&format!("prove+{n}")), base) {
-            let per = if *n == 0 { String::new() } else { format!(", {:.2} ms per added epoch", (p - b) / 1e6 / *n as f64) };
+            let per =
+                if *n == 0 { String::new() } else { format!(", {:.2} ms per added epoch", (p - b) / 1e6 / *n as f64) };
             s.note(format!("- {epochs} epochs: {}{per}", common::human(p)));
         }
     }

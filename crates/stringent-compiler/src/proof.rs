@@ -344,7 +344,14 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             counterexamples: counterexamples(model, a, per_chain),
         })
         .collect();
-    Ok(Proof { from: from.to_string(), dates_checked: builtin.len(), epochs: dates.len(), dead_rules, clashes, assertions })
+    Ok(Proof {
+        from: from.to_string(),
+        dates_checked: builtin.len(),
+        epochs: dates.len(),
+        dead_rules,
+        clashes,
+        assertions,
+    })
 }
 
 /// What fails in one chain on one date: per answer (its text and the bounds it breaks), the
