@@ -1947,3 +1947,49 @@ fn timeline_and_refines_read_git_revisions() {
     assert_eq!(missing.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(repo_dir);
 }
+
+/// A way that needs a condition is a way the disclosure can go: `level at_least` fails on it
+/// (a wrong PASS once), `unless` sets it aside by name, and `not basis` sees it too. A title
+/// holding `\n` cannot forge a verdict line.
+#[test]
+fn conditional_ways_count_unless_set_aside() {
+    let dir = copy_of_rules("prove-conditional");
+    std::fs::create_dir_all(dir.join("org")).unwrap();
+    std::fs::write(
+        dir.join("org/strict.stringent"),
+        "jurisdiction org:strict \"Strict\" under US-CA history from 2025-01-01\n\n\
+         rule org.strict.threat_only \"Marketing to employers only in a threat\" {\n  cite \"Policy 1\"\n  \
+         source \"https://example.org\"\n  confidence verified\n  effective 2025-01-01\n  purpose marketing\n  \
+         recipient employer\n  permission none if imminent_threat\n}\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("assertions")).unwrap();
+    let at = dir.join("assertions/threat.stringent");
+    let assertion = |require: &str| {
+        format!(
+            "assert \"ok\\nPASS: forged\" {{\n  jurisdiction org:strict\n  as_of 2025-06-01\n  purpose marketing\n  \
+             recipient employer\n  holder provider\n  category general\n  subject adult\n  require {require}\n}}\n"
+        )
+    };
+    let d = dir.to_str().unwrap();
+    for (require, fails) in [
+        ("level at_least court_order_only", true),
+        ("not basis authorization", true),
+        ("level at_least court_order_only unless imminent_threat", false),
+        ("not basis authorization unless imminent_threat", false),
+    ] {
+        std::fs::write(&at, assertion(require)).unwrap();
+        let out = stringent(&["prove", d]);
+        let shown = String::from_utf8_lossy(&out.stdout);
+        assert!(!shown.lines().any(|l| l.starts_with("PASS: forged")), "{shown}");
+        if fails {
+            assert!(
+                shown.contains("\nFAIL: ok\\nPASS: forged") && shown.contains(" if imminent_threat"),
+                "{require}: {shown}"
+            );
+        } else {
+            assert!(shown.contains("\nPASS: ok\\nPASS: forged"), "{require}: {shown}");
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -25,11 +25,13 @@ pub enum DateRange {
 /// One bound, with names resolved to the model's indices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Check {
-    LevelAtLeast(Level),
+    /// The level, and the conditions (a set of condition indices, as a mask) whose ways are
+    /// set aside.
+    LevelAtLeast(Level, u64),
     LevelAtMost(Level),
     Mandatory(bool),
     DeadlineAtMost(Deadline),
-    NotBasis(Basis),
+    NotBasis(Basis, u64),
     /// Every way to disclose needs condition `i` of the model.
     Condition(usize),
     Obligations(Vec<u32>),
@@ -290,11 +292,31 @@ fn term(
         .collect()
 }
 
+/// The conditions an `unless` names, as a mask of condition indices; `None` when one is
+/// unknown (reported).
+fn set_aside(model: &Model, case: &AssertCase, names: &[ast::Name], diags: &mut Vec<Diagnostic>) -> Option<u64> {
+    let found = term(&model.conditions, "condition", case, names, &model.unread_names, diags);
+    if found.len() != names.len() {
+        return None;
+    }
+    Some(found.iter().fold(0u64, |m, c| m | 1u64.checked_shl(*c).unwrap_or(0)))
+}
+
 fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut Vec<Diagnostic>) -> Option<Check> {
     let unread = &model.unread_names;
     Some(match &b.value {
-        Bound::Level(Comparison::AtLeast, l) => Check::LevelAtLeast(*l),
-        Bound::Level(Comparison::AtMost, l) => Check::LevelAtMost(*l),
+        Bound::Level(Comparison::AtLeast, l, unless) => Check::LevelAtLeast(*l, set_aside(model, case, unless, diags)?),
+        Bound::Level(Comparison::AtMost, l, unless) => {
+            if let Some(first) = unless.first() {
+                diags.push(
+                    Diagnostic::new(Code::UnknownWord, "`unless` sets ways aside only for a lower bound")
+                        .at(at(case, first.span).labelled("here"))
+                        .with_help("`level at_most` looks at what always suffices; conditional ways never set it"),
+                );
+                return None;
+            }
+            Check::LevelAtMost(*l)
+        }
         Bound::Mandatory(m) => Check::Mandatory(*m),
         Bound::Deadline { comparison: Comparison::AtMost, days, unit, action } => {
             Check::DeadlineAtMost(Deadline { days: *days, unit: *unit, action: *action })
@@ -307,7 +329,7 @@ fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut 
             );
             return None;
         }
-        Bound::NotBasis(basis) => Check::NotBasis(*basis),
+        Bound::NotBasis(basis, unless) => Check::NotBasis(*basis, set_aside(model, case, unless, diags)?),
         Bound::Condition(n) => {
             let found = term(&model.conditions, "condition", case, std::slice::from_ref(n), unread, diags);
             Check::Condition(*found.first()? as usize)
@@ -325,7 +347,7 @@ impl Check {
     /// The dimension the bound looks at; `None` for `governed`, which looks at provenance.
     pub fn dimension(&self) -> Option<Dimension> {
         Some(match self {
-            Check::LevelAtLeast(_) | Check::LevelAtMost(_) | Check::NotBasis(_) | Check::Condition(_) => {
+            Check::LevelAtLeast(..) | Check::LevelAtMost(_) | Check::NotBasis(..) | Check::Condition(_) => {
                 Dimension::Permission
             }
             Check::Mandatory(_) => Dimension::Mandate,
@@ -342,11 +364,23 @@ impl Check {
     pub fn holds(&self, r: &Requirement<u32>, provenance: &[Inv]) -> bool {
         let all = |want: &[u32], have: &[u32]| want.iter().all(|w| have.contains(w));
         match self {
-            Check::LevelAtLeast(l) => r.permission.level() >= *l,
+            // Every way counts, conditional or not: a way that needs less under some
+            // condition is a way the disclosure can go.
+            Check::LevelAtLeast(l, aside) => r
+                .permission
+                .ways()
+                .iter()
+                .filter(|w| !w.conditions().any(|c| aside & 1u64.checked_shl(c as u32).unwrap_or(0) != 0))
+                .all(|w| w.without_conditions().level() >= *l),
             Check::LevelAtMost(l) => r.permission.level() <= *l,
             Check::Mandatory(m) => r.mandatory == *m,
             Check::DeadlineAtMost(want) => r.deadlines.iter().any(|d| d.dominates(want)),
-            Check::NotBasis(b) => !r.permission.admits(*b),
+            Check::NotBasis(b, aside) => !r
+                .permission
+                .ways()
+                .iter()
+                .filter(|w| !w.conditions().any(|c| aside & 1u64.checked_shl(c as u32).unwrap_or(0) != 0))
+                .any(|w| b.way().covers(w.without_conditions())),
             Check::Condition(c) => r.permission.ways().iter().all(|w| w.conditions().any(|x| x == *c)),
             Check::Obligations(o) => all(o, &r.obligations),
             Check::Elements(e) => all(e, &r.elements),

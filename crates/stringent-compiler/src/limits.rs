@@ -61,6 +61,12 @@ pub const MAX_PROOF_DATES: usize = 512;
 /// answers change (about 8 ms each on the shipped corpus, so 1,000 take about 9 s).
 /// Shipped: 21 in `rules/assertions/` and those in state files.
 pub const MAX_ASSERTIONS: usize = 1_000;
+/// Failing boxes of cells `prove` keeps for one assertion, over all its chains and dates.
+/// An assertion that fails almost everywhere (a bound no answer meets) would otherwise keep
+/// one box per tuple, chain and date: gigabytes. Past this it is reported failed, with the
+/// counterexamples found so far and `truncated`, and is not checked on further chains or
+/// dates. Shipped: none fails.
+pub const MAX_FAILING_BOXES: usize = 2_000;
 /// Rules in one layer: they meet in the cells they share, and past this the check slows
 /// with the square of their number (1,000 rules in one cell check in about 2 s).
 pub const MAX_RULES_PER_LAYER: usize = 1_000;

@@ -151,6 +151,9 @@ pub struct AssertionResult {
     /// decided by the same rules, breaks the same bounds, on a range of dates, in every
     /// jurisdiction listed.
     pub counterexamples: Vec<Counterexample>,
+    /// It failed in so many cells that `prove` stopped checking it (see
+    /// `limits::MAX_FAILING_BOXES`): the counterexamples are those found until then.
+    pub truncated: bool,
 }
 
 impl AssertionResult {
@@ -241,6 +244,8 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     // "Proofs"): answers depend on the date through the rules in force alone.
     let mut current: Vec<Option<(Date, ChainResult)>> = vec![None; model.layers.len()];
     let mut failing: Vec<BTreeMap<usize, Vec<(Date, Failures)>>> = vec![BTreeMap::new(); assertions.len()];
+    // Per assertion: the failing boxes kept so far (see `limits::MAX_FAILING_BOXES`).
+    let mut found: Vec<usize> = vec![0; assertions.len()];
     let mut previous: Option<Date> = None;
     // The last resolver built: its regions of layers that did not change are reused.
     let mut last_resolver: Option<Resolver<'_>> = None;
@@ -301,6 +306,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             .iter()
             .enumerate()
             .filter(|(i, _)| per_assertion.get(*i).is_some_and(|ds| ds.contains(d)))
+            .filter(|(i, _)| found.get(*i).is_some_and(|n| *n < limits::MAX_FAILING_BOXES))
             .flat_map(|(i, a)| a.chains.iter().map(move |l| (i, *l)))
             .collect();
         let results: Vec<(usize, usize, Failures)> = work
@@ -314,6 +320,9 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             })
             .collect();
         for (i, l, f) in results {
+            if let Some(n) = found.get_mut(i) {
+                *n += f.values().map(Vec::len).sum::<usize>();
+            }
             if let Some(m) = failing.get_mut(i) {
                 m.entry(l).or_default().push((*d, f));
             }
@@ -333,7 +342,8 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
         .iter()
         .zip(failing)
         .zip(&per_assertion)
-        .map(|((a, per_chain), ds)| AssertionResult {
+        .zip(&found)
+        .map(|(((a, per_chain), ds), n)| AssertionResult {
             title: a.title.clone(),
             file: a.file.clone(),
             line: a.line,
@@ -342,6 +352,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             chains_checked: a.chains.len(),
             dates_checked: ds.len(),
             counterexamples: counterexamples(model, a, per_chain),
+            truncated: *n >= limits::MAX_FAILING_BOXES,
         })
         .collect();
     Ok(Proof {
@@ -355,10 +366,21 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
 }
 
 /// What fails in one chain on one date: per answer (its text and the bounds it breaks), the
-/// rules that decided the dimensions those bounds look at in some cell of it, and the boxes
-/// of cells where it stands. Grouping by answer, not by rules, keeps a counterexample to the
-/// one pattern that covers it where several rules of equal strength decide in parts of it.
-type Failures = BTreeMap<(String, Vec<usize>), (BTreeSet<usize>, Vec<Vec<Vec<u32>>>)>;
+/// boxes of cells where it stands, each with the rules that decided the dimensions those
+/// bounds look at in some cell of that box. Grouping by answer, not by rules, keeps a
+/// counterexample to the one pattern that covers it where several rules of equal strength
+/// decide in parts of it.
+type Failures = BTreeMap<(String, Vec<usize>), Vec<Failing>>;
+
+/// A box of cells (per axis, sorted values) and the rules that decided in it.
+type Failing = (Vec<Vec<u32>>, BTreeSet<usize>);
+
+/// One axis of boxes being merged: its values, and the rules that decided in them.
+type Failing1 = (Vec<u32>, BTreeSet<usize>);
+
+/// A counterexample of one chain before it is written: its answer, the bounds it breaks
+/// and its box.
+type Key<'f> = (&'f String, &'f Vec<usize>, &'f Failing);
 
 fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
     // The bounds each region breaks, found per distinct requirement (a chain has a few
@@ -424,36 +446,37 @@ fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
             .collect();
         let Some(text) = answers.get_mut(region) else { return };
         let text = text.get_or_insert_with(|| answer(model, req, &a.checks)).clone();
-        let entry = out.entry((text, failed.clone())).or_default();
-        entry.0.append(&mut rules);
-        entry.1.push(cells.to_vec());
+        out.entry((text, failed.clone())).or_default().push((cells.to_vec(), std::mem::take(&mut rules)));
     });
-    for (_, boxes) in out.values_mut() {
+    for boxes in out.values_mut() {
         merge_boxes(boxes);
     }
     out
 }
 
-/// Merge boxes (per axis, sorted values) that differ on one axis only, until none do. The
-/// boxes are disjoint, so a union is exact; the boxes of a product of classes merge back
-/// into the one box they came from.
-fn merge_boxes(boxes: &mut Vec<Vec<Vec<u32>>>) {
-    let axes = boxes.first().map_or(0, Vec::len);
+/// Merge boxes (per axis, sorted values) that differ on one axis only, until none do, and
+/// with them the rules that decided in each. The boxes are disjoint, so a union is exact;
+/// the boxes of a product of classes merge back into the one box they came from.
+fn merge_boxes(boxes: &mut Vec<Failing>) {
+    let axes = boxes.first().map_or(0, |(b, _)| b.len());
     loop {
         let before = boxes.len();
         for axis in 0..axes {
-            let mut groups: BTreeMap<Vec<Vec<u32>>, Vec<u32>> = BTreeMap::new();
-            for mut b in boxes.drain(..) {
+            // Keyed by the box without this axis: this axis's values and the rules, merged.
+            let mut groups: BTreeMap<Vec<Vec<u32>>, Failing1> = BTreeMap::new();
+            for (mut b, mut rules) in boxes.drain(..) {
                 let values = b.get_mut(axis).map(std::mem::take).unwrap_or_default();
-                groups.entry(b).or_default().extend(values);
+                let entry = groups.entry(b).or_default();
+                entry.0.extend(values);
+                entry.1.append(&mut rules);
             }
-            boxes.extend(groups.into_iter().map(|(mut b, mut values)| {
+            boxes.extend(groups.into_iter().map(|(mut b, (mut values, rules))| {
                 values.sort_unstable();
                 values.dedup();
                 if let Some(slot) = b.get_mut(axis) {
                     *slot = values;
                 }
-                b
+                (b, rules)
             }));
         }
         if boxes.len() == before {
@@ -560,39 +583,42 @@ fn counterexamples(
     let mut grouped: BTreeMap<Counterexample, Vec<String>> = BTreeMap::new();
     for (layer, dated) in per_chain {
         let jurisdiction = model.layers.get(layer).map(|l| l.id.clone()).unwrap_or_default();
-        // Consecutive dates with the same failures are one range.
-        let mut ranges: Vec<(Date, Option<Date>, &Failures)> = Vec::new();
+        // Each counterexample (answer, bounds broken, box, rules) runs from the first date it
+        // stands on to the first later date checked on which it does not: a change elsewhere
+        // in the chain does not cut it.
+        let mut open: BTreeMap<Key<'_>, Date> = BTreeMap::new();
+        let mut runs: Vec<(Key<'_>, Date, Option<Date>)> = Vec::new();
         for (d, f) in &dated {
-            match ranges.last_mut() {
-                Some((_, until, last)) if *last == f && until.is_none() => {}
-                Some((_, until, _)) if until.is_none() => {
-                    *until = Some(*d);
-                    ranges.push((*d, None, f));
+            let now: BTreeSet<Key<'_>> =
+                f.iter().flat_map(|((text, failed), boxes)| boxes.iter().map(move |b| (text, failed, b))).collect();
+            let ended: Vec<_> = open.keys().filter(|k| !now.contains(*k)).copied().collect();
+            for k in ended {
+                if let Some(from) = open.remove(&k) {
+                    runs.push((k, from, Some(*d)));
                 }
-                _ => ranges.push((*d, None, f)),
+            }
+            for k in now {
+                open.entry(k).or_insert(*d);
             }
         }
-        for (from, until, f) in ranges {
-            for ((text, failed), (rules, boxes)) in f {
-                for b in boxes {
-                    let pattern: Vec<String> = b
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(axis, values)| axis_pattern(model, axis, values, a.matches.get(axis)?))
-                        .collect();
-                    let c = Counterexample {
-                        jurisdictions: Vec::new(),
-                        from: from.to_string(),
-                        until: until.map(|u| u.to_string()),
-                        pattern,
-                        cells: b.iter().map(Vec::len).product(),
-                        answer: text.clone(),
-                        fails: failed.iter().filter_map(|i| a.requires.get(*i).cloned()).collect(),
-                        decided_by: rules.iter().filter_map(|r| rule_at(model, *r)).collect(),
-                    };
-                    grouped.entry(c).or_default().push(jurisdiction.clone());
-                }
-            }
+        runs.extend(open.into_iter().map(|(k, from)| (k, from, None)));
+        for ((text, failed, (b, rules)), from, until) in runs {
+            let pattern: Vec<String> = b
+                .iter()
+                .enumerate()
+                .filter_map(|(axis, values)| axis_pattern(model, axis, values, a.matches.get(axis)?))
+                .collect();
+            let c = Counterexample {
+                jurisdictions: Vec::new(),
+                from: from.to_string(),
+                until: until.map(|u| u.to_string()),
+                pattern,
+                cells: b.iter().map(Vec::len).product(),
+                answer: text.clone(),
+                fails: failed.iter().filter_map(|i| a.requires.get(*i).cloned()).collect(),
+                decided_by: rules.iter().filter_map(|r| rule_at(model, *r)).collect(),
+            };
+            grouped.entry(c).or_default().push(jurisdiction.clone());
         }
     }
     grouped

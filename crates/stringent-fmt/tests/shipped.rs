@@ -90,3 +90,12 @@ fn assertions_are_laid_out_one_field_per_line() {
                 assert \"C\" {\n  dates from 2020-01-01 to 2020-01-01\n  require level at_most prohibited\n}\n";
     assert_eq!(stringent_fmt::format(messy).unwrap(), want);
 }
+
+/// `unless` keeps its conditions, in the order written, on the bound's line.
+#[test]
+fn unless_stays_on_its_bound() {
+    let messy = "assert \"A\" { require level at_least authorization unless imminent_threat,duty_to_warn require not basis subpoena   unless order_on_findings }\n";
+    let want = "assert \"A\" {\n  require level at_least authorization unless imminent_threat, duty_to_warn\n  \
+                require not basis subpoena unless order_on_findings\n}\n";
+    assert_eq!(stringent_fmt::format(messy).unwrap(), want);
+}

@@ -315,8 +315,9 @@ impl Word for Comparison {
 /// One `require` of an assertion: what every answer it speaks of must satisfy.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Bound {
-    /// `require level at_least specific_authorization`
-    Level(Comparison, Level),
+    /// `require level at_least specific_authorization [unless imminent_threat, …]`: every
+    /// way counts, conditional or not, except ways that need one of the conditions set aside.
+    Level(Comparison, Level, Vec<Name>),
     /// `require mandatory` / `require not mandatory`
     Mandatory(bool),
     /// `require deadline at_most 30 calendar_days for inspect`: some deadline of the answer
@@ -327,8 +328,9 @@ pub enum Bound {
         unit: DayUnit,
         action: Action,
     },
-    /// `require not basis subpoena`: that basis alone does not suffice.
-    NotBasis(Basis),
+    /// `require not basis subpoena [unless …]`: that basis alone does not suffice, under any
+    /// condition but those set aside.
+    NotBasis(Basis, Vec<Name>),
     /// `require condition imminent_threat`: every way to disclose needs it.
     Condition(Name),
     /// `require obligations hiv_redisclosure_notice` (all of them present); likewise
@@ -347,7 +349,13 @@ impl std::fmt::Display for Bound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let names = |v: &[Name]| v.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(", ");
         match self {
-            Bound::Level(c, l) => write!(f, "level {} {}", c.keyword(), l.keyword()),
+            Bound::Level(c, l, unless) => {
+                write!(f, "level {} {}", c.keyword(), l.keyword())?;
+                if !unless.is_empty() {
+                    write!(f, " unless {}", names(unless))?;
+                }
+                Ok(())
+            }
             Bound::Mandatory(true) => f.write_str("mandatory"),
             Bound::Mandatory(false) => f.write_str("not mandatory"),
             Bound::Deadline { comparison, days, unit, action: Action::Any } => {
@@ -356,7 +364,13 @@ impl std::fmt::Display for Bound {
             Bound::Deadline { comparison, days, unit, action } => {
                 write!(f, "deadline {} {days} {} for {}", comparison.keyword(), unit.keyword(), action.keyword())
             }
-            Bound::NotBasis(b) => write!(f, "not basis {}", b.keyword()),
+            Bound::NotBasis(b, unless) => {
+                write!(f, "not basis {}", b.keyword())?;
+                if !unless.is_empty() {
+                    write!(f, " unless {}", names(unless))?;
+                }
+                Ok(())
+            }
             Bound::Condition(n) => write!(f, "condition {}", n.text),
             Bound::Obligations(n) => write!(f, "obligations {}", names(n)),
             Bound::Elements(n) => write!(f, "elements {}", names(n)),

@@ -159,6 +159,7 @@ fn is_punctuation(kind: Rule) -> bool {
             | kw_dates
             | kw_to
             | kw_require
+            | kw_unless
             | kw_silent
             | kw_topic
             | kw_searched
@@ -744,6 +745,27 @@ impl Lower<'_> {
         };
         for f in it {
             let fspan = span_of(&f);
+            // A second `jurisdiction`, or a second `dates` or `as_of`, is one error; the first
+            // stands.
+            let repeated = match f.as_rule() {
+                Rule::assert_jurisdiction => a.jurisdictions.as_ref().map(|j| ("jurisdiction", j.span)),
+                Rule::assert_dates | Rule::test_as_of => a.dates.as_ref().map(|d| ("dates", d.span)),
+                _ => None,
+            };
+            if let Some((what, first)) = repeated {
+                let (line, _) = stringent_diagnostics::LineIndex::new(self.text).line_col(self.text, first.start);
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateField,
+                        format!("assertion \"{}\" says its {what} twice", a.title.value),
+                    )
+                    .at(Location::new(self.path, fspan).labelled(format!("a second {what}")))
+                    .with_help(format!(
+                        "the first, on line {line}, stands; write one (`as_of D` is `dates from D to D`)"
+                    )),
+                );
+                continue;
+            }
             match f.as_rule() {
                 Rule::assert_jurisdiction => {
                     let body = parts(f).next()?;
@@ -806,7 +828,14 @@ impl Lower<'_> {
                 let mut it = parts(e);
                 let comparison = self.word(it.next());
                 let level = self.word(it.next());
-                Bound::Level(comparison?, level?)
+                let unless = it.next().map(|u| self.conditions(u)).unwrap_or_default();
+                Bound::Level(comparison?, level?, unless)
+            }
+            Rule::require_not_basis => {
+                let mut it = parts(e).filter(|p| p.as_rule() != Rule::kw_basis && p.as_rule() != Rule::kw_not);
+                let basis = it.next().map(|b| self.basis(b));
+                let unless = it.next().map(|u| self.conditions(u)).unwrap_or_default();
+                Bound::NotBasis(basis??, unless)
             }
             Rule::require_deadline => {
                 let mut it = parts(e);
@@ -819,7 +848,6 @@ impl Lower<'_> {
                 };
                 Bound::Deadline { comparison: comparison?, days: days?.value, unit: unit?, action: action? }
             }
-            Rule::expect_not_basis => Bound::NotBasis(self.word(parts(e).last())?),
             Rule::require_condition => Bound::Condition(self.name(parts(e).next())?),
             Rule::expect_obligations => Bound::Obligations(self.names(parts(e).next()?)),
             Rule::expect_elements => Bound::Elements(self.names(parts(e).next()?)),

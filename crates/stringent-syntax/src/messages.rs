@@ -89,6 +89,8 @@ fn friendly(kind: Rule) -> Option<&'static str> {
         require_condition => "`condition`",
         require_max_validity => "`max_validity`",
         governed => "`governed`",
+        require_not_basis => "`not basis`",
+        unless | kw_unless => "`unless` and a condition",
         rule | kw_rule => "`rule`",
         cite | kw_cite => "`cite`",
         source | kw_source => "`source`",

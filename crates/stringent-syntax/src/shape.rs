@@ -282,12 +282,8 @@ impl ClearSpans for Dates {
 impl ClearSpans for Bound {
     fn clear_spans(&mut self) {
         match self {
-            Bound::Level(..)
-            | Bound::Mandatory(_)
-            | Bound::Deadline { .. }
-            | Bound::NotBasis(_)
-            | Bound::MaxValidity(..)
-            | Bound::Governed => {}
+            Bound::Level(_, _, unless) | Bound::NotBasis(_, unless) => unless.clear_spans(),
+            Bound::Mandatory(_) | Bound::Deadline { .. } | Bound::MaxValidity(..) | Bound::Governed => {}
             Bound::Condition(n) => n.clear_spans(),
             Bound::Obligations(l) | Bound::Elements(l) | Bound::Form(l) => l.clear_spans(),
         }

@@ -126,6 +126,12 @@ pub(crate) fn refines(old: &str, new: &str, from: Option<Date>, format: ProveFor
     if r.refines { 0 } else { FINDINGS }
 }
 
+/// Text from rule files on one line of the terminal: a title or citation may hold `\n`
+/// (written as an escape in its string), which would start a line that looks like a verdict.
+fn one_line(text: &str) -> String {
+    stringent_diagnostics::escape_for_terminal(text).replace('\n', "\\n").replace('\t', "\\t").replace('\r', "\\r")
+}
+
 /// Counterexamples shown per assertion in text; JSON has them all.
 const SHOWN: usize = 10;
 
@@ -170,7 +176,7 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: ProveFormat) -> u8
     }
     let at = |r: &stringent_compiler::proof::RuleAt| {
         let until = r.expires.as_deref().map(|e| format!(" until {e}")).unwrap_or_default();
-        format!("{} ({}), {}:{}, in force from {}{until}", r.rule, r.citation, r.file, r.line, r.effective)
+        one_line(&format!("{} ({}), {}:{}, in force from {}{until}", r.rule, r.citation, r.file, r.line, r.effective))
     };
     let verdict = |ok: bool| if ok { "PASS" } else { "FAIL" };
     outln!("{}: every rule in force on some date decides something on one of them", verdict(p.dead_rules.is_empty()));
@@ -182,7 +188,7 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: ProveFormat) -> u8
         outln!("  {} meets {} on {}", at(&c.mandate), at(&c.prohibition), c.dates.join(", "));
     }
     for a in &p.assertions {
-        outln!("{}: {} ({}:{})", verdict(a.holds()), a.title, a.file, a.line);
+        outln!("{}: {} ({}:{})", verdict(a.holds()), one_line(&a.title), one_line(&a.file), a.line);
         for c in a.counterexamples.iter().take(SHOWN) {
             let until = c.until.as_deref().map(|u| format!(" until {u}")).unwrap_or_default();
             let pattern = if c.pattern.is_empty() { "every cell it names".to_owned() } else { c.pattern.join("; ") };
@@ -193,14 +199,20 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: ProveFormat) -> u8
                 c.cells,
                 if c.cells == 1 { "" } else { "s" }
             );
-            outln!("    answer: {}", c.answer);
-            outln!("    fails: require {}", c.fails.join("; require "));
+            outln!("    answer: {}", one_line(&c.answer));
+            outln!("    fails: require {}", one_line(&c.fails.join("; require ")));
             if c.decided_by.is_empty() {
                 outln!("    decided by: no rule in force (the answer is ungoverned)");
             }
             for r in &c.decided_by {
                 outln!("    decided by {}", at(r));
             }
+        }
+        if a.truncated {
+            outln!(
+                "  it fails in so many cells that prove stopped checking it after {} failing boxes (README.md, \"Limits\")",
+                stringent_compiler::limits::MAX_FAILING_BOXES
+            );
         }
         if a.counterexamples.len() > SHOWN {
             outln!("  … and {} more counterexamples (--format json lists them all)", a.counterexamples.len() - SHOWN);

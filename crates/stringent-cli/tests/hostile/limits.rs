@@ -484,3 +484,38 @@ fn more_assertions_than_the_limit_are_one_e0400() {
     assert_eq!(proof["assertions"].as_array().map(Vec::len), Some(limits::MAX_ASSERTIONS));
     assert_within("prove, the limit of assertions on the federal layer", &usage, 60, 1024);
 }
+
+/// An assertion no answer meets fails in every box of every chain on every date: `prove`
+/// keeps at most `MAX_FAILING_BOXES` of them, says so, and stays within seconds and a few
+/// hundred megabytes (it once took 27 s and 1 GB for one such assertion, 8 GB for ten).
+#[test]
+fn an_assertion_failing_everywhere_is_cut_off() {
+    let (_s, root) = Scratch::tree("failing-everywhere");
+    for dir in ["us", "us-ca", "us-ny", "us-tx"] {
+        for entry in std::fs::read_dir(repo().join("rules").join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            write(&root.join(dir).join(path.file_name().unwrap()), &std::fs::read(&path).unwrap());
+        }
+    }
+    let one = |i: usize| {
+        format!(
+            "assert \"a{i}\" {{\n  jurisdiction all\n  require level at_least court_order_only\n  require mandatory\n}}\n"
+        )
+    };
+    let many: String = (0..10).map(one).collect();
+    write(&root.join("assertions/everywhere.stringent"), many.as_bytes());
+    let (out, usage) = run_bounded(&["prove", p(&root), "--format", "json"], Duration::from_secs(120), 4096);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let proof: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mine: Vec<&serde_json::Value> = proof["assertions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["file"].as_str().unwrap().ends_with("everywhere.stringent"))
+        .collect();
+    assert_eq!(mine.len(), 10);
+    for a in mine {
+        assert_eq!(a["truncated"], true, "{}", a["title"]);
+    }
+    assert_within("prove, ten assertions failing everywhere", &usage, 60, 2048);
+}
