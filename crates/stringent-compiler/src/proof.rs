@@ -221,8 +221,14 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     let changes: BTreeSet<Date> =
         model.rules.iter().flat_map(|r| std::iter::once(r.effective).chain(r.expires)).collect();
     let builtin: BTreeSet<Date> = std::iter::once(from).chain(changes.iter().copied().filter(|d| *d > from)).collect();
+    // One line index per file, not one per assertion: a state file holds dozens of them.
+    let lines: std::cell::RefCell<BTreeMap<String, stringent_diagnostics::LineIndex>> = Default::default();
     let line_of = |file: &str, offset: usize| {
-        c.sources.get(file).map_or(0, |t| stringent_diagnostics::LineIndex::new(t).line_col(t, offset).0)
+        c.sources.get(file).map_or(0, |t| {
+            let mut lines = lines.borrow_mut();
+            let index = lines.entry(file.to_owned()).or_insert_with(|| stringent_diagnostics::LineIndex::new(t));
+            index.line_col(t, offset).0
+        })
     };
     let (assertions, _) = crate::assertions::resolve(model, &line_of);
     let per_assertion: Vec<BTreeSet<Date>> =
