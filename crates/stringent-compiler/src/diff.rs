@@ -371,7 +371,7 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
     for c in [old, new] {
         for r in &c.model.rules {
             let Some(layer) = c.model.layers.get(r.layer) else { continue };
-            for d in std::iter::once(r.effective).chain(r.expires).filter(|d| *d > as_of) {
+            for d in r.change_dates().filter(|d| *d > as_of) {
                 dates.entry(d).or_default().insert(layer.id.as_str());
             }
         }

@@ -121,6 +121,12 @@ impl RuleModel {
     pub fn active_on(&self, date: Date) -> bool {
         self.effective <= date && self.expires.is_none_or(|e| date < e)
     }
+
+    /// The dates on which the rule starts or ends: the only dates on which it changes an
+    /// answer (`diff` over time, `timeline` and `prove` visit these).
+    pub fn change_dates(&self) -> impl Iterator<Item = Date> {
+        std::iter::once(self.effective).chain(self.expires)
+    }
 }
 
 /// Everything the resolver needs, with names resolved.

@@ -3,7 +3,7 @@
 //! which some rule starts or ends (docs/semantics.md, "Proofs").
 
 use crate::assertions::{Assertion, Check, DateRange};
-use crate::model::Model;
+use crate::model::{Model, RuleModel};
 use crate::resolve::{ChainResult, Resolver, Stats};
 use crate::{Compilation, limits};
 use rayon::prelude::*;
@@ -218,8 +218,7 @@ fn assertion_dates(range: DateRange, default_from: Date, changes: &BTreeSet<Date
 pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     let model = &c.model;
     let from = from.or_else(|| model.layers.iter().filter_map(|l| l.history_from).min()).unwrap_or(c.as_of);
-    let changes: BTreeSet<Date> =
-        model.rules.iter().flat_map(|r| std::iter::once(r.effective).chain(r.expires)).collect();
+    let changes: BTreeSet<Date> = model.rules.iter().flat_map(RuleModel::change_dates).collect();
     let builtin: BTreeSet<Date> = std::iter::once(from).chain(changes.iter().copied().filter(|d| *d > from)).collect();
     // One line index per file, not one per assertion: a state file holds dozens of them.
     let lines: std::cell::RefCell<BTreeMap<String, stringent_diagnostics::LineIndex>> = Default::default();

@@ -47,7 +47,7 @@ pub fn timeline(c: &Compilation, jurisdiction: &str, from: Option<Date>, to: Opt
         .rules
         .iter()
         .filter(|r| chain.contains(&r.layer))
-        .flat_map(|r| std::iter::once(r.effective).chain(r.expires))
+        .flat_map(crate::model::RuleModel::change_dates)
         .collect();
     let from = from.or(complete_from).or_else(|| dates.first().copied()).unwrap_or(c.as_of);
     let dates: Vec<Date> = dates.into_iter().filter(|d| *d > from && to.is_none_or(|t| *d <= t)).collect();
