@@ -1188,6 +1188,8 @@ impl Builder {
         let mut excepts: Vec<ast::Name> = Vec::new();
         let mut withdraws_span: Option<Span> = None;
         let diags_before = self.diags.len();
+        // Whether the field before was a pattern on no known axis (a misspelt keyword).
+        let mut after_unknown = false;
         for field in &r.fields {
             let (key, span) = field_key(field);
             if let Some(key) = key {
@@ -1202,6 +1204,7 @@ impl Builder {
                 }
                 once.insert(key, span);
             }
+            let was_unknown = std::mem::take(&mut after_unknown);
             match field {
                 RuleField::Cite(t) => rule.citations.push(t.value.clone()),
                 RuleField::Source(t) => rule.source = Some(t.value.clone()),
@@ -1215,7 +1218,16 @@ impl Builder {
                     effective_seen = true;
                 }
                 RuleField::Expires(d) => rule.expires = Some(d.value),
-                RuleField::Pattern(p) => self.pattern(p, file, &mut rule),
+                RuleField::Pattern(p) => {
+                    // `permision authorization or court_order` reads as the patterns
+                    // `permision …` and `or court_order`: the misspelt keyword is the one
+                    // mistake, the words of its line that follow are not axes too.
+                    let continues = was_unknown && matches!(p.axis.text.as_str(), "or" | "and" | "if");
+                    if !continues {
+                        self.pattern(p, file, &mut rule);
+                    }
+                    after_unknown = continues || !AXES.contains(&p.axis.text.as_str());
+                }
                 RuleField::Permission(p) => {
                     if let (Some(first), Some(last)) = (p.value.prohibited_if.first(), p.value.prohibited_if.last()) {
                         let cond = Span::new(first.span.start, last.span.end);
