@@ -7,14 +7,26 @@ use stringent_diagnostics::{HumanStyle, render_human};
 
 /// Write machine output (JSON, SARIF, annotations) to stdout as it is; when the reader has
 /// gone away (`stringent diff | head`), stop quietly with the conventional status of a
-/// closed pipe instead of panicking.
+/// closed pipe instead of panicking. Any other failure (a full disk) is said on stderr
+/// and ends the run with 74 (`EX_IOERR`): output cut short must not pass for a result.
 macro_rules! data {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        if write!(std::io::stdout().lock(), $($arg)*).is_err() {
-            std::process::exit(141);
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            $crate::output::stdout_failed(&e);
         }
     }};
+}
+
+/// End the run after stdout could not be written: quietly for a closed pipe (141), with a
+/// message and 74 otherwise.
+pub(crate) fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() != std::io::ErrorKind::BrokenPipe {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), "error: cannot write to standard output: {e}");
+        std::process::exit(74);
+    }
+    std::process::exit(141);
 }
 
 macro_rules! dataln {

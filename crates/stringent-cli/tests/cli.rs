@@ -1993,3 +1993,19 @@ fn conditional_ways_count_unless_set_aside() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// Output that cannot be written (stdout a full device) is said on stderr and exits 74,
+/// never 0 and never a silent 141: a CI job must not take cut-short JSON for a result.
+#[test]
+fn an_unwritable_stdout_is_said_and_exits_74() {
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_stringent"))
+        .args(["check", "rules", "--format", "json"])
+        .current_dir(repo())
+        .stdout(std::process::Stdio::from(full))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(74));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: cannot write to standard output"), "{stderr}");
+}
