@@ -1765,6 +1765,9 @@ fn prove_refines_fails_on_a_change_that_is_not_stricter() {
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("changed authorization_elements: ["), "{shown}");
     assert!(shown.contains("\nFAIL: "), "{shown}");
+    // `diff`'s gate fails on it too: a change no order ranks is no proof of being as strict.
+    let gate = stringent(&["diff", base.to_str().unwrap(), swapped.to_str().unwrap(), "--fail-on", "loosened"]);
+    assert_eq!(gate.status.code(), Some(1), "{}", String::from_utf8_lossy(&gate.stdout));
     let reversed = stringent(&["timeline", "US", "--from", "2031-01-01", "--to", "2030-01-01"]);
     assert_eq!(reversed.status.code(), Some(2));
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(swapped));

@@ -74,11 +74,12 @@ pub struct ChangeGroup {
 }
 
 impl ChangeGroup {
-    /// Loosened, and no rule deciding the new answer says why.
+    /// Loosened, or changed in a way the order cannot rank (an authorization element swapped
+    /// for another: no proof it is not looser), and no rule deciding the new answer says why.
     pub fn unjustified_loosening(&self) -> bool {
         self.changes
             .iter()
-            .filter(|c| c.direction == Direction::Loosened)
+            .filter(|c| c.direction != Direction::Tightened)
             .any(|c| c.new_rules.is_empty() || c.new_rules.iter().all(|r| r.justification.is_none()))
     }
 }
