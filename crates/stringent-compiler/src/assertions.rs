@@ -343,6 +343,11 @@ fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut 
     })
 }
 
+/// Whether a way needs one of the conditions in `aside` (a mask of condition indices).
+fn set_aside_in(way: stringent_policy::Way, aside: u64) -> bool {
+    way.conditions().any(|c| aside & 1u64.checked_shl(c as u32).unwrap_or(0) != 0)
+}
+
 impl Check {
     /// The dimension the bound looks at; `None` for `governed`, which looks at provenance.
     pub fn dimension(&self) -> Option<Dimension> {
@@ -370,7 +375,7 @@ impl Check {
                 .permission
                 .ways()
                 .iter()
-                .filter(|w| !w.conditions().any(|c| aside & 1u64.checked_shl(c as u32).unwrap_or(0) != 0))
+                .filter(|w| !set_aside_in(**w, *aside))
                 .all(|w| w.without_conditions().level() >= *l),
             Check::LevelAtMost(l) => r.permission.level() <= *l,
             Check::Mandatory(m) => r.mandatory == *m,
@@ -379,7 +384,7 @@ impl Check {
                 .permission
                 .ways()
                 .iter()
-                .filter(|w| !w.conditions().any(|c| aside & 1u64.checked_shl(c as u32).unwrap_or(0) != 0))
+                .filter(|w| !set_aside_in(**w, *aside))
                 .any(|w| b.way().covers(w.without_conditions())),
             Check::Condition(c) => r.permission.ways().iter().all(|w| w.conditions().any(|x| x == *c)),
             Check::Obligations(o) => all(o, &r.obligations),
