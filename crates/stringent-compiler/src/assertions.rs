@@ -252,21 +252,17 @@ fn matches(model: &Model, case: &AssertCase, diags: &mut Vec<Diagnostic>) -> Vec
             PatternValues::Any { except } => (except, true),
             PatternValues::Listed(list) => (list, false),
         };
-        let mut m = vec![negate; axis.values.len()];
-        for n in names {
-            let Some(v) = axis.find(&n.text) else {
-                if !model.unread_names.contains(&n.text) {
+        let listed: Vec<usize> = names
+            .iter()
+            .filter_map(|n| {
+                let found = axis.find(&n.text);
+                if found.is_none() && !model.unread_names.contains(&n.text) {
                     diags.push(unknown_name(case, &format!("{} value", axis.id), n, &ids));
                 }
-                continue;
-            };
-            for (x, covered) in m.iter_mut().zip(axis.covers.get(v).into_iter().flatten()) {
-                if *covered {
-                    *x = !negate;
-                }
-            }
-        }
-        *slot = m;
+                found
+            })
+            .collect();
+        *slot = axis.mask(&listed, negate);
     }
     out
 }

@@ -31,6 +31,20 @@ impl AxisModel {
     pub fn find(&self, id: &str) -> Option<usize> {
         self.values.iter().position(|v| v.id == id)
     }
+
+    /// Per value, whether a pattern reaches it: the values listed and their descendants,
+    /// or with `except` (`any except …`) every value but those.
+    pub fn mask(&self, listed: &[usize], except: bool) -> Vec<bool> {
+        let mut mask = vec![except; self.values.len()];
+        for v in listed {
+            for (m, covered) in mask.iter_mut().zip(self.covers.get(*v).into_iter().flatten()) {
+                if *covered {
+                    *m = !except;
+                }
+            }
+        }
+        mask
+    }
 }
 
 /// A declared authorization element, form constraint or obligation.
@@ -1426,19 +1440,13 @@ impl Builder {
                 })
                 .collect()
         };
-        let n = axis.values.len();
-        let (mut matched, listed, negate) = match &p.values {
-            ast::PatternValues::Any { except } => (vec![true; n], resolve(except, &mut self.diags), true),
-            ast::PatternValues::Listed(list) => (vec![false; n], resolve(list, &mut self.diags), false),
+        let (listed, negate) = match &p.values {
+            ast::PatternValues::Any { except } => (resolve(except, &mut self.diags), true),
+            ast::PatternValues::Listed(list) => (resolve(list, &mut self.diags), false),
         };
-        for v in &listed {
-            let covered = axis.covers.get(*v).cloned().unwrap_or_default();
-            for (m, c) in matched.iter_mut().zip(covered) {
-                if c {
-                    *m = !negate;
-                }
-            }
-            if !negate && let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v)) {
+        let matched = axis.mask(&listed, negate);
+        for v in listed.iter().filter(|_| !negate) {
+            if let Some(flag) = rule.names.get_mut(ai).and_then(|names| names.get_mut(*v)) {
                 *flag = true;
             }
         }
