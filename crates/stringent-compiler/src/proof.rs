@@ -306,22 +306,24 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
                 clashes.entry(*k).or_default().push(d.to_string());
             }
         }
-        // Each assertion on each of its chains: evaluated again only where the chain was.
+        // Each assertion on each of its chains: on its first date, and again only on a date
+        // the chain was resolved again. A date with no entry repeats the entry before it.
         let work: Vec<(usize, usize)> = assertions
             .iter()
             .enumerate()
             .filter(|(i, _)| per_assertion.get(*i).is_some_and(|ds| ds.contains(d)))
             .filter(|(i, _)| found.get(*i).is_some_and(|n| *n < limits::MAX_FAILING_BOXES))
             .flat_map(|(i, a)| a.chains.iter().map(move |l| (i, *l)))
+            .filter(|(i, l)| {
+                let resolved_now = current.get(*l).and_then(Option::as_ref).is_some_and(|(at, _)| at == d);
+                resolved_now || failing.get(*i).is_none_or(|m| !m.contains_key(l))
+            })
             .collect();
         let results: Vec<(usize, usize, Failures)> = work
             .par_iter()
             .filter_map(|(i, l)| {
-                let (resolved, ch) = current.get(*l)?.as_ref()?;
-                let last = failing.get(*i).and_then(|m| m.get(l)).and_then(|v| v.last());
-                let same = last.filter(|(at, _)| at >= resolved).map(|(_, f)| f.clone());
-                let a = assertions.get(*i)?;
-                Some((*i, *l, same.unwrap_or_else(|| failures(model, a, ch))))
+                let (_, ch) = current.get(*l)?.as_ref()?;
+                Some((*i, *l, failures(model, assertions.get(*i)?, ch)))
             })
             .collect();
         for (i, l, f) in results {

@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 use stringent_policy::artifact::Role;
 use stringent_policy::grid::{Grid, RegionIndex, Regions};
 use stringent_policy::{Dimension, Permission, Requirement};
@@ -63,17 +64,15 @@ pub struct ChainResult {
     pub provenance: Vec<Vec<Inv>>,
     /// Per region, in the order of its first cell.
     pub regions: Vec<Region>,
-    /// The values that every layer of the chain treats alike.
-    classes: Classes,
-    /// Per tuple of classes, row-major: its region.
-    tuple_region: Vec<u32>,
+    /// The chain's classes and regions, which do not depend on the date.
+    shape: Arc<ChainShape>,
     pub stats: Stats,
 }
 
 impl ChainResult {
     /// The index of the region that holds a point (one value per axis).
     pub fn region_index_at(&self, point: &[u32]) -> Option<usize> {
-        self.tuple_region.get(self.classes.index.tuple(point)?).map(|r| *r as usize)
+        self.shape.regions.tuple_region.get(self.shape.classes.index.tuple(point)?).map(|r| *r as usize)
     }
 
     /// Call `f` once for every tuple of the chain's classes that a pattern
@@ -81,21 +80,23 @@ impl ChainResult {
     /// pattern in it: what holds in one region need not be checked again in each cell.
     pub fn for_each_matched_tuple(&self, matches: &[Vec<bool>], mut f: impl FnMut(usize, usize)) {
         // Per axis, the first value the pattern matches in each class it reaches, by class.
-        let counts = self.classes.index.tuples().sizes();
+        let counts = self.shape.classes.index.tuples().sizes();
         let firsts: Vec<Vec<u32>> = counts
             .iter()
             .enumerate()
             .map(|(a, count)| {
                 let mut firsts: Vec<Option<u32>> = vec![None; *count];
                 for (v, _) in matches.get(a).into_iter().flatten().enumerate().filter(|(_, hit)| **hit) {
-                    if let (Some(slot @ None), Ok(v)) = (firsts.get_mut(self.classes.class(a, v)), u32::try_from(v)) {
+                    if let (Some(slot @ None), Ok(v)) =
+                        (firsts.get_mut(self.shape.classes.class(a, v)), u32::try_from(v))
+                    {
                         *slot = Some(v);
                     }
                 }
                 firsts.into_iter().flatten().collect()
             })
             .collect();
-        self.classes.index.cells().for_each_selected(&firsts, |cell, point| {
+        self.shape.classes.index.cells().for_each_selected(&firsts, |cell, point| {
             if let Some(region) = self.region_index_at(point) {
                 f(region, cell);
             }
@@ -114,7 +115,7 @@ impl ChainResult {
         wanted: impl Fn(usize) -> bool,
         mut f: impl FnMut(usize, &[Vec<u32>]),
     ) {
-        let tuples = self.classes.index.tuples();
+        let tuples = self.shape.classes.index.tuples();
         // Per axis, per class: the values of the pattern in it.
         let by_class: Vec<Vec<Vec<u32>>> = tuples
             .sizes()
@@ -123,7 +124,8 @@ impl ChainResult {
             .map(|(a, count)| {
                 let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); *count];
                 for (v, _) in matches.get(a).into_iter().flatten().enumerate().filter(|(_, hit)| **hit) {
-                    if let (Some(values), Ok(v)) = (by_class.get_mut(self.classes.class(a, v)), u32::try_from(v)) {
+                    if let (Some(values), Ok(v)) = (by_class.get_mut(self.shape.classes.class(a, v)), u32::try_from(v))
+                    {
                         values.push(v);
                     }
                 }
@@ -143,7 +145,9 @@ impl ChainResult {
             .collect();
         let mut cells: Vec<Vec<u32>> = vec![Vec::new(); by_class.len()];
         tuples.for_each_selected(&reached, |tuple, classes| {
-            let Some(region) = self.tuple_region.get(tuple).filter(|r| wanted(**r as usize)) else { return };
+            let Some(region) = self.shape.regions.tuple_region.get(tuple).filter(|r| wanted(**r as usize)) else {
+                return;
+            };
             for ((out, class), values) in cells.iter_mut().zip(classes).zip(&by_class) {
                 out.clone_from(values.get(*class as usize).unwrap_or(&Vec::new()));
             }
@@ -153,8 +157,8 @@ impl ChainResult {
 
     /// The region of a cell.
     pub fn region(&self, cell: usize) -> Option<&Region> {
-        let tuple = self.classes.index.tuple_at(cell)?;
-        self.tuple_region.get(tuple).and_then(|r| self.regions.get(*r as usize))
+        let tuple = self.shape.classes.index.tuple_at(cell)?;
+        self.shape.regions.tuple_region.get(tuple).and_then(|r| self.regions.get(*r as usize))
     }
 
     /// The requirement of a cell.
@@ -170,11 +174,13 @@ impl ChainResult {
     /// Per cell: the index of its requirement and of its provenance list.
     pub fn cell_indices(&self) -> (Vec<u32>, Vec<u32>) {
         let by_tuple: Vec<(u32, u32)> = self
+            .shape
+            .regions
             .tuple_region
             .iter()
             .map(|r| self.regions.get(*r as usize).map_or((0, 0), |r| (r.requirement, r.provenance)))
             .collect();
-        self.classes.per_cell(&by_tuple).into_iter().unzip()
+        self.shape.classes.per_cell(&by_tuple).into_iter().unzip()
     }
 
     /// Per cell: the index of its requirement.
@@ -186,11 +192,13 @@ impl ChainResult {
     /// `[requirement, provenance]` (see `stringent_policy::grid`).
     pub fn artifact_regions(&self) -> Regions<[u32; 2]> {
         let table = self
+            .shape
+            .regions
             .tuple_region
             .iter()
             .map(|r| self.regions.get(*r as usize).map_or([0, 0], |r| [r.requirement, r.provenance]))
             .collect();
-        Regions::canonical(self.classes.class_of.clone(), table).unwrap_or_default()
+        Regions::canonical(self.shape.classes.class_of.clone(), table).unwrap_or_default()
     }
 }
 
@@ -418,18 +426,42 @@ fn meet_all(model: &Model, rules: &[usize]) -> Requirement<u32> {
     rules.iter().filter_map(|r| model.rules.get(*r)).fold(Requirement::default(), |acc, r| acc.meet(&r.requirement))
 }
 
-/// Where the rules of one layer match: the layer's regions, each with its own set of
-/// matching rules, and the region of every tuple of the layer's classes of values.
-struct LayerRegions {
+/// Where the rules of one layer match, on any date: the layer's regions, each with its own
+/// set of matching rules, and the region of every tuple of the layer's classes of values.
+/// Rules match by their patterns alone, whether or not they are in force, so this is
+/// computed once per layer and only which of a region's rules are in force is asked again
+/// on another date (`LayerRegions::on`).
+#[derive(Debug)]
+struct LayerGrid {
     classes: Classes,
-    /// Per tuple of classes, row-major: the index of its region in `sets`.
+    /// Per tuple of classes, row-major: the index of its region.
     tuple_set: Vec<u32>,
+    /// Per region of the layer: the rules that match there, as bits over the layer's rules.
+    rules: Vec<Box<[u64]>>,
+}
+
+/// One layer's regions on one date: per region, its rules by the roles the date gives them.
+struct LayerRegions {
+    grid: Arc<LayerGrid>,
     /// Per region of the layer: its rules.
     sets: Vec<LayerMatch>,
 }
 
 impl LayerRegions {
     fn new(model: &Model, layer: usize, as_of: Date) -> Self {
+        Self::on(Arc::new(LayerGrid::new(model, layer)), model, layer, as_of)
+    }
+
+    /// The regions of a layer's grid on a date.
+    fn on(grid: Arc<LayerGrid>, model: &Model, layer: usize, as_of: Date) -> Self {
+        let rules: &[usize] = model.layers.get(layer).map_or(&[], |l| &l.rules);
+        let sets = grid.rules.iter().map(|bits| LayerMatch::new(model, rules, bits, as_of)).collect();
+        LayerRegions { grid, sets }
+    }
+}
+
+impl LayerGrid {
+    fn new(model: &Model, layer: usize) -> Self {
         let rules: &[usize] = model.layers.get(layer).map_or(&[], |l| &l.rules);
         let words = rules.len().div_ceil(64).max(1);
         let axes: Vec<AxisClasses> = grid(model)
@@ -446,7 +478,7 @@ impl LayerRegions {
         let tuples = Grid::new(axes.iter().map(|a| a.masks.len())).unwrap_or_default();
         let mut tuple_set: Vec<u32> = Vec::with_capacity(tuples.len());
         let mut interned: FxHashMap<Box<[u64]>, u32> = FxHashMap::default();
-        let mut sets = Vec::new();
+        let mut sets: Vec<Box<[u64]>> = Vec::new();
         let mut all = vec![0u64; words];
         for pos in 0..rules.len() {
             set_bit(&mut all, pos);
@@ -467,22 +499,23 @@ impl LayerRegions {
                 Some(id) => *id,
                 None => {
                     let id = u32::try_from(sets.len()).unwrap_or(u32::MAX);
-                    sets.push(LayerMatch::new(model, rules, key, as_of));
-                    interned.insert(key.clone().into_boxed_slice(), id);
+                    let key: Box<[u64]> = key.clone().into_boxed_slice();
+                    sets.push(key.clone());
+                    interned.insert(key, id);
                     id
                 }
             };
             tuple_set.push(id);
         });
         let classes = Classes::new(axes.into_iter().map(|c| c.class_of).collect());
-        LayerRegions { classes, tuple_set, sets }
+        LayerGrid { classes, tuple_set, rules: sets }
     }
 }
 
 /// A chain's regions: the intersections of its layers' regions over the chain's tuples of
 /// classes, numbered in the order of their first tuple, so that requirements and
 /// provenance are numbered as the cells meet them.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Intersection {
     /// Per tuple: its region.
     tuple_region: Vec<u32>,
@@ -556,12 +589,51 @@ impl PairTable {
     }
 }
 
+/// A chain's classes of values and regions: where its layers' regions meet. It depends on
+/// the layers' grids alone, not on the date.
+#[derive(Debug)]
+struct ChainShape {
+    /// The values that every layer of the chain treats alike.
+    classes: Classes,
+    /// Per tuple of classes, row-major: its region; per region: the region of each layer
+    /// and its first tuple.
+    regions: Intersection,
+    /// Per region: its first cell, named in conflicts.
+    first_cells: Vec<usize>,
+}
+
+impl ChainShape {
+    fn new(model: &Model, layers: &[&LayerRegions]) -> Self {
+        let cells = grid(model);
+        let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.grid.classes), cells.sizes());
+        // Each tuple of the chain's classes lies in one region of each layer; the tuples
+        // that lie in the same ones form a region of the chain.
+        // The last cut numbers the regions in order of first tuple; a chain of one layer
+        // is cut once from the whole.
+        let mut per_layer =
+            layers.iter().map(|l| (l.grid.classes.at(&reps).per_cell(&l.grid.tuple_set), l.grid.rules.len()));
+        let regions = match per_layer.next() {
+            Some((sets, width)) if layers.len() > 1 => {
+                per_layer.fold(Intersection::layer(sets, width), |acc, (sets, width)| acc.refine(&sets, width))
+            }
+            Some((sets, width)) => Intersection::whole(classes.tuples()).refine(&sets, width),
+            None => Intersection::whole(classes.tuples()),
+        };
+        let mut point = vec![0u32; cells.axes()];
+        let first_cells = regions.first.iter().map(|t| classes.first_cell(*t, &reps, &cells, &mut point)).collect();
+        ChainShape { classes, regions, first_cells }
+    }
+}
+
 /// Resolves chains of one model as of one date. Shared by threads: each chain is
 /// resolved on its own, with its own statistics.
 pub struct Resolver<'m> {
     model: &'m Model,
     /// Per layer: its regions; `None` for a layer no requested chain holds.
-    layers: Vec<Option<std::sync::Arc<LayerRegions>>>,
+    layers: Vec<Option<Arc<LayerRegions>>>,
+    /// Per layer: the shape of the chain that ends there, once computed. Shapes depend on
+    /// the layers' grids alone, so a resolver of another date passes them on.
+    shapes: Vec<OnceLock<Arc<ChainShape>>>,
     /// Per rule: its position in the order of rule ids, which provenance is sorted by.
     rank: Vec<usize>,
 }
@@ -621,10 +693,18 @@ impl<'m> Resolver<'m> {
                 if !needed.get(l).copied().unwrap_or(false) {
                     return None;
                 }
-                let kept = previous
-                    .filter(|_| !changed.get(l).copied().unwrap_or(true))
-                    .and_then(|p| p.layers.get(l).cloned().flatten());
-                Some(kept.unwrap_or_else(|| std::sync::Arc::new(LayerRegions::new(model, l, as_of))))
+                let kept = previous.and_then(|p| p.layers.get(l).cloned().flatten());
+                Some(match kept {
+                    Some(k) if !changed.get(l).copied().unwrap_or(true) => k,
+                    Some(k) => Arc::new(LayerRegions::on(Arc::clone(&k.grid), model, l, as_of)),
+                    None => Arc::new(LayerRegions::new(model, l, as_of)),
+                })
+            })
+            .collect();
+        let shapes = (0..model.layers.len())
+            .map(|l| match previous.and_then(|p| p.shapes.get(l)?.get()) {
+                Some(shape) => OnceLock::from(Arc::clone(shape)),
+                None => OnceLock::new(),
             })
             .collect();
         let rank = match previous {
@@ -644,7 +724,7 @@ impl<'m> Resolver<'m> {
                 rank
             }
         };
-        Resolver { model, layers, rank }
+        Resolver { model, layers, shapes, rank }
     }
 
     /// Resolve every cell of the chain that ends at `layer`.
@@ -652,32 +732,17 @@ impl<'m> Resolver<'m> {
         let chain = self.model.chain(layer);
         let layers: Vec<&LayerRegions> =
             chain.iter().filter_map(|l| self.layers.get(*l).and_then(Option::as_deref)).collect();
-        let cells = grid(self.model);
-        let (classes, reps) = Classes::meet(layers.iter().map(|l| &l.classes), cells.sizes());
-
-        // Each tuple of the chain's classes lies in one region of each layer; the tuples
-        // that lie in the same ones form a region of the chain.
-        // The last cut numbers the regions in order of first tuple; a chain of one layer
-        // is cut once from the whole.
-        let mut per_layer = layers.iter().map(|l| (l.classes.at(&reps).per_cell(&l.tuple_set), l.sets.len()));
-        let regions = match per_layer.next() {
-            Some((sets, width)) if layers.len() > 1 => {
-                per_layer.fold(Intersection::layer(sets, width), |acc, (sets, width)| acc.refine(&sets, width))
-            }
-            Some((sets, width)) => Intersection::whole(classes.tuples()).refine(&sets, width),
-            None => Intersection::whole(classes.tuples()),
+        let shape = match self.shapes.get(layer) {
+            Some(once) => Arc::clone(once.get_or_init(|| Arc::new(ChainShape::new(self.model, &layers)))),
+            None => Arc::new(ChainShape::new(self.model, &layers)),
         };
-        let mut point = vec![0u32; cells.axes()];
-        let first_cells: Vec<usize> =
-            regions.first.iter().map(|t| classes.first_cell(*t, &reps, &cells, &mut point)).collect();
         let mut stats = Stats::new(self.model.rules.len());
         let mut out = ChainResult {
             chain,
             requirements: Vec::new(),
             provenance: Vec::new(),
-            regions: Vec::with_capacity(regions.sets.len()),
-            classes,
-            tuple_region: Vec::new(),
+            regions: Vec::with_capacity(shape.regions.sets.len()),
+            shape: Arc::clone(&shape),
             stats: Stats::default(),
         };
         // Federal law defers to *state* law (164.502(g)(3)(ii)): only a state layer replaces a
@@ -689,8 +754,8 @@ impl<'m> Resolver<'m> {
             .collect();
         let mut req_ids: FxHashMap<Requirement<u32>, u32> = FxHashMap::default();
         let mut prov_ids: FxHashMap<Vec<Inv>, u32> = FxHashMap::default();
-        for (sets, first) in regions.sets.iter().zip(first_cells) {
-            let (req, prov, deferred) = self.region(&layers, &replaces, sets, first, &mut stats);
+        for (sets, first) in shape.regions.sets.iter().zip(&shape.first_cells) {
+            let (req, prov, deferred) = self.region(&layers, &replaces, sets, *first, &mut stats);
             let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
             let requirement = *req_ids.entry(req).or_insert_with_key(|req| {
                 out.requirements.push(req.clone());
@@ -703,7 +768,6 @@ impl<'m> Resolver<'m> {
             });
             out.regions.push(Region { requirement, provenance, deferred });
         }
-        out.tuple_region = regions.tuple_region;
         out.stats = stats;
         out
     }
