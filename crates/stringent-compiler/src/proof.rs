@@ -279,7 +279,18 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
                 Some(p) => Resolver::for_chains_after(model, *d, &stale, p, &changed),
                 None => Resolver::for_chains(model, *d, &stale),
             };
-            let fresh: Vec<(usize, ChainResult)> = stale.par_iter().map(|l| (*l, resolver.chain(*l))).collect();
+            // Each chain from its result on the date it was last resolved: only the regions
+            // where a rule starts or ends between the two dates are resolved again.
+            let fresh: Vec<(usize, ChainResult)> = stale
+                .par_iter()
+                .map(|l| {
+                    let before = current.get(*l).and_then(Option::as_ref);
+                    let changed: Option<Vec<bool>> =
+                        before.map(|(at, _)| model.rules.iter().map(|r| r.active_on(*at) != r.active_on(*d)).collect());
+                    let previous = before.zip(changed.as_deref()).map(|((_, ch), changed)| (ch, changed));
+                    (*l, resolver.chain_after(*l, previous))
+                })
+                .collect();
 
             for (l, ch) in fresh {
                 if let Some(slot) = current.get_mut(l) {
@@ -323,7 +334,7 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
             .par_iter()
             .filter_map(|(i, l)| {
                 let (_, ch) = current.get(*l)?.as_ref()?;
-                Some((*i, *l, failures(model, assertions.get(*i)?, ch)))
+                Some((*i, *l, failures(model, *i, assertions.get(*i)?, ch)))
             })
             .collect();
         for (i, l, f) in results {
@@ -389,48 +400,38 @@ type Failing1 = (Vec<u32>, BTreeSet<usize>);
 /// and its box.
 type Key<'f> = (&'f String, &'f Vec<usize>, &'f Failing);
 
-fn failures(model: &Model, a: &Assertion, ch: &ChainResult) -> Failures {
-    // The bounds each region breaks, found per distinct requirement (a chain has a few
-    // hundred) and, for `governed`, per provenance list: most assertions hold in every
+fn failures(model: &Model, key: usize, a: &Assertion, ch: &ChainResult) -> Failures {
+    // The bounds each region the assertion reaches breaks, found once per distinct
+    // requirement and provenance list of those regions: most assertions hold in every
     // region, so most chains need no walk of their tuples.
-    let by_requirement: Vec<Vec<usize>> = ch
-        .requirements
-        .iter()
-        .map(|req| {
-            a.checks
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c != Check::Governed && !c.holds(req, &[]))
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
     let governed = a.checks.iter().position(|c| *c == Check::Governed);
-    let ungoverned: Vec<bool> = match governed {
-        Some(g) => ch
-            .provenance
-            .iter()
-            .map(|p| a.checks.get(g).is_some_and(|c| !c.holds(&Requirement::default(), p)))
-            .collect(),
-        None => Vec::new(),
-    };
-    if by_requirement.iter().all(Vec::is_empty) && !ungoverned.iter().any(|u| *u) {
-        return BTreeMap::new();
+    let mut by_requirement: Vec<Option<Vec<usize>>> = vec![None; ch.requirements.len()];
+    let mut broken: Vec<Vec<usize>> = vec![Vec::new(); ch.regions.len()];
+    for r in ch.regions_reached(key, &a.matches).iter().map(|r| *r as usize) {
+        let Some(reg) = ch.regions.get(r) else { continue };
+        let Some(slot) = by_requirement.get_mut(reg.requirement as usize) else { continue };
+        let mut b = slot
+            .get_or_insert_with(|| {
+                let req = ch.requirements.get(reg.requirement as usize);
+                a.checks
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| **c != Check::Governed && req.is_some_and(|req| !c.holds(req, &[])))
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+            .clone();
+        if let Some(g) = governed
+            && let Some(prov) = ch.provenance.get(reg.provenance as usize)
+            && a.checks.get(g).is_some_and(|c| !c.holds(&Requirement::default(), prov))
+        {
+            b.push(g);
+            b.sort_unstable();
+        }
+        if let Some(slot) = broken.get_mut(r) {
+            *slot = b;
+        }
     }
-    let broken: Vec<Vec<usize>> = ch
-        .regions
-        .iter()
-        .map(|reg| {
-            let mut b = by_requirement.get(reg.requirement as usize).cloned().unwrap_or_default();
-            if let Some(g) = governed
-                && ungoverned.get(reg.provenance as usize).copied().unwrap_or(false)
-            {
-                b.push(g);
-                b.sort_unstable();
-            }
-            b
-        })
-        .collect();
     let mut out: Failures = BTreeMap::new();
     if broken.iter().all(Vec::is_empty) {
         return out;

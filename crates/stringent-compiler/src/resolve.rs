@@ -67,6 +67,9 @@ pub struct ChainResult {
     /// The chain's classes and regions, which do not depend on the date.
     shape: Arc<ChainShape>,
     pub stats: Stats,
+    /// Per region of the shape: what it taught about the rules, so that a region resolved
+    /// again on another date replaces its own part of `stats` alone.
+    region_stats: Vec<RegionStats>,
 }
 
 impl ChainResult {
@@ -101,6 +104,29 @@ impl ChainResult {
                 f(region, cell);
             }
         });
+    }
+
+    /// The regions a pattern (`matches[axis][value]`) reaches, in increasing order. `key`
+    /// names the pattern: the answer is kept with the chain's shape, which does not depend
+    /// on the date, so that a pattern asked about on many dates is walked once; a caller
+    /// must give one key to one pattern only.
+    pub fn regions_reached(&self, key: usize, matches: &[Vec<bool>]) -> Arc<[u32]> {
+        let known = self.shape.reached.lock().ok().and_then(|m| m.get(&key).cloned());
+        if let Some(known) = known {
+            return known;
+        }
+        let mut hit = vec![false; self.regions.len()];
+        self.for_each_matched_tuple(matches, |region, _| {
+            if let Some(h) = hit.get_mut(region) {
+                *h = true;
+            }
+        });
+        let reached: Arc<[u32]> =
+            hit.iter().enumerate().filter(|(_, h)| **h).filter_map(|(r, _)| u32::try_from(r).ok()).collect();
+        if let Ok(mut m) = self.shape.reached.lock() {
+            m.insert(key, Arc::clone(&reached));
+        }
+        reached
     }
 
     /// Call `f` once for every tuple of the chain's classes that a pattern
@@ -238,9 +264,36 @@ pub struct Stats {
     pub conflicts: BTreeMap<(usize, usize), Conflict>,
 }
 
+/// What one region of a chain taught about the rules: its part of the chain's [`Stats`].
+#[derive(Debug, Clone, Default)]
+struct RegionStats {
+    matched: Vec<usize>,
+    won: Vec<usize>,
+    conflicts: Vec<Conflict>,
+}
+
 impl Stats {
     fn new(rules: usize) -> Self {
         Stats { won: vec![false; rules], matched: vec![false; rules], conflicts: BTreeMap::new() }
+    }
+
+    /// The statistics of a chain from those of its regions, in region order (a conflict
+    /// keeps the first cell where it was met).
+    fn of_regions(rules: usize, regions: &[RegionStats]) -> Self {
+        let mut out = Stats::new(rules);
+        for r in regions {
+            for (list, flags) in [(&r.matched, &mut out.matched), (&r.won, &mut out.won)] {
+                for i in list {
+                    if let Some(flag) = flags.get_mut(*i) {
+                        *flag = true;
+                    }
+                }
+            }
+            for c in &r.conflicts {
+                out.conflicts.entry((c.mandate, c.prohibition)).or_insert_with(|| c.clone());
+            }
+        }
+        out
     }
 
     /// Merge the statistics of several chains; the result does not depend on their order.
@@ -600,6 +653,9 @@ struct ChainShape {
     regions: Intersection,
     /// Per region: its first cell, named in conflicts.
     first_cells: Vec<usize>,
+    /// The regions patterns reach, by the key their caller gave (see
+    /// [`ChainResult::regions_reached`]): kept with the shape, which outlives a date.
+    reached: std::sync::Mutex<FxHashMap<usize, Arc<[u32]>>>,
 }
 
 impl ChainShape {
@@ -621,7 +677,7 @@ impl ChainShape {
         };
         let mut point = vec![0u32; cells.axes()];
         let first_cells = regions.first.iter().map(|t| classes.first_cell(*t, &reps, &cells, &mut point)).collect();
-        ChainShape { classes, regions, first_cells }
+        ChainShape { classes, regions, first_cells, reached: Default::default() }
     }
 }
 
@@ -631,6 +687,8 @@ pub struct Resolver<'m> {
     model: &'m Model,
     /// Per layer: its regions; `None` for a layer no requested chain holds.
     layers: Vec<Option<Arc<LayerRegions>>>,
+    /// Per layer: its grid, once computed by this resolver or one of an earlier date.
+    grids: Vec<Option<Arc<LayerGrid>>>,
     /// Per layer: the shape of the chain that ends there, once computed. Shapes depend on
     /// the layers' grids alone, so a resolver of another date passes them on.
     shapes: Vec<OnceLock<Arc<ChainShape>>>,
@@ -694,11 +752,18 @@ impl<'m> Resolver<'m> {
                     return None;
                 }
                 let kept = previous.and_then(|p| p.layers.get(l).cloned().flatten());
-                Some(match kept {
-                    Some(k) if !changed.get(l).copied().unwrap_or(true) => k,
-                    Some(k) => Arc::new(LayerRegions::on(Arc::clone(&k.grid), model, l, as_of)),
-                    None => Arc::new(LayerRegions::new(model, l, as_of)),
+                let grid = previous.and_then(|p| p.grids.get(l).cloned().flatten());
+                Some(match (kept, grid) {
+                    (Some(k), _) if !changed.get(l).copied().unwrap_or(true) => k,
+                    (_, Some(g)) => Arc::new(LayerRegions::on(g, model, l, as_of)),
+                    (_, None) => Arc::new(LayerRegions::new(model, l, as_of)),
                 })
+            })
+            .collect::<Vec<_>>();
+        let grids = (0..model.layers.len())
+            .map(|l| match layers.get(l).and_then(Option::as_ref) {
+                Some(regions) => Some(Arc::clone(&regions.grid)),
+                None => previous.and_then(|p| p.grids.get(l).cloned().flatten()),
             })
             .collect();
         let shapes = (0..model.layers.len())
@@ -724,11 +789,20 @@ impl<'m> Resolver<'m> {
                 rank
             }
         };
-        Resolver { model, layers, shapes, rank }
+        Resolver { model, layers, grids, shapes, rank }
     }
 
     /// Resolve every cell of the chain that ends at `layer`.
     pub fn chain(&self, layer: usize) -> ChainResult {
+        self.chain_after(layer, None)
+    }
+
+    /// Resolve the chain that ends at `layer`, taking from `previous` (the same chain
+    /// resolved by a resolver of another date, and per rule of the model whether it starts
+    /// or ends between the two dates) every region where no rule that matches there
+    /// changed: a region's answer depends on the date only through which of its rules are
+    /// in force (docs/semantics.md, "Proofs").
+    pub fn chain_after(&self, layer: usize, previous: Option<(&ChainResult, &[bool])>) -> ChainResult {
         let chain = self.model.chain(layer);
         let layers: Vec<&LayerRegions> =
             chain.iter().filter_map(|l| self.layers.get(*l).and_then(Option::as_deref)).collect();
@@ -736,7 +810,28 @@ impl<'m> Resolver<'m> {
             Some(once) => Arc::clone(once.get_or_init(|| Arc::new(ChainShape::new(self.model, &layers)))),
             None => Arc::new(ChainShape::new(self.model, &layers)),
         };
-        let mut stats = Stats::new(self.model.rules.len());
+        let previous = previous.filter(|(p, _)| Arc::ptr_eq(&p.shape, &shape) && p.chain == chain);
+        // Per layer of the chain, per region of the layer: whether a rule matching there
+        // changed (every region, without a previous result).
+        let touched: Vec<Vec<bool>> = layers
+            .iter()
+            .zip(&chain)
+            .map(|(l, at)| {
+                let rules: &[usize] = self.model.layers.get(*at).map_or(&[], |x| &x.rules);
+                l.grid
+                    .rules
+                    .iter()
+                    .map(|bits| {
+                        previous.is_none_or(|(_, changed)| {
+                            rules
+                                .iter()
+                                .enumerate()
+                                .any(|(pos, r)| bit(bits, pos) && changed.get(*r).copied().unwrap_or(true))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         let mut out = ChainResult {
             chain,
             requirements: Vec::new(),
@@ -744,6 +839,7 @@ impl<'m> Resolver<'m> {
             regions: Vec::with_capacity(shape.regions.sets.len()),
             shape: Arc::clone(&shape),
             stats: Stats::default(),
+            region_stats: Vec::with_capacity(shape.regions.sets.len()),
         };
         // Federal law defers to *state* law (164.502(g)(3)(ii)): only a state layer replaces a
         // deferred dimension; an organization meets with the chain above it like any layer.
@@ -754,8 +850,25 @@ impl<'m> Resolver<'m> {
             .collect();
         let mut req_ids: FxHashMap<Requirement<u32>, u32> = FxHashMap::default();
         let mut prov_ids: FxHashMap<Vec<Inv>, u32> = FxHashMap::default();
-        for (sets, first) in shape.regions.sets.iter().zip(&shape.first_cells) {
-            let (req, prov, deferred) = self.region(&layers, &replaces, sets, *first, &mut stats);
+        for (i, (sets, first)) in shape.regions.sets.iter().zip(&shape.first_cells).enumerate() {
+            let stale = sets.iter().zip(&touched).any(|(s, t)| t.get(*s as usize).copied().unwrap_or(true));
+            let kept = previous.filter(|_| !stale).and_then(|(p, _)| {
+                let region = p.regions.get(i)?;
+                Some((
+                    p.requirements.get(region.requirement as usize)?.clone(),
+                    p.provenance.get(region.provenance as usize)?.clone(),
+                    region.deferred,
+                    p.region_stats.get(i)?.clone(),
+                ))
+            });
+            let (req, prov, deferred, stats) = match kept {
+                Some(k) => k,
+                None => {
+                    let mut stats = RegionStats::default();
+                    let (req, prov, deferred) = self.region(&layers, &replaces, sets, *first, &mut stats);
+                    (req, prov, deferred, stats)
+                }
+            };
             let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
             let requirement = *req_ids.entry(req).or_insert_with_key(|req| {
                 out.requirements.push(req.clone());
@@ -767,8 +880,9 @@ impl<'m> Resolver<'m> {
                 next
             });
             out.regions.push(Region { requirement, provenance, deferred });
+            out.region_stats.push(stats);
         }
-        out.stats = stats;
+        out.stats = Stats::of_regions(self.model.rules.len(), &out.region_stats);
         out
     }
 
@@ -784,7 +898,7 @@ impl<'m> Resolver<'m> {
         replaces: &[bool],
         sets: &[u32],
         cell: usize,
-        stats: &mut Stats,
+        stats: &mut RegionStats,
     ) -> (Requirement<u32>, Vec<Inv>, Dims) {
         let empty = LayerMatch::default();
         let matches: Vec<&LayerMatch> =
@@ -793,11 +907,7 @@ impl<'m> Resolver<'m> {
         for (pos, m) in matches.iter().enumerate() {
             invs.extend(m.inactive.iter().map(|r| (pos, self.inv(*r, Role::Inactive))));
             invs.extend(m.excepted.iter().map(|r| (pos, self.inv(*r, Role::Excepted))));
-            for r in &m.effective {
-                if let Some(flag) = stats.matched.get_mut(*r) {
-                    *flag = true;
-                }
-            }
+            stats.matched.extend(m.effective.iter().copied());
         }
 
         // The root layer: what it decides firmly, and the rules that defer to lower layers.
@@ -858,10 +968,8 @@ impl<'m> Resolver<'m> {
                 let (won, met) = rule.sets.iter().fold((Dims::default(), Dims::default()), |(won, met), d| {
                     if decides(&rule.requirement, d, &result) { (won.with(d), met) } else { (won, met.with(d)) }
                 });
-                if !won.is_empty()
-                    && let Some(flag) = stats.won.get_mut(*r)
-                {
-                    *flag = true;
+                if !won.is_empty() {
+                    stats.won.push(*r);
                 }
                 for (role, dims) in [(Role::Won, won), (Role::Met, met)] {
                     if !dims.is_empty() {
@@ -927,7 +1035,7 @@ impl<'m> Resolver<'m> {
 
     /// Within one layer, a mandate meeting a prohibition is an error (docs/semantics.md,
     /// "Resolution", 5).
-    fn conflict_check(&self, rules: &[usize], result: &Requirement<u32>, cell: usize, stats: &mut Stats) {
+    fn conflict_check(&self, rules: &[usize], result: &Requirement<u32>, cell: usize, stats: &mut RegionStats) {
         if !(result.mandatory && result.permission.is_prohibited()) {
             return;
         }
@@ -940,7 +1048,7 @@ impl<'m> Resolver<'m> {
             .collect();
         for m in mandates {
             for p in &restricting {
-                stats.conflicts.entry((m, *p)).or_insert(Conflict { mandate: m, prohibition: *p, cell });
+                stats.conflicts.push(Conflict { mandate: m, prohibition: *p, cell });
             }
         }
     }

@@ -154,3 +154,53 @@ fn every_rule_cites_the_law_and_says_how_sure_it_is() {
         }
     }
 }
+
+/// `prove` resolves a chain again on a date some rule of its layers starts or ends from its
+/// result on the date before, reusing the regions where no rule that matches changed
+/// (docs/semantics.md, "Proofs"). On every such date of the shipped rules from 2003 on,
+/// that result must be the one a fresh resolution gives: the same requirements, provenance
+/// and regions in the same order, the same cells and the same statistics.
+#[test]
+fn resolving_again_from_an_earlier_date_gives_what_a_fresh_resolution_gives() {
+    use stringent_compiler::resolve::{ChainResult, Resolver};
+    let c = everything();
+    let model = &c.model;
+    let from = Date::parse("2003-01-01").unwrap();
+    let mut dates: Vec<Date> = model.rules.iter().flat_map(|r| r.change_dates()).filter(|d| *d > from).collect();
+    dates.push(from);
+    dates.sort();
+    dates.dedup();
+    let all: Vec<usize> = (0..model.layers.len()).collect();
+    let mut resolver = Resolver::for_chains(model, from, &all);
+    let mut current: Vec<(Date, ChainResult)> = all.iter().map(|l| (from, resolver.chain(*l))).collect();
+    let mut regions_reused = 0usize;
+    for pair in dates.windows(2) {
+        let (before, d) = (pair[0], pair[1]);
+        let changed: Vec<bool> = model
+            .layers
+            .iter()
+            .map(|l| l.rules.iter().any(|r| model.rules[*r].active_on(before) != model.rules[*r].active_on(d)))
+            .collect();
+        let stale: Vec<usize> = all.iter().copied().filter(|l| model.chain(*l).iter().any(|x| changed[*x])).collect();
+        let next = Resolver::for_chains_after(model, d, &stale, &resolver, &changed);
+        let fresh = Resolver::for_chains(model, d, &stale);
+        for l in &stale {
+            let (at, old) = &current[*l];
+            let moved: Vec<bool> = model.rules.iter().map(|r| r.active_on(*at) != r.active_on(d)).collect();
+            let again = next.chain_after(*l, Some((old, &moved)));
+            let expected = fresh.chain(*l);
+            let name = &model.layers[*l].id;
+            assert_eq!(again.requirements, expected.requirements, "{name} on {d}: requirements");
+            assert_eq!(again.provenance, expected.provenance, "{name} on {d}: provenance");
+            assert_eq!(again.regions, expected.regions, "{name} on {d}: regions");
+            assert_eq!(again.cell_indices(), expected.cell_indices(), "{name} on {d}: cells");
+            assert_eq!(again.stats.won, expected.stats.won, "{name} on {d}: rules that won");
+            assert_eq!(again.stats.matched, expected.stats.matched, "{name} on {d}: rules that matched");
+            assert_eq!(again.stats.conflicts, expected.stats.conflicts, "{name} on {d}: conflicts");
+            regions_reused += old.regions.len();
+            current[*l] = (d, again);
+        }
+        resolver = next;
+    }
+    assert!(dates.len() > 100 && regions_reused > 10_000, "too few dates or regions to show anything");
+}
