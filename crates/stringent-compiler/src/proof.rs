@@ -248,6 +248,15 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
     // again only on a date some rule of its layers starts or ends (docs/semantics.md,
     // "Proofs"): answers depend on the date through the rules in force alone.
     let mut current: Vec<Option<(Date, ChainResult)>> = vec![None; model.layers.len()];
+    // `compile` resolved every chain on the date it was given: when that is the first date
+    // here, its results are the first date's.
+    if c.as_of == from {
+        for ch in &c.chains {
+            if let Some(slot) = ch.chain.last().and_then(|l| current.get_mut(*l)) {
+                *slot = Some((from, ch.clone()));
+            }
+        }
+    }
     let mut failing: Vec<BTreeMap<usize, Vec<(Date, Failures)>>> = vec![BTreeMap::new(); assertions.len()];
     // Per assertion: the failing boxes kept so far (see `limits::MAX_FAILING_BOXES`).
     let mut found: Vec<usize> = vec![0; assertions.len()];
@@ -277,7 +286,9 @@ pub fn prove(c: &Compilation, from: Option<Date>) -> Result<Proof, String> {
         if !stale.is_empty() {
             let resolver = match &last_resolver {
                 Some(p) => Resolver::for_chains_after(model, *d, &stale, p, &changed),
-                None => Resolver::for_chains(model, *d, &stale),
+                None => {
+                    Resolver::for_chains(model, *d, &stale).with_shapes_of(current.iter().flatten().map(|(_, ch)| ch))
+                }
             };
             // Each chain from its result on the date it was last resolved: only the regions
             // where a rule starts or ends between the two dates are resolved again.

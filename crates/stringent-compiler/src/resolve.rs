@@ -26,6 +26,30 @@ fn bit(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
 
+/// The index of `x` in `list`, appending it (and indexing it in `ids`) when it is new:
+/// indices follow first appearance, so a result does not depend on how it was built.
+fn intern<T: Clone + Eq + std::hash::Hash>(ids: &mut FxHashMap<T, u32>, list: &mut Vec<T>, x: T) -> u32 {
+    let next = u32::try_from(list.len()).unwrap_or(u32::MAX);
+    *ids.entry(x).or_insert_with_key(|x| {
+        list.push(x.clone());
+        next
+    })
+}
+
+/// The new index of the previous result's entry `old`, interned through `intern` on its
+/// first use and remembered in `map` for the regions after it.
+fn intern_kept<T>(map: &mut [Option<u32>], old: u32, previous: &[T], intern: impl FnOnce(&T) -> u32) -> u32 {
+    let slot = map.get_mut(old as usize);
+    if let Some(Some(id)) = slot.as_deref() {
+        return *id;
+    }
+    let id = previous.get(old as usize).map_or(u32::MAX, intern);
+    if let Some(slot) = slot {
+        *slot = Some(id);
+    }
+    id
+}
+
 fn set_bit(bits: &mut [u64], i: usize) {
     if let Some(w) = bits.get_mut(i / 64) {
         *w |= 1 << (i % 64);
@@ -69,7 +93,7 @@ pub struct ChainResult {
     pub stats: Stats,
     /// Per region of the shape: what it taught about the rules, so that a region resolved
     /// again on another date replaces its own part of `stats` alone.
-    region_stats: Vec<RegionStats>,
+    region_stats: Vec<Arc<RegionStats>>,
 }
 
 impl ChainResult {
@@ -279,7 +303,7 @@ impl Stats {
 
     /// The statistics of a chain from those of its regions, in region order (a conflict
     /// keeps the first cell where it was met).
-    fn of_regions(rules: usize, regions: &[RegionStats]) -> Self {
+    fn of_regions(rules: usize, regions: &[Arc<RegionStats>]) -> Self {
         let mut out = Stats::new(rules);
         for r in regions {
             for (list, flags) in [(&r.matched, &mut out.matched), (&r.won, &mut out.won)] {
@@ -713,6 +737,19 @@ impl<'m> Resolver<'m> {
         Self::with_layers(model, as_of, &needed)
     }
 
+    /// Take on the shapes of chains already resolved on this model (by `compile`): a
+    /// result among them is then reused region by region by [`Resolver::chain_after`], as
+    /// if this resolver had made it. A shape depends on the model alone.
+    pub fn with_shapes_of<'a>(self, chains: impl IntoIterator<Item = &'a ChainResult>) -> Self {
+        for ch in chains {
+            if let Some(slot) = ch.chain.last().and_then(|l| self.shapes.get(*l)) {
+                // A slot already set holds the same shape, computed from the same model.
+                let _ = slot.set(Arc::clone(&ch.shape));
+            }
+        }
+        self
+    }
+
     fn with_layers(model: &'m Model, as_of: Date, needed: &[bool]) -> Self {
         Self::reusing(model, as_of, needed, None, &[])
     }
@@ -812,24 +849,23 @@ impl<'m> Resolver<'m> {
         };
         let previous = previous.filter(|(p, _)| Arc::ptr_eq(&p.shape, &shape) && p.chain == chain);
         // Per layer of the chain, per region of the layer: whether a rule matching there
-        // changed (every region, without a previous result).
+        // changed (every region, without a previous result). The changed rules of a layer
+        // as bits over its rules, so that each region costs a few word operations.
         let touched: Vec<Vec<bool>> = layers
             .iter()
             .zip(&chain)
-            .map(|(l, at)| {
-                let rules: &[usize] = self.model.layers.get(*at).map_or(&[], |x| &x.rules);
-                l.grid
-                    .rules
-                    .iter()
-                    .map(|bits| {
-                        previous.is_none_or(|(_, changed)| {
-                            rules
-                                .iter()
-                                .enumerate()
-                                .any(|(pos, r)| bit(bits, pos) && changed.get(*r).copied().unwrap_or(true))
-                        })
-                    })
-                    .collect()
+            .map(|(l, at)| match previous {
+                None => vec![true; l.grid.rules.len()],
+                Some((_, changed)) => {
+                    let rules: &[usize] = self.model.layers.get(*at).map_or(&[], |x| &x.rules);
+                    let mut changed_bits = vec![0u64; rules.len().div_ceil(64)];
+                    for (pos, r) in rules.iter().enumerate() {
+                        if changed.get(*r).copied().unwrap_or(true) {
+                            set_bit(&mut changed_bits, pos);
+                        }
+                    }
+                    l.grid.rules.iter().map(|bits| bits.iter().zip(&changed_bits).any(|(b, c)| b & c != 0)).collect()
+                }
             })
             .collect();
         let mut out = ChainResult {
@@ -850,35 +886,32 @@ impl<'m> Resolver<'m> {
             .collect();
         let mut req_ids: FxHashMap<Requirement<u32>, u32> = FxHashMap::default();
         let mut prov_ids: FxHashMap<Vec<Inv>, u32> = FxHashMap::default();
+        // A kept region's requirement and provenance by their index in the previous result:
+        // each distinct one is cloned and interned once, not once per region.
+        let mut kept_req: Vec<Option<u32>> = vec![None; previous.map_or(0, |(p, _)| p.requirements.len())];
+        let mut kept_prov: Vec<Option<u32>> = vec![None; previous.map_or(0, |(p, _)| p.provenance.len())];
         for (i, (sets, first)) in shape.regions.sets.iter().zip(&shape.first_cells).enumerate() {
             let stale = sets.iter().zip(&touched).any(|(s, t)| t.get(*s as usize).copied().unwrap_or(true));
-            let kept = previous.filter(|_| !stale).and_then(|(p, _)| {
-                let region = p.regions.get(i)?;
-                Some((
-                    p.requirements.get(region.requirement as usize)?.clone(),
-                    p.provenance.get(region.provenance as usize)?.clone(),
-                    region.deferred,
-                    p.region_stats.get(i)?.clone(),
-                ))
-            });
-            let (req, prov, deferred, stats) = match kept {
-                Some(k) => k,
+            let kept =
+                previous.filter(|_| !stale).and_then(|(p, _)| Some((p, p.regions.get(i)?, p.region_stats.get(i)?)));
+            let (requirement, provenance, deferred, stats) = match kept {
+                Some((p, region, stats)) => {
+                    let requirement = intern_kept(&mut kept_req, region.requirement, &p.requirements, |req| {
+                        intern(&mut req_ids, &mut out.requirements, req.clone())
+                    });
+                    let provenance = intern_kept(&mut kept_prov, region.provenance, &p.provenance, |prov| {
+                        intern(&mut prov_ids, &mut out.provenance, prov.clone())
+                    });
+                    (requirement, provenance, region.deferred, Arc::clone(stats))
+                }
                 None => {
                     let mut stats = RegionStats::default();
                     let (req, prov, deferred) = self.region(&layers, &replaces, sets, *first, &mut stats);
-                    (req, prov, deferred, stats)
+                    let requirement = intern(&mut req_ids, &mut out.requirements, req);
+                    let provenance = intern(&mut prov_ids, &mut out.provenance, prov);
+                    (requirement, provenance, deferred, Arc::new(stats))
                 }
             };
-            let next = u32::try_from(req_ids.len()).unwrap_or(u32::MAX);
-            let requirement = *req_ids.entry(req).or_insert_with_key(|req| {
-                out.requirements.push(req.clone());
-                next
-            });
-            let next = u32::try_from(prov_ids.len()).unwrap_or(u32::MAX);
-            let provenance = *prov_ids.entry(prov).or_insert_with_key(|prov| {
-                out.provenance.push(prov.clone());
-                next
-            });
             out.regions.push(Region { requirement, provenance, deferred });
             out.region_stats.push(stats);
         }

@@ -204,3 +204,31 @@ fn resolving_again_from_an_earlier_date_gives_what_a_fresh_resolution_gives() {
     }
     assert!(dates.len() > 100 && regions_reused > 10_000, "too few dates or regions to show anything");
 }
+
+/// `prove` takes the chains `compile` resolved when they were resolved on its first date,
+/// and later dates reuse their regions through the shapes it adopts from them
+/// (docs/semantics.md, "Proofs"). The proof must be the one a compilation of another date
+/// gives, where every chain is resolved again on the first date: with an assertion that
+/// fails in every chain, so that each chain's answers on each date show in its
+/// counterexamples.
+#[test]
+fn a_proof_from_the_compiled_date_is_the_proof_from_any_other() {
+    use stringent_compiler::proof::prove;
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules");
+    let mut sources: Vec<(String, String)> =
+        stringent_compiler::discover::discover(&[rules]).files.into_iter().map(|f| (f.relative, f.text)).collect();
+    sources.push((
+        "assertions/probe.stringent".to_owned(),
+        "assert \"Treatment of mental health needs a court order\" {\n  jurisdiction all\n  dates from 2003-01-01\n  \
+         category mental_health\n  purpose treatment\n  require level at_least court_order_only\n}\n"
+            .to_owned(),
+    ));
+    let from = Date::parse("2003-01-01").unwrap();
+    let on_first = stringent_compiler::compile_sources(sources.clone(), from);
+    let on_other = stringent_compiler::compile_sources(sources, Date::parse("2026-11-24").unwrap());
+    assert!(!on_first.has_errors() && !on_other.has_errors());
+    let (reused, fresh) = (prove(&on_first, Some(from)).unwrap(), prove(&on_other, Some(from)).unwrap());
+    assert!(!reused.holds(), "the probe assertion should fail");
+    let (reused, fresh) = (serde_json::to_string(&reused).unwrap(), serde_json::to_string(&fresh).unwrap());
+    assert!(reused == fresh, "a proof reusing the compiled chains differs from one resolving them again");
+}
