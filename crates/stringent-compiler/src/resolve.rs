@@ -1011,7 +1011,7 @@ impl<'m> Resolver<'m> {
                 }
             }
         }
-        self.credit_joint_permission(&effective, &result, &mut invs);
+        self.credit_joint_permission(&effective, &result, &mut invs, stats);
         invs.sort_by_key(|(pos, i)| (*pos, self.rank.get(i.rule).copied().unwrap_or(usize::MAX), i.role));
         (result, invs.into_iter().map(|(_, i)| i).collect(), root.deferred)
     }
@@ -1025,6 +1025,7 @@ impl<'m> Resolver<'m> {
         effective: &[Cow<'_, [usize]>],
         result: &Requirement<u32>,
         invs: &mut Vec<(usize, Inv)>,
+        stats: &mut RegionStats,
     ) {
         let p = Dimension::Permission;
         if invs.iter().any(|(_, i)| i.role == Role::Won && i.dims.has(p)) {
@@ -1058,6 +1059,8 @@ impl<'m> Resolver<'m> {
                 Some((_, won)) => won.dims = won.dims.with(p),
                 None => invs.push((pos, Inv { rule: *r, role: Role::Won, dims: Dims::default().with(p) })),
             }
+            // Decided jointly is decided: the rule is no dead rule (W0002, `prove`).
+            stats.won.push(*r);
         }
     }
 

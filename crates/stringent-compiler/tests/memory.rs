@@ -137,3 +137,34 @@ fn a_layer_past_the_rule_limit_is_one_error() {
     assert!(c.diagnostics.iter().all(|d| d.message.contains("more than 1000 rules")));
     assert!(c.chains.is_empty());
 }
+
+/// A state rule whose ways meet the federal ones into a permission neither has alone
+/// (`authorization or none if a` and `… or none if b` give `… or none if a and b`) decides
+/// that permission jointly: provenance credits it, and so must the statistics, or `check`
+/// reports it as deciding nothing (W0002) and `prove` as a dead rule.
+#[test]
+fn a_rule_that_decides_a_permission_jointly_decides_something() {
+    let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/tiny");
+    let read = |name: &str| std::fs::read_to_string(tiny.join(name)).unwrap();
+    let vocabulary = format!(
+        "{}\ncondition threat_a \"A threat of one kind\"\ncondition threat_b \"A threat of another kind\"\n",
+        read("tiny.stringent")
+    );
+    let federal = "jurisdiction US \"United States (federal)\"\n\nrule f.employment \"Employers\" {\n  cite \"f\"\n  \
+                   confidence verified\n  effective 2003-04-14\n  purpose employment\n  permission authorization or none if threat_a\n}\n";
+    let state = "jurisdiction US-XX \"Example state\" under US\n\nrule s.employment \"Employers\" {\n  cite \"s\"\n  \
+                 confidence verified\n  effective 2003-04-14\n  purpose employment\n  permission authorization or none if threat_b\n}\n";
+    let c = compile_sources(
+        vec![
+            ("tiny.stringent".into(), vocabulary),
+            ("us/federal.stringent".into(), federal.into()),
+            ("us-xx/state.stringent".into(), state.into()),
+        ],
+        as_of(),
+    );
+    assert!(!c.has_errors(), "{:?}", c.diagnostics);
+    let codes: Vec<String> = c.diagnostics.iter().map(|d| format!("{:?}: {}", d.code, d.message)).collect();
+    assert!(codes.is_empty(), "{codes:?}");
+    let proof = stringent_compiler::proof::prove(&c, None).unwrap();
+    assert!(proof.dead_rules.is_empty(), "{:?}", proof.dead_rules.iter().map(|r| &r.rule).collect::<Vec<_>>());
+}
