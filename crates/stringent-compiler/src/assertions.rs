@@ -305,7 +305,7 @@ fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut 
         Bound::Level(Comparison::AtMost, l, unless) => {
             if let Some(first) = unless.first() {
                 diags.push(
-                    Diagnostic::new(Code::UnknownWord, "`unless` sets ways aside only for a lower bound")
+                    Diagnostic::new(Code::UncheckableBound, "`unless` sets ways aside only for a lower bound")
                         .at(at(case, first.span).labelled("here"))
                         .with_help("`level at_most` looks at what always suffices; conditional ways never set it"),
                 );
@@ -319,7 +319,7 @@ fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut 
         }
         Bound::Deadline { comparison: Comparison::AtLeast, .. } => {
             diags.push(
-                Diagnostic::new(Code::UnknownWord, "a deadline is bounded from above only")
+                Diagnostic::new(Code::UncheckableBound, "a deadline is bounded from above only")
                     .at(at(case, b.span).labelled("`at_least` here"))
                     .with_help("write `require deadline at_most 30 calendar_days`: the answer has a deadline that ends no later"),
             );

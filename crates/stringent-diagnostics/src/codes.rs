@@ -67,6 +67,7 @@ codes! {
     WithdrawnBasisAdmitted = "E0216", Error, "a rule withdraws a basis its own permission still admits";
     UndatedSilence = "E0217", Error, "a silence does not say what was searched and when";
     EmptyAssertion = "E0218", Error, "an assertion speaks of no chain, cell or date, or requires nothing";
+    UncheckableBound = "E0219", Error, "an assertion states a bound the language does not check";
     // Resolution.
     MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
