@@ -152,6 +152,10 @@ fn every_rule_cites_the_law_and_says_how_sure_it_is() {
         if let Some(src) = &r.source {
             assert!(src.starts_with("https://") || src.starts_with("http://"), "{}: source `{src}` is not a URL", r.id);
         }
+        // `verified` says the text was read in a current copy: the copy must be named.
+        if r.confidence == stringent_syntax::ast::Confidence::Verified {
+            assert!(r.source.is_some(), "{} is verified but names no source", r.id);
+        }
     }
 }
 
