@@ -9,13 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stringent(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stringent")).args(args).current_dir(repo()).env("NO_COLOR", "1").output().unwrap()
-}
+mod common;
+use common::{repo, stringent};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("stringent-cli-{}-{name}", std::process::id()));

@@ -11,9 +11,8 @@ use std::process::{Command, Output};
 const RULE: &str = "rule ks.ksa_65_6315_a ";
 const KANSAS: &str = "us-ks/kansas.stringent";
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::repo;
 
 fn stringent(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_stringent")).args(args).output().unwrap()

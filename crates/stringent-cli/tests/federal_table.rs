@@ -3,16 +3,9 @@
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn stringent(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_stringent")).args(args).current_dir(repo()).output().unwrap()
-}
+mod common;
+use common::stringent;
 
 /// (category, purpose, recipient, holder, check)
 type Row = (&'static str, &'static str, &'static str, &'static str, fn(&Value));

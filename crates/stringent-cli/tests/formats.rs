@@ -2,12 +2,11 @@
 //! JSON validates against its checked-in schema, and the SARIF validates against the SARIF 2.1.0 schema.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::repo;
 
 const TREE: &str = "tests/corpus/invalid/many-mistakes";
 

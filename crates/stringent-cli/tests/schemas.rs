@@ -10,14 +10,12 @@
 )]
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use stringent_policy::artifact::{PolicyIndex, SCHEMA_VERSION};
 use stringent_policy::{Decision, Policy};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::repo;
 
 fn generated<T: schemars::JsonSchema>() -> Value {
     let mut schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
