@@ -851,6 +851,61 @@ fn an_answer_before_a_layers_history_says_it_may_be_incomplete() {
     assert!(!ask("2026-11-24", "text").contains("history:"));
 }
 
+/// A `silent` declaration of confidence `unverified` says the law was not read: every
+/// answer on its topic says so (text and JSON), answers on other topics do not, and
+/// `coverage` shows the topic as a GAP (docs/semantics.md, "Silences and gaps").
+#[test]
+fn an_answer_on_a_topic_whose_law_was_not_read_says_so() {
+    let dir = copy_of_rules("unread-law");
+    let file = dir.join("us-ca/california.stringent");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(
+        "\nsilent genetic \"Gap: the genetic privacy act's disclosure list was not read\" {\n  cite \"Cal. Civ. Code 56.18\"\n  \
+         searched \"no copy found, 2026-12-06\"\n  confidence unverified\n}\n",
+    );
+    std::fs::write(&file, text).unwrap();
+    let rules = dir.to_str().unwrap();
+    let ask = |category: &str, format: &str| {
+        let out = stringent(&[
+            "decide",
+            "--rules",
+            rules,
+            "--jurisdiction",
+            "US-CA",
+            "--category",
+            category,
+            "--purpose",
+            "marketing",
+            "--recipient",
+            "employer",
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let genetic: serde_json::Value = serde_json::from_str(&ask("genetic", "json")).unwrap();
+    let unread = genetic["law_unread"].as_array().unwrap();
+    assert!(unread.iter().any(|u| u["layer"] == "US-CA" && u["topic"] == "genetic"), "{genetic}");
+    assert!(ask("genetic", "text").contains("unread: Law not read: US-CA on genetic"));
+    let hiv: serde_json::Value = serde_json::from_str(&ask("hiv", "json")).unwrap();
+    assert!(hiv.get("law_unread").is_none(), "{hiv}");
+    assert!(!ask("hiv", "text").contains("unread:"));
+    // A state that says only that: its genetic column is a gap, not a silence.
+    std::fs::create_dir_all(dir.join("us-zz")).unwrap();
+    std::fs::write(
+        dir.join("us-zz/zz.stringent"),
+        "jurisdiction US-ZZ \"Test\" under US history from 2016-01-01\n\nsilent genetic \"Gap: not read\" {\n  \
+         cite \"Z.Z. Code 1\"\n  searched \"no copy found, 2026-12-06\"\n  confidence unverified\n}\n",
+    )
+    .unwrap();
+    let coverage = stringent(&["coverage", rules]);
+    let shown = String::from_utf8_lossy(&coverage.stdout);
+    let row = shown.lines().find(|l| l.starts_with("US-ZZ ")).unwrap();
+    assert!(row.contains("GAP (unverified)") && !row.contains("silent"), "{row}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `stringent coverage` fails on a layer that does not declare `history from` and on a rule
 /// without a `source`, naming each; the shipped rules pass.
 #[test]

@@ -6,8 +6,8 @@ use crate::resolve::ChainResult;
 use std::collections::BTreeMap;
 use std::path::Path;
 use stringent_policy::artifact::{
-    Axis, AxisValue, CompilerInfo, FORMAT, INDEX_FILE, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo,
-    ObligationInfo, Policy, PolicyIndex, RequirementRecord, RuleInfo, SCHEMA_VERSION, Term, Vocabulary,
+    Axis, AxisValue, AxisValues, CompilerInfo, FORMAT, INDEX_FILE, INDEX_FORMAT, IndexEntry, Involvement, LayerInfo,
+    ObligationInfo, Policy, PolicyIndex, RequirementRecord, RuleInfo, SCHEMA_VERSION, Term, UnreadTopic, Vocabulary,
 };
 use stringent_syntax::Date;
 
@@ -94,6 +94,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
                 id: l.id.clone(),
                 name: l.name.clone(),
                 history_from: l.history_from.map(|d| d.to_string()),
+                unread: unread_topics(model, l),
             })
             .collect(),
         vocabulary: vocabulary(model),
@@ -105,6 +106,49 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
     policy.content_hash = policy.compute_hash();
     policy.integrity = policy.compute_integrity();
     policy
+}
+
+/// The topics a layer declares it has not read: its `silent` declarations of confidence
+/// `unverified` or `recalled`, which state a gap rather than a finding (docs/semantics.md,
+/// "Silences and gaps"), with every value their topics reach.
+fn unread_topics(model: &Model, layer: &crate::model::Layer) -> Vec<UnreadTopic> {
+    let at = model.layers.iter().position(|l| l.id == layer.id);
+    model
+        .silences
+        .iter()
+        .filter(|s| Some(s.layer) == at && s.is_gap())
+        .filter_map(|s| {
+            let topic = model.topics.get(s.topic)?;
+            let reaches = topic
+                .values
+                .iter()
+                .filter_map(|(axis, values)| {
+                    let a = model.axes.get(*axis)?;
+                    let covers = |v: usize, w: usize| a.covers.get(v).and_then(|c| c.get(w)) == Some(&true);
+                    // Values another topic names, and this one does not: a value under
+                    // them belongs to that topic (mental-health records lie under
+                    // `behavioral_health`, which the substance-use topic names too).
+                    let others: Vec<usize> = model
+                        .topics
+                        .iter()
+                        .filter(|t| t.id != topic.id)
+                        .flat_map(|t| t.values.iter().filter(|(x, _)| x == axis).flat_map(|(_, vs)| vs.iter().copied()))
+                        .filter(|u| !values.contains(u))
+                        .collect();
+                    let reached = (0..a.values.len())
+                        .filter(|w| {
+                            values.iter().any(|v| {
+                                covers(*v, *w) && !others.iter().any(|u| u != v && covers(*v, *u) && covers(*u, *w))
+                            })
+                        })
+                        .filter_map(|w| a.values.get(w).map(|x| x.id.clone()))
+                        .collect();
+                    Some(AxisValues { axis: a.id.clone(), values: reached })
+                })
+                .collect();
+            Some(UnreadTopic { topic: topic.id.clone(), note: s.note.clone(), reaches })
+        })
+        .collect()
 }
 
 fn vocabulary(model: &Model) -> Vocabulary {

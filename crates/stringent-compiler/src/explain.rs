@@ -82,6 +82,9 @@ fn answer(d: &Decision) -> Vec<String> {
     if let Some(line) = history_gap(d) {
         out.push(line);
     }
+    if let Some(line) = unread_law(d) {
+        out.push(line);
+    }
     let conditional = d.ways.iter().any(|w| !w.conditions.is_empty());
     let first = if d.level == Level::Prohibited && conditional {
         "prohibited unless a condition below holds".to_owned()
@@ -174,6 +177,19 @@ pub fn history_gap(d: &Decision) -> Option<String> {
         "The history encoded is complete only for {}: as of {} this answer may miss law then in force.",
         layers.join(", "),
         d.as_of
+    ))
+}
+
+/// The sentence that says the answer may be looser than a law the chain's layers declare
+/// they have not read (docs/semantics.md, "Silences and gaps").
+pub fn unread_law(d: &Decision) -> Option<String> {
+    if d.law_unread.is_empty() {
+        return None;
+    }
+    let gaps: Vec<String> = d.law_unread.iter().map(|u| format!("{} on {} ({})", u.layer, u.topic, u.note)).collect();
+    Some(format!(
+        "Law not read: {}. This answer may be looser than that law; check it before relying on it.",
+        gaps.join("; ")
     ))
 }
 

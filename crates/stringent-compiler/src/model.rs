@@ -218,6 +218,12 @@ pub struct Silence {
 }
 
 impl Silence {
+    /// A silence of confidence `unverified` or `recalled` states a gap, not a finding: the
+    /// law was not read (docs/semantics.md, "Silences and gaps"). Answers it reaches say so.
+    pub fn is_gap(&self) -> bool {
+        matches!(self.confidence, ast::Confidence::Unverified | ast::Confidence::Recalled)
+    }
+
     /// The newest date its `searched` notes name (`YYYY-MM` or `YYYY-MM-DD`): when the
     /// claim that nothing stricter exists was last checked.
     pub fn searched_on(&self) -> Option<&str> {
@@ -1150,7 +1156,7 @@ impl Builder {
             return;
         };
         // A silence is a claim that nothing stricter exists: it must say what was read and
-        // when (docs/semantics.md, "Silence"); a citation alone says neither.
+        // when (docs/semantics.md, "Silences and gaps"); a citation alone says neither.
         if !sd.searched.iter().any(|s| newest_date_in(&s.value).is_some()) {
             let what = if sd.searched.is_empty() { "what was searched, or when" } else { "when it was searched" };
             self.diags.push(

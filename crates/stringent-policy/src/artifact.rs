@@ -34,7 +34,10 @@ pub const INDEX_FILE: &str = "index.json";
 /// cell (`cells`, `cell_provenance`): the artifacts of the shipped corpus are 3.9× smaller
 /// (BENCHMARKS.md §5).
 /// A 1.x artifact is refused with a request to recompile.
-pub const SCHEMA_VERSION: &str = "2.0";
+///
+/// 2.1 added `unread` to each layer of the chain, and `law_unread` to decisions: the
+/// topics a layer declares it has not read. A 2.0 artifact reads as one that declares none.
+pub const SCHEMA_VERSION: &str = "2.1";
 /// The axes every question has, in cell order: the one list of their names. The language
 /// declares these axes by name (`rules/vocabulary/axes.stringent`), and the fields of a
 /// [`Question`](crate::Question) are one per axis in this order; everything else takes the
@@ -108,6 +111,35 @@ pub struct LayerInfo {
     /// layer has not encoded. Added in schema 1.3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_from: Option<String>,
+    /// The topics on which the layer declares that its law was not read (a `silent`
+    /// declaration of confidence `unverified` or `recalled`: a known gap, no finding). An
+    /// answer on one of their categories may be looser than the layer's law. Added in
+    /// schema 2.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<UnreadTopic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// A topic whose law a layer has not read, and the questions it reaches.
+pub struct UnreadTopic {
+    /// The coverage topic's id (`substance_use`).
+    pub topic: String,
+    /// What the layer says was not read.
+    pub note: String,
+    /// The values the topic names, per axis, their descendants included: a question with
+    /// one of them on that axis is about the topic.
+    pub reaches: Vec<AxisValues>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// Value ids of one axis.
+pub struct AxisValues {
+    /// The axis id (`category`).
+    pub axis: String,
+    /// Value ids of that axis.
+    pub values: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

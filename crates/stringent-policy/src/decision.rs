@@ -63,6 +63,48 @@ pub struct Decision {
     /// on it instead.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history_incomplete: Vec<HistoryGap>,
+    /// The layers of the chain that declare they have not read their law on a topic that
+    /// reaches a category of the question: the answer may be looser than that law
+    /// (docs/semantics.md, "Silences and gaps"). Added in schema 2.1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub law_unread: Vec<UnreadLaw>,
+}
+
+/// A layer's declared gap that reaches the question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct UnreadLaw {
+    /// The layer's id.
+    pub layer: String,
+    /// The coverage topic not read.
+    pub topic: String,
+    /// What the layer says was not read.
+    pub note: String,
+}
+
+impl UnreadLaw {
+    /// The gaps of `chain` whose topics reach the question: on some axis the topic names,
+    /// one of the question's values is among the topic's.
+    pub fn of(chain: &[crate::artifact::LayerInfo], q: &crate::Question) -> Vec<UnreadLaw> {
+        let asked = q.by_axis();
+        let reached = |u: &crate::artifact::UnreadTopic| {
+            u.reaches.iter().any(|r| {
+                crate::artifact::axis_position(&r.axis)
+                    .and_then(|a| asked.get(a))
+                    .is_some_and(|ids| ids.iter().any(|id| r.values.contains(id)))
+            })
+        };
+        chain
+            .iter()
+            .flat_map(|l| {
+                l.unread.iter().filter(|u| reached(u)).map(|u| UnreadLaw {
+                    layer: l.id.clone(),
+                    topic: u.topic.clone(),
+                    note: u.note.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
 /// A layer whose encoded history begins after the date asked about.
@@ -165,6 +207,7 @@ impl LoadedPolicy {
             max_validity_days: record.max_validity_days,
             provenance,
             history_incomplete: HistoryGap::of(&policy.chain, &policy.as_of),
+            law_unread: UnreadLaw::of(&policy.chain, q),
         })
     }
 

@@ -100,7 +100,7 @@ pub mod words;
 pub use artifact::Policy;
 pub use cell::cell_label;
 pub use combine::CombineError;
-pub use decision::{Decision, HistoryGap, ProvenanceEntry};
+pub use decision::{Decision, HistoryGap, ProvenanceEntry, UnreadLaw};
 pub use index::Index;
 pub use labels::{Coding, SecurityLabels, security_labels};
 pub use lattice::{Action, Basis, DayUnit, Deadline, Dimension, Level, MAX_CONDITIONS, Permission, Requirement, Way};

@@ -544,8 +544,12 @@ fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
                 vec![Term { id: "imminent_threat".into(), title: "To prevent a serious and imminent threat".into() }];
         }
         let conditions = policy.vocabulary.conditions.clone();
-        *policy.chain.last_mut().unwrap() =
-            LayerInfo { id: "US-ZZ".into(), name: "Synthetic test state".into(), history_from: None };
+        *policy.chain.last_mut().unwrap() = LayerInfo {
+            id: "US-ZZ".into(),
+            name: "Synthetic test state".into(),
+            history_from: None,
+            unread: Vec::new(),
+        };
         policy.jurisdiction = "US-ZZ".into();
         for r in policy.rules.iter_mut().filter(|r| r.layer == "US-CA") {
             r.layer = "US-ZZ".into();

@@ -4,6 +4,7 @@ use crate::output::{FINDINGS, report};
 use std::path::PathBuf;
 use stringent_compiler::compile;
 use stringent_syntax::Date;
+use stringent_syntax::ast::Confidence;
 
 pub(crate) fn run(paths: &[PathBuf]) -> u8 {
     use stringent_compiler::coverage::State;
@@ -29,6 +30,11 @@ pub(crate) fn run(paths: &[PathBuf]) -> u8 {
                         mix.iter().map(|(k, n)| format!("{n}{}", k.chars().next().unwrap_or('?'))).collect();
                     format!("covered {}", parts.join(" "))
                 }
+                // A silence that says the law was not read is a gap, not a finding: shown
+                // apart, as answers it reaches say (docs/semantics.md, "Silences and gaps").
+                State::Silent(conf @ (Confidence::Unverified | Confidence::Recalled)) => {
+                    format!("GAP ({})", conf.as_str())
+                }
                 State::Silent(conf) => format!("silent ({})", conf.as_str()),
                 State::Missing => {
                     missing += 1;
@@ -39,7 +45,11 @@ pub(crate) fn run(paths: &[PathBuf]) -> u8 {
         }
         outln!();
     }
-    outln!("{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified)", rows.len());
+    outln!(
+        "{} jurisdictions, {missing} missing cells (v verified, s secondary, r recalled, u unverified; GAP: a silence \
+         that says the law was not read, which answers it reaches report)",
+        rows.len()
+    );
     outln!();
     // How each layer's claims were checked: a reviewer reads the mix, the stalest silence
     // and the date from which its history is complete; a layer that does not say is missing.
@@ -64,7 +74,7 @@ pub(crate) fn run(paths: &[PathBuf]) -> u8 {
     }
     outln!("{undated} layers without `history from`");
     // An unverified silence rests on a statute not read whole: name them, so nobody takes
-    // them for a finding that no law exists (docs/semantics.md, "Silence").
+    // them for a finding that no law exists (docs/semantics.md, "Silences and gaps").
     let unread: Vec<String> = c
         .model
         .silences

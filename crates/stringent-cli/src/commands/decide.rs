@@ -187,6 +187,10 @@ pub(crate) fn summary(d: &stringent_policy::Decision) -> String {
         out.push_str("\n  history: ");
         out.push_str(&line);
     }
+    if let Some(line) = stringent_compiler::explain::unread_law(d) {
+        out.push_str("\n  unread: ");
+        out.push_str(&line);
+    }
     let bases: Vec<&str> = d.bases.iter().map(|b| b.as_str()).collect();
     out.push_str(&format!(
         "\n  bases: {}",
