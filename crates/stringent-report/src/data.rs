@@ -1,7 +1,8 @@
 //! The compiled policy in the compact form the question form reads.
 //!
 //! ```text
-//! { "jurisdiction": "US-CA", "as_of": "…", "chain": [[id, name, history_from|null]…],
+//! { "jurisdiction": "US-CA", "as_of": "…",
+//!   "chain": [[id, name, history_from|null, [[topic, note, [[axis, [value…]]…]]…]]…],
 //!   "axes": [[axis id, [[value id, title, parent|null]…]]…],       // cell order
 //!   "requirements": [[bases, mandatory, [[days, unit, action]…], elements, form,
 //!                     obligations, max_validity_days|null]…],
@@ -67,6 +68,30 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                         Value::from(l.id.as_str()),
                         Value::from(l.name.as_str()),
                         l.history_from.as_deref().map_or(Value::Null, Value::from),
+                        // The topics the layer declares it has not read, with what they
+                        // reach (artifact.rs, UnreadTopic).
+                        Value::Array(
+                            l.unread
+                                .iter()
+                                .map(|u| {
+                                    let reaches = u
+                                        .reaches
+                                        .iter()
+                                        .map(|r| {
+                                            Value::Array(vec![
+                                                Value::from(r.axis.as_str()),
+                                                Value::from(r.values.clone()),
+                                            ])
+                                        })
+                                        .collect();
+                                    Value::Array(vec![
+                                        Value::from(u.topic.as_str()),
+                                        Value::from(u.note.as_str()),
+                                        Value::Array(reaches),
+                                    ])
+                                })
+                                .collect(),
+                        ),
                     ])
                 })
                 .collect(),

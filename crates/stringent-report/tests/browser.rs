@@ -466,6 +466,14 @@ fn expected(d: &Decision) -> Vec<(&'static str, Vec<String>)> {
             },
         ),
         (
+            "unread",
+            if d.law_unread.is_empty() {
+                Vec::new()
+            } else {
+                vec![d.law_unread.iter().map(|u| format!("{} on {}", u.layer, u.topic)).collect::<Vec<_>>().join(", ")]
+            },
+        ),
+        (
             "provenance",
             d.provenance
                 .iter()
@@ -505,6 +513,7 @@ fn shown(dom: &str) -> Vec<(&'static str, Vec<String>)> {
         ("max-validity", values(dom, "max-validity")),
         ("ungoverned", values(dom, "ungoverned")),
         ("history", values(dom, "history")),
+        ("unread", values(dom, "unread")),
         ("provenance", provenance),
     ]
 }
@@ -515,7 +524,7 @@ fn shown(dom: &str) -> Vec<(&'static str, Vec<String>)> {
 fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
     static SYNTHETIC: OnceLock<(PathBuf, LoadedPolicy)> = OnceLock::new();
     SYNTHETIC.get_or_init(|| {
-        use stringent_policy::artifact::{LayerInfo, RequirementRecord, Term};
+        use stringent_policy::artifact::{AxisValues, LayerInfo, RequirementRecord, Term, UnreadTopic};
         use stringent_policy::{Action, Basis, DayUnit, Deadline, Permission, Way};
         let d = |days, unit, action| Deadline { days, unit, action };
         let (cal, bus) = (DayUnit::CalendarDays, DayUnit::BusinessDays);
@@ -548,7 +557,12 @@ fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
             id: "US-ZZ".into(),
             name: "Synthetic test state".into(),
             history_from: None,
-            unread: Vec::new(),
+            // A declared gap on genetic information, so that the page's warning is checked.
+            unread: vec![UnreadTopic {
+                topic: "genetic".into(),
+                note: "Gap: the genetic privacy act was not read".into(),
+                reaches: vec![AxisValues { axis: "category".into(), values: vec!["genetic".into()] }],
+            }],
         };
         policy.jurisdiction = "US-ZZ".into();
         for r in policy.rules.iter_mut().filter(|r| r.layer == "US-CA") {
@@ -775,7 +789,8 @@ fn browser_answers_like_decide() {
         },
         omit_defaults: false,
     };
-    check_answer(&chrome, page, policy, &three);
+    let d = check_answer(&chrome, page, policy, &three);
+    assert!(!d.law_unread.is_empty(), "the synthetic state's declared gap reaches the three-category question");
 
     // A question the policy cannot answer shows decide's own error.
     let bad = Question {

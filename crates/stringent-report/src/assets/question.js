@@ -361,8 +361,29 @@
       historyIncomplete: policy.chain
         .filter(function (l) { return l[2] && policy.asOf < l[2]; })
         .map(function (l) { return { layer: l[0], completeFrom: l[2] }; }),
+      /* topics a layer declares it has not read that reach the question (decision.rs, UnreadLaw) */
+      lawUnread: unreadLaw(policy, q),
       provenance: provenance
     };
+  }
+
+  /* The gaps of the chain whose topics reach the question: on an axis the topic names,
+     one of the question's values is among the topic's (decision.rs, UnreadLaw::of). */
+  function unreadLaw(policy, q) {
+    var asked = {
+      category: q.categories, purpose: [q.purpose], recipient: [q.recipient],
+      subject: [q.subject], holder: [q.holder]
+    };
+    var out = [];
+    policy.chain.forEach(function (l) {
+      (l[3] || []).forEach(function (u) {
+        var reached = u[2].some(function (r) {
+          return (asked[r[0]] || []).some(function (v) { return r[1].indexOf(v) >= 0; });
+        });
+        if (reached) out.push({ layer: l[0], topic: u[0], note: u[1] });
+      });
+    });
+    return out;
   }
 
   /* A requirement as a row of the page's requirements (data.rs, requirement_row), with
@@ -505,6 +526,16 @@
           el("strong", {}, ["History: "]),
           "the history encoded is complete only for " + gaps + ": as of " + policy.asOf +
             " this answer may miss law then in force."
+        ])
+      );
+    }
+    if (d.lawUnread.length) {
+      var unread = d.lawUnread.map(function (u) { return u.layer + " on " + u.topic; }).join(", ");
+      box.appendChild(
+        el("p", { class: "ungoverned", role: "note", "data-testid": "unread", "data-value": unread }, [
+          el("strong", {}, ["Law not read: "]),
+          d.lawUnread.map(function (u) { return u.layer + " on " + u.topic + " (" + u.note + ")"; }).join("; ") +
+            ". This answer may be looser than that law; check it before relying on it."
         ])
       );
     }
