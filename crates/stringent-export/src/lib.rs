@@ -66,7 +66,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io;
-use stringent_policy::artifact::{AXES, Involvement, RequirementRecord};
+use stringent_policy::artifact::{AXES, Involvement, RequirementRecord, UnreadTopic};
 use stringent_policy::grid::RegionIndex;
 use stringent_policy::{LoadedPolicy, Policy};
 
@@ -176,6 +176,17 @@ struct PolicyData<'a> {
     table: &'a [[u32; 2]],
     provenance: &'a [Vec<Involvement>],
     rules: Vec<RuleData<'a>>,
+    /// The chain's declared gaps, layer by layer in chain order (artifact.rs, UnreadTopic):
+    /// answers they reach say the law was not read. Absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    unread: Vec<UnreadData<'a>>,
+}
+
+/// A layer's declared gaps.
+#[derive(Serialize)]
+struct UnreadData<'a> {
+    layer: &'a str,
+    topics: &'a [UnreadTopic],
 }
 
 /// What an answer's provenance shows of a rule.
@@ -238,6 +249,12 @@ impl<'a> PolicyData<'a> {
                     confidence: &r.confidence,
                     source: r.source.as_deref(),
                 })
+                .collect(),
+            unread: policy
+                .chain
+                .iter()
+                .filter(|l| !l.unread.is_empty())
+                .map(|l| UnreadData { layer: &l.id, topics: &l.unread })
                 .collect(),
         })
     }

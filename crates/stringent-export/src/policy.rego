@@ -14,12 +14,13 @@
 # tuple of classes. `offsets[axis][id]` is what a value adds to its tuple's number (its class
 # times the axis's stride), so a cell's tuple is the sum of its five values' offsets.
 # `requirements[i]` is a requirement, `provenance[i]` a list of {rule, role, dimensions}
-# (`rule` indexing `rules`), `conditions[id]` the position of a condition in the vocabulary.
+# (`rule` indexing `rules`), `conditions[id]` the position of a condition in the vocabulary,
+# `unread` the chain's declared gaps (schema 2.1), absent when there is none.
 package stringent
 
 import rego.v1
 
-decision := object.union(_answer, _ungoverned_extra)
+decision := object.union(object.union(_answer, _ungoverned_extra), _unread_extra)
 
 _answer := object.union(meet, {
 	"jurisdiction": _policy.jurisdiction,
@@ -90,6 +91,34 @@ _governed_cell(cell) if {
 	some involvement in _policy.provenance[cell[1]]
 	involvement.role != "inactive"
 }
+
+# Law not read: the gaps the chain's layers declare whose topics reach the question (on an
+# axis the topic names, one of the question's values is among the topic's), in chain order.
+
+_asked := {
+	"category": _categories,
+	"purpose": [input.purpose],
+	"recipient": [input.recipient],
+	"subject": [_subject],
+	"holder": [_holder],
+}
+
+_law_unread := [gap |
+	some layer in object.get(_policy, "unread", [])
+	some topic in layer.topics
+	_reaches(topic)
+	gap := {"layer": layer.layer, "topic": topic.topic, "note": topic.note}
+]
+
+_reaches(topic) if {
+	some reach in topic.reaches
+	some value in _asked[reach.axis]
+	value in reach.values
+}
+
+default _unread_extra := {}
+
+_unread_extra := {"law_unread": _law_unread} if count(_law_unread) > 0
 
 default _ungoverned_extra := {}
 

@@ -115,6 +115,37 @@ fn ask_decide(loaded: &[LoadedPolicy], input: &Value) -> Option<Value> {
     policy.decide(&question).ok().map(|d| serde_json::to_value(d).unwrap())
 }
 
+/// A declared gap (a layer's unread topic) reaches the answers it names in the bundle as in
+/// `decide`: `law_unread` on a genetic question, nothing on an HIV one.
+#[test]
+fn regorus_says_which_law_was_not_read_as_decide_does() {
+    use stringent_policy::artifact::{AxisValues, UnreadTopic};
+    let mut ca = policies()[1].clone();
+    if let Some(layer) = ca.chain.last_mut() {
+        layer.unread = vec![UnreadTopic {
+            topic: "genetic".into(),
+            note: "Gap: the genetic privacy act was not read".into(),
+            reaches: vec![AxisValues { axis: "category".into(), values: vec!["genetic".into()] }],
+        }];
+    }
+    ca.content_hash = ca.compute_hash();
+    let with_gap = [policies()[0].clone(), ca];
+    let bundle = opa_bundle(&with_gap).unwrap();
+    let mut engine = engine(&unpack(&bundle));
+    let loaded: Vec<LoadedPolicy> = with_gap.iter().map(|p| LoadedPolicy::new(p.clone()).unwrap()).collect();
+    let mut reached = 0;
+    for category in [serde_json::json!(["genetic"]), serde_json::json!(["hiv"]), serde_json::json!(["hiv", "genetic"])]
+    {
+        let input = serde_json::json!({
+            "jurisdiction": "US-CA", "category": category, "purpose": "marketing", "recipient": "employer"
+        });
+        let expected = ask_decide(&loaded, &input).unwrap();
+        assert_eq!(ask_opa(&mut engine, &input), Some(expected.clone()), "{input}");
+        reached += usize::from(expected.get("law_unread").is_some());
+    }
+    assert_eq!(reached, 2, "the gap reaches the questions on genetic information, and only them");
+}
+
 /// xorshift64*, fixed seed: the same sample on every run and platform.
 struct Rng(u64);
 
