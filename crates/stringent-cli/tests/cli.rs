@@ -1363,6 +1363,7 @@ fn completions_name_every_command() {
         "explain",
         "completions",
         "man",
+        "lsp",
     ];
     let bash = stringent(&["completions", "bash"]);
     assert_eq!(bash.status.code(), Some(0));
