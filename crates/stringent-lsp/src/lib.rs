@@ -211,7 +211,8 @@ impl Server {
         let analysis = ws.analyse();
         let mut by_file = features::diagnostics(ws, &analysis);
         let touched = std::mem::take(&mut self.touched);
-        let files: Vec<String> = self.published.keys().cloned().chain(by_file.keys().cloned()).collect();
+        let files: Vec<String> =
+            self.published.keys().cloned().chain(by_file.keys().cloned()).chain(touched.iter().cloned()).collect();
         for file in files.into_iter().collect::<std::collections::BTreeSet<_>>() {
             let diagnostics = by_file.remove(&file).unwrap_or(Value::Array(Vec::new()));
             let same = self.published.get(&file) == Some(&diagnostics);
