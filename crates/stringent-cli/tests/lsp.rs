@@ -346,16 +346,6 @@ fn latency_and_memory() {
     let hover = timed("textDocument/hover", at(&ny, position(&text, "rule ny.", 0, 6)));
     let definition = timed("textDocument/definition", at(&ny, position(&text, "category ", 0, 10)));
     let completion = timed("textDocument/completion", at(&ny, position(&text, "category ", 0, 9)));
-    let after_50 = rss_kib(pid);
-    for i in 0..950 {
-        let edited = if i % 2 == 0 { format!("{text}// edit {i}\n") } else { text.clone() };
-        c.change(&ny, i + 100, &edited);
-        if i % 50 == 49 {
-            c.diagnostics(&ny);
-        }
-    }
-    c.diagnostics(&ny);
-    let after_1000 = rss_kib(pid);
     let edit_p50 = percentile(&mut edits, 0.5);
     let edit_p95 = percentile(&mut edits, 0.95);
     println!("full compile (in process) p50: {full_p50:.1} ms");
@@ -364,6 +354,24 @@ fn latency_and_memory() {
         edit_p95 / full_p50
     );
     println!("hover p95 {hover:.2} ms, definition p95 {definition:.2} ms, completion p95 {completion:.2} ms");
-    println!("RSS after 50 edits {} MiB, after 1,000 edits {} MiB", after_50 / 1024, after_1000 / 1024);
+    let after_50 = rss_kib(pid);
+    let mut after_100 = after_50;
+    for i in 0..950 {
+        let edited = if i % 2 == 0 { format!("{text}// edit {i}\n") } else { text.clone() };
+        c.change(&ny, i + 100, &edited);
+        c.diagnostics(&ny);
+        if i == 49 {
+            after_100 = rss_kib(pid);
+        }
+    }
+    let after_1000 = rss_kib(pid);
+    println!(
+        "RSS after 50 edits {} MiB, after 100 {} MiB, after 1,000 {} MiB",
+        after_50 / 1024,
+        after_100 / 1024,
+        after_1000 / 1024
+    );
+    // No growth: the last 900 edits add less than a tenth to what the first 100 left.
+    assert!(after_1000 * 10 <= after_100 * 11, "memory grows: {after_100} KiB -> {after_1000} KiB");
     c.shutdown();
 }

@@ -115,7 +115,7 @@ pub fn answer(ws: &Workspace, analysis: &Analysis, method: &str, params: Value) 
         }
         "textDocument/completion" => completion(analysis, &here).unwrap_or(Value::Null),
         "textDocument/formatting" => formatting(here.doc),
-        "textDocument/documentSymbol" => symbols(analysis, &here.file),
+        "textDocument/documentSymbol" => symbols(ws, analysis, &here.file),
         "textDocument/codeLens" => lenses(ws, analysis, &here.file),
         _ => Value::Null,
     })
@@ -269,9 +269,8 @@ fn formatting(doc: &Doc) -> Value {
     }
 }
 
-fn symbols(analysis: &Analysis, file: &str) -> Value {
-    let Some(data) = analysis.index.files.get(file) else { return json!([]) };
-    let doc = &data.doc;
+fn symbols(ws: &Workspace, analysis: &Analysis, file: &str) -> Value {
+    let (Some(doc), Some(ast)) = (analysis.doc(file), ws.parsed.tree(file)) else { return json!([]) };
     let symbol = |name: &str, detail: &str, kind: u32, span: Span, name_span: Span, children: Vec<Value>| {
         json!({
             "name": if name.is_empty() { "(unnamed)" } else { name },
@@ -282,8 +281,7 @@ fn symbols(analysis: &Analysis, file: &str) -> Value {
             "children": children,
         })
     };
-    let out: Vec<Value> = data
-        .ast
+    let out: Vec<Value> = ast
         .items
         .iter()
         .map(|item| match item {
@@ -322,11 +320,10 @@ fn run_tests(analysis: &Analysis, file: &str) -> Vec<Outcome> {
 
 /// One lens a test: its result, with the actual answer, and the command that runs it again.
 fn lenses(ws: &Workspace, analysis: &Analysis, file: &str) -> Value {
-    let Some(data) = analysis.index.files.get(file) else { return json!([]) };
+    let (Some(doc), Some(ast)) = (analysis.doc(file), ws.parsed.tree(file)) else { return json!([]) };
     let outcomes = run_tests(analysis, file);
     let uri = crate::path_to_uri(&ws.path(file));
-    let out: Vec<Value> = data
-        .ast
+    let out: Vec<Value> = ast
         .items
         .iter()
         .filter_map(|item| match item {
@@ -334,7 +331,7 @@ fn lenses(ws: &Workspace, analysis: &Analysis, file: &str) -> Value {
             _ => None,
         })
         .map(|t| {
-            let line = data.doc.lines.line_of(t.span.start) + 1;
+            let line = doc.lines.line_of(t.span.start) + 1;
             let outcome = outcomes.iter().find(|o| o.line == line);
             let title = match outcome {
                 None if analysis.compilation.has_errors() => "▷ run test (the tree has errors)".to_owned(),
@@ -342,7 +339,7 @@ fn lenses(ws: &Workspace, analysis: &Analysis, file: &str) -> Value {
                 Some(o) => summary(o),
             };
             json!({
-                "range": data.doc.range(t.title.span),
+                "range": doc.range(t.title.span),
                 "command": {"title": title, "command": RUN_TEST, "arguments": [uri, line]},
             })
         })

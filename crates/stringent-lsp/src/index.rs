@@ -7,6 +7,7 @@
 
 use crate::text::{Doc, words};
 use std::collections::{BTreeMap, HashMap};
+use stringent_compiler::ParseCache;
 use stringent_diagnostics::Span;
 use stringent_policy::words::Word;
 use stringent_syntax::ast::{self, Item, RuleField, SourceFile};
@@ -60,7 +61,6 @@ pub struct Decl {
 /// A file of the tree as last compiled.
 pub struct FileData {
     pub doc: Doc,
-    pub ast: SourceFile,
 }
 
 /// Every file and declaration of one version of the tree.
@@ -75,12 +75,14 @@ fn code(s: &str) -> String {
 }
 
 impl Index {
-    pub fn build(sources: &[(String, String)]) -> Index {
+    /// The index of the files compiled, from the syntax trees the compile parsed.
+    pub fn build(sources: &[(String, String)], trees: &ParseCache) -> Index {
         let mut index = Index::default();
         for (file, text) in sources {
-            let (ast, _) = stringent_syntax::parse(file, text);
-            index.add(file, &ast);
-            index.files.insert(file.clone(), FileData { doc: Doc::new(text.clone()), ast });
+            if let Some(ast) = trees.tree(file) {
+                index.add(file, ast);
+            }
+            index.files.insert(file.clone(), FileData { doc: Doc::new(text.clone()) });
         }
         index
     }

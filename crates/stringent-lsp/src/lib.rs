@@ -207,7 +207,7 @@ impl Server {
     }
 
     fn recompile(&mut self, connection: &Connection) {
-        let Some(ws) = &self.workspace else { return };
+        let Some(ws) = &mut self.workspace else { return };
         let analysis = ws.analyse();
         let mut by_file = features::diagnostics(ws, &analysis);
         let touched = std::mem::take(&mut self.touched);

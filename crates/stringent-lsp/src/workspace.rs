@@ -5,8 +5,8 @@ use crate::index::Index;
 use crate::text::Doc;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use stringent_compiler::Compilation;
 use stringent_compiler::discover::{self, VOCABULARY_DIR};
+use stringent_compiler::{Compilation, ParseCache};
 use stringent_syntax::Date;
 
 /// One compile of the tree and what it declares.
@@ -23,6 +23,8 @@ pub struct Workspace {
     /// Open documents, by path relative to the root; they win over the disk.
     open: BTreeMap<String, String>,
     pub as_of: Date,
+    /// The syntax trees of the last compile: an edit re-parses the edited file alone.
+    pub parsed: ParseCache,
 }
 
 /// The rules root above a path: the nearest folder, the path itself included, that holds
@@ -34,7 +36,8 @@ pub fn root_of(path: &Path) -> Option<PathBuf> {
 
 impl Workspace {
     pub fn new(root: PathBuf, as_of: Date) -> Workspace {
-        let mut ws = Workspace { root, disk: BTreeMap::new(), open: BTreeMap::new(), as_of };
+        let mut ws =
+            Workspace { root, disk: BTreeMap::new(), open: BTreeMap::new(), as_of, parsed: ParseCache::default() };
         ws.reload_disk();
         ws
     }
@@ -96,10 +99,11 @@ impl Workspace {
     }
 
     /// Compile the tree as it stands, in memory.
-    pub fn analyse(&self) -> Analysis {
+    pub fn analyse(&mut self) -> Analysis {
         let sources = self.sources();
-        let index = Index::build(&sources);
-        let compilation = stringent_compiler::compile_sources(sources, self.as_of);
+        let texts: Vec<(String, String)> = sources.clone();
+        let compilation = stringent_compiler::compile_sources_cached(sources, self.as_of, &mut self.parsed);
+        let index = Index::build(&texts, &self.parsed);
         Analysis { compilation, index }
     }
 }
