@@ -128,7 +128,7 @@ mod tests {
         let doc = Doc::new("a \"é😀\" b\nxyz".to_owned());
         let b = doc.text.find('b').unwrap();
         let p = doc.position(b);
-        assert_eq!(p, Position::new(0, 7));
+        assert_eq!(p, Position::new(0, 8), "the emoji is two UTF-16 units");
         assert_eq!(doc.offset(p), Some(b));
         assert_eq!(doc.offset(Position::new(1, 99)), Some(doc.text.len()));
         assert_eq!(doc.offset(Position::new(5, 0)), None);
