@@ -238,6 +238,22 @@ fn an_editor_session_on_a_shipped_state_file() {
     );
     assert_eq!(run["result"]["passed"], true, "{run}");
 
+    // Folding: one range per multi-line block; rename: a rule id and every use, across files.
+    let r = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": ca}}));
+    assert!(r["result"].as_array().unwrap().len() > 10, "{r}");
+    let rename = |at_: Value, name: &str| {
+        let mut p = at(&ca, at_);
+        p["newName"] = json!(name);
+        p
+    };
+    let r = c.request("textDocument/rename", rename(position(&text, "excepts ", 0, 9), "ca.renamed"));
+    let edits = r["result"]["changes"][ca.as_str()].as_array().unwrap();
+    assert!(edits.len() >= 2 && edits.iter().all(|e| e["newText"] == "ca.renamed"), "{r}");
+    let r = c.request("textDocument/rename", rename(position(&text, "category hiv", 0, 10), "aids"));
+    assert_eq!(r["error"]["code"], -32602, "a value is the vocabulary's public id: {r}");
+    let r = c.request("textDocument/rename", rename(position(&text, "excepts ", 0, 9), "not an id"));
+    assert_eq!(r["error"]["code"], -32602, "{r}");
+
     // A mistake appears with the check's code, span and help; fixing it clears it.
     let broken = format!("{text}{MISTAKE}");
     c.change(&ca, 2, &broken);

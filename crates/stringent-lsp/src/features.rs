@@ -48,6 +48,8 @@ pub fn initialize_result() -> Value {
             "documentFormattingProvider": true,
             "documentSymbolProvider": true,
             "codeLensProvider": {"resolveProvider": false},
+            "renameProvider": true,
+            "foldingRangeProvider": true,
             "executeCommandProvider": {"commands": [RUN_TEST]}
         },
         "serverInfo": {"name": "stringent", "version": env!("CARGO_PKG_VERSION")}
@@ -62,6 +64,8 @@ const METHODS: &[&str] = &[
     "textDocument/formatting",
     "textDocument/documentSymbol",
     "textDocument/codeLens",
+    "textDocument/rename",
+    "textDocument/foldingRange",
     "workspace/executeCommand",
 ];
 
@@ -75,6 +79,7 @@ pub fn empty(method: &str) -> Value {
         "textDocument/references"
         | "textDocument/documentSymbol"
         | "textDocument/codeLens"
+        | "textDocument/foldingRange"
         | "textDocument/formatting" => json!([]),
         _ => Value::Null,
     }
@@ -117,8 +122,59 @@ pub fn answer(ws: &Workspace, analysis: &Analysis, method: &str, params: Value) 
         "textDocument/formatting" => formatting(here.doc),
         "textDocument/documentSymbol" => symbols(ws, analysis, &here.file),
         "textDocument/codeLens" => lenses(ws, analysis, &here.file),
+        "textDocument/foldingRange" => folding(ws, analysis, &here.file),
+        "textDocument/rename" => {
+            let new_name = params.get("newName").and_then(Value::as_str).ok_or("no `newName`")?;
+            return rename(ws, analysis, &here, new_name);
+        }
         _ => Value::Null,
     })
+}
+
+/// Rename a rule or a term (element, form, obligation, condition) everywhere it is
+/// written. Values, topics and jurisdictions are the vocabulary's public identifiers
+/// (README, "Patterns"; `diff` fails on a renamed one): they are not renamed from here.
+fn rename(ws: &Workspace, analysis: &Analysis, here: &At, new_name: &str) -> Result<Value, String> {
+    let Some((_, decls)) = here.offset.and_then(|o| analysis.index.at(&here.file, o)) else { return Ok(Value::Null) };
+    let Some(first) = decls.first() else { return Ok(Value::Null) };
+    let renamable =
+        |k: &Kind| matches!(k, Kind::Rule | Kind::Element | Kind::Form | Kind::Obligation | Kind::Condition);
+    if !decls.iter().all(|d| renamable(&d.kind)) {
+        return Err(format!("`{}` is a {}: only rules and terms are renamed", first.name, first.kind.word()));
+    }
+    let well_formed = new_name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && new_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || (c == '.' && first.kind == Kind::Rule))
+        && !new_name.ends_with('.');
+    if !well_formed {
+        return Err(format!("`{new_name}` is not a {} id", first.kind.word()));
+    }
+    if analysis.index.decls.contains_key(new_name) {
+        return Err(format!("`{new_name}` is already declared"));
+    }
+    let mut changes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (file, span) in analysis.index.references(&first.name) {
+        let Some(doc) = analysis.doc(file) else { continue };
+        changes
+            .entry(crate::path_to_uri(&ws.path(file)))
+            .or_default()
+            .push(json!({"range": doc.range(span), "newText": new_name}));
+    }
+    Ok(json!({"changes": changes}))
+}
+
+/// One fold per declaration, test or assertion that spans more than one line.
+fn folding(ws: &Workspace, analysis: &Analysis, file: &str) -> Value {
+    let (Some(doc), Some(ast)) = (analysis.doc(file), ws.parsed.tree(file)) else { return json!([]) };
+    let out: Vec<Value> = ast
+        .items
+        .iter()
+        .filter_map(|item| {
+            let span = item.span();
+            let (start, end) = (doc.position(span.start).line, doc.position(span.end).line);
+            (end > start).then(|| json!({"startLine": start, "endLine": end}))
+        })
+        .collect();
+    Value::Array(out)
 }
 
 fn location(ws: &Workspace, analysis: &Analysis, file: &str, span: Span) -> Option<Value> {
