@@ -238,6 +238,10 @@ fn an_editor_session_on_a_shipped_state_file() {
     );
     assert_eq!(run["result"]["passed"], true, "{run}");
 
+    // Inlay hints: none while every test passes; a wrong expectation shows the actual level.
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": ca}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99999, "character": 0}}}));
+    assert_eq!(r["result"], json!([]), "{r}");
+
     // Folding: one range per multi-line block; rename: a rule id and every use, across files.
     let r = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": ca}}));
     assert!(r["result"].as_array().unwrap().len() > 10, "{r}");
@@ -271,6 +275,19 @@ fn an_editor_session_on_a_shipped_state_file() {
     assert_eq!(r["result"][0]["newText"].as_str().unwrap(), text, "{r}");
     c.change(&ca, 4, &text);
     assert_eq!(c.diagnostics(&ca), Vec::<Value>::new());
+    let first_level = text.find("  expect level ").unwrap();
+    let line_end = first_level + text[first_level..].find('\n').unwrap();
+    let actual = text[first_level + "  expect level ".len()..line_end].trim().to_owned();
+    let other = if actual == "prohibited" { "allowed" } else { "prohibited" };
+    let wrong = format!("{}  expect level {other}{}", &text[..first_level], &text[line_end..]);
+    c.change(&ca, 5, &wrong);
+    c.diagnostics(&ca);
+    let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": ca}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99999, "character": 0}}}));
+    let hints = r["result"].as_array().unwrap();
+    assert_eq!(hints.len(), 1, "{r}");
+    assert_eq!(hints[0]["label"], format!("actual {actual}"), "{r}");
+    c.change(&ca, 6, &text);
+    c.diagnostics(&ca);
 
     // Garbage: an error each, and the server is still there.
     c.raw(b"{not json");

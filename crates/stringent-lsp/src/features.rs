@@ -9,7 +9,7 @@ use stringent_compiler::discover::Targets;
 use stringent_compiler::testing::{self, Outcome};
 use stringent_diagnostics::{Diagnostic, Severity, Span};
 use stringent_policy::{Basis, DayUnit, Dimension, Level, Word};
-use stringent_syntax::ast::{Confidence, Item};
+use stringent_syntax::ast::{Confidence, Expectation, Item};
 
 /// The grammar, the one definition of the syntax: completion's keywords are read from it.
 const GRAMMAR: &str = include_str!("../../../grammar/stringent.pest");
@@ -50,6 +50,7 @@ pub fn initialize_result() -> Value {
             "codeLensProvider": {"resolveProvider": false},
             "renameProvider": true,
             "foldingRangeProvider": true,
+            "inlayHintProvider": true,
             "executeCommandProvider": {"commands": [RUN_TEST]}
         },
         "serverInfo": {"name": "stringent", "version": env!("CARGO_PKG_VERSION")}
@@ -66,6 +67,7 @@ const METHODS: &[&str] = &[
     "textDocument/codeLens",
     "textDocument/rename",
     "textDocument/foldingRange",
+    "textDocument/inlayHint",
     "workspace/executeCommand",
 ];
 
@@ -80,6 +82,7 @@ pub fn empty(method: &str) -> Value {
         | "textDocument/documentSymbol"
         | "textDocument/codeLens"
         | "textDocument/foldingRange"
+        | "textDocument/inlayHint"
         | "textDocument/formatting" => json!([]),
         _ => Value::Null,
     }
@@ -123,6 +126,7 @@ pub fn answer(ws: &Workspace, analysis: &Analysis, method: &str, params: Value) 
         "textDocument/documentSymbol" => symbols(ws, analysis, &here.file),
         "textDocument/codeLens" => lenses(ws, analysis, &here.file),
         "textDocument/foldingRange" => folding(ws, analysis, &here.file),
+        "textDocument/inlayHint" => hints(ws, analysis, &here.file),
         "textDocument/rename" => {
             let new_name = params.get("newName").and_then(Value::as_str).ok_or("no `newName`")?;
             return rename(ws, analysis, &here, new_name);
@@ -160,6 +164,32 @@ fn rename(ws: &Workspace, analysis: &Analysis, here: &At, new_name: &str) -> Res
             .push(json!({"range": doc.range(span), "newText": new_name}));
     }
     Ok(json!({"changes": changes}))
+}
+
+/// After each `expect level` that the test's actual answer contradicts, the actual level.
+fn hints(ws: &Workspace, analysis: &Analysis, file: &str) -> Value {
+    let (Some(doc), Some(ast)) = (analysis.doc(file), ws.parsed.tree(file)) else { return json!([]) };
+    let outcomes = run_tests(analysis, file);
+    let mut out = Vec::new();
+    for item in &ast.items {
+        let Item::Test(t) = item else { continue };
+        let line = doc.lines.line_of(t.span.start) + 1;
+        let Some(actual) = outcomes.iter().find(|o| o.line == line).and_then(|o| o.decision.as_ref()) else {
+            continue;
+        };
+        for e in &t.expectations {
+            if let Expectation::Level(expected) = &e.value
+                && *expected != actual.level
+            {
+                out.push(json!({
+                    "position": doc.position(e.span.end),
+                    "label": format!("actual {}", actual.level.as_str()),
+                    "paddingLeft": true,
+                }));
+            }
+        }
+    }
+    Value::Array(out)
 }
 
 /// One fold per declaration, test or assertion that spans more than one line.
