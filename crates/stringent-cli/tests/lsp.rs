@@ -242,6 +242,25 @@ fn an_editor_session_on_a_shipped_state_file() {
     let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": ca}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99999, "character": 0}}}));
     assert_eq!(r["result"], json!([]), "{r}");
 
+    // A code action on a rule: a test of its question expecting today's answer, which passes.
+    let rule_at = position(&text, "\nrule ca.", 0, 3);
+    let r = c.request("textDocument/codeAction", json!({"textDocument": {"uri": ca}, "range": {"start": rule_at, "end": rule_at}, "context": {"diagnostics": []}}));
+    let edit = &r["result"][0]["edit"]["changes"][ca.as_str()][0];
+    let added = edit["newText"].as_str().unwrap();
+    assert!(added.contains("\ntest \"") && added.contains("  expect level "), "{r}");
+    let line = edit["range"]["start"]["line"].as_u64().unwrap() as usize;
+    let character = edit["range"]["start"]["character"].as_u64().unwrap() as usize;
+    let offset: usize = text.split_inclusive('\n').take(line).map(str::len).sum::<usize>() + character;
+    let with_test = format!("{}{added}{}", &text[..offset], &text[offset..]);
+    c.change(&ca, 2, &with_test);
+    assert_eq!(c.diagnostics(&ca), Vec::<Value>::new());
+    let r = c.request("textDocument/codeLens", json!({"textDocument": {"uri": ca}}));
+    let lenses = r["result"].as_array().unwrap();
+    assert_eq!(lenses.len(), text.matches("\ntest \"").count() + 1, "{r}");
+    assert!(lenses.iter().all(|l| l["command"]["title"].as_str().unwrap().starts_with("✓ passed: ")), "{r}");
+    c.change(&ca, 2, &text);
+    c.diagnostics(&ca);
+
     // Folding: one range per multi-line block; rename: a rule id and every use, across files.
     let r = c.request("textDocument/foldingRange", json!({"textDocument": {"uri": ca}}));
     assert!(r["result"].as_array().unwrap().len() > 10, "{r}");

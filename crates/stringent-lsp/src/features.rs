@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use stringent_compiler::discover::Targets;
 use stringent_compiler::testing::{self, Outcome};
 use stringent_diagnostics::{Diagnostic, Severity, Span};
-use stringent_policy::{Basis, DayUnit, Dimension, Level, Word};
-use stringent_syntax::ast::{Confidence, Expectation, Item};
+use stringent_policy::{Basis, DayUnit, Dimension, Level, Question, Word};
+use stringent_syntax::ast::{self, Confidence, Expectation, Item};
 
 /// The grammar, the one definition of the syntax: completion's keywords are read from it.
 const GRAMMAR: &str = include_str!("../../../grammar/stringent.pest");
@@ -51,6 +51,7 @@ pub fn initialize_result() -> Value {
             "renameProvider": true,
             "foldingRangeProvider": true,
             "inlayHintProvider": true,
+            "codeActionProvider": true,
             "executeCommandProvider": {"commands": [RUN_TEST]}
         },
         "serverInfo": {"name": "stringent", "version": env!("CARGO_PKG_VERSION")}
@@ -68,6 +69,7 @@ const METHODS: &[&str] = &[
     "textDocument/rename",
     "textDocument/foldingRange",
     "textDocument/inlayHint",
+    "textDocument/codeAction",
     "workspace/executeCommand",
 ];
 
@@ -83,6 +85,7 @@ pub fn empty(method: &str) -> Value {
         | "textDocument/codeLens"
         | "textDocument/foldingRange"
         | "textDocument/inlayHint"
+        | "textDocument/codeAction"
         | "textDocument/formatting" => json!([]),
         _ => Value::Null,
     }
@@ -127,6 +130,13 @@ pub fn answer(ws: &Workspace, analysis: &Analysis, method: &str, params: Value) 
         "textDocument/codeLens" => lenses(ws, analysis, &here.file),
         "textDocument/foldingRange" => folding(ws, analysis, &here.file),
         "textDocument/inlayHint" => hints(ws, analysis, &here.file),
+        "textDocument/codeAction" => {
+            let start = params
+                .pointer("/range/start")
+                .and_then(|p| serde_json::from_value::<lsp_types::Position>(p.clone()).ok())
+                .and_then(|p| here.doc.offset(p));
+            start.and_then(|o| test_from_answer(ws, analysis, &here.file, o)).unwrap_or_else(|| json!([]))
+        }
         "textDocument/rename" => {
             let new_name = params.get("newName").and_then(Value::as_str).ok_or("no `newName`")?;
             return rename(ws, analysis, &here, new_name);
@@ -164,6 +174,66 @@ fn rename(ws: &Workspace, analysis: &Analysis, here: &At, new_name: &str) -> Res
             .push(json!({"range": doc.range(span), "newText": new_name}));
     }
     Ok(json!({"changes": changes}))
+}
+
+/// The code action on a rule: a `test` asking the rule's question (the first value it
+/// names on each axis) of the file's jurisdiction, expecting the answer the tree gives now
+/// — what `decide` says, turned into a test that keeps it.
+fn test_from_answer(ws: &Workspace, analysis: &Analysis, file: &str, offset: usize) -> Option<Value> {
+    let c = &analysis.compilation;
+    if c.has_errors() {
+        return None;
+    }
+    let doc = analysis.doc(file)?;
+    let rule = ws.parsed.tree(file)?.items.iter().find_map(|item| match item {
+        Item::Rule(r) if r.span.start <= offset && offset <= r.span.end => Some(r),
+        _ => None,
+    })?;
+    let layer = c.model.layers.iter().find(|l| l.file == file)?;
+    let value = |axis: &str| -> Option<String> {
+        let pattern = rule.fields.iter().find_map(|f| match f {
+            ast::RuleField::Pattern(p) if p.axis.text == axis => Some(p),
+            _ => None,
+        });
+        match pattern.map(|p| &p.values) {
+            Some(ast::PatternValues::Listed(names)) => names.first().map(|n| n.text.clone()),
+            Some(ast::PatternValues::Any { except }) => analysis
+                .index
+                .of_kind(|k| matches!(k, Kind::Value(a) if a == axis))
+                .into_iter()
+                .map(|d| d.name.clone())
+                .find(|v| except.iter().all(|e| e.text != *v)),
+            None => None,
+        }
+    };
+    let mut q = Question::new(&value("category")?, &value("purpose")?, &value("recipient")?);
+    let mut lines = vec![
+        format!("  category {}", q.categories.join(", ")),
+        format!("  purpose {}", q.purpose),
+        format!("  recipient {}", q.recipient),
+    ];
+    if let Some(subject) = value("subject") {
+        lines.push(format!("  subject {subject}"));
+        q.subject = subject;
+    }
+    if let Some(holder) = value("holder") {
+        lines.push(format!("  holder {holder}"));
+        q.holder = holder;
+    }
+    let decision = c.loaded(&layer.id)?.decide(&q).ok()?;
+    lines.push(format!("  expect level {}", decision.level.as_str()));
+    if decision.provenance.iter().any(|p| p.rule == rule.id.text) {
+        lines.push(format!("  expect decided_by {}", rule.id.text));
+    }
+    let title = rule.title.value.replace(['"', '\\'], "'");
+    let text = format!("\n\ntest \"{title}\" {{\n{}\n}}", lines.join("\n"));
+    let at = doc.position(rule.span.end);
+    let uri = crate::path_to_uri(&ws.path(file));
+    Some(json!([{
+        "title": format!("Add a test of `{}` expecting today's answer ({})", rule.id.text, decision.level.as_str()),
+        "kind": "refactor",
+        "edit": {"changes": {uri: [{"range": {"start": at, "end": at}, "newText": text}]}},
+    }]))
 }
 
 /// After each `expect level` that the test's actual answer contradicts, the actual level.
