@@ -535,13 +535,32 @@ fn execute(ws: &Workspace, analysis: &Analysis, params: &Value) -> Result<Value,
 }
 
 /// Every diagnostic of the tree, as the protocol publishes them, by file. A diagnostic
-/// has the code, message and help `stringent check` prints, and its span as a range.
+/// has the code, message and help `stringent check` prints, and its span as a range; one
+/// that names no file stands at the start of each open document.
 pub fn diagnostics(ws: &Workspace, analysis: &Analysis) -> BTreeMap<String, Value> {
     let mut by_file: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for d in &analysis.compilation.diagnostics {
-        let Some(at) = &d.primary else { continue };
-        let Some(doc) = analysis.doc(&at.file) else { continue };
-        by_file.entry(at.file.clone()).or_default().push(convert(ws, analysis, doc, d, at.span, at.label.as_deref()));
+        match &d.primary {
+            Some(at) => {
+                let Some(doc) = analysis.doc(&at.file) else { continue };
+                by_file.entry(at.file.clone()).or_default().push(convert(
+                    ws,
+                    analysis,
+                    doc,
+                    d,
+                    at.span,
+                    at.label.as_deref(),
+                ));
+            }
+            // A problem of the tree rather than of a file (no federal layer): shown at the
+            // top of every open document, so it is seen wherever the author is.
+            None => {
+                for file in ws.open_files() {
+                    let Some(doc) = analysis.doc(file) else { continue };
+                    by_file.entry(file.clone()).or_default().push(convert(ws, analysis, doc, d, Span::new(0, 0), None));
+                }
+            }
+        }
     }
     by_file.into_iter().map(|(k, v)| (k, Value::Array(v))).collect()
 }

@@ -86,6 +86,11 @@ impl Workspace {
         }
     }
 
+    /// The open documents, by path relative to the root.
+    pub fn open_files(&self) -> impl Iterator<Item = &String> {
+        self.open.keys()
+    }
+
     pub fn saved(&mut self, relative: &str) {
         if let Some(text) = self.open.get(relative) {
             self.disk.insert(relative.to_owned(), text.clone());
