@@ -183,7 +183,8 @@ fn an_editor_session_on_a_shipped_state_file() {
     // Hover on a rule id: title, citation, source, confidence, effective date.
     let r = c.request("textDocument/hover", at(&ca, position(&text, "rule ca.", 0, 6)));
     let hover = r["result"]["contents"]["value"].as_str().unwrap().to_owned();
-    for part in ["**rule `ca.", "cite: Cal.", "source: <https://", "confidence: ", "effective: "] {
+    for part in ["**rule `ca.", "cite: Cal.", "source: <https://", "confidence: ", "effective: ", "decides answers in "]
+    {
         assert!(hover.contains(part), "{part} in {hover}");
     }
     // On a value: its axis, title and HL7 code.

@@ -290,6 +290,9 @@ fn hover(analysis: &Analysis, here: &At) -> Option<Value> {
         if d.kind == Kind::Jurisdiction {
             text.push_str(&chain_text(analysis, &d.name));
         }
+        if d.kind == Kind::Rule {
+            text.push_str(&decides_text(analysis, &d.name));
+        }
         text.push_str(&format!("\n\n*declared in `{}`*", d.file));
         parts.push(text);
     }
@@ -307,6 +310,25 @@ fn chain_text(analysis: &Analysis, id: &str) -> String {
         model.chain(layer).iter().rev().filter_map(|l| model.layers.get(*l)).map(|l| format!("`{}`", l.id)).collect();
     let rules = model.layers.get(layer).map_or(0, |l| l.rules.len());
     format!("\n\nchain: {} ({rules} rules in this layer)", ids.join(" → "))
+}
+
+/// The chains in which a rule decides some answer as of the compile's date: those whose
+/// provenance names it somewhere.
+fn decides_text(analysis: &Analysis, id: &str) -> String {
+    let c = &analysis.compilation;
+    let Some(rule) = c.model.rules.iter().position(|r| r.id == id) else { return String::new() };
+    let chains: Vec<String> = c
+        .chains
+        .iter()
+        .filter(|chain| chain.provenance.iter().flatten().any(|inv| inv.rule == rule))
+        .filter_map(|chain| chain.chain.last().and_then(|l| c.model.layers.get(*l)))
+        .map(|l| format!("`{}`", l.id))
+        .collect();
+    match chains.len() {
+        0 => format!("\n\ndecides no answer as of {}", c.as_of),
+        n if n > 12 => format!("\n\ndecides answers in {n} chains as of {}", c.as_of),
+        _ => format!("\n\ndecides answers in {} as of {}", chains.join(", "), c.as_of),
+    }
 }
 
 fn definition(ws: &Workspace, analysis: &Analysis, here: &At) -> Option<Value> {
