@@ -238,6 +238,8 @@ fn an_editor_session_on_a_shipped_state_file() {
         json!({"command": "stringent.runTest", "arguments": lenses[0]["command"]["arguments"]}),
     );
     assert_eq!(run["result"]["passed"], true, "{run}");
+    let shown = c.notes.iter().find(|n| n["method"] == "window/showMessage").expect("the run is shown");
+    assert!(shown["params"]["message"].as_str().unwrap().contains("✓ passed: "), "{shown}");
 
     // Inlay hints: none while every test passes; a wrong expectation shows the actual level.
     let r = c.request("textDocument/inlayHint", json!({"textDocument": {"uri": ca}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 99999, "character": 0}}}));
@@ -371,6 +373,20 @@ fn latency_and_memory() {
         full.push(t.elapsed().as_secs_f64() * 1e3);
     }
     let full_p50 = percentile(&mut full, 0.5);
+    // And `stringent check rules` as a user runs it: the whole process, same allocator as
+    // the server.
+    let mut check = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_stringent"))
+            .args(["check", "rules", "--as-of", "2026-11-24"])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        check.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    let check_p50 = percentile(&mut check, 0.5);
 
     let mut c = Client::start();
     c.initialize();
@@ -401,10 +417,11 @@ fn latency_and_memory() {
     let completion = timed("textDocument/completion", at(&ny, position(&text, "category ", 0, 9)));
     let edit_p50 = percentile(&mut edits, 0.5);
     let edit_p95 = percentile(&mut edits, 0.95);
-    println!("full compile (in process) p50: {full_p50:.1} ms");
+    println!("full compile (in process) p50: {full_p50:.1} ms; `stringent check rules` p50: {check_p50:.1} ms");
     println!(
-        "diagnostics after an edit: p50 {edit_p50:.1} ms, p95 {edit_p95:.1} ms ({:.2}x the full compile)",
-        edit_p95 / full_p50
+        "diagnostics after an edit: p50 {edit_p50:.1} ms, p95 {edit_p95:.1} ms ({:.2}x the in-process compile, {:.2}x check)",
+        edit_p95 / full_p50,
+        edit_p95 / check_p50
     );
     println!("hover p95 {hover:.2} ms, definition p95 {definition:.2} ms, completion p95 {completion:.2} ms");
     let after_50 = rss_kib(pid);

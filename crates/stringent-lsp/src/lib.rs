@@ -132,7 +132,18 @@ impl Server {
             return Response::new_ok(id, features::empty(&req.method));
         };
         match features::answer(ws, analysis, &req.method, req.params) {
-            Ok(v) => Response::new_ok(id, v),
+            Ok(v) => {
+                // A test run from its lens is reported where the author looks: a message.
+                if let Some(summary) = v.get("summary").and_then(Value::as_str) {
+                    let title = v.get("title").and_then(Value::as_str).unwrap_or_default();
+                    let passed = v.get("passed").and_then(Value::as_bool).unwrap_or(false);
+                    let params = serde_json::json!({"type": if passed { 3 } else { 1 }, "message": format!("{title}: {summary}")});
+                    let _ = connection
+                        .sender
+                        .send(Message::Notification(Notification::new("window/showMessage".into(), params)));
+                }
+                Response::new_ok(id, v)
+            }
             Err(why) => error(id, ErrorCode::InvalidParams, &why),
         }
     }
