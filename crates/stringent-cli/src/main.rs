@@ -7,7 +7,7 @@ mod git_tree;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use commands::{
-    check, compile, completions, coverage, decide, diff, explain, export, fmt, man, prove, report, test, timeline,
+    check, compile, completions, coverage, decide, diff, explain, export, fmt, lsp, man, prove, report, test, timeline,
 };
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -189,6 +189,14 @@ enum Command {
     /// Answer a question in prose, layer by layer, with citations; or, with --rule, show
     /// the exception tree of a rule (what it excepts, what excepts it).
     Explain(ExplainArgs),
+    /// Run the language server on stdin and stdout, for an editor (see the README,
+    /// "Editor"): diagnostics, hover, definitions, references, completion, formatting,
+    /// symbols and a lens that runs each rule test, on the rules tree of the files opened.
+    Lsp {
+        /// Answer tests and resolve rules as of this date (default: today).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
     /// Print a shell completion script to stdout, e.g.
     /// `stringent completions bash > /etc/bash_completion.d/stringent`.
     Completions {
@@ -370,6 +378,7 @@ impl Command {
             | Command::Prove { .. }
             | Command::Timeline { .. }
             | Command::Completions { .. }
+            | Command::Lsp { .. }
             | Command::Man { .. } => &[],
         }
     }
@@ -410,6 +419,7 @@ fn main() -> ExitCode {
         },
         Command::Completions { shell } => completions::run(shell),
         Command::Man { out } => man::run(out.as_deref()),
+        Command::Lsp { as_of } => lsp::run(as_of.unwrap_or_else(Date::today)),
     };
     ExitCode::from(code)
 }

@@ -1413,6 +1413,7 @@ fn completions_name_every_command() {
         "explain",
         "completions",
         "man",
+        "lsp",
     ];
     let bash = stringent(&["completions", "bash"]);
     assert_eq!(bash.status.code(), Some(0));

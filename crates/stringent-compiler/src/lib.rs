@@ -170,20 +170,66 @@ impl Compilation {
 /// Check and resolve the rules under `roots` as of a date.
 pub fn compile(roots: &[PathBuf], as_of: Date) -> Compilation {
     let shown: Vec<String> = roots.iter().map(|r| discover::slash(r)).collect();
-    compile_discovered(discover::discover(roots), &shown, as_of)
+    compile_discovered(discover::discover(roots), &shown, as_of, &mut ParseCache::default())
 }
 
 /// Check and resolve rule files given in memory as (name, text), without touching the
 /// disk: the entry point for tests, fuzzers and an editor. The same checks and answers as
 /// [`compile`] of a tree holding those files under those relative names.
 pub fn compile_sources(sources: Vec<(String, String)>, as_of: Date) -> Compilation {
+    compile_sources_cached(sources, as_of, &mut ParseCache::default())
+}
+
+/// [`compile_sources`], parsing only the files whose text differs from what `cache` holds
+/// for them: an editor compiles the tree again after each edit of one file, and parsing is
+/// most of a compile (BENCHMARKS.md). The answers and diagnostics are those of
+/// [`compile_sources`]; afterwards `cache` holds the tree of every file given, and no other.
+pub fn compile_sources_cached(sources: Vec<(String, String)>, as_of: Date, cache: &mut ParseCache) -> Compilation {
     let bytes = sources.into_iter().map(|(name, text)| (name, text.into_bytes())).collect();
-    compile_discovered(discover::from_memory(bytes), &["the given sources".to_owned()], as_of)
+    compile_discovered(discover::from_memory(bytes), &["the given sources".to_owned()], as_of, cache)
+}
+
+/// The syntax trees of the files of earlier compiles, by shown path, each with the text it
+/// was parsed from and its parse diagnostics.
+#[derive(Default)]
+pub struct ParseCache {
+    files: std::collections::HashMap<String, Parsed>,
+}
+
+struct Parsed {
+    text: String,
+    tree: stringent_syntax::ast::SourceFile,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseCache {
+    /// The syntax tree of a file of the last compile.
+    pub fn tree(&self, display: &str) -> Option<&stringent_syntax::ast::SourceFile> {
+        self.files.get(display).map(|p| &p.tree)
+    }
+
+    /// Parse the files whose text is not the one cached (on all cores), and forget files
+    /// not among `files`.
+    fn update(&mut self, files: &[discover::RuleFile]) {
+        let keep: std::collections::HashSet<&str> = files.iter().map(|f| f.display.as_str()).collect();
+        self.files.retain(|name, _| keep.contains(name.as_str()));
+        let stale: Vec<&discover::RuleFile> =
+            files.iter().filter(|f| self.files.get(&f.display).is_none_or(|p| p.text != f.text)).collect();
+        let parsed: Vec<_> = stale.par_iter().map(|f| stringent_syntax::parse(&f.display, &f.text)).collect();
+        for (f, (tree, diagnostics)) in stale.into_iter().zip(parsed) {
+            self.files.insert(f.display.clone(), Parsed { text: f.text.clone(), tree, diagnostics });
+        }
+    }
 }
 
 /// Everything after discovery; `shown` names what was given, for a tree without a federal
 /// layer.
-fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date) -> Compilation {
+fn compile_discovered(
+    found: discover::Discovered,
+    shown: &[String],
+    as_of: Date,
+    cache: &mut ParseCache,
+) -> Compilation {
     let discover::Discovered { files, mut diagnostics, unparsed } = found;
     // What files that could not be parsed may declare: their names are not reported again
     // as unknown (docs/semantics.md, "One mistake, one diagnostic").
@@ -201,18 +247,16 @@ fn compile_discovered(found: discover::Discovered, shown: &[String], as_of: Date
         return Compilation { sources, diagnostics, model: model::Model::default(), chains: Vec::new(), as_of };
     }
     // Files parse independently: one per thread, collected in file order.
-    let parsed_files: Vec<_> = files.par_iter().map(|f| stringent_syntax::parse(&f.display, &f.text)).collect();
-    let mut trees = Vec::with_capacity(files.len());
-    for (f, (tree, diags)) in files.iter().zip(parsed_files) {
-        diagnostics.extend(diags);
+    cache.update(&files);
+    let cache: &ParseCache = cache;
+    let mut parsed: Vec<model::ParsedFile<'_>> = Vec::with_capacity(files.len());
+    for f in &files {
+        // `update` parsed every file it lacked, so each is found.
+        let Some(p) = cache.files.get(&f.display) else { continue };
+        diagnostics.extend(p.diagnostics.iter().cloned());
         sources.insert(f.display.clone(), f.text.as_str());
-        trees.push(tree);
+        parsed.push(model::ParsedFile { display: &f.display, text: &f.text, relative: &f.relative, ast: &p.tree });
     }
-    let parsed: Vec<model::ParsedFile<'_>> = files
-        .iter()
-        .zip(&trees)
-        .map(|(f, ast)| model::ParsedFile { display: &f.display, text: &f.text, relative: &f.relative, ast })
-        .collect();
     let (model, diags) = model::build(&parsed, &unread);
     // Beyond a documented limit the cells may not even fit in memory: report, resolve nothing.
     let over_limit = diags.iter().any(|d| d.code == stringent_diagnostics::Code::LimitExceeded);

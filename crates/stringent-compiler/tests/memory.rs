@@ -168,3 +168,29 @@ fn a_rule_that_decides_a_permission_jointly_decides_something() {
     let proof = stringent_compiler::proof::prove(&c, None).unwrap();
     assert!(proof.dead_rules.is_empty(), "{:?}", proof.dead_rules.iter().map(|r| &r.rule).collect::<Vec<_>>());
 }
+
+/// A compile that reuses the syntax trees of an earlier one (an editor's, after each edit)
+/// reports and answers exactly as a compile from scratch, the edited file parsed anew.
+#[test]
+fn a_compile_through_the_parse_cache_equals_one_from_scratch() {
+    let found = discover::discover(&[rules()]);
+    let sources: Vec<(String, String)> = found.files.into_iter().map(|f| (f.relative, f.text)).collect();
+    let mut cache = stringent_compiler::ParseCache::default();
+    let first = stringent_compiler::compile_sources_cached(sources.clone(), as_of(), &mut cache);
+    assert!(!first.has_errors());
+    let mut edited = sources.clone();
+    let (name, text) = edited.iter_mut().find(|(n, _)| n == "us-ny/new_york.stringent").unwrap();
+    text.push_str("\nrule ny.probe \"A probe\" {\n  confidence verified\n  category hiv\n  purpose treatment\n  recipient provider\n  permission authorization\n}\n");
+    let name = name.clone();
+    let cached = stringent_compiler::compile_sources_cached(edited.clone(), as_of(), &mut cache);
+    let fresh = compile_sources(edited, as_of());
+    assert!(cached.diagnostics.iter().any(|d| d.primary.as_ref().is_some_and(|p| p.file == name)));
+    assert_eq!(cached.diagnostics, fresh.diagnostics);
+    assert!(cache.tree(&name).is_some());
+    let back = stringent_compiler::compile_sources_cached(sources, as_of(), &mut cache);
+    assert!(!back.has_errors(), "{:?}", back.diagnostics);
+    let (a, b) = (first.policies(), back.policies());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(serde_json::to_string(x).unwrap(), serde_json::to_string(y).unwrap(), "{}", x.jurisdiction);
+    }
+}

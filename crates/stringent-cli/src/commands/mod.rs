@@ -9,6 +9,7 @@ pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod export;
 pub(crate) mod fmt;
+pub(crate) mod lsp;
 pub(crate) mod man;
 pub(crate) mod prove;
 pub(crate) mod report;
