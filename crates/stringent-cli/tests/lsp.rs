@@ -17,8 +17,11 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+mod common;
+
+/// The repository's canonical path: file URIs name it as the server resolves them.
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    common::repo().canonicalize().unwrap()
 }
 
 fn uri(path: &Path) -> String {

@@ -89,12 +89,12 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
         chain: chain
             .chain
             .iter()
-            .filter_map(|l| model.layers.get(*l))
-            .map(|l| LayerInfo {
+            .filter_map(|l| Some((*l, model.layers.get(*l)?)))
+            .map(|(at, l)| LayerInfo {
                 id: l.id.clone(),
                 name: l.name.clone(),
                 history_from: l.history_from.map(|d| d.to_string()),
-                unread: unread_topics(model, l),
+                unread: unread_topics(model, at),
             })
             .collect(),
         vocabulary: vocabulary(model),
@@ -111,12 +111,11 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
 /// The topics a layer declares it has not read: its `silent` declarations of confidence
 /// `unverified` or `recalled`, which state a gap rather than a finding (docs/semantics.md,
 /// "Silences and gaps"), with every value their topics reach.
-fn unread_topics(model: &Model, layer: &crate::model::Layer) -> Vec<UnreadTopic> {
-    let at = model.layers.iter().position(|l| l.id == layer.id);
+fn unread_topics(model: &Model, layer: usize) -> Vec<UnreadTopic> {
     model
         .silences
         .iter()
-        .filter(|s| Some(s.layer) == at && s.is_gap())
+        .filter(|s| s.layer == layer && s.is_gap())
         .filter_map(|s| {
             let topic = model.topics.get(s.topic)?;
             let reaches = topic
