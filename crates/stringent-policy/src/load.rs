@@ -188,6 +188,32 @@ pub struct Question {
     pub holder: String,
 }
 
+impl LoadError {
+    /// A stable name for the kind of error, for callers that branch on it (the Python
+    /// package's exceptions, the C ABI's codes): it never changes for a kind, whatever the
+    /// message says.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoadError::Io { .. } => "io",
+            LoadError::NotAFile { .. } => "not_a_file",
+            LoadError::TooLarge { .. } => "too_large",
+            LoadError::Json(_) => "json",
+            LoadError::WrongFormat(_) => "wrong_format",
+            LoadError::UnsupportedVersion { .. } => "unsupported_version",
+            LoadError::TooOld { .. } => "too_old",
+            LoadError::HashMismatch { .. } => "hash_mismatch",
+            LoadError::IntegrityMismatch { .. } => "integrity_mismatch",
+            LoadError::MissingIntegrity { .. } => "missing_integrity",
+            LoadError::NotAnIndex { .. } => "not_an_index",
+            LoadError::UnknownJurisdiction { .. } => "unknown_jurisdiction",
+            LoadError::OutsideDirectory { .. } => "outside_directory",
+            LoadError::DuplicateJurisdiction(_) => "duplicate_jurisdiction",
+            LoadError::IndexMismatch { .. } => "index_mismatch",
+            LoadError::Inconsistent(_) => "inconsistent",
+        }
+    }
+}
+
 impl Question {
     /// A question about one category, subject [`DEFAULT_SUBJECT`] and holder
     /// [`DEFAULT_HOLDER`].
@@ -282,6 +308,16 @@ pub enum QuestionError {
     /// `categories` was empty: there is no record to answer for.
     #[error("a question needs at least one category")]
     NoCategory,
+}
+
+impl QuestionError {
+    /// A stable name for the kind of error: `unknown_value` or `no_category`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QuestionError::UnknownValue { .. } => "unknown_value",
+            QuestionError::NoCategory => "no_category",
+        }
+    }
 }
 
 /// A policy ready to answer questions: value ids are indexed once at load, and the
