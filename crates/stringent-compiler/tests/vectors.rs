@@ -14,11 +14,13 @@
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
 use serde_json::{Map, Value, json};
+
+#[path = "../../../tests/vectors/golden.rs"]
+mod golden;
+use golden::project;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use stringent_compiler::{compile, emit};
+use std::path::PathBuf;
 use stringent_policy::{LoadedPolicy, Question, artifact::AXES};
-use stringent_syntax::Date;
 
 /// The date the vectors' policies are compiled as of: fixed, so the file does not change
 /// with the calendar, only with the law.
@@ -31,48 +33,7 @@ const SAMPLED: usize = 12;
 const MULTI: usize = 3;
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The fields of a decision the vectors compare, each always present: a binding projects
-/// its own answer the same way. Provenance keeps who decided and how (not the citation
-/// text, which the same artifact record carries); unread law keeps the layer and topic.
-fn project(decision: &Value) -> Value {
-    let d = decision.as_object().unwrap();
-    let list = |k: &str| d.get(k).cloned().unwrap_or_else(|| json!([]));
-    let keep = |v: &Value, keys: &[&str]| {
-        let o = v.as_object().unwrap();
-        Value::Object(
-            keys.iter()
-                .filter_map(|k| o.get(*k).filter(|v| !v.is_null()).map(|v| ((*k).to_owned(), v.clone())))
-                .collect::<Map<_, _>>(),
-        )
-    };
-    let provenance: Vec<Value> = list("provenance")
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| keep(p, &["rule", "layer", "role", "dimensions", "for_category"]))
-        .collect();
-    let unread: Vec<Value> =
-        list("law_unread").as_array().unwrap().iter().map(|u| keep(u, &["layer", "topic"])).collect();
-    json!({
-        "chain": d["chain"],
-        "level": d["level"],
-        "governed": d["governed"],
-        "ungoverned_categories": list("ungoverned_categories"),
-        "bases": d["bases"],
-        "ways": d["ways"],
-        "mandatory": d["mandatory"],
-        "deadlines": d["deadlines"],
-        "authorization_elements": d["authorization_elements"],
-        "form": d["form"],
-        "obligations": d["obligations"],
-        "max_validity_days": d["max_validity_days"],
-        "provenance": provenance,
-        "history_incomplete": list("history_incomplete"),
-        "law_unread": unread,
-    })
+    golden::repo(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A small deterministic generator (xorshift64*), seeded per chain, so the sample is the
@@ -241,13 +202,8 @@ fn render(vectors: &[Value], chains: usize) -> String {
 /// The shipped corpus compiled as of [`AS_OF`] and written to a fresh directory as
 /// `stringent compile --out` writes it.
 fn compiled() -> (tempfile::TempDir, Vec<String>) {
-    let c = compile(&[repo().join("rules")], Date::parse(AS_OF).unwrap());
-    assert!(!c.has_errors(), "the shipped rules have errors");
     let dir = tempfile::tempdir().unwrap();
-    let policies = c.policies();
-    emit::write_all(dir.path(), &policies, Date::parse(AS_OF).unwrap(), || {}).unwrap();
-    let mut jurisdictions: Vec<String> = policies.iter().map(|p| p.jurisdiction.clone()).collect();
-    jurisdictions.sort();
+    let jurisdictions = golden::compile_shipped(&repo(), AS_OF, dir.path());
     (dir, jurisdictions)
 }
 

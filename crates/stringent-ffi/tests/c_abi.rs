@@ -1,0 +1,133 @@
+//! The C ABI from C: `tests/c/golden.c` is compiled with the system's C compiler against
+//! `include/stringent.h` and linked with the library twice — dynamically (`libstringent.so`)
+//! and statically (`libstringent.a`) — then asked every golden vector. Its answers (the
+//! accessors and the decision JSON) must equal the vectors' expectations; its own checks of
+//! the error paths must pass.
+#![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
+
+#[path = "../../../tests/vectors/golden.rs"]
+mod golden;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The directory cargo wrote this crate's libraries to when it built them for this test:
+/// `deps/`, beside the test binary (a plain `cargo build` copies them one level up).
+fn library_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let deps = exe.parent().unwrap();
+    [deps, deps.parent().unwrap()].into_iter().find(|d| d.join("libstringent.so").exists()).unwrap().to_path_buf()
+}
+
+fn compile_c(out: &Path, link: &[&str]) {
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let status = Command::new(cc)
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-I"])
+        .arg(crate_dir.join("include"))
+        .arg(crate_dir.join("tests/c/golden.c"))
+        .arg("-o")
+        .arg(out)
+        .args(link)
+        .status()
+        .unwrap();
+    assert!(status.success(), "the C program did not build");
+}
+
+fn questions(vectors: &[Value]) -> String {
+    let mut input = String::new();
+    for v in vectors {
+        let a = golden::asked(v);
+        let indices = a.indices.map_or("-".to_owned(), |i| i.iter().map(u32::to_string).collect::<Vec<_>>().join(","));
+        input.push_str(
+            &[a.jurisdiction, a.categories.join(","), a.purpose, a.recipient, a.subject, a.holder, indices].join("\t"),
+        );
+        input.push('\n');
+    }
+    input
+}
+
+fn run(program: &Path, compiled: &Path, input: &str, library_path: &Path) -> String {
+    let mut child = Command::new(program)
+        .arg(compiled)
+        .env("LD_LIBRARY_PATH", library_path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, input.as_bytes()));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(out.status.success(), "the C program failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every line of the C program's output against its vector.
+fn compare(vectors: &[Value], output: &str) {
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(lines.len(), vectors.len(), "one answer per question");
+    let mut wrong = Vec::new();
+    for (n, (v, line)) in vectors.iter().zip(&lines).enumerate() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let ok = if let Some(error) = v.get("error") {
+            f[0] == "error" && f[2] == "unknown_value" && f[3] == error["message"].as_str().unwrap()
+        } else {
+            let e = &v["expect"];
+            let names =
+                |k: &str| e[k].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>().join(",");
+            let rules = e["provenance"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["rule"].as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(",");
+            let json: Value = serde_json::from_str(f[9]).unwrap();
+            f[0] == "ok"
+                && f[1] == e["level"].as_str().unwrap()
+                && f[2] == if e["governed"] == Value::Bool(true) { "1" } else { "0" }
+                && f[3] == if e["mandatory"] == Value::Bool(true) { "1" } else { "0" }
+                && f[4] == e["max_validity_days"].as_i64().unwrap_or(-1).to_string()
+                && f[5] == names("bases")
+                && f[6] == names("obligations")
+                && f[7] == rules
+                && (f[8] == "-" || f[8] == f[1])
+                && golden::project(&json) == *e
+        };
+        if !ok {
+            wrong.push(n);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} vectors answered differently through the C ABI, first {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(10)]
+    );
+}
+
+#[test]
+fn a_c_program_passes_the_golden_vectors_linked_dynamically_and_statically() {
+    let repo = golden::repo(env!("CARGO_MANIFEST_DIR"));
+    let file = golden::read(&repo);
+    let vectors = file["vectors"].as_array().unwrap();
+    let compiled = tempfile::tempdir().unwrap();
+    golden::compile_shipped(&repo, file["as_of"].as_str().unwrap(), compiled.path());
+    let input = questions(vectors);
+    let libs = library_dir();
+    let work = tempfile::tempdir().unwrap();
+
+    let dynamic = work.path().join("golden-dynamic");
+    compile_c(&dynamic, &["-L", libs.to_str().unwrap(), "-lstringent"]);
+    compare(vectors, &run(&dynamic, compiled.path(), &input, &libs));
+
+    // The static library needs what the Rust standard library links on Linux.
+    let archive = libs.join("libstringent.a");
+    let stat = work.path().join("golden-static");
+    compile_c(&stat, &[archive.to_str().unwrap(), "-lpthread", "-ldl", "-lm"]);
+    compare(vectors, &run(&stat, compiled.path(), &input, work.path()));
+}
