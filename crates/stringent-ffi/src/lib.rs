@@ -97,6 +97,8 @@ impl StringentLevel {
 pub struct StringentPolicy {
     loaded: LoadedPolicy,
     jurisdiction: CString,
+    /// The number of axes, kept beside the policy so the hot path reads one field.
+    axes: usize,
 }
 
 /// An answer. Opaque; read it with the `stringent_decision_*` functions.
@@ -199,7 +201,8 @@ unsafe fn store<T>(out: *mut *mut T, value: T, what: &str) -> Result<(), Failure
 
 fn policy_of(loaded: LoadedPolicy) -> StringentPolicy {
     let jurisdiction = c_string(&loaded.policy().jurisdiction);
-    StringentPolicy { loaded, jurisdiction }
+    let axes = loaded.policy().vocabulary.axes.len();
+    StringentPolicy { loaded, jurisdiction, axes }
 }
 
 /// The version of this ABI ([`STRINGENT_ABI_VERSION`]).
@@ -310,7 +313,7 @@ pub unsafe extern "C" fn stringent_policy_jurisdiction(policy: *const StringentP
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn stringent_policy_axes(policy: *const StringentPolicy) -> usize {
     // SAFETY: null or a live policy by the caller's contract.
-    unsafe { policy.as_ref() }.map_or(0, |p| p.loaded.policy().vocabulary.axes.len())
+    unsafe { policy.as_ref() }.map_or(0, |p| p.axes)
 }
 
 /// The position of value `id` on axis `axis` (0 = category, …, in the order of the
@@ -376,7 +379,7 @@ pub unsafe extern "C" fn stringent_level_at(
     }
     // SAFETY: non-null; a live policy and `len` readable positions by the caller's contract.
     let (p, point) = unsafe { (&*policy, std::slice::from_raw_parts(point, len)) };
-    if point.len() != p.loaded.policy().vocabulary.axes.len() {
+    if point.len() != p.axes {
         return StringentStatus::OutOfRange;
     }
     match p.loaded.requirement(point) {

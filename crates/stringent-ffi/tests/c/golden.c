@@ -9,7 +9,7 @@
  * Output, one line per question:
  *   ok  level  governed  mandatory  max_validity_days  bases(,)  obligations(,)  provenance rules(,)  level_by_indices(or -)  decision JSON
  *   error  status  code  message
- * crates/stringent-ffi/tests/c_abi.rs writes the input from tests/vectors/decisions.json and
+ * crates/stringent-ffi/tests/callers.rs writes the input from tests/vectors/decisions.json and
  * compares the output with the vectors' expectations. Before the questions, the program
  * checks the ABI's error paths itself and exits non-zero when one misbehaves. */
 #define _POSIX_C_SOURCE 200809L

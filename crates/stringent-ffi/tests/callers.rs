@@ -1,8 +1,13 @@
-//! The C ABI from C: `tests/c/golden.c` is compiled with the system's C compiler against
-//! `include/stringent.h` and linked with the library twice — dynamically (`libstringent.so`)
-//! and statically (`libstringent.a`) — then asked every golden vector. Its answers (the
-//! accessors and the decision JSON) must equal the vectors' expectations; its own checks of
-//! the error paths must pass.
+//! The C ABI from its callers, each asked every golden vector with the same input and
+//! output (`tests/c/golden.c` describes both), the answers (accessors and decision JSON)
+//! compared with the vectors' expectations:
+//! - C: `tests/c/golden.c`, compiled with the system's C compiler against
+//!   `include/stringent.h` and linked twice, dynamically (`libstringent.so`) and statically
+//!   (`libstringent.a`); its own checks of the error paths must pass too;
+//! - Java: `java/GoldenVectors.java` through `java/org/stringent/Stringent.java` and JNA
+//!   (Debian's `libjna-java`), the path a hospital's Java stack would take. It needs `javac`
+//!   and the JNA jar, so it is `#[ignore]`d here and run by `tests/run`, which installs JNA
+//!   with `--with-browser`.
 #![expect(clippy::unwrap_used, clippy::indexing_slicing, reason = "a test reports a broken expectation by panicking")]
 
 #[path = "../../../tests/vectors/golden.rs"]
@@ -48,8 +53,8 @@ fn questions(vectors: &[Value]) -> String {
     input
 }
 
-fn run(program: &Path, compiled: &Path, input: &str, library_path: &Path) -> String {
-    let mut child = Command::new(program)
+fn run(mut command: Command, compiled: &Path, input: &str, library_path: &Path) -> String {
+    let mut child = command
         .arg(compiled)
         .env("LD_LIBRARY_PATH", library_path)
         .stdin(Stdio::piped())
@@ -123,11 +128,58 @@ fn a_c_program_passes_the_golden_vectors_linked_dynamically_and_statically() {
 
     let dynamic = work.path().join("golden-dynamic");
     compile_c(&dynamic, &["-L", libs.to_str().unwrap(), "-lstringent"]);
-    compare(vectors, &run(&dynamic, compiled.path(), &input, &libs));
+    compare(vectors, &run(Command::new(&dynamic), compiled.path(), &input, &libs));
 
     // The static library needs what the Rust standard library links on Linux.
     let archive = libs.join("libstringent.a");
     let stat = work.path().join("golden-static");
     compile_c(&stat, &[archive.to_str().unwrap(), "-lpthread", "-ldl", "-lm"]);
-    compare(vectors, &run(&stat, compiled.path(), &input, work.path()));
+    compare(vectors, &run(Command::new(&stat), compiled.path(), &input, work.path()));
+}
+
+/// Where Debian's `libjna-java` puts the JNA jar; `STRINGENT_JNA_JAR` overrides it.
+fn jna_jar() -> PathBuf {
+    std::env::var_os("STRINGENT_JNA_JAR").map_or_else(|| PathBuf::from("/usr/share/java/jna.jar"), PathBuf::from)
+}
+
+#[test]
+#[ignore = "needs javac and the JNA jar (Debian libjna-java): `bash tests/run --with-browser` installs and runs it"]
+fn a_java_program_through_jna_passes_the_golden_vectors() {
+    let repo = golden::repo(env!("CARGO_MANIFEST_DIR"));
+    let file = golden::read(&repo);
+    let vectors = file["vectors"].as_array().unwrap();
+    let compiled = tempfile::tempdir().unwrap();
+    golden::compile_shipped(&repo, file["as_of"].as_str().unwrap(), compiled.path());
+    let jar = jna_jar();
+    assert!(jar.exists(), "{} not found: install Debian's libjna-java", jar.display());
+    let java = Path::new(env!("CARGO_MANIFEST_DIR")).join("java");
+    let classes = tempfile::tempdir().unwrap();
+    let status = Command::new("javac")
+        .args(["-Xlint:all", "-Werror", "-d"])
+        .arg(classes.path())
+        .arg("-cp")
+        .arg(&jar)
+        .arg(java.join("org/stringent/Stringent.java"))
+        .arg(java.join("GoldenVectors.java"))
+        .arg(java.join("Example.java"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "the Java sources did not compile");
+    let libs = library_dir();
+    let classpath = format!("{}:{}", classes.path().display(), jar.display());
+    let mut command = Command::new("java");
+    command.arg(format!("-Djna.library.path={}", libs.display())).arg("-cp").arg(&classpath).arg("GoldenVectors");
+    compare(vectors, &run(command, compiled.path(), &questions(vectors), &libs));
+
+    // The README's example runs as written.
+    let out = Command::new("java")
+        .arg(format!("-Djna.library.path={}", libs.display()))
+        .arg("-cp")
+        .arg(&classpath)
+        .arg("Example")
+        .arg(compiled.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("US-CA: "));
 }
