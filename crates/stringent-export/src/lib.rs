@@ -180,6 +180,10 @@ struct PolicyData<'a> {
     /// answers they reach say the law was not read. Absent when there is none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     unread: Vec<UnreadData<'a>>,
+    /// The layers whose declared history begins after `as_of` (`Decision::history_incomplete`):
+    /// every answer of the chain names them. Absent when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    history_incomplete: Vec<stringent_policy::HistoryGap>,
 }
 
 /// A layer's declared gaps.
@@ -256,6 +260,7 @@ impl<'a> PolicyData<'a> {
                 .filter(|l| !l.unread.is_empty())
                 .map(|l| UnreadData { layer: &l.id, topics: &l.unread })
                 .collect(),
+            history_incomplete: stringent_policy::HistoryGap::of(&policy.chain, &policy.as_of),
         })
     }
 }

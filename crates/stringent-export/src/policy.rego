@@ -15,12 +15,14 @@
 # times the axis's stride), so a cell's tuple is the sum of its five values' offsets.
 # `requirements[i]` is a requirement, `provenance[i]` a list of {rule, role, dimensions}
 # (`rule` indexing `rules`), `conditions[id]` the position of a condition in the vocabulary,
-# `unread` the chain's declared gaps (schema 2.1), absent when there is none.
+# `unread` the chain's declared gaps (schema 2.1), absent when there is none;
+# `history_incomplete` the layers whose declared history begins after `as_of`, absent when
+# there is none.
 package stringent
 
 import rego.v1
 
-decision := object.union(object.union(_answer, _ungoverned_extra), _unread_extra)
+decision := object.union(object.union(object.union(_answer, _ungoverned_extra), _unread_extra), _history_extra)
 
 _answer := object.union(meet, {
 	"jurisdiction": _policy.jurisdiction,
@@ -119,6 +121,13 @@ _reaches(topic) if {
 default _unread_extra := {}
 
 _unread_extra := {"law_unread": _law_unread} if count(_law_unread) > 0
+
+# History: the layers whose declared history begins after the policy's date, the same for
+# every answer of the chain.
+
+default _history_extra := {}
+
+_history_extra := {"history_incomplete": _policy.history_incomplete} if count(object.get(_policy, "history_incomplete", [])) > 0
 
 default _ungoverned_extra := {}
 

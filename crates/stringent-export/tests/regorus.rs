@@ -8,6 +8,9 @@
     reason = "a test reports a broken expectation by panicking"
 )]
 
+#[path = "../../../tests/vectors/golden.rs"]
+mod golden;
+
 use flate2::read::GzDecoder;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -607,4 +610,48 @@ fn regorus_meets_every_pair_of_shipped_requirements_as_rust_does() {
         start.elapsed()
     );
     assert!(pairs.len() > 100_000 && fold_count > 1_000, "{} {fold_count}", pairs.len());
+}
+
+/// The golden vectors (`tests/vectors/decisions.json`) through the OPA bundle of every
+/// shipped chain: each answer, projected as the vectors are, equals the expectation; a
+/// question naming an unknown value is undefined (OPA's refusal, where `decide` errs).
+#[test]
+fn regorus_passes_the_golden_vectors() {
+    let repo = golden::repo(env!("CARGO_MANIFEST_DIR"));
+    let file = golden::read(&repo);
+    let dir = tempfile::tempdir().unwrap();
+    let jurisdictions = golden::compile_shipped(&repo, file["as_of"].as_str().unwrap(), dir.path());
+    let index = stringent_policy::Index::read(dir.path()).unwrap();
+    let policies: Vec<Policy> = jurisdictions.iter().map(|j| index.open(j).unwrap().policy().clone()).collect();
+    let mut engine = engine(&unpack(&opa_bundle(&policies).unwrap()));
+    let mut wrong = Vec::new();
+    let vectors = file["vectors"].as_array().unwrap();
+    for (n, v) in vectors.iter().enumerate() {
+        let mut input = v["question"].clone();
+        input["jurisdiction"] = v["jurisdiction"].clone();
+        let answer = ask_opa(&mut engine, &input);
+        let ok = match (answer, v.get("expect")) {
+            (Some(a), Some(e)) => golden::project(&a) == *e,
+            (None, None) => true,
+            _ => false,
+        };
+        if !ok {
+            if wrong.is_empty() {
+                let got = ask_opa(&mut engine, &input).map(|a| golden::project(&a));
+                eprintln!(
+                    "vector {n}: {input}\nregorus: {}\nexpected: {}",
+                    got.unwrap_or_default(),
+                    v.get("expect").cloned().unwrap_or_default()
+                );
+            }
+            wrong.push(n);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} vectors answered differently, first {:?}",
+        wrong.len(),
+        vectors.len(),
+        &wrong[..wrong.len().min(10)]
+    );
 }
