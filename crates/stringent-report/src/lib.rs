@@ -96,6 +96,13 @@ pub struct SilenceNote {
     pub searched: Vec<String>,
 }
 
+/// The data a jurisdiction's page embeds for its question form: the form's script
+/// (`assets/question.js`) answers from it alone. Public so that the golden vectors can be
+/// put to the script outside a browser (tests/meet.rs).
+pub fn question_data(policy: &Policy) -> io::Result<String> {
+    data::policy_json(policy, &[])
+}
+
 /// Write the report of `policies` into `out` (created if missing), without the rule
 /// files' notes; see [`write_report_with`].
 pub fn write_report(

@@ -12,6 +12,9 @@
     reason = "a test reports a broken expectation by panicking"
 )]
 
+#[path = "../../../tests/vectors/golden.rs"]
+mod golden;
+
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
@@ -128,4 +131,102 @@ fn the_question_form_meets_every_pair_as_rust_does() {
     // The corpus reaches the meet's every level and more than a few pairs per chain.
     assert!(pairs_total > 50 * policies.len(), "{pairs_total}");
     assert!(levels.len() >= 6, "{levels:?}");
+}
+
+/// Answers every golden vector with the form's `decide`, from the data each chain's page
+/// embeds, and prints one JSON line per vector: the decision in the JSON's field names
+/// (for the projection), or `{"error": message}`.
+const GOLDEN_HARNESS: &str = r#"
+const q = require(process.argv[1]);
+const fs = require("fs");
+const input = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
+const policies = {};
+for (const [id, data] of Object.entries(input.pages)) policies[id] = q.load(JSON.parse(data));
+const out = [];
+for (const v of input.vectors) {
+  const question = Object.assign({ categories: v.question.category }, v.question);
+  try {
+    const d = q.decide(policies[v.jurisdiction], question);
+    out.push(JSON.stringify({
+      chain: policies[v.jurisdiction].chain.map((l) => l[0]),
+      level: d.level,
+      governed: d.governed,
+      ungoverned_categories: d.ungovernedCategories,
+      bases: d.bases,
+      ways: d.ways,
+      mandatory: d.mandatory,
+      deadlines: d.deadlines,
+      authorization_elements: d.elements,
+      form: d.form,
+      obligations: d.obligations,
+      max_validity_days: d.maxValidity === undefined ? null : d.maxValidity,
+      provenance: d.provenance.map((p) => Object.assign(
+        { rule: p.rule, layer: p.layer, role: p.role, dimensions: p.dimensions },
+        p.forCategory === null ? {} : { for_category: p.forCategory })),
+      history_incomplete: d.historyIncomplete.map((h) => ({ complete_from: h.completeFrom, layer: h.layer })),
+      law_unread: d.lawUnread.map((u) => ({ layer: u.layer, topic: u.topic })),
+    }));
+  } catch (e) {
+    if (!(e instanceof q.QuestionError)) throw e;
+    out.push(JSON.stringify({ error: e.message }));
+  }
+}
+process.stdout.write(out.join("\n") + "\n");
+"#;
+
+#[test]
+#[ignore = "needs Node: `bash tests/run` runs it when Node is installed"]
+fn the_question_form_passes_the_golden_vectors() {
+    let repo = repo();
+    let file = golden::read(&repo);
+    let dir = tempfile::tempdir().unwrap();
+    let jurisdictions = golden::compile_shipped(&repo, file["as_of"].as_str().unwrap(), dir.path());
+    let index = stringent_policy::Index::read(dir.path()).unwrap();
+    let pages: serde_json::Map<String, Value> = jurisdictions
+        .iter()
+        .map(|j| (j.clone(), Value::from(stringent_report::question_data(index.open(j).unwrap().policy()).unwrap())))
+        .collect();
+    let vectors = file["vectors"].as_array().unwrap();
+    let input = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stringent-golden-form.json");
+    std::fs::write(&input, serde_json::to_string(&json!({ "pages": pages, "vectors": vectors })).unwrap()).unwrap();
+
+    let script = repo.join("crates/stringent-report/src/assets/question.js").canonicalize().unwrap();
+    let node = std::env::var_os("STRINGENT_NODE").unwrap_or_else(|| "node".into());
+    let out = Command::new(&node)
+        .args(["-e", GOLDEN_HARNESS])
+        .arg(&script)
+        .arg(&input)
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run Node ({e}); install it, or `bash tests/run --with-browser`"));
+    assert!(out.status.success(), "Node failed");
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), vectors.len());
+    let mut wrong = Vec::new();
+    for (n, (v, line)) in vectors.iter().zip(lines).enumerate() {
+        let got: Value = serde_json::from_str(line).unwrap();
+        let ok = match (v.get("expect"), v.get("error")) {
+            (Some(e), _) => golden::project(&got) == *e,
+            (None, Some(error)) => got["error"] == error["message"],
+            _ => false,
+        };
+        if !ok {
+            if wrong.is_empty() {
+                eprintln!(
+                    "vector {n}: {}\nform:     {}\nexpected: {}",
+                    v["question"],
+                    golden::project(&got),
+                    v.get("expect").cloned().unwrap_or_default()
+                );
+            }
+            wrong.push(n);
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} vectors answered differently by the form, first {:?}",
+        wrong.len(),
+        vectors.len(),
+        &wrong[..wrong.len().min(10)]
+    );
 }

@@ -404,11 +404,14 @@
     ];
   }
 
-  /* Outside a browser there is no page to build: Node loads this file only in the test
-     that checks this copy of the meet against Requirement::meet on every pair of the
-     shipped requirements (crates/stringent-report/tests/meet.rs). */
+  /* Outside a browser there is no page to build: Node loads this file only in the tests
+     that check this copy of the meet against Requirement::meet on every pair of the
+     shipped requirements, and its answers against the golden vectors
+     (crates/stringent-report/tests/meet.rs). */
   if (typeof document === "undefined") {
-    if (typeof module !== "undefined") module.exports = { fromRecord: fromRecord, meet: meet, rowOf: rowOf };
+    if (typeof module !== "undefined") {
+      module.exports = { fromRecord: fromRecord, meet: meet, rowOf: rowOf, load: load, decide: decide, QuestionError: QuestionError };
+    }
     return;
   }
 
