@@ -99,6 +99,10 @@ pub struct StringentPolicy {
     jurisdiction: CString,
     /// The number of axes, kept beside the policy so the hot path reads one field.
     axes: usize,
+    /// The level of each tuple of classes (`regions.table`'s order), so that asking by
+    /// indices is the tuple's number and one load: a C caller cannot inline the loader's
+    /// lookup as a Rust caller does.
+    levels: Vec<StringentLevel>,
 }
 
 /// An answer. Opaque; read it with the `stringent_decision_*` functions.
@@ -201,8 +205,17 @@ unsafe fn store<T>(out: *mut *mut T, value: T, what: &str) -> Result<(), Failure
 
 fn policy_of(loaded: LoadedPolicy) -> StringentPolicy {
     let jurisdiction = c_string(&loaded.policy().jurisdiction);
-    let axes = loaded.policy().vocabulary.axes.len();
-    StringentPolicy { loaded, jurisdiction, axes }
+    let policy = loaded.policy();
+    let axes = policy.vocabulary.axes.len();
+    // The loader checked that every entry names a requirement; a missing one would read as
+    // the strictest level, never a looser one.
+    let levels = policy
+        .regions
+        .table
+        .iter()
+        .map(|[r, _]| policy.requirements.get(*r as usize).map_or(StringentLevel::Prohibited, |r| r.level.into()))
+        .collect();
+    StringentPolicy { loaded, jurisdiction, axes, levels }
 }
 
 /// The version of this ABI ([`STRINGENT_ABI_VERSION`]).
@@ -382,10 +395,10 @@ pub unsafe extern "C" fn stringent_level_at(
     if point.len() != p.axes {
         return StringentStatus::OutOfRange;
     }
-    match p.loaded.requirement(point) {
-        Some(r) => {
+    match p.loaded.tuple(point).and_then(|t| p.levels.get(t)) {
+        Some(level) => {
             // SAFETY: non-null and writable by the caller's contract.
-            unsafe { *out = r.level.into() };
+            unsafe { *out = *level };
             StringentStatus::Ok
         }
         None => StringentStatus::OutOfRange,
