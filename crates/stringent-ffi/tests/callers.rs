@@ -26,12 +26,16 @@ fn library_dir() -> PathBuf {
 }
 
 fn compile_c(out: &Path, link: &[&str]) {
+    compile_c_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/c/golden.c"), out, link);
+}
+
+fn compile_c_file(source: &Path, out: &Path, link: &[&str]) {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
     let status = Command::new(cc)
         .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1", "-I"])
         .arg(crate_dir.join("include"))
-        .arg(crate_dir.join("tests/c/golden.c"))
+        .arg(source)
         .arg("-o")
         .arg(out)
         .args(link)
@@ -182,4 +186,29 @@ fn a_java_program_through_jna_passes_the_golden_vectors() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("US-CA: "));
+}
+
+/// The README's C and Java examples are these files, word for word; the C one builds and
+/// answers (the Java one runs in the Java test).
+#[test]
+fn the_readme_examples_are_the_tested_files_and_the_c_one_runs() {
+    let repo = golden::repo(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (fence, file) in [("```c\n", "tests/c/example.c"), ("```java\n", "java/Example.java")] {
+        let text = std::fs::read_to_string(crate_dir.join(file)).unwrap();
+        assert!(readme.contains(&format!("{fence}{text}```")), "README's {fence:?} block is not {file}");
+    }
+    let file = golden::read(&repo);
+    let compiled = tempfile::tempdir().unwrap();
+    golden::compile_shipped(&repo, file["as_of"].as_str().unwrap(), compiled.path());
+    let libs = library_dir();
+    let work = tempfile::tempdir().unwrap();
+    let program = work.path().join("example");
+    compile_c_file(&crate_dir.join("tests/c/example.c"), &program, &["-L", libs.to_str().unwrap(), "-lstringent"]);
+    let out = Command::new(&program).arg(compiled.path()).env("LD_LIBRARY_PATH", &libs).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("US-CA: "), "{stdout}");
+    assert!(stdout.lines().count() > 1, "no rule named: {stdout}");
 }
