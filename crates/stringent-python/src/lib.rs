@@ -223,7 +223,7 @@ fn repr_str(s: &str) -> String {
 struct Decision {
     /// The jurisdiction's policy, shared with the `Policy` that answered.
     policy: Arc<sp::LoadedPolicy>,
-    question: sp::Question,
+    asked: Asked,
     /// For a question about one category: the cell's `[requirement, provenance]`, read at
     /// `decide`. The level, mandate and whether it is governed are read from it directly.
     entry: Option<[u32; 2]>,
@@ -232,13 +232,36 @@ struct Decision {
     full: OnceLock<sp::Decision>,
 }
 
+/// A question as asked: the caller's own `str` objects, copied into Rust strings only when
+/// the whole decision is built.
+struct Asked {
+    categories: Vec<Py<PyString>>,
+    purpose: Py<PyString>,
+    recipient: Py<PyString>,
+    subject: Py<PyString>,
+    holder: Py<PyString>,
+}
+
+impl Asked {
+    fn question(&self, py: Python<'_>) -> PyResult<sp::Question> {
+        let text = |s: &Py<PyString>| -> PyResult<String> { Ok(s.bind(py).to_cow()?.into_owned()) };
+        Ok(sp::Question {
+            categories: self.categories.iter().map(text).collect::<PyResult<_>>()?,
+            purpose: text(&self.purpose)?,
+            recipient: text(&self.recipient)?,
+            subject: text(&self.subject)?,
+            holder: text(&self.holder)?,
+        })
+    }
+}
+
 impl Decision {
     /// The loader's whole decision, built on first use.
     fn inner(&self, py: Python<'_>) -> PyResult<&sp::Decision> {
         if let Some(d) = self.full.get() {
             return Ok(d);
         }
-        let built = self.policy.decide(&self.question).map_err(|e| question_error(py, &e))?;
+        let built = self.policy.decide(&self.asked.question(py)?).map_err(|e| question_error(py, &e))?;
         Ok(self.full.get_or_init(|| built))
     }
 
@@ -275,27 +298,27 @@ impl Decision {
     /// The question's categories, as asked (always a tuple, even for one).
     #[getter]
     fn category<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        strings(py, &self.question.categories)
+        PyTuple::new(py, self.asked.categories.iter().map(|c| c.bind(py)))
     }
     /// The question's purpose.
     #[getter]
-    fn purpose(&self) -> &str {
-        &self.question.purpose
+    fn purpose(&self, py: Python<'_>) -> Py<PyString> {
+        self.asked.purpose.clone_ref(py)
     }
     /// The question's recipient.
     #[getter]
-    fn recipient(&self) -> &str {
-        &self.question.recipient
+    fn recipient(&self, py: Python<'_>) -> Py<PyString> {
+        self.asked.recipient.clone_ref(py)
     }
     /// The question's subject.
     #[getter]
-    fn subject(&self) -> &str {
-        &self.question.subject
+    fn subject(&self, py: Python<'_>) -> Py<PyString> {
+        self.asked.subject.clone_ref(py)
     }
     /// The question's holder.
     #[getter]
-    fn holder(&self) -> &str {
-        &self.question.holder
+    fn holder(&self, py: Python<'_>) -> Py<PyString> {
+        self.asked.holder.clone_ref(py)
     }
     /// `allowed`, `allowed_unless_objects`, `authorization`, `specific_authorization`,
     /// `legal_process`, `court_order_only` or `prohibited`. Read it with `governed`.
@@ -678,13 +701,20 @@ struct Policy {
     /// One per jurisdiction, filled on first use and kept.
     slots: Vec<OnceLock<Arc<sp::LoadedPolicy>>>,
     opener: Opener,
+    /// Jurisdiction → its slot, as a Python dict: looked up by the caller's `str` objects
+    /// (their cached hashes), with no copy into UTF-8 (abi3 for Python 3.9 has no borrowed
+    /// UTF-8 view of a `str`).
+    by_name: OnceLock<Py<PyDict>>,
+    /// Per slot, per axis: value id → position, as Python dicts, for the same reason.
+    ids: Vec<OnceLock<Vec<Py<PyDict>>>>,
 }
 
 impl Policy {
     fn new(jurisdictions: Vec<String>, opener: Opener) -> Self {
         let position = jurisdictions.iter().enumerate().map(|(i, j)| (j.clone(), i)).collect();
         let slots = jurisdictions.iter().map(|_| OnceLock::new()).collect();
-        Policy { jurisdictions, position, slots, opener }
+        let ids = jurisdictions.iter().map(|_| OnceLock::new()).collect();
+        Policy { jurisdictions, position, slots, opener, by_name: OnceLock::new(), ids }
     }
 
     fn one(loaded: sp::LoadedPolicy) -> Self {
@@ -716,54 +746,86 @@ impl Policy {
         Ok(slot.get_or_init(|| Arc::new(loaded)))
     }
 
-    fn loaded(&self, py: Python<'_>, jurisdiction: &str) -> PyResult<&Arc<sp::LoadedPolicy>> {
-        let opened = self.position.get(jurisdiction).and_then(|i| self.slots.get(*i)).and_then(OnceLock::get);
-        match opened {
-            Some(loaded) => Ok(loaded),
-            // Opening reads and hashes a file: let other Python threads run meanwhile.
-            None => py.detach(|| self.get(jurisdiction)).map_err(|e| load_error(py, &e)),
+    /// The slot of a jurisdiction; `LoadError` (`unknown_jurisdiction`) if there is none.
+    fn slot_of(&self, py: Python<'_>, jurisdiction: &Bound<'_, PyString>) -> PyResult<usize> {
+        let by_name = match self.by_name.get() {
+            Some(d) => d,
+            None => {
+                let d = PyDict::new(py);
+                for (i, j) in self.jurisdictions.iter().enumerate() {
+                    d.set_item(j, i)?;
+                }
+                self.by_name.get_or_init(|| d.unbind())
+            }
+        };
+        match by_name.bind(py).get_item(jurisdiction)? {
+            Some(i) => i.extract(),
+            None => {
+                let jurisdiction = jurisdiction.to_cow()?.into_owned();
+                let known = self.jurisdictions.clone();
+                Err(load_error(py, &sp::LoadError::UnknownJurisdiction { jurisdiction, known }))
+            }
         }
     }
-}
 
-/// The cell of one value id per axis, in the order of the axes; None if one is unknown.
-fn point(policy: &sp::LoadedPolicy, ids: [&str; 5]) -> Option<[u32; 5]> {
-    let mut point = [0u32; 5];
-    for ((axis, id), slot) in ids.into_iter().enumerate().zip(point.iter_mut()) {
-        *slot = policy.value_index(axis, id)?;
+    /// The loaded policy of a slot, opened now if it was not yet.
+    fn opened(&self, py: Python<'_>, slot: usize) -> PyResult<&Arc<sp::LoadedPolicy>> {
+        if let Some(loaded) = self.slots.get(slot).and_then(OnceLock::get) {
+            return Ok(loaded);
+        }
+        let name = self.jurisdictions.get(slot).map_or("", String::as_str);
+        // Opening reads and hashes a file: let other Python threads run meanwhile.
+        py.detach(|| self.get(name)).map_err(|e| load_error(py, &e))
     }
-    Some(point)
+
+    /// The cell of one value per axis (in the order of the axes); None if one is unknown.
+    fn point(
+        &self,
+        py: Python<'_>,
+        slot: usize,
+        loaded: &sp::LoadedPolicy,
+        values: [&Bound<'_, PyString>; 5],
+    ) -> PyResult<Option<[u32; 5]>> {
+        let Some(ids) = self.ids.get(slot) else { return Ok(None) };
+        let ids = match ids.get() {
+            Some(ids) => ids,
+            None => {
+                let mut axes = Vec::new();
+                for axis in &loaded.policy().vocabulary.axes {
+                    let d = PyDict::new(py);
+                    for (i, v) in axis.values.iter().enumerate() {
+                        d.set_item(&v.id, i)?;
+                    }
+                    axes.push(d.unbind());
+                }
+                ids.get_or_init(|| axes)
+            }
+        };
+        let mut point = [0u32; 5];
+        if ids.len() != point.len() {
+            return Ok(None);
+        }
+        for ((slot, value), axis) in point.iter_mut().zip(values).zip(ids) {
+            match axis.bind(py).get_item(value)? {
+                Some(i) => *slot = i.extract()?,
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(point))
+    }
 }
 
-/// A category argument: one id, or a sequence of ids for a record that carries them all.
-fn categories(category: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+/// A category argument: one `str`, or a sequence of `str` for a record that carries them
+/// all.
+fn categories<'py>(category: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyString>>> {
     if let Ok(s) = category.cast::<PyString>() {
-        return Ok(vec![s.to_cow()?.into_owned()]);
+        return Ok(vec![s.clone()]);
     }
+    let wrong = || PyTypeError::new_err("category must be a str or a sequence of str");
     if category.cast::<pyo3::types::PyBytes>().is_ok() {
-        return Err(PyTypeError::new_err("category must be a str or a sequence of str, not bytes"));
+        return Err(wrong());
     }
-    let iter = category.try_iter().map_err(|_| PyTypeError::new_err("category must be a str or a sequence of str"))?;
-    iter.map(|item| {
-        item?.extract::<String>().map_err(|_| PyTypeError::new_err("category must be a str or a sequence of str"))
-    })
-    .collect()
-}
-
-fn question(
-    category: &Bound<'_, PyAny>,
-    purpose: String,
-    recipient: String,
-    subject: Option<String>,
-    holder: Option<String>,
-) -> PyResult<sp::Question> {
-    Ok(sp::Question {
-        categories: categories(category)?,
-        purpose,
-        recipient,
-        subject: subject.unwrap_or_else(|| sp::DEFAULT_SUBJECT.to_owned()),
-        holder: holder.unwrap_or_else(|| sp::DEFAULT_HOLDER.to_owned()),
-    })
+    category.try_iter().map_err(|_| wrong())?.map(|item| item?.cast_into::<PyString>().map_err(|_| wrong())).collect()
 }
 
 #[pymethods]
@@ -786,21 +848,32 @@ impl Policy {
     fn decide(
         &self,
         py: Python<'_>,
-        jurisdiction: &str,
+        jurisdiction: &Bound<'_, PyString>,
         category: &Bound<'_, PyAny>,
-        purpose: String,
-        recipient: String,
-        subject: Option<String>,
-        holder: Option<String>,
+        purpose: &Bound<'_, PyString>,
+        recipient: &Bound<'_, PyString>,
+        subject: Option<&Bound<'_, PyString>>,
+        holder: Option<&Bound<'_, PyString>>,
     ) -> PyResult<Decision> {
-        let question = question(category, purpose, recipient, subject, holder)?;
-        let policy = Arc::clone(self.loaded(py, jurisdiction)?);
-        let entry = match question.categories.as_slice() {
-            [one] => point(&policy, [one, &question.purpose, &question.recipient, &question.subject, &question.holder])
-                .and_then(|p| policy.entry(&p)),
+        let subject = subject.unwrap_or_else(|| pyo3::intern!(py, sp::DEFAULT_SUBJECT));
+        let holder = holder.unwrap_or_else(|| pyo3::intern!(py, sp::DEFAULT_HOLDER));
+        let categories = categories(category)?;
+        let slot = self.slot_of(py, jurisdiction)?;
+        let policy = self.opened(py, slot)?;
+        let entry = match categories.as_slice() {
+            [one] => {
+                self.point(py, slot, policy, [one, purpose, recipient, subject, holder])?.and_then(|p| policy.entry(&p))
+            }
             _ => None,
         };
-        let decision = Decision { policy, question, entry, full: OnceLock::new() };
+        let asked = Asked {
+            categories: categories.into_iter().map(Bound::unbind).collect(),
+            purpose: purpose.clone().unbind(),
+            recipient: recipient.clone().unbind(),
+            subject: subject.clone().unbind(),
+            holder: holder.clone().unbind(),
+        };
+        let decision = Decision { policy: Arc::clone(policy), asked, entry, full: OnceLock::new() };
         if entry.is_none() {
             // Several categories: the meet, built now. An unknown value: the loader's error.
             decision.inner(py)?;
@@ -815,33 +888,27 @@ impl Policy {
     fn level(
         &self,
         py: Python<'_>,
-        jurisdiction: &str,
+        jurisdiction: &Bound<'_, PyString>,
         category: &Bound<'_, PyAny>,
-        purpose: &str,
-        recipient: &str,
-        subject: Option<&str>,
-        holder: Option<&str>,
+        purpose: &Bound<'_, PyString>,
+        recipient: &Bound<'_, PyString>,
+        subject: Option<&Bound<'_, PyString>>,
+        holder: Option<&Bound<'_, PyString>>,
     ) -> PyResult<&'static str> {
-        let loaded = self.loaded(py, jurisdiction)?;
-        let subject = subject.unwrap_or(sp::DEFAULT_SUBJECT);
-        let holder = holder.unwrap_or(sp::DEFAULT_HOLDER);
         if let Ok(one) = category.cast::<PyString>() {
-            let one = one.to_cow()?;
-            if let Some(r) =
-                point(loaded, [one.as_ref(), purpose, recipient, subject, holder]).and_then(|p| loaded.requirement(&p))
+            let subject = subject.unwrap_or_else(|| pyo3::intern!(py, sp::DEFAULT_SUBJECT));
+            let holder = holder.unwrap_or_else(|| pyo3::intern!(py, sp::DEFAULT_HOLDER));
+            let slot = self.slot_of(py, jurisdiction)?;
+            let policy = self.opened(py, slot)?;
+            if let Some(r) = self
+                .point(py, slot, policy, [one, purpose, recipient, subject, holder])?
+                .and_then(|p| policy.requirement(&p))
             {
                 return Ok(r.level.as_str());
             }
         }
         // Several categories (a meet), or an unknown value (the error `decide` raises).
-        let q = question(
-            category,
-            purpose.to_owned(),
-            recipient.to_owned(),
-            Some(subject.to_owned()),
-            Some(holder.to_owned()),
-        )?;
-        loaded.decide(&q).map(|d| d.level.as_str()).map_err(|e| question_error(py, &e))
+        self.decide(py, jurisdiction, category, purpose, recipient, subject, holder)?.level(py)
     }
 
     fn __len__(&self) -> usize {
