@@ -79,19 +79,17 @@ impl From<Level> for StringentLevel {
     }
 }
 
-impl StringentLevel {
-    fn level(self) -> Level {
-        match self {
-            StringentLevel::Allowed => Level::Allowed,
-            StringentLevel::AllowedUnlessObjects => Level::AllowedUnlessObjects,
-            StringentLevel::Authorization => Level::Authorization,
-            StringentLevel::SpecificAuthorization => Level::SpecificAuthorization,
-            StringentLevel::LegalProcess => Level::LegalProcess,
-            StringentLevel::CourtOrderOnly => Level::CourtOrderOnly,
-            StringentLevel::Prohibited => Level::Prohibited,
-        }
-    }
-}
+/// Each level's name as the JSON spells it, in the order of [`StringentLevel`] (which is
+/// `Level::ALL`'s; unit test).
+const LEVEL_NAMES: [&CStr; 7] = [
+    c"allowed",
+    c"allowed_unless_objects",
+    c"authorization",
+    c"specific_authorization",
+    c"legal_process",
+    c"court_order_only",
+    c"prohibited",
+];
 
 /// A loaded, verified policy of one jurisdiction. Opaque.
 pub struct StringentPolicy {
@@ -349,21 +347,14 @@ pub unsafe extern "C" fn stringent_value_index(
         let p = unsafe { policy.as_ref() }.ok_or_else(|| Failure::null("policy"))?;
         // SAFETY: the caller's contract above.
         let id = unsafe { text(id, "id") }?;
-        let axes = &p.loaded.policy().vocabulary.axes;
-        let Some(a) = axes.get(axis) else {
+        if axis >= p.axes {
             return Err(Failure {
                 status: StringentStatus::OutOfRange,
                 code: "out_of_range",
-                message: format!("axis {axis} does not exist; the policy has {}", axes.len()),
+                message: format!("axis {axis} does not exist; the policy has {}", p.axes),
             });
-        };
-        let index = p.loaded.value_index(axis, id).ok_or_else(|| {
-            Failure::from(QuestionError::UnknownValue {
-                axis: stringent_policy::artifact::AXES.get(axis).copied().unwrap_or("axis"),
-                value: id.to_owned(),
-                valid: a.values.iter().map(|v| v.id.clone()).collect(),
-            })
-        })?;
+        }
+        let index = p.loaded.value_position(axis, id)?;
         if out.is_null() {
             return Err(Failure::null("out"));
         }
@@ -610,26 +601,7 @@ pub unsafe extern "C" fn stringent_decision_json(decision: *const StringentDecis
 /// undefined behaviour.
 #[unsafe(no_mangle)]
 pub extern "C" fn stringent_level_name(level: u32) -> *const c_char {
-    let level = match level {
-        0 => StringentLevel::Allowed,
-        1 => StringentLevel::AllowedUnlessObjects,
-        2 => StringentLevel::Authorization,
-        3 => StringentLevel::SpecificAuthorization,
-        4 => StringentLevel::LegalProcess,
-        5 => StringentLevel::CourtOrderOnly,
-        6 => StringentLevel::Prohibited,
-        _ => return ptr::null(),
-    };
-    let name: &'static CStr = match level.level() {
-        Level::Allowed => c"allowed",
-        Level::AllowedUnlessObjects => c"allowed_unless_objects",
-        Level::Authorization => c"authorization",
-        Level::SpecificAuthorization => c"specific_authorization",
-        Level::LegalProcess => c"legal_process",
-        Level::CourtOrderOnly => c"court_order_only",
-        Level::Prohibited => c"prohibited",
-    };
-    name.as_ptr()
+    usize::try_from(level).ok().and_then(|i| LEVEL_NAMES.get(i)).map_or(ptr::null(), |name| name.as_ptr())
 }
 
 /// The status of an error (`StringentStatus::Ok` for NULL).
@@ -673,5 +645,21 @@ pub unsafe extern "C" fn stringent_error_free(error: *mut StringentError) {
     if !error.is_null() {
         // SAFETY: created by `Box::into_raw` in `guarded` and not freed yet.
         drop(unsafe { Box::from_raw(error) });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A level's number and name through the ABI are the loader's, for every level.
+    #[test]
+    fn level_numbers_and_names_follow_the_loader() {
+        assert_eq!(Level::ALL.len(), LEVEL_NAMES.len());
+        for (i, level) in Level::ALL.into_iter().enumerate() {
+            assert_eq!(StringentLevel::from(level) as usize, i);
+            assert_eq!(LEVEL_NAMES.get(i).and_then(|n| n.to_str().ok()), Some(level.as_str()));
+        }
+        assert!(stringent_level_name(7).is_null());
     }
 }

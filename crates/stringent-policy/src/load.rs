@@ -451,29 +451,33 @@ impl LoadedPolicy {
         self.policy.requirements.get(self.entry(point)?[0] as usize)
     }
 
+    /// The position of a value on the axis at position `axis` of [`AXES`], or the error a
+    /// question naming it gets (with the axis's valid ids): [`value_index`](Self::value_index)
+    /// for callers that must say why.
+    pub fn value_position(&self, axis: usize, id: &str) -> Result<u32, QuestionError> {
+        self.value_index(axis, id).ok_or_else(|| QuestionError::UnknownValue {
+            axis: AXES.get(axis).copied().unwrap_or("axis"),
+            value: id.to_owned(),
+            valid: self
+                .policy
+                .vocabulary
+                .axes
+                .get(axis)
+                .map(|a| a.values.iter().map(|v| v.id.clone()).collect())
+                .unwrap_or_default(),
+        })
+    }
+
     /// Resolve the value ids of a question to cell coordinates, one point per category.
     pub fn points(&self, q: &Question) -> Result<Vec<Vec<u32>>, QuestionError> {
         if q.categories.is_empty() {
             return Err(QuestionError::NoCategory);
         }
-        let find = |axis: usize, value: &str| {
-            self.value_index(axis, value).ok_or_else(|| QuestionError::UnknownValue {
-                axis: AXES.get(axis).copied().unwrap_or("axis"),
-                value: value.to_owned(),
-                valid: self
-                    .policy
-                    .vocabulary
-                    .axes
-                    .get(axis)
-                    .map(|a| a.values.iter().map(|v| v.id.clone()).collect())
-                    .unwrap_or_default(),
-            })
-        };
         // The values of each axis, looked up in axis order; then every point they make, in
         // cell order: one per category.
         let mut values: Vec<Vec<u32>> = Vec::with_capacity(AXES.len());
         for (axis, ids) in q.by_axis().into_iter().enumerate() {
-            values.push(ids.iter().map(|id| find(axis, id)).collect::<Result<_, _>>()?);
+            values.push(ids.iter().map(|id| self.value_position(axis, id)).collect::<Result<_, _>>()?);
         }
         let mut points = Vec::with_capacity(q.categories.len());
         self.regions.cells().for_each_selected(&values, |_, point| points.push(point.to_vec()));
