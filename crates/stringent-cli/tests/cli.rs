@@ -1327,7 +1327,7 @@ fn decide_takes_the_compile_output_directory_and_answers_as_the_artifact_file_do
     assert_eq!(from_dir.stdout, from_file.stdout);
     let decision: stringent_policy::Decision = serde_json::from_slice(&from_dir.stdout).unwrap();
     assert_eq!(
-        (decision.jurisdiction.as_str(), decision.subject.as_str()),
+        (&*decision.jurisdiction, &*decision.subject),
         ("US-CA", stringent_policy::DEFAULT_SUBJECT)
     );
 

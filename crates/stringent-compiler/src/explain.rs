@@ -9,13 +9,13 @@ use stringent_policy::{Action, DayUnit, Decision, Level};
 
 /// An explained decision: the same facts as the decision, in sentences.
 #[derive(Debug, Clone, Serialize)]
-pub struct Explanation {
+pub struct Explanation<'a> {
     pub question: String,
     pub chain: Vec<String>,
     pub as_of: String,
     pub layers: Vec<LayerExplanation>,
     pub answer: Vec<String>,
-    pub decision: Decision,
+    pub decision: Decision<'a>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -25,7 +25,7 @@ pub struct LayerExplanation {
 }
 
 /// Explain a decision, layer by layer.
-pub fn explanation(d: &Decision) -> Explanation {
+pub fn explanation<'a>(d: &Decision<'a>) -> Explanation<'a> {
     let question = format!(
         "may the {} disclose {} information for {} to the {} (subject: {})?",
         d.holder,
@@ -41,7 +41,7 @@ pub fn explanation(d: &Decision) -> Explanation {
             let mut lines: Vec<String> = d
                 .provenance
                 .iter()
-                .filter(|p| &p.layer == layer)
+                .filter(|p| *p.layer == **layer)
                 .map(|p| {
                     let dims: Vec<&str> = p.dimensions.iter().map(|x| x.as_str()).collect();
                     let what = match p.role {
@@ -66,15 +66,15 @@ pub fn explanation(d: &Decision) -> Explanation {
         .collect();
     Explanation {
         question,
-        chain: d.chain.clone(),
-        as_of: d.as_of.clone(),
+        chain: d.chain.to_vec(),
+        as_of: d.as_of.to_string(),
         layers,
         answer: answer(d),
         decision: d.clone(),
     }
 }
 
-fn answer(d: &Decision) -> Vec<String> {
+fn answer(d: &Decision<'_>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(line) = ungoverned(d) {
         out.push(line);
@@ -101,7 +101,7 @@ fn answer(d: &Decision) -> Vec<String> {
     if d.mandatory {
         out.push("The disclosure is mandatory: it must be made when asked.".to_owned());
     }
-    for dl in &d.deadlines {
+    for dl in d.deadlines.iter() {
         let unit = match dl.unit {
             DayUnit::CalendarDays => "calendar days",
             DayUnit::BusinessDays => "business days",
@@ -127,7 +127,7 @@ fn answer(d: &Decision) -> Vec<String> {
 }
 
 /// Explain a decision in prose.
-pub fn explain(d: &Decision) -> String {
+pub fn explain(d: &Decision<'_>) -> String {
     let e = explanation(d);
     let mut out = format!("Question: {}\nChain: {} (as of {})\n\n", e.question, e.chain.join(" → "), e.as_of);
     for l in &e.layers {
@@ -139,10 +139,10 @@ pub fn explain(d: &Decision) -> String {
     let category = d.category.join(" + ");
     let axes = stringent_policy::cell_label([
         ("category", category.as_str()),
-        ("purpose", d.purpose.as_str()),
-        ("recipient", d.recipient.as_str()),
-        ("subject", d.subject.as_str()),
-        ("holder", d.holder.as_str()),
+        ("purpose", &*d.purpose),
+        ("recipient", &*d.recipient),
+        ("subject", &*d.subject),
+        ("holder", &*d.holder),
     ]);
     out.push_str(&format!("\nAnswer for {axes}: {}\n", e.answer.join("\n")));
     out
@@ -150,7 +150,7 @@ pub fn explain(d: &Decision) -> String {
 
 /// The sentence that says no encoded law reaches the question, or some of its categories:
 /// the level that follows is then what nothing restricts, not what a law permits.
-pub fn ungoverned(d: &Decision) -> Option<String> {
+pub fn ungoverned(d: &Decision<'_>) -> Option<String> {
     if d.governed {
         return None;
     }
@@ -167,7 +167,7 @@ pub fn ungoverned(d: &Decision) -> Option<String> {
 
 /// The sentence that says the answer may miss law in force on its date, because a layer's
 /// encoded history does not reach back that far (docs/semantics.md, "History").
-pub fn history_gap(d: &Decision) -> Option<String> {
+pub fn history_gap(d: &Decision<'_>) -> Option<String> {
     if d.history_incomplete.is_empty() {
         return None;
     }
@@ -182,7 +182,7 @@ pub fn history_gap(d: &Decision) -> Option<String> {
 
 /// The sentence that says the answer may be looser than a law the chain's layers declare
 /// they have not read (docs/semantics.md, "Silences and gaps").
-pub fn unread_law(d: &Decision) -> Option<String> {
+pub fn unread_law(d: &Decision<'_>) -> Option<String> {
     if d.law_unread.is_empty() {
         return None;
     }

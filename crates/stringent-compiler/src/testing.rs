@@ -20,7 +20,9 @@ pub struct Outcome {
     pub line: usize,
     /// What did not hold, in words; empty when the test passed.
     pub failures: Vec<String>,
-    pub decision: Option<Decision>,
+    /// The answer the test got, detached from the policy that gave it (policies are
+    /// loaded per test run and dropped with it).
+    pub decision: Option<Decision<'static>>,
 }
 
 impl Outcome {
@@ -87,7 +89,7 @@ pub fn run_selected(c: &Compilation, targets: &crate::discover::Targets, name: O
                 let joined = jurisdictions.join("+");
                 let loaded = policies.entry((joined.clone(), date)).or_insert_with(|| c.loaded_at(&joined, date));
                 let (decision, mut failures) = match loaded.as_ref().map(|p| p.decide(&q)) {
-                    Some(Ok(d)) => (Some(d), Vec::new()),
+                    Some(Ok(d)) => (Some(d.into_owned()), Vec::new()),
                     Some(Err(e)) => (None, vec![e.to_string()]),
                     None => (None, vec![format!("unknown jurisdiction `{joined}`")]),
                 };
@@ -219,7 +221,7 @@ pub fn question(model: &Model, as_of: Date, case: &TestCase) -> Result<Asked, Bo
 }
 
 /// What is wrong with the decision, if `e` does not hold.
-fn check(e: &Expectation, d: &Decision) -> Option<String> {
+fn check(e: &Expectation, d: &Decision<'_>) -> Option<String> {
     let names = |v: &[ast::Name]| v.iter().map(|n| n.text.clone()).collect::<Vec<_>>();
     let missing = |want: Vec<String>, have: &[String], what: &str| {
         let absent: Vec<String> = want.into_iter().filter(|w| !have.contains(w)).collect();
@@ -270,14 +272,14 @@ fn coverage(c: &Compilation, outcomes: &[Outcome], targets: &crate::discover::Ta
     let mut branches: BTreeSet<(String, String)> = BTreeSet::new();
     for d in outcomes.iter().filter_map(|o| o.decision.as_ref()) {
         let applied: Vec<&str> =
-            d.provenance.iter().filter(|p| matches!(p.role, Role::Won | Role::Met)).map(|p| p.rule.as_str()).collect();
+            d.provenance.iter().filter(|p| matches!(p.role, Role::Won | Role::Met)).map(|p| &*p.rule).collect();
         hit.extend(applied.iter().copied());
         for p in d.provenance.iter().filter(|p| p.role == Role::Excepted) {
             for e in &applied {
                 let excepts =
                     c.model.rule(e).and_then(|r| c.model.rules.get(r)).map(|r| r.excepts.clone()).unwrap_or_default();
                 if excepts.iter().any(|x| c.model.rules.get(*x).is_some_and(|x| x.id == p.rule)) {
-                    branches.insert(((*e).to_owned(), p.rule.clone()));
+                    branches.insert(((*e).to_owned(), p.rule.to_string()));
                 }
             }
         }

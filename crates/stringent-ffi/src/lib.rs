@@ -105,7 +105,8 @@ pub struct StringentPolicy {
 
 /// An answer. Opaque; read it with the `stringent_decision_*` functions.
 pub struct StringentDecision {
-    decision: Decision,
+    /// Owned: C may free the policy before its answers.
+    decision: Decision<'static>,
     json: CString,
     bases: Vec<CString>,
     obligations: Vec<CString>,
@@ -459,8 +460,8 @@ pub unsafe extern "C" fn stringent_decide(
             json: c_string(&json),
             bases: strings(&mut decision.bases.iter().map(|b| b.as_str())),
             obligations: strings(&mut decision.obligations.iter().map(String::as_str)),
-            provenance_rules: strings(&mut decision.provenance.iter().map(|e| e.rule.as_str())),
-            decision,
+            provenance_rules: strings(&mut decision.provenance.iter().map(|e| &*e.rule)),
+            decision: decision.into_owned(),
         };
         // SAFETY: the caller's contract above.
         unsafe { store(out, answer, "out") }

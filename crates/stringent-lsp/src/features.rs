@@ -220,7 +220,8 @@ fn test_from_answer(ws: &Workspace, analysis: &Analysis, file: &str, offset: usi
         lines.push(format!("  holder {holder}"));
         q.holder = holder;
     }
-    let decision = c.loaded(&layer.id)?.decide(&q).ok()?;
+    let policy = c.loaded(&layer.id)?;
+    let decision = policy.decide(&q).ok()?;
     lines.push(format!("  expect level {}", decision.level.as_str()));
     if decision.provenance.iter().any(|p| p.rule == rule.id.text) {
         lines.push(format!("  expect decided_by {}", rule.id.text));

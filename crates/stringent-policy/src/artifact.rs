@@ -44,6 +44,10 @@ pub const SCHEMA_VERSION: &str = "2.1";
 /// axes, and their number, from the vocabulary, and their layout from [`crate::grid`].
 pub const AXES: &[&str] = &["category", "purpose", "recipient", "subject", "holder"];
 
+/// The position of the category axis in [`AXES`]: the one axis a question may name
+/// several values of (a record of several categories).
+pub const CATEGORY_AXIS: usize = 0;
+
 /// The position of an axis in [`AXES`], and so in every point.
 pub fn axis_position(name: &str) -> Option<usize> {
     AXES.iter().position(|a| *a == name)

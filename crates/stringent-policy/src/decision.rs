@@ -1,30 +1,36 @@
 //! The answer to a question, as `stringent decide` prints it and other tools read it.
+//!
+//! A [`Decision`] borrows what it repeats from the loaded policy — citations, titles, the
+//! requirement's lists, the echoed value ids — so that answering costs a few allocations,
+//! not one per string (BENCHMARKS.md §3); [`Decision::into_owned`] detaches it from the
+//! policy for a caller that keeps it longer.
 
-use crate::artifact::{Involvement, RequirementRecord, Role, WayRecord};
+use crate::artifact::{AXES, CATEGORY_AXIS, Involvement, RequirementRecord, Role, WayRecord};
 use crate::lattice::{Basis, Deadline, Dimension, Level, Requirement};
 use crate::load::{LoadedPolicy, Question, QuestionError};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// A decided question: the requirement, and the rules that decided it with their citations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct Decision {
+pub struct Decision<'a> {
     /// The jurisdiction answered for (`US-CA`, `US-CA+US-NV`).
-    pub jurisdiction: String,
+    pub jurisdiction: Cow<'a, str>,
     /// The layer ids whose law the answer includes, federal first.
-    pub chain: Vec<String>,
+    pub chain: Cow<'a, [String]>,
     /// The date the answer holds for, `YYYY-MM-DD`.
-    pub as_of: String,
+    pub as_of: Cow<'a, str>,
     /// The question's categories, as asked.
-    pub category: Vec<String>,
+    pub category: Vec<Cow<'a, str>>,
     /// The question's purpose, as asked.
-    pub purpose: String,
+    pub purpose: Cow<'a, str>,
     /// The question's recipient, as asked.
-    pub recipient: String,
+    pub recipient: Cow<'a, str>,
     /// The question's subject, as asked (default `adult`).
-    pub subject: String,
+    pub subject: Cow<'a, str>,
     /// The question's holder, as asked (default `provider`).
-    pub holder: String,
+    pub holder: Cow<'a, str>,
     /// How much it takes to make the disclosure. Read it together with `governed`: where no
     /// rule governs the question, `allowed` means that nothing encoded restricts it, not that
     /// a law permits it.
@@ -36,33 +42,33 @@ pub struct Decision {
     pub governed: bool,
     /// The categories of the question that no rule in force reaches, when it names several.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ungoverned_categories: Vec<String>,
+    pub ungoverned_categories: Vec<Cow<'a, str>>,
     /// The bases that suffice alone, with no other instrument and no condition.
-    pub bases: Vec<Basis>,
+    pub bases: Cow<'a, [Basis]>,
     /// Every way that makes the disclosure lawful, any one sufficing: the bases it needs
     /// together and the conditions under which it holds. `level` reads only the ways that
     /// need no condition; a tool that knows the facts can read the others.
-    pub ways: Vec<WayRecord>,
+    pub ways: Cow<'a, [WayRecord]>,
     /// The law requires the disclosure, not only permits it.
     pub mandatory: bool,
     /// Time limits to act, none dominating another.
-    pub deadlines: Vec<Deadline>,
+    pub deadlines: Cow<'a, [Deadline]>,
     /// Ids of the elements an authorization must contain.
-    pub authorization_elements: Vec<String>,
+    pub authorization_elements: Cow<'a, [String]>,
     /// Ids of the constraints on the authorization's form.
-    pub form: Vec<String>,
+    pub form: Cow<'a, [String]>,
     /// Ids of the duties that ride along with the disclosure.
-    pub obligations: Vec<String>,
+    pub obligations: Cow<'a, [String]>,
     /// The longest an authorization may stay valid, in days; absent when no rule limits it.
     pub max_validity_days: Option<u32>,
     /// Every rule that matched, with its role and citation: why the answer is what it is.
-    pub provenance: Vec<ProvenanceEntry>,
+    pub provenance: Vec<ProvenanceEntry<'a>>,
     /// The layers of the chain whose declared history (`history from`) begins after `as_of`:
     /// the answer may miss law of theirs that was in force then (docs/semantics.md,
     /// "History"). A layer that declares no date is not listed; `stringent coverage` fails
     /// on it instead.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub history_incomplete: Vec<HistoryGap>,
+    #[serde(default, skip_serializing_if = "<[HistoryGap]>::is_empty")]
+    pub history_incomplete: Cow<'a, [HistoryGap]>,
     /// The layers of the chain that declare they have not read their law on a topic that
     /// reaches a category of the question: the answer may be looser than that law
     /// (docs/semantics.md, "Silences and gaps"). Added in schema 2.1.
@@ -134,96 +140,206 @@ impl HistoryGap {
 /// One rule's part in a decision, with what a reader needs to check it against the law.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct ProvenanceEntry {
+pub struct ProvenanceEntry<'a> {
     /// The rule's id.
-    pub rule: String,
+    pub rule: Cow<'a, str>,
     /// The jurisdiction whose rule it is.
-    pub layer: String,
+    pub layer: Cow<'a, str>,
     /// Its title for people.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// Every citation joined with `; `, for one line of text.
-    pub citation: String,
+    pub citation: Cow<'a, str>,
     /// Every citation of the rule.
-    pub citations: Vec<String>,
+    pub citations: Cow<'a, [String]>,
     /// How the encoding was checked: `verified`, `secondary`, `recalled` or `unverified`.
-    pub confidence: String,
+    pub confidence: Cow<'a, str>,
     /// Where the text of the law was read, when the rule names it.
-    pub source: Option<String>,
+    pub source: Option<Cow<'a, str>>,
     /// Whether it decided, was met, excepted, preempted, deferred or not in force.
     pub role: Role,
     /// The dimensions the role applies to.
-    pub dimensions: Vec<Dimension>,
+    pub dimensions: Cow<'a, [Dimension]>,
     /// The category this entry was decided for, when the question named several.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub for_category: Option<String>,
+    pub for_category: Option<Cow<'a, str>>,
+}
+
+impl Decision<'_> {
+    /// The same decision, owning everything it holds: for a caller that keeps it after the
+    /// policy it came from is gone.
+    pub fn into_owned(self) -> Decision<'static> {
+        Decision {
+            jurisdiction: owned(self.jurisdiction),
+            chain: Cow::Owned(self.chain.into_owned()),
+            as_of: owned(self.as_of),
+            category: self.category.into_iter().map(owned).collect(),
+            purpose: owned(self.purpose),
+            recipient: owned(self.recipient),
+            subject: owned(self.subject),
+            holder: owned(self.holder),
+            level: self.level,
+            governed: self.governed,
+            ungoverned_categories: self.ungoverned_categories.into_iter().map(owned).collect(),
+            bases: Cow::Owned(self.bases.into_owned()),
+            ways: Cow::Owned(self.ways.into_owned()),
+            mandatory: self.mandatory,
+            deadlines: Cow::Owned(self.deadlines.into_owned()),
+            authorization_elements: Cow::Owned(self.authorization_elements.into_owned()),
+            form: Cow::Owned(self.form.into_owned()),
+            obligations: Cow::Owned(self.obligations.into_owned()),
+            max_validity_days: self.max_validity_days,
+            provenance: self.provenance.into_iter().map(ProvenanceEntry::into_owned).collect(),
+            history_incomplete: Cow::Owned(self.history_incomplete.into_owned()),
+            law_unread: self.law_unread,
+        }
+    }
+}
+
+impl ProvenanceEntry<'_> {
+    /// The same entry, owning its strings.
+    pub fn into_owned(self) -> ProvenanceEntry<'static> {
+        ProvenanceEntry {
+            rule: owned(self.rule),
+            layer: owned(self.layer),
+            title: owned(self.title),
+            citation: owned(self.citation),
+            citations: Cow::Owned(self.citations.into_owned()),
+            confidence: owned(self.confidence),
+            source: self.source.map(owned),
+            role: self.role,
+            dimensions: Cow::Owned(self.dimensions.into_owned()),
+            for_category: self.for_category.map(owned),
+        }
+    }
+}
+
+fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(s.into_owned())
 }
 
 impl LoadedPolicy {
     /// Answer a question: the meet over its categories, with provenance.
-    pub fn decide(&self, q: &Question) -> Result<Decision, QuestionError> {
-        let points = self.points(q)?;
+    ///
+    /// One category reads its cell's stored requirement as it is; several are met
+    /// (docs/semantics.md, "Records of several categories"), and each provenance entry
+    /// then says which category it was decided for.
+    pub fn decide(&self, q: &Question) -> Result<Decision<'_>, QuestionError> {
+        if q.categories.is_empty() {
+            return Err(QuestionError::NoCategory);
+        }
         let policy = self.policy();
+        let asked = q.by_axis();
+        // Positions in axis order, so that the first unknown value is the one reported.
+        let mut point = [0u32; AXES.len()];
+        for id in &q.categories {
+            self.value_position(CATEGORY_AXIS, id)?;
+        }
+        for (axis, ids) in asked.iter().enumerate().filter(|(axis, _)| *axis != CATEGORY_AXIS) {
+            let (Some(slot), Some(id)) = (point.get_mut(axis), ids.first()) else {
+                continue;
+            };
+            *slot = self.value_position(axis, id)?;
+        }
+        let several = q.categories.len() > 1;
+        let conditions = &policy.vocabulary.conditions;
+        let mut one: Option<&RequirementRecord> = None;
         let mut met: Option<Requirement<String>> = None;
         let mut provenance = Vec::new();
         let mut ungoverned = Vec::new();
-        for (point, category) in points.iter().zip(&q.categories) {
-            let Some([requirement, provenance_index]) = self.entry(point) else {
+        let mut category_ids = Vec::with_capacity(q.categories.len());
+        // Every category was found above.
+        for category in q.categories.iter().filter_map(|id| self.value_index(CATEGORY_AXIS, id)) {
+            let category_id = self.value_id(CATEGORY_AXIS, category).unwrap_or_default();
+            category_ids.push(Cow::Borrowed(category_id));
+            if let Some(slot) = point.get_mut(CATEGORY_AXIS) {
+                *slot = category;
+            }
+            let Some([requirement, provenance_index]) = self.entry(&point) else {
                 continue;
             };
             if let Some(record) = policy.requirements.get(requirement as usize) {
-                let req = record.requirement(&policy.vocabulary.conditions);
-                met = Some(match met {
-                    Some(m) => m.meet(&req),
-                    None => req,
-                });
+                if several {
+                    let req = record.requirement(conditions);
+                    met = Some(match met {
+                        Some(m) => m.meet(&req),
+                        None => req,
+                    });
+                } else {
+                    one = Some(record);
+                }
             }
             let involvements = policy.provenance.get(provenance_index as usize).map_or(&[][..], Vec::as_slice);
+            provenance.reserve(involvements.len());
             if !involvements.iter().any(|inv| inv.role != Role::Inactive) {
-                ungoverned.push(category.clone());
+                ungoverned.push(Cow::Borrowed(category_id));
             }
-            let for_category = (q.categories.len() > 1).then(|| category.clone());
-            provenance.extend(involvements.iter().filter_map(|inv| self.provenance_entry(inv, for_category.clone())));
+            let for_category = several.then_some(category_id);
+            provenance.extend(involvements.iter().filter_map(|inv| self.provenance_entry(inv, for_category)));
         }
-        let record = RequirementRecord::new(&met.unwrap_or_default(), &policy.vocabulary.conditions);
+        let record: Cow<'_, RequirementRecord> = match one {
+            Some(record) => Cow::Borrowed(record),
+            None => Cow::Owned(RequirementRecord::new(&met.unwrap_or_default(), conditions)),
+        };
+        let (level, mandatory, max_validity_days) = (record.level, record.mandatory, record.max_validity_days);
+        let (bases, ways, deadlines, authorization_elements, form, obligations) = match record {
+            Cow::Borrowed(r) => (
+                Cow::Borrowed(&r.bases[..]),
+                Cow::Borrowed(&r.ways[..]),
+                Cow::Borrowed(&r.deadlines[..]),
+                Cow::Borrowed(&r.authorization_elements[..]),
+                Cow::Borrowed(&r.form[..]),
+                Cow::Borrowed(&r.obligations[..]),
+            ),
+            Cow::Owned(r) => (
+                Cow::Owned(r.bases),
+                Cow::Owned(r.ways),
+                Cow::Owned(r.deadlines),
+                Cow::Owned(r.authorization_elements),
+                Cow::Owned(r.form),
+                Cow::Owned(r.obligations),
+            ),
+        };
+        let echo = |axis: usize| Cow::Borrowed(point.get(axis).and_then(|p| self.value_id(axis, *p)).unwrap_or_default());
+        let [_, purpose, recipient, subject, holder] = std::array::from_fn(echo);
         Ok(Decision {
-            jurisdiction: policy.jurisdiction().to_owned(),
-            chain: policy.chain.iter().map(|l| l.id.clone()).collect(),
-            as_of: policy.as_of.clone(),
-            category: q.categories.clone(),
-            purpose: q.purpose.clone(),
-            recipient: q.recipient.clone(),
-            subject: q.subject.clone(),
-            holder: q.holder.clone(),
-            level: record.level,
+            jurisdiction: Cow::Borrowed(policy.jurisdiction()),
+            chain: Cow::Borrowed(self.chain_ids()),
+            as_of: Cow::Borrowed(&policy.as_of),
+            category: category_ids,
+            purpose,
+            recipient,
+            subject,
+            holder,
+            level,
             governed: ungoverned.is_empty(),
-            ungoverned_categories: if q.categories.len() > 1 { ungoverned } else { Vec::new() },
-            bases: record.bases,
-            ways: record.ways,
-            mandatory: record.mandatory,
-            deadlines: record.deadlines,
-            authorization_elements: record.authorization_elements,
-            form: record.form,
-            obligations: record.obligations,
-            max_validity_days: record.max_validity_days,
+            ungoverned_categories: if several { ungoverned } else { Vec::new() },
+            bases,
+            ways,
+            mandatory,
+            deadlines,
+            authorization_elements,
+            form,
+            obligations,
+            max_validity_days,
             provenance,
-            history_incomplete: HistoryGap::of(&policy.chain, &policy.as_of),
+            history_incomplete: Cow::Borrowed(self.history_gaps()),
             law_unread: UnreadLaw::of(&policy.chain, q),
         })
     }
 
-    fn provenance_entry(&self, inv: &Involvement, for_category: Option<String>) -> Option<ProvenanceEntry> {
+    fn provenance_entry<'a>(&'a self, inv: &'a Involvement, for_category: Option<&'a str>) -> Option<ProvenanceEntry<'a>> {
         let rule = self.policy().rules.get(inv.rule as usize)?;
         Some(ProvenanceEntry {
-            rule: rule.id.clone(),
-            layer: rule.layer.clone(),
-            title: rule.title.clone(),
-            citation: rule.citations.join("; "),
-            citations: rule.citations.clone(),
-            confidence: rule.confidence.clone(),
-            source: rule.source.clone(),
+            rule: Cow::Borrowed(&rule.id),
+            layer: Cow::Borrowed(&rule.layer),
+            title: Cow::Borrowed(&rule.title),
+            citation: Cow::Borrowed(self.joined_citation(inv.rule as usize)),
+            citations: Cow::Borrowed(&rule.citations),
+            confidence: Cow::Borrowed(&rule.confidence),
+            source: rule.source.as_deref().map(Cow::Borrowed),
             role: inv.role,
-            dimensions: inv.dimensions.clone(),
-            for_category,
+            dimensions: Cow::Borrowed(&inv.dimensions),
+            for_category: for_category.map(Cow::Borrowed),
         })
     }
 }

@@ -41,7 +41,7 @@ pub struct SecurityLabels {
 /// the obligations', and confidentiality `R` (restricted) when any sensitivity code
 /// applies, `N` (normal) otherwise; and, for an answer no rule governs, the code
 /// `ungoverned` of [`GOVERNANCE`], so that a FHIR consumer cannot read it as a permission.
-pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
+pub fn security_labels(policy: &Policy, d: &Decision<'_>) -> SecurityLabels {
     let axes = &policy.vocabulary.axes;
     let mut security: Vec<Coding> = Vec::new();
     let coding = |system: &str, code: &str, display: &str| Coding {
@@ -65,7 +65,7 @@ pub fn security_labels(policy: &Policy, d: &Decision) -> SecurityLabels {
     if let Some(purpose) = axis("purpose").and_then(|a| a.values.iter().find(|v| v.id == d.purpose)) {
         security.extend(purpose.hl7.iter().map(|code| coding(ACT_REASON, code, &purpose.title)));
     }
-    for o in &d.obligations {
+    for o in d.obligations.iter() {
         if let Some(info) = policy.vocabulary.obligations.iter().find(|x| &x.id == o) {
             security.extend(info.hl7.iter().map(|code| coding(ACT_CODE, code, &info.title)));
         }

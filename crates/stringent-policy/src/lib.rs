@@ -27,7 +27,7 @@
 //! let policy = LoadedPolicy::open(&dir, "US-XX")?;
 //! let answer = policy.decide(&Question::new("hiv", "employment", "employer"))?;
 //! assert_eq!(answer.level, Level::SpecificAuthorization);
-//! assert_eq!(answer.obligations, ["redisclosure_notice"]);
+//! assert_eq!(answer.obligations[..], ["redisclosure_notice"]);
 //! // Every answer names the rules that decided it and cites the law.
 //! assert!(answer.provenance.iter().any(|p| p.citation == "Example Code 1 (illustrative)"));
 //! // A record of several categories; another subject or holder (this small policy knows
@@ -91,6 +91,7 @@ mod cell;
 mod combine;
 mod decision;
 pub mod grid;
+mod ids;
 pub mod index;
 mod labels;
 pub mod lattice;

@@ -4,7 +4,8 @@
 use crate::artifact::{AXES, FORMAT, INDEX_FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
 use crate::grid::RegionIndex;
 use crate::lattice::MAX_CONDITIONS;
-use std::collections::HashMap;
+use crate::decision::HistoryGap;
+use crate::ids::IdIndex;
 use std::path::Path;
 
 /// The largest policy file [`LoadedPolicy::load`] reads. The compiler's limits keep every
@@ -264,8 +265,8 @@ impl Question {
 
     /// The values asked on each axis, in the order of [`AXES`]: with `AXES`, the one place
     /// that pairs the fields of a question with the axes.
-    pub fn by_axis(&self) -> Vec<&[String]> {
-        vec![
+    pub fn by_axis(&self) -> [&[String]; AXES.len()] {
+        [
             &self.categories,
             std::slice::from_ref(&self.purpose),
             std::slice::from_ref(&self.recipient),
@@ -325,8 +326,14 @@ impl QuestionError {
 #[derive(Debug, Clone)]
 pub struct LoadedPolicy {
     policy: Policy,
-    index: Vec<HashMap<String, u32>>,
+    index: std::sync::Arc<IdIndex>,
     regions: RegionIndex,
+    /// What every decision repeats, prepared once so that a decision borrows it: the
+    /// chain's layer ids, the layers whose history begins after `as_of`, and each rule's
+    /// citations joined for one line.
+    chain: Vec<String>,
+    history: Vec<HistoryGap>,
+    citations: Vec<String>,
 }
 
 impl LoadedPolicy {
@@ -375,16 +382,10 @@ impl LoadedPolicy {
         if names != AXES {
             return Err(LoadError::Inconsistent(format!("axes are {names:?}, expected {AXES:?}")));
         }
-        let index: Vec<HashMap<String, u32>> = axes
-            .iter()
-            .map(|axis| {
-                axis.values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (v.id.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
-                    .collect()
-            })
-            .collect();
+        let index = IdIndex::shared(axes.iter().map(|a| a.values.iter().map(|v| v.id.as_str()))).map_err(|(axis, id)| {
+            let axis = axes.get(axis).map_or("?", |a| a.id.as_str());
+            LoadError::Inconsistent(format!("axis `{axis}` names the value `{id}` twice"))
+        })?;
         check_hierarchies(axes, &index)?;
         let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
         policy.regions.check(&sizes).map_err(LoadError::Inconsistent)?;
@@ -418,7 +419,10 @@ impl LoadedPolicy {
         }
         let too_many = || LoadError::Inconsistent("the classes describe more tuples than can be stored".into());
         let regions = RegionIndex::new(&policy.regions).ok_or_else(too_many)?;
-        Ok(LoadedPolicy { policy, index, regions })
+        let chain = policy.chain.iter().map(|l| l.id.clone()).collect();
+        let history = HistoryGap::of(&policy.chain, &policy.as_of);
+        let citations = policy.rules.iter().map(|r| r.citations.join("; ")).collect();
+        Ok(LoadedPolicy { policy, index, regions, chain, history, citations })
     }
 
     /// The artifact as loaded and checked, for its chain, vocabulary and provenance.
@@ -428,7 +432,28 @@ impl LoadedPolicy {
 
     /// The position of a value on the axis at position `axis` of [`AXES`].
     pub fn value_index(&self, axis: usize, id: &str) -> Option<u32> {
-        self.index.get(axis)?.get(id).copied()
+        self.index.find(axis, id)
+    }
+
+    /// The id of the value at `position` on the axis at position `axis` of [`AXES`].
+    pub fn value_id(&self, axis: usize, position: u32) -> Option<&str> {
+        let axis = self.policy.vocabulary.axes.get(axis)?;
+        axis.values.get(position as usize).map(|v| v.id.as_str())
+    }
+
+    /// The ids of the chain's layers, federal first.
+    pub(crate) fn chain_ids(&self) -> &[String] {
+        &self.chain
+    }
+
+    /// The layers whose declared history begins after the policy's `as_of`.
+    pub(crate) fn history_gaps(&self) -> &[HistoryGap] {
+        &self.history
+    }
+
+    /// Every citation of the rule at `rule`, joined with `; `.
+    pub(crate) fn joined_citation(&self, rule: usize) -> &str {
+        self.citations.get(rule).map_or("", String::as_str)
     }
 
     /// The number of the tuple of classes that holds a point (an index into
@@ -566,16 +591,13 @@ struct Head {
 /// Each axis names each value once, and its hierarchy is a forest: every parent is a value
 /// of the axis and no value is its own ancestor. Code that walks up from a value (its HL7
 /// labels, what a rule for a parent reaches) may then stop at the root without a bound.
-fn check_hierarchies(axes: &[crate::artifact::Axis], index: &[HashMap<String, u32>]) -> Result<(), LoadError> {
-    for (axis, ids) in axes.iter().zip(index) {
-        if ids.len() != axis.values.len() {
-            return Err(LoadError::Inconsistent(format!("axis `{}` names a value twice", axis.id)));
-        }
+fn check_hierarchies(axes: &[crate::artifact::Axis], index: &IdIndex) -> Result<(), LoadError> {
+    for (position, axis) in axes.iter().enumerate() {
         for value in &axis.values {
             let mut at = value;
             let mut steps = 0;
             while let Some(parent) = &at.parent {
-                let Some(next) = ids.get(parent).and_then(|i| axis.values.get(*i as usize)) else {
+                let Some(next) = index.find(position, parent).and_then(|i| axis.values.get(i as usize)) else {
                     return Err(LoadError::Inconsistent(format!(
                         "value `{}` of axis `{}` has the parent `{parent}`, which the axis does not declare",
                         at.id, axis.id

@@ -126,8 +126,8 @@ pub(crate) fn objects<'py, T: pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>>
     PyTuple::new(py, built)
 }
 
-pub(crate) fn quoted(items: &[String]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+pub(crate) fn quoted<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    let inner: Vec<String> = items.into_iter().map(|s| format!("{:?}", s.as_ref())).collect();
     match inner.len() {
         1 => format!("({},)", inner.join(", ")),
         _ => format!("({})", inner.join(", ")),

@@ -16,7 +16,7 @@ pub(crate) struct Decision {
     pub(crate) entry: Option<[u32; 2]>,
     /// The loader's `Decision`: built by `LoadedPolicy::decide` when a field beyond those is
     /// first read (at once for several categories), then kept.
-    pub(crate) full: OnceLock<sp::Decision>,
+    pub(crate) full: OnceLock<sp::Decision<'static>>,
 }
 
 /// A question as asked: the caller's own `str` objects, copied into Rust strings only when
@@ -44,11 +44,12 @@ impl Asked {
 
 impl Decision {
     /// The loader's whole decision, built on first use.
-    pub(crate) fn inner(&self, py: Python<'_>) -> PyResult<&sp::Decision> {
+    pub(crate) fn inner(&self, py: Python<'_>) -> PyResult<&sp::Decision<'static>> {
         if let Some(d) = self.full.get() {
             return Ok(d);
         }
-        let built = self.policy.decide(&self.asked.question(py)?).map_err(|e| question_error(py, &e))?;
+        let built =
+            self.policy.decide(&self.asked.question(py)?).map_err(|e| question_error(py, &e))?.into_owned();
         Ok(self.full.get_or_init(|| built))
     }
 
@@ -206,7 +207,7 @@ impl Decision {
         Ok(format!(
             "Decision(jurisdiction={}, category={}, purpose={}, recipient={}, subject={}, holder={}, level={}, governed={}, mandatory={}, provenance=<{} entries>)",
             repr_str(&d.jurisdiction),
-            quoted(&d.category).replace('"', "'"),
+            quoted(d.category.iter()).replace('"', "'"),
             repr_str(&d.purpose),
             repr_str(&d.recipient),
             repr_str(&d.subject),
@@ -318,7 +319,7 @@ impl Deadline {
 /// One rule's part in a decision, with what a reader needs to check it against the law.
 #[pyclass(frozen, module = "stringent", name = "ProvenanceEntry")]
 pub(crate) struct ProvenanceEntry {
-    inner: sp::ProvenanceEntry,
+    inner: sp::ProvenanceEntry<'static>,
 }
 
 #[pymethods]

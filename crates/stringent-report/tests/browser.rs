@@ -420,7 +420,7 @@ fn json_str<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// Everything the page shows of an answer, in the form `decide` gives it.
-fn expected(d: &Decision) -> Vec<(&'static str, Vec<String>)> {
+fn expected(d: &Decision<'_>) -> Vec<(&'static str, Vec<String>)> {
     vec![
         ("level", vec![d.level.as_str().to_owned()]),
         ("basis", d.bases.iter().map(|b| b.as_str().to_owned()).collect()),
@@ -437,9 +437,9 @@ fn expected(d: &Decision) -> Vec<(&'static str, Vec<String>)> {
             "deadline",
             d.deadlines.iter().map(|x| format!("{} {} {}", x.days, json_str(&x.unit), json_str(&x.action))).collect(),
         ),
-        ("element", d.authorization_elements.clone()),
-        ("form", d.form.clone()),
-        ("obligation", d.obligations.clone()),
+        ("element", d.authorization_elements.to_vec()),
+        ("form", d.form.to_vec()),
+        ("obligation", d.obligations.to_vec()),
         ("max-validity", vec![d.max_validity_days.map_or(String::new(), |v| v.to_string())]),
         (
             "ungoverned",
@@ -592,7 +592,7 @@ fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
 }
 
 /// Ask the page and `decide` the same question; every shown value must be decide's.
-fn check_answer(chrome: &Path, page: &Path, policy: &LoadedPolicy, a: &Asked) -> Decision {
+fn check_answer(chrome: &Path, page: &Path, policy: &LoadedPolicy, a: &Asked) -> Decision<'static> {
     let decision = policy.decide(&a.question).unwrap();
     let dom = dump_dom(chrome, page, &a.query());
     let answer = tags(&dom, "answer");
@@ -613,7 +613,7 @@ fn check_answer(chrome: &Path, page: &Path, policy: &LoadedPolicy, a: &Asked) ->
     // The values are also there as readable text, not only in attributes.
     assert_eq!(one(&dom, "level"), decision.level.as_str());
     assert!(dom.contains(&format!("<code>{}</code>", decision.level.as_str())));
-    decision
+    decision.into_owned()
 }
 
 // ---- the tests -----------------------------------------------------------------------

@@ -177,7 +177,7 @@ fn did_you_mean(value: &str, valid: &[String]) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn summary(d: &stringent_policy::Decision) -> String {
+pub(crate) fn summary(d: &stringent_policy::Decision<'_>) -> String {
     let mut out = format!("{}: {}", d.jurisdiction, d.level.as_str());
     if let Some(line) = stringent_compiler::explain::ungoverned(d) {
         out.push_str(" (UNGOVERNED)\n  ");
@@ -201,7 +201,7 @@ pub(crate) fn summary(d: &stringent_policy::Decision) -> String {
         out.push_str(&format!("\n  ways: {}", stringent_policy::artifact::describe_ways(&d.ways)));
     }
     out.push_str(&format!("\n  mandatory: {}", d.mandatory));
-    for dl in &d.deadlines {
+    for dl in d.deadlines.iter() {
         let unit = match dl.unit {
             stringent_policy::DayUnit::CalendarDays => "calendar days",
             stringent_policy::DayUnit::BusinessDays => "business days",
