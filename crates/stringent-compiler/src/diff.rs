@@ -1090,8 +1090,9 @@ fn deciders(p: &Policy, prov: u32, d: Dimension) -> Vec<RuleRef> {
 /// steps aside, its other dimensions with it, and the state rule's whole value stands
 /// (docs/semantics.md, "Deferral"). Its minimum-necessary duty, for one, falls when the
 /// state asks the patient's authorization instead, as the law has it: minimum necessary
-/// does not apply to a disclosure made under an authorization (164.502(b)(2)(iii)). And
-/// where the state rule goes, the default comes back without the duties the state added.
+/// does not apply to a disclosure made under an authorization (164.502(b)(2)(iii)); under
+/// any other state permission the resolver keeps it. And where the state rule goes, the
+/// default comes back without the duties the state added.
 struct Deferral {
     /// The deferring federal rule's id.
     rule: String,
@@ -1111,7 +1112,12 @@ impl Deferral {
     /// answer the same, a duty that fell is a duty lost (a state rule that restates the
     /// default's permission without its duty, or one whose own notice goes with it).
     fn direction(&self, old: &Requirement<String>, new: &Requirement<String>, own: Direction) -> Direction {
-        let stricter = !self.causes_in.is_empty()
+        // A duty falls with the default only where the disclosure is then made under an
+        // authorization or required by law (164.502(b)(2)(iii), (v)); the resolver keeps
+        // it elsewhere, and a duty that falls anyway is a duty lost.
+        let duties_may_fall = new.permission.needs_authorization() || new.mandatory;
+        let stricter = duties_may_fall
+            && !self.causes_in.is_empty()
             && self.causes_in.iter().all(|c| new.at_least_as_strict_in(*c, old))
             && self.causes_in.iter().any(|c| !new.same_in(*c, old));
         if own == Direction::Loosened && stricter { Direction::Tightened } else { own }
@@ -1475,6 +1481,22 @@ mod tests {
         // Credited to the state rule that set the permission.
         let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
         assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(change(&d, Dimension::Permission).map(|c| c.direction), Some(Direction::Tightened));
+    }
+
+    #[test]
+    fn a_stricter_state_permission_without_an_authorization_does_not_excuse_a_fallen_duty() {
+        // Before: the default lets the parent be told with no instrument at all; after, the
+        // state asks the minor's non-objection, stricter, but no authorization: minimum
+        // necessary still applies (164.502(b)), so its fall is a loosening to justify.
+        let old = cells_answering(
+            requirement("none", "allowed", &["minimum_necessary"]),
+            serde_json::json!([{"rule": 3, "role": "won", "dimensions": ["permission", "obligations"]}]),
+        );
+        let d = diff(&[old], &[state_sets("no_objection", "allowed_unless_objects")]);
+        assert!(d.unjustified_loosening(), "{:?}", d.groups);
+        let o = change(&d, Dimension::Obligations);
+        assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
         assert_eq!(change(&d, Dimension::Permission).map(|c| c.direction), Some(Direction::Tightened));
     }
 

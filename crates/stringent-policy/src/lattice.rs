@@ -217,6 +217,15 @@ impl Permission {
         self.0.iter().all(|w| other.0.iter().any(|o| w.covers(*o)))
     }
 
+    /// Every way needs the individual's written authorization (a specific one counts): a
+    /// disclosure on this permission is made "pursuant to an authorization", which HIPAA's
+    /// minimum-necessary standard does not reach (45 CFR 164.502(b)(2)(iii)). A prohibition
+    /// has no way, and so needs one vacuously.
+    pub fn needs_authorization(&self) -> bool {
+        let authorization = Basis::Authorization.way();
+        self.ways().iter().all(|w| w.covers(authorization))
+    }
+
     /// No way at all: no instrument or condition makes the disclosure permissible.
     pub fn is_prohibited(&self) -> bool {
         self.0.is_empty()
