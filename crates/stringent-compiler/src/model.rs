@@ -431,9 +431,15 @@ fn state_out_of_place(id: &str, relative: &str, display: &str, span: Span) -> Op
     if LayerKind::of(id) != LayerKind::State {
         return None;
     }
-    let folder = relative.rsplit_once('/')?.0.rsplit('/').next()?.to_ascii_uppercase();
-    let other_state = folder_jurisdiction(relative).is_some_and(|j| j != id);
-    (folder == "ORG" || other_state).then(|| {
+    // Every folder on the path counts, not only the nearest: `org/sub/x.stringent` is still
+    // in the organizations' folder.
+    let folders = relative.rsplit_once('/')?.0;
+    let misplaced_in = |folder: &&str| {
+        let upper = folder.to_ascii_uppercase();
+        upper == "ORG" || folder_jurisdiction(&format!("{folder}/x")).is_some_and(|j| j != id)
+    };
+    let folder = folders.split('/').find(misplaced_in)?.to_ascii_uppercase();
+    Some(folder).map(|folder| {
         Diagnostic::new(Code::BadParent, format!("state layer `{id}` is declared in `{display}`, outside a folder of its own"))
             .at(loc(display, span).labelled(format!("a state in the `{}` folder", folder.to_ascii_lowercase())))
             .with_help(format!(
