@@ -113,6 +113,30 @@ pub fn opa_bundle(policies: &[Policy]) -> io::Result<Vec<u8>> {
     tarball.into_inner()?.finish()
 }
 
+/// Whether `bundle` reads as a bundle [`opa_bundle`] wrote: gzip, its first entry the
+/// `.manifest` with this root and a `sha256:` revision. Only the manifest is read (at most
+/// 4 KiB of it), so a large file that is not a bundle costs nothing; `stringent export opa`
+/// replaces a file only when this holds, never someone else's file.
+pub fn is_opa_bundle(bundle: impl io::Read) -> bool {
+    use io::Read as _;
+    #[derive(serde::Deserialize)]
+    struct Written {
+        revision: String,
+        roots: Vec<String>,
+    }
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(bundle));
+    let Ok(mut entries) = archive.entries() else { return false };
+    let Some(Ok(first)) = entries.next() else { return false };
+    if first.path().ok().as_deref() != Some(std::path::Path::new(MANIFEST_PATH)) {
+        return false;
+    }
+    let mut text = Vec::new();
+    if first.take(4096).read_to_end(&mut text).is_err() {
+        return false;
+    }
+    serde_json::from_slice::<Written>(&text).is_ok_and(|m| m.roots == [ROOT] && m.revision.starts_with("sha256:"))
+}
+
 /// `sha256:` and the hex SHA-256 of the content hashes, one per line.
 fn revision<'a>(content_hashes: impl Iterator<Item = &'a str>) -> String {
     let mut hasher = Sha256::new();

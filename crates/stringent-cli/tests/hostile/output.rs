@@ -345,3 +345,36 @@ fn a_failed_write_cleans_up_and_the_next_compile_succeeds() {
     assert_eq!(left.len(), 1, "{left:?}");
     assert_ok(&decide_hiv(&policy_file(&out_dir, "US")));
 }
+
+/// `export opa --out` replaces only a bundle it wrote: a rule file, someone's notes or a
+/// link named as the output are in the way, and stay as they were.
+#[test]
+fn export_replaces_only_its_own_bundle() {
+    let (s, root) = cited_tree("export-in-the-way", "45 CFR 164.508(a)(1)");
+    let export = |out: &Path| run(&["export", "opa", p(&root), "--as-of", AS_OF, "--out", p(out)]);
+
+    let rules = root.join("us/federal.stringent");
+    let before = std::fs::read(&rules).unwrap();
+    let out = export(&rules);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in the way and was not written by stringent (not an OPA bundle)"));
+    assert_eq!(std::fs::read(&rules).unwrap(), before, "export opa replaced a rule file");
+
+    let notes = s.path.join("notes.txt");
+    write(&notes, b"precious\n");
+    assert_eq!(export(&notes).status.code(), Some(2));
+    assert_eq!(std::fs::read(&notes).unwrap(), b"precious\n");
+
+    let link = s.path.join("bundle-link.tar.gz");
+    std::os::unix::fs::symlink(&notes, &link).unwrap();
+    let out = export(&link);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(a symbolic link)"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink(), "the link was replaced");
+
+    // Its own bundle is replaced, and a fresh path is written.
+    let bundle = s.path.join("bundle.tar.gz");
+    assert_ok(&export(&bundle));
+    assert_ok(&export(&bundle));
+    assert!(stringent_export::is_opa_bundle(std::fs::File::open(&bundle).unwrap()));
+    drop(s);
+}
