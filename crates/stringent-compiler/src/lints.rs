@@ -27,6 +27,14 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
                 .with_help("within one layer a disclosure cannot be both mandatory and prohibited; narrow one rule's pattern or make one an exception to the other"),
         );
     }
+    // One rule that is both: no cell could follow it, whatever else matches there.
+    for r in model.rules.iter().filter(|r| !r.damaged && r.requirement.mandatory && r.requirement.permission.is_prohibited()) {
+        out.push(
+            Diagnostic::new(Code::MandateMeetsProhibition, format!("rule `{}` both requires and prohibits the disclosure", r.id))
+                .at(Location::new(&r.file, r.id_span).labelled("`mandatory` with `permission prohibited`"))
+                .with_help("a disclosure the law requires cannot be prohibited: drop `mandatory`, or give the permission the law sets"),
+        );
+    }
     // Each rule is judged on its own, against the federal cells: in parallel, in rule order.
     let per_rule: Vec<Option<Diagnostic>> =
         model.rules.par_iter().enumerate().map(|(ri, rule)| rule_lint(model, stats, chains, as_of, ri, rule)).collect();
