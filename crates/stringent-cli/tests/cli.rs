@@ -1326,10 +1326,7 @@ fn decide_takes_the_compile_output_directory_and_answers_as_the_artifact_file_do
     assert_eq!(from_dir.status.code(), Some(0), "{}", String::from_utf8_lossy(&from_dir.stderr));
     assert_eq!(from_dir.stdout, from_file.stdout);
     let decision: stringent_policy::Decision = serde_json::from_slice(&from_dir.stdout).unwrap();
-    assert_eq!(
-        (&*decision.jurisdiction, &*decision.subject),
-        ("US-CA", stringent_policy::DEFAULT_SUBJECT)
-    );
+    assert_eq!((&*decision.jurisdiction, &*decision.subject), ("US-CA", stringent_policy::DEFAULT_SUBJECT));
 
     // A directory needs a jurisdiction; one the index lacks gets the nearest it has.
     let out_str = out.display().to_string();

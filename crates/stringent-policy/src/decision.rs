@@ -299,7 +299,8 @@ impl LoadedPolicy {
                 Cow::Owned(r.obligations),
             ),
         };
-        let echo = |axis: usize| Cow::Borrowed(point.get(axis).and_then(|p| self.value_id(axis, *p)).unwrap_or_default());
+        let echo =
+            |axis: usize| Cow::Borrowed(point.get(axis).and_then(|p| self.value_id(axis, *p)).unwrap_or_default());
         let [_, purpose, recipient, subject, holder] = std::array::from_fn(echo);
         Ok(Decision {
             jurisdiction: Cow::Borrowed(policy.jurisdiction()),
@@ -327,7 +328,11 @@ impl LoadedPolicy {
         })
     }
 
-    fn provenance_entry<'a>(&'a self, inv: &'a Involvement, for_category: Option<&'a str>) -> Option<ProvenanceEntry<'a>> {
+    fn provenance_entry<'a>(
+        &'a self,
+        inv: &'a Involvement,
+        for_category: Option<&'a str>,
+    ) -> Option<ProvenanceEntry<'a>> {
         let rule = self.policy().rules.get(inv.rule as usize)?;
         Some(ProvenanceEntry {
             rule: Cow::Borrowed(&rule.id),

@@ -150,7 +150,9 @@ fn hash(axis: usize, id: &str) -> u64 {
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut word = [0u8; 8];
-        word[..rest.len()].copy_from_slice(rest);
+        for (slot, byte) in word.iter_mut().zip(rest) {
+            *slot = *byte;
+        }
         h = step(h, u64::from_le_bytes(word));
     }
     h ^ (h >> 32)

@@ -2,10 +2,10 @@
 //! before a single question is answered, so a corrupt file is an error, never a panic.
 
 use crate::artifact::{AXES, FORMAT, INDEX_FORMAT, Policy, RequirementRecord, SCHEMA_VERSION};
-use crate::grid::RegionIndex;
-use crate::lattice::MAX_CONDITIONS;
 use crate::decision::HistoryGap;
+use crate::grid::RegionIndex;
 use crate::ids::IdIndex;
+use crate::lattice::MAX_CONDITIONS;
 use std::path::Path;
 
 /// The largest policy file [`LoadedPolicy::load`] reads. The compiler's limits keep every
@@ -382,10 +382,11 @@ impl LoadedPolicy {
         if names != AXES {
             return Err(LoadError::Inconsistent(format!("axes are {names:?}, expected {AXES:?}")));
         }
-        let index = IdIndex::shared(axes.iter().map(|a| a.values.iter().map(|v| v.id.as_str()))).map_err(|(axis, id)| {
-            let axis = axes.get(axis).map_or("?", |a| a.id.as_str());
-            LoadError::Inconsistent(format!("axis `{axis}` names the value `{id}` twice"))
-        })?;
+        let index =
+            IdIndex::shared(axes.iter().map(|a| a.values.iter().map(|v| v.id.as_str()))).map_err(|(axis, id)| {
+                let axis = axes.get(axis).map_or("?", |a| a.id.as_str());
+                LoadError::Inconsistent(format!("axis `{axis}` names the value `{id}` twice"))
+            })?;
         check_hierarchies(axes, &index)?;
         let sizes: Vec<usize> = axes.iter().map(|a| a.values.len()).collect();
         policy.regions.check(&sizes).map_err(LoadError::Inconsistent)?;

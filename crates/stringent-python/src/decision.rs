@@ -48,8 +48,7 @@ impl Decision {
         if let Some(d) = self.full.get() {
             return Ok(d);
         }
-        let built =
-            self.policy.decide(&self.asked.question(py)?).map_err(|e| question_error(py, &e))?.into_owned();
+        let built = self.policy.decide(&self.asked.question(py)?).map_err(|e| question_error(py, &e))?.into_owned();
         Ok(self.full.get_or_init(|| built))
     }
 

@@ -357,7 +357,10 @@ fn export_replaces_only_its_own_bundle() {
     let before = std::fs::read(&rules).unwrap();
     let out = export(&rules);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is in the way and was not written by stringent (not an OPA bundle)"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("is in the way and was not written by stringent (not an OPA bundle)")
+    );
     assert_eq!(std::fs::read(&rules).unwrap(), before, "export opa replaced a rule file");
 
     let notes = s.path.join("notes.txt");
@@ -368,7 +371,11 @@ fn export_replaces_only_its_own_bundle() {
     let link = s.path.join("bundle-link.tar.gz");
     std::os::unix::fs::symlink(&notes, &link).unwrap();
     let out = export(&link);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("(a symbolic link)"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("(a symbolic link)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(link.symlink_metadata().unwrap().file_type().is_symlink(), "the link was replaced");
 
     // Its own bundle is replaced, and a fresh path is written.
