@@ -25,6 +25,12 @@ pub const MAX_TOTAL_CELLS: usize = 1 << 26;
 /// `sud_counseling_notes`).
 pub const MAX_HIERARCHY_DEPTH: usize = 32;
 
+/// Ways (alternatives joined by `or`) in one rule's permission. The meet of the rules that
+/// match a cell takes every combination of their ways before it keeps the minimal ones, so
+/// the work of a cell grows with the product of its rules' ways: 3 rules of 300 ways each
+/// took minutes. Shipped: 6.
+pub const MAX_WAYS_PER_RULE: usize = 16;
+
 /// Jurisdictions (layers) in one rules tree: every layer is the end of a chain that is
 /// resolved and written. Shipped: 53 (federal, 50 states, DC, an organization).
 pub const MAX_LAYERS: usize = 512;

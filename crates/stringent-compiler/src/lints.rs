@@ -27,8 +27,34 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
                 .with_help("within one layer a disclosure cannot be both mandatory and prohibited; narrow one rule's pattern or make one an exception to the other"),
         );
     }
+    if let Some(o) = &stats.overflow {
+        let rules: Vec<&RuleModel> = o.rules.iter().filter_map(|r| model.rules.get(*r)).collect();
+        let ids: Vec<&str> = rules.iter().take(5).map(|r| r.id.as_str()).collect();
+        let more = rules.len().saturating_sub(ids.len());
+        if let Some(at) = rules.iter().max_by_key(|r| r.requirement.permission.ways().len()) {
+            out.push(
+                Diagnostic::new(
+                    Code::LimitExceeded,
+                    format!(
+                        "the rules that meet at {} combine into more than {} ways to disclose",
+                        cell_name(model, o.cell),
+                        stringent_policy::lattice::MAX_WAY_PRODUCTS
+                    ),
+                )
+                .at(Location::new(&at.file, at.id_span).labelled("the rule with the most ways there"))
+                .with_help(format!(
+                    "the rules there: {}{}; their ways multiply in the meet. Narrow the rules' patterns so that fewer meet, \
+                     or give them fewer conditional ways; see README.md, \"Limits\"",
+                    ids.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                )),
+            );
+        }
+    }
     // One rule that is both: no cell could follow it, whatever else matches there.
-    for r in model.rules.iter().filter(|r| !r.damaged && r.requirement.mandatory && r.requirement.permission.is_prohibited()) {
+    for r in
+        model.rules.iter().filter(|r| !r.damaged && r.requirement.mandatory && r.requirement.permission.is_prohibited())
+    {
         out.push(
             Diagnostic::new(Code::MandateMeetsProhibition, format!("rule `{}` both requires and prohibits the disclosure", r.id))
                 .at(Location::new(&r.file, r.id_span).labelled("`mandatory` with `permission prohibited`"))

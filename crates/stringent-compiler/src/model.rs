@@ -1269,6 +1269,21 @@ impl Builder {
                             ),
                         );
                     }
+                    if p.value.ways.len() > limits::MAX_WAYS_PER_RULE {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::LimitExceeded,
+                                format!(
+                                    "rule `{}` names {} ways to disclose; at most {} are allowed",
+                                    r.id.text,
+                                    p.value.ways.len(),
+                                    limits::MAX_WAYS_PER_RULE
+                                ),
+                            )
+                            .at(loc(file, p.span).labelled("the ways, joined by `or`"))
+                            .with_help("the meet of rules multiplies their ways; split the rule by pattern, or see README.md, \"Limits\""),
+                        );
+                    }
                     let ways: Vec<Way> = p.value.ways.iter().map(|w| self.way(w, file)).collect();
                     rule.requirement.permission = Permission::from_ways(ways);
                     rule.sets = rule.sets.with(Dimension::Permission);

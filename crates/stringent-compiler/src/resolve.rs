@@ -260,6 +260,15 @@ pub struct Conflict {
     pub cell: usize,
 }
 
+/// The rules that meet in a cell combine into more ways than a permission keeps
+/// (`stringent_policy::MAX_WAY_PRODUCTS`): the answer there would be stricter than the law's
+/// meet, so the tree is refused (E0400). The first such cell, and the rules matching it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Overflow {
+    pub cell: usize,
+    pub rules: Vec<usize>,
+}
+
 /// The cells of a model: one axis per axis of its vocabulary, numbered row-major (see
 /// `stringent_policy::grid`). The limits keep their number within a `usize`; a model
 /// beyond them has the empty grid.
@@ -286,6 +295,8 @@ pub struct Stats {
     pub matched: Vec<bool>,
     /// Mandates meeting prohibitions in one layer, with the first cell where they met.
     pub conflicts: BTreeMap<(usize, usize), Conflict>,
+    /// The first cell whose rules meet into too many ways.
+    pub overflow: Option<Overflow>,
 }
 
 /// What one region of a chain taught about the rules: its part of the chain's [`Stats`].
@@ -294,11 +305,12 @@ struct RegionStats {
     matched: Vec<usize>,
     won: Vec<usize>,
     conflicts: Vec<Conflict>,
+    overflow: Option<Overflow>,
 }
 
 impl Stats {
     fn new(rules: usize) -> Self {
-        Stats { won: vec![false; rules], matched: vec![false; rules], conflicts: BTreeMap::new() }
+        Stats { won: vec![false; rules], matched: vec![false; rules], conflicts: BTreeMap::new(), overflow: None }
     }
 
     /// The statistics of a chain from those of its regions, in region order (a conflict
@@ -316,6 +328,7 @@ impl Stats {
             for c in &r.conflicts {
                 out.conflicts.entry((c.mandate, c.prohibition)).or_insert_with(|| c.clone());
             }
+            out.overflow = first(out.overflow.take(), r.overflow.as_ref());
         }
         out
     }
@@ -336,8 +349,18 @@ impl Stats {
                     *e = c.clone();
                 }
             }
+            out.overflow = first(out.overflow.take(), s.overflow.as_ref());
         }
         out
+    }
+}
+
+/// The overflow of the lower cell, so that the one reported does not depend on order.
+fn first(kept: Option<Overflow>, other: Option<&Overflow>) -> Option<Overflow> {
+    match (kept, other) {
+        (Some(k), Some(o)) if o < &k => Some(o.clone()),
+        (None, Some(o)) => Some(o.clone()),
+        (k, _) => k,
     }
 }
 
@@ -1010,6 +1033,10 @@ impl<'m> Resolver<'m> {
                     }
                 }
             }
+        }
+        if result.permission.overflowed() && stats.overflow.is_none() {
+            let rules = effective.iter().flat_map(|e| e.iter().copied()).collect();
+            stats.overflow = Some(Overflow { cell, rules });
         }
         self.credit_joint_permission(&effective, &result, &mut invs, stats);
         invs.sort_by_key(|(pos, i)| (*pos, self.rank.get(i.rule).copied().unwrap_or(usize::MAX), i.role));

@@ -159,17 +159,30 @@ impl Way {
 /// closed upward (holding more never hurts). Kept minimal and sorted, so equal
 /// permissions are equal values. No way at all means the disclosure is prohibited.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Permission(Vec<Way>);
+pub struct Permission {
+    ways: Vec<Way>,
+    /// A meet had more combinations of ways than [`MAX_WAY_PRODUCTS`], or more minimal
+    /// ways than [`MAX_WAYS`], and kept fewer: a stricter permission than the law's meet,
+    /// never a looser one. The compiler refuses a tree whose answers carry it (E0400).
+    overflowed: bool,
+}
+
+/// Combinations of ways one meet enumerates (the product of its two sides' ways). Beyond
+/// it only the unconditional ways of each side are combined, and the result is marked.
+pub const MAX_WAY_PRODUCTS: usize = 1_024;
+
+/// Minimal ways one permission keeps; beyond it the rest are dropped (stricter), marked.
+pub const MAX_WAYS: usize = 64;
 
 impl Permission {
     /// Anything suffices: the permission of a rule that says nothing about permission.
     pub fn any() -> Permission {
-        Permission(vec![Way::NONE])
+        Permission { ways: vec![Way::NONE], overflowed: false }
     }
 
     /// Nothing suffices.
     pub fn prohibited() -> Permission {
-        Permission(Vec::new())
+        Permission { ways: Vec::new(), overflowed: false }
     }
 
     /// Any of these ways suffices.
@@ -179,12 +192,14 @@ impl Permission {
         ways.dedup();
         let all = ways.clone();
         ways.retain(|w| !all.iter().any(|o| o != w && w.covers(*o)));
-        Permission(ways)
+        let overflowed = ways.len() > MAX_WAYS;
+        ways.truncate(MAX_WAYS);
+        Permission { ways, overflowed }
     }
 
     /// The bases that satisfy a demand for `basis`.
     pub fn at_least(basis: Basis) -> Permission {
-        Permission(vec![basis.way()])
+        Permission { ways: vec![basis.way()], overflowed: false }
     }
 
     /// Any of several bases suffices: `authorization or court_order`.
@@ -192,14 +207,19 @@ impl Permission {
         Permission::from_ways(bases.iter().map(|b| b.way()))
     }
 
+    /// Whether a meet kept fewer ways than the law's meet has (see [`MAX_WAY_PRODUCTS`]).
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
     /// The minimal ways, sorted: each suffices, and none covers another.
     pub fn ways(&self) -> &[Way] {
-        &self.0
+        &self.ways
     }
 
     /// Holding only `basis` satisfies this permission, with no condition.
     pub fn admits(&self, basis: Basis) -> bool {
-        self.0.iter().any(|w| basis.way().covers(*w))
+        self.ways.iter().any(|w| basis.way().covers(*w))
     }
 
     /// The bases that suffice alone, each with no other instrument and no condition.
@@ -209,12 +229,23 @@ impl Permission {
 
     /// Both must be satisfied: every union of one way from each, minimised.
     pub fn meet(&self, other: &Permission) -> Permission {
-        Permission::from_ways(self.0.iter().flat_map(|a| other.0.iter().map(move |b| a.and(*b))))
+        let overflowed = self.overflowed || other.overflowed;
+        if self.ways.len().saturating_mul(other.ways.len()) > MAX_WAY_PRODUCTS {
+            let unconditional =
+                |p: &Permission| p.ways.iter().copied().filter(|w| !w.is_conditional()).collect::<Vec<_>>();
+            let (mine, theirs) = (unconditional(self), unconditional(other));
+            let mut met = Permission::from_ways(mine.iter().flat_map(|a| theirs.iter().map(move |b| a.and(*b))));
+            met.overflowed = true;
+            return met;
+        }
+        let mut met = Permission::from_ways(self.ways.iter().flat_map(|a| other.ways.iter().map(move |b| a.and(*b))));
+        met.overflowed |= overflowed;
+        met
     }
 
     /// `self` is at least as strict as `other`: whoever satisfies `self` satisfies `other`.
     pub fn at_least_as_strict_as(&self, other: &Permission) -> bool {
-        self.0.iter().all(|w| other.0.iter().any(|o| w.covers(*o)))
+        self.ways.iter().all(|w| other.ways.iter().any(|o| w.covers(*o)))
     }
 
     /// Every way needs the individual's written authorization (a specific one counts): a
@@ -228,14 +259,14 @@ impl Permission {
 
     /// No way at all: no instrument or condition makes the disclosure permissible.
     pub fn is_prohibited(&self) -> bool {
-        self.0.is_empty()
+        self.ways.is_empty()
     }
 
     /// The display level: that of the weakest way that needs no condition; `prohibited`
     /// when every way needs one, so that a reader who knows nothing of conditions reads
     /// a conservative answer.
     pub fn level(&self) -> Level {
-        self.0.iter().filter(|w| !w.is_conditional()).map(|w| w.level()).min().unwrap_or(Level::Prohibited)
+        self.ways.iter().filter(|w| !w.is_conditional()).map(|w| w.level()).min().unwrap_or(Level::Prohibited)
     }
 }
 

@@ -519,3 +519,58 @@ fn an_assertion_failing_everywhere_is_cut_off() {
     }
     assert_within("prove, ten assertions failing everywhere", &usage, 60, 2048);
 }
+
+/// The conditions of the shipped vocabulary, to build ways from.
+fn shipped_conditions() -> Vec<String> {
+    let terms = std::fs::read_to_string(repo().join("rules/vocabulary/terms.stringent")).unwrap();
+    terms
+        .lines()
+        .filter_map(|l| l.strip_prefix("condition "))
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `n` rules on one cell, each with `ways` ways of three conditions apiece, all distinct.
+fn rules_of_many_ways(n: usize, ways: usize) -> String {
+    let conditions = shipped_conditions();
+    let mut k = 0;
+    let mut body = String::from(HEADER);
+    for r in 0..n {
+        let permission: Vec<String> = (0..ways)
+            .map(|_| {
+                let at = k;
+                k += 1;
+                let pick = |j: usize| conditions[(at * 7 + j * 13) % conditions.len()].clone();
+                format!("authorization if {} and {} and {}", pick(0), pick(1), pick(2))
+            })
+            .collect();
+        body.push_str(&rule(
+            &format!("us.w{r}"),
+            &format!("  category hiv\n  purpose employment\n  permission {}\n", permission.join(" or ")),
+        ));
+    }
+    body
+}
+
+#[test]
+fn a_permission_of_too_many_ways_is_one_e0400() {
+    let (_s, root) = Scratch::tree("ways-per-rule");
+    write(&root.join("us/federal.stringent"), rules_of_many_ways(1, limits::MAX_WAYS_PER_RULE + 1).as_bytes());
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(60), 1024);
+    let stderr = assert_refused(&out, &["E0400", "us.w0", &format!("at most {}", limits::MAX_WAYS_PER_RULE)]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert_within("check, one rule of too many ways", &usage, 5, 512);
+}
+
+/// Eight rules of sixteen conditional ways on one cell: their meet has 16^8 combinations.
+/// It is cut off and refused in about a second (it ran for minutes before the limit).
+#[test]
+fn rules_whose_ways_multiply_past_the_limit_are_one_e0400_quickly() {
+    let (_s, root) = Scratch::tree("ways-multiply");
+    write(&root.join("us/federal.stringent"), rules_of_many_ways(8, limits::MAX_WAYS_PER_RULE).as_bytes());
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(120), 1024);
+    let stderr = assert_refused(&out, &["E0400", "combine into more than", "category hiv, purpose employment"]);
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert_within("check, eight rules of sixteen ways on one cell", &usage, 10, 512);
+}
