@@ -448,3 +448,15 @@ fn latency_and_memory() {
     assert!(after_1000 * 10 <= after_100 * 11, "memory grows: {after_100} KiB -> {after_1000} KiB");
     c.shutdown();
 }
+
+/// An editor that dies (its pipe closes) before `shutdown` and `exit` is a broken
+/// connection: exit status 1, as the README says, not a clean 0.
+#[test]
+fn input_ending_before_shutdown_exits_1() {
+    let mut c = Client::start();
+    c.initialize();
+    let Client { mut child, stdin, .. } = c;
+    drop(stdin);
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{status}");
+}

@@ -1216,8 +1216,16 @@ pub fn show(r: &Requirement<String>, d: Dimension, conditions: &[Term]) -> Strin
         }
         Dimension::Mandate => if r.mandatory { "mandatory" } else { "not mandatory" }.to_owned(),
         Dimension::Deadlines => {
-            let ds: Vec<String> =
-                r.deadlines.iter().map(|d| format!("{} {:?} ({:?})", d.days, d.unit, d.action)).collect();
+            // As a rule file writes it: `30 calendar_days for copy`.
+            use stringent_policy::{Action, Word as _};
+            let ds: Vec<String> = r
+                .deadlines
+                .iter()
+                .map(|d| match d.action {
+                    Action::Any => format!("{} {}", d.days, d.unit.keyword()),
+                    action => format!("{} {} for {}", d.days, d.unit.keyword(), action.keyword()),
+                })
+                .collect();
             format!("[{}]", ds.join(", "))
         }
         Dimension::AuthorizationElements => format!("[{}]", r.elements.join(", ")),

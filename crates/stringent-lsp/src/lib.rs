@@ -66,6 +66,12 @@ impl Server {
         }
     }
 
+    /// The input ended without `exit`: a clean end only after `shutdown`; otherwise the
+    /// connection broke (the editor died), which the exit status says.
+    fn input_ended(&self) -> Result<(), String> {
+        if self.shutting_down { Ok(()) } else { Err("the input ended before `shutdown` and `exit`".into()) }
+    }
+
     fn serve(&mut self, connection: &Connection) -> Result<(), String> {
         loop {
             // Edits are compiled once the client has nothing more queued: a burst of
@@ -77,12 +83,12 @@ impl Server {
                         self.recompile(connection);
                         continue;
                     }
-                    Err(crossbeam_channel::TryRecvError::Disconnected) => return Ok(()),
+                    Err(crossbeam_channel::TryRecvError::Disconnected) => return self.input_ended(),
                 }
             } else {
                 match connection.receiver.recv() {
                     Ok(m) => m,
-                    Err(_) => return Ok(()),
+                    Err(_) => return self.input_ended(),
                 }
             };
             match message {

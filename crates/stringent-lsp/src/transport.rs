@@ -99,7 +99,10 @@ fn read_frame(input: &mut impl BufRead) -> Frame {
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                 match value.trim().parse::<usize>() {
                     Ok(n) if n <= MAX_MESSAGE => length = Some(n),
-                    _ => broken = Some(format!("bad Content-Length `{}`", value.trim())),
+                    _ => {
+                        broken =
+                            Some(format!("bad Content-Length `{}`: a body of 0 to {MAX_MESSAGE} bytes", value.trim()))
+                    }
                 }
             }
             Some(_) => {}
