@@ -1,7 +1,11 @@
 //! Escaping and the page shell every page shares.
 
-/// Escape text for HTML content and double-quoted attribute values.
+/// Escape text for HTML content and double-quoted attribute values. A bidirectional
+/// control or an invisible character is written out as `\u{…}` first, as on a terminal: a
+/// browser would otherwise reorder or hide the text around it, and a reviewer read a rule
+/// other than the one in the file.
 pub fn esc(text: &str) -> String {
+    let text = stringent_diagnostics::escape_for_terminal(text);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -76,6 +80,13 @@ pub fn page(title: &str, root: &str, main: &str, scripts: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shows_bidi_and_invisible_characters_as_escapes() {
+        assert_eq!(esc("no \u{202E}noitazirohtua\u{202C}"), "no \\u{202E}noitazirohtua\\u{202C}");
+        assert_eq!(esc("a\u{200B}b\u{E0041}"), "a\\u{200B}b\\u{E0041}");
+        assert_eq!(esc("plain text"), "plain text");
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {
