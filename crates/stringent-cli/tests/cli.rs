@@ -2060,3 +2060,50 @@ fn an_unwritable_stdout_is_said_and_exits_74() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error: cannot write to standard output"), "{stderr}");
 }
+
+/// A file or folder inside the rules tree stands for the whole tree in every command that
+/// answers for a tree, as in `check`: before, `coverage`, `prove`, `diff`, `decide --rules`
+/// and `timeline --rules` compiled only that part, without its vocabulary, and reported
+/// hundreds of errors.
+#[test]
+fn a_path_inside_the_tree_stands_for_the_whole_tree() {
+    let whole = stringent(&[
+        "decide",
+        "--rules",
+        "rules",
+        "--jurisdiction",
+        "US-CA",
+        "--category",
+        "hiv",
+        "--purpose",
+        "employment",
+        "--recipient",
+        "employer",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    assert_eq!(whole.status.code(), Some(0), "{}", String::from_utf8_lossy(&whole.stderr));
+    for part in ["rules/us-ca", "rules/us-ca/california.stringent"] {
+        let out = stringent(&[
+            "decide",
+            "--rules",
+            part,
+            "--jurisdiction",
+            "US-CA",
+            "--category",
+            "hiv",
+            "--purpose",
+            "employment",
+            "--recipient",
+            "employer",
+            "--as-of",
+            "2026-11-24",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{part}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(out.stdout, whole.stdout, "{part}");
+        for args in [vec!["coverage", part], vec!["diff", part, "rules", "--as-of", "2026-11-24"]] {
+            let out = stringent(&args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+    }
+}

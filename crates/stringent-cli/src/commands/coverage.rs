@@ -8,7 +8,11 @@ use stringent_syntax::ast::Confidence;
 
 pub(crate) fn run(paths: &[PathBuf]) -> u8 {
     use stringent_compiler::coverage::State;
-    let c = compile(paths, Date::today());
+    let roots = match super::whole_trees(paths) {
+        Ok(roots) => roots,
+        Err(code) => return code,
+    };
+    let c = compile(&roots, Date::today());
     if c.has_errors() {
         report(&c);
         return FINDINGS;

@@ -57,7 +57,11 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
                 return USAGE;
             };
             let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
-            let c = compile(&[rules], q.as_of.unwrap_or_else(Date::today));
+            let roots = match super::whole_trees(&[rules]) {
+                Ok(roots) => roots,
+                Err(code) => return code,
+            };
+            let c = compile(&roots, q.as_of.unwrap_or_else(Date::today));
             // An error in another chain's own layer leaves this chain's answers as they
             // would be without it (Compilation::errors_touching): answer, and say which
             // chains cannot be answered until the errors are fixed.

@@ -116,7 +116,7 @@ pub(crate) fn compiled_pair(old: (&str, Date), new: (&str, Date)) -> Result<(Com
             errln!("error: {e}");
             USAGE
         })?;
-        let c = compile(std::slice::from_ref(&tree.path), as_of);
+        let c = compile(&super::whole_trees(std::slice::from_ref(&tree.path))?, as_of);
         if c.has_errors() {
             errln!("error: `{spec}` has errors:");
             report(&c);

@@ -14,7 +14,11 @@ pub(crate) fn run(q: &QuestionArgs, rule: &str) -> u8 {
         return USAGE;
     }
     let rules = q.rules.clone().unwrap_or_else(|| PathBuf::from("rules"));
-    let c = compile(&[rules], q.as_of.unwrap_or_else(Date::today));
+    let roots = match super::whole_trees(&[rules]) {
+        Ok(roots) => roots,
+        Err(code) => return code,
+    };
+    let c = compile(&roots, q.as_of.unwrap_or_else(Date::today));
     if c.has_errors() {
         report(&c);
         return FINDINGS;

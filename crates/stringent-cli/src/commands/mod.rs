@@ -25,16 +25,26 @@ use stringent_compiler::discover::Targets;
 /// for that root, compiled whole (`discover::targets`). `Err` is the exit code, after
 /// saying why the paths name no tree.
 pub(crate) fn compiled(tree: &TreeArgs) -> Result<(Compilation, Targets), u8> {
-    match stringent_compiler::discover::targets(&tree.paths) {
-        Ok(targets) => Ok((stringent_compiler::compile(&targets.roots, tree.date()), targets)),
-        Err(why) => {
-            for line in why.lines() {
-                let line = if line.starts_with("help:") { line.to_owned() } else { format!("error: {line}") };
-                errln!("{line}");
-            }
-            Err(USAGE)
+    let targets = targets_of(&tree.paths)?;
+    Ok((stringent_compiler::compile(&targets.roots, tree.date()), targets))
+}
+
+/// The whole trees that `paths` lie in: what a command that answers for a whole tree
+/// (`decide`, `coverage`, `prove`, `diff`, …) compiles when given a file or folder inside
+/// one, as `check` does, instead of a part of it that lacks the vocabulary. `Err` is the
+/// exit code, after saying why.
+pub(crate) fn whole_trees(paths: &[std::path::PathBuf]) -> Result<Vec<std::path::PathBuf>, u8> {
+    Ok(targets_of(paths)?.roots)
+}
+
+fn targets_of(paths: &[std::path::PathBuf]) -> Result<Targets, u8> {
+    stringent_compiler::discover::targets(paths).map_err(|why| {
+        for line in why.lines() {
+            let line = if line.starts_with("help:") { line.to_owned() } else { format!("error: {line}") };
+            errln!("{line}");
         }
-    }
+        USAGE
+    })
 }
 
 /// The one line that stands for the errors in other files that make the named files'

@@ -144,7 +144,11 @@ pub(crate) fn builtin(spec: &str, from: Option<Date>, format: ProveFormat) -> u8
             return USAGE;
         }
     };
-    let c = stringent_compiler::compile(std::slice::from_ref(&tree.path), from.unwrap_or_else(Date::today));
+    let roots = match super::whole_trees(std::slice::from_ref(&tree.path)) {
+        Ok(roots) => roots,
+        Err(code) => return code,
+    };
+    let c = stringent_compiler::compile(&roots, from.unwrap_or_else(Date::today));
     if c.has_errors() {
         errln!("error: `{spec}` has errors:");
         crate::output::report(&c);

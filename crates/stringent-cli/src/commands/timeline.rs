@@ -27,7 +27,11 @@ pub(crate) fn run(rules: &str, jurisdiction: &str, from: Option<Date>, to: Optio
         errln!("  help: give the directory that holds the rule files, e.g. `rules`, or `git:REV`");
         return USAGE;
     }
-    let c = compile(std::slice::from_ref(&tree.path), from.unwrap_or_else(Date::today));
+    let roots = match super::whole_trees(std::slice::from_ref(&tree.path)) {
+        Ok(roots) => roots,
+        Err(code) => return code,
+    };
+    let c = compile(&roots, from.unwrap_or_else(Date::today));
     if c.model.layer(jurisdiction).is_none() {
         let ids = c.jurisdictions();
         let hint = stringent_diagnostics::nearest(jurisdiction, ids.iter().map(String::as_str))
