@@ -369,6 +369,9 @@ struct Builder {
     limit_reported: bool,
     /// Axes that text which could not be parsed may declare: not reported again as missing.
     unread_axes: Vec<String>,
+    /// The axes a misspelt axis declaration most likely meant (`recipent`: `recipient`),
+    /// reported there with "did you mean": not reported again as missing.
+    misspelt_axes: Vec<String>,
 }
 
 fn loc(file: &str, span: Span) -> Location {
@@ -619,7 +622,7 @@ impl Builder {
                     self.model.axes.push(AxisModel { id: name.to_owned(), ..AxisModel::default() })
                 }
                 None => {
-                    if !self.unread_axes.iter().any(|a| a == name) {
+                    if !self.unread_axes.iter().chain(&self.misspelt_axes).any(|a| a == name) {
                         self.diags.push(
                             Diagnostic::new(Code::MissingAxis, format!("the axis `{name}` is not declared")).with_help(
                                 format!(
@@ -665,6 +668,9 @@ impl Builder {
     fn axis(&mut self, a: &ast::AxisDecl, file: &str, axes: &mut [Option<PendingAxis>]) {
         let Some(i) = AXES.iter().position(|x| *x == a.name.text) else {
             self.diags.push(unknown("axis", &a.name, file, AXES));
+            if let Some(meant) = nearest(&a.name.text, AXES.iter().copied()) {
+                self.misspelt_axes.push(meant.to_owned());
+            }
             return;
         };
         if let Some(Some((_, first_file, first_span, _))) = axes.get(i) {
@@ -1440,6 +1446,13 @@ impl Builder {
         let Some(axis) = self.model.axes.get(ai) else {
             return;
         };
+        // An axis the vocabulary failed to declare is reported once (E0209); its values are
+        // not reported again at every rule that names one, and the rule is left out of the
+        // lints, as a rule any other error names is.
+        if self.axis_locations.get(ai).is_some_and(Option::is_none) && axis.values.is_empty() {
+            rule.damaged = true;
+            return;
+        }
         if let Some(s) = rule.pattern_spans.get_mut(ai) {
             if s.is_some() {
                 self.diags.push(
