@@ -2067,38 +2067,17 @@ fn an_unwritable_stdout_is_said_and_exits_74() {
 /// hundreds of errors.
 #[test]
 fn a_path_inside_the_tree_stands_for_the_whole_tree() {
-    let whole = stringent(&[
-        "decide",
-        "--rules",
-        "rules",
-        "--jurisdiction",
-        "US-CA",
-        "--category",
-        "hiv",
-        "--purpose",
-        "employment",
-        "--recipient",
-        "employer",
-        "--as-of",
-        "2026-11-24",
-    ]);
+    let decide = |rules: &str| {
+        let question =
+            "--jurisdiction US-CA --category hiv --purpose employment --recipient employer --as-of 2026-11-24";
+        let mut args = vec!["decide", "--rules", rules];
+        args.extend(question.split(' '));
+        stringent(&args)
+    };
+    let whole = decide("rules");
     assert_eq!(whole.status.code(), Some(0), "{}", String::from_utf8_lossy(&whole.stderr));
     for part in ["rules/us-ca", "rules/us-ca/california.stringent"] {
-        let out = stringent(&[
-            "decide",
-            "--rules",
-            part,
-            "--jurisdiction",
-            "US-CA",
-            "--category",
-            "hiv",
-            "--purpose",
-            "employment",
-            "--recipient",
-            "employer",
-            "--as-of",
-            "2026-11-24",
-        ]);
+        let out = decide(part);
         assert_eq!(out.status.code(), Some(0), "{part}: {}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(out.stdout, whole.stdout, "{part}");
         for args in [vec!["coverage", part], vec!["diff", part, "rules", "--as-of", "2026-11-24"]] {
