@@ -1020,6 +1020,70 @@ fn a_topic_declared_in_the_vocabulary_is_covered_like_the_shipped_ones() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A new state whose broad rule is looser than federal law is preempted wherever federal law
+/// decides, but replaces the federal default where federal law leaves a self-consented
+/// minor's parent to state law: `check` warns (W0009) and `diff --fail-on loosened` fails,
+/// until the rule says which law permits it.
+#[test]
+fn a_new_state_loosening_a_deferred_default_is_warned_and_gated() {
+    let (base, added) = (copy_of_rules("careless-state-base"), copy_of_rules("careless-state-added"));
+    let state = added.join("us-zz");
+    std::fs::create_dir_all(&state).unwrap();
+    let rule = |justification: &str| {
+        format!(
+            "jurisdiction US-ZZ \"A careless state\" under US history from 2016-01-01\n\n\
+             rule zz.share \"Health information may be shared\" {{\n  cite \"ZZ Code 1\"\n  \
+             confidence unverified\n  effective 2020-01-01\n  category general\n  permission none\n{justification}}}\n"
+        )
+    };
+    std::fs::write(state.join("zz.stringent"), rule("")).unwrap();
+    let asked = [
+        "decide",
+        "--rules",
+        added.to_str().unwrap(),
+        "--jurisdiction",
+        "US-ZZ",
+        "--category",
+        "general",
+        "--purpose",
+        "treatment",
+        "--recipient",
+        "parent",
+        "--subject",
+        "minor_self_consented",
+        "--holder",
+        "provider",
+    ];
+    let out = stringent(&asked);
+    let answer = String::from_utf8_lossy(&out.stdout);
+    assert!(answer.starts_with("US-ZZ: allowed"), "the state rule replaces the deferring default: {answer}");
+
+    let out = stringent(&["check", added.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&out.stderr);
+    assert!(shown.contains("warning[W0009]: rule `zz.share` is stricter than federal law nowhere"), "{shown}");
+    assert!(shown.contains("0 errors, 1 warning"), "{shown}");
+
+    let gate = ["diff", base.to_str().unwrap(), added.to_str().unwrap(), "--fail-on", "loosened"];
+    let out = stringent(&gate);
+    let (shown, said) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{shown}{said}");
+    assert!(shown.contains("US-ZZ: new jurisdiction, compared with its parent chain US:"), "{shown}");
+    assert!(shown.contains("LOOSENED permission"), "{shown}");
+    assert!(said.contains("the new jurisdiction US-ZZ loosens an answer of US without a justification"), "{said}");
+
+    std::fs::write(
+        state.join("zz.stringent"),
+        rule("  justification \"ZZ Code 1(b) lets a provider tell the parent\"\n"),
+    )
+    .unwrap();
+    let out = stringent(&["check", added.to_str().unwrap()]);
+    let shown = String::from_utf8_lossy(&out.stderr);
+    assert!(!shown.contains("W0009"), "a justified loosening is not warned about: {shown}");
+    let out = stringent(&gate);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(added));
+}
+
 /// A new layer is compared with the chain it stands under: the diff says what it changes,
 /// per dimension and with its rule, not only that it is new.
 #[test]

@@ -100,8 +100,9 @@ pub struct Diff {
     /// difference is not the one of the date before: the groups as of each.
     pub later: Vec<LaterDiff>,
     /// What each added jurisdiction changes, compared with its parent chain in the new
-    /// tree: the answers the same questions got before the layer existed. Shown, not
-    /// gated: no question about the new jurisdiction had an answer to loosen.
+    /// tree: the answers the same questions got before the layer existed. Gated like the
+    /// rest: a new state can loosen its parent chain only where federal law defers to
+    /// state law (a minor's parent), and such a loosening must say which law permits it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub new_layers: Vec<NewLayer>,
     /// Coverage topics removed or narrowed: no answer changes with them, but `coverage`
@@ -180,6 +181,13 @@ pub struct NewLayer {
     pub groups: Vec<ChangeGroup>,
 }
 
+impl NewLayer {
+    /// The new layer loosens its parent chain somewhere and no rule deciding it says why.
+    pub fn unjustified_loosening(&self) -> bool {
+        self.groups.iter().any(ChangeGroup::unjustified_loosening)
+    }
+}
+
 /// A layer whose declared `history from` differs between the trees.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct HistoryChange {
@@ -213,6 +221,7 @@ impl Diff {
     pub fn unjustified_loosening(&self) -> bool {
         self.groups.iter().any(ChangeGroup::unjustified_loosening)
             || self.later.iter().any(LaterDiff::unjustified_loosening)
+            || self.new_layers.iter().any(NewLayer::unjustified_loosening)
     }
     /// A jurisdiction, value or term that answers used is gone: questions that named it
     /// are refused, or answers no longer say it. No rule can justify that; it is a change

@@ -173,6 +173,7 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     };
     let mut tightens = false;
     let mut looser: Option<(usize, Dimension)> = None;
+    let mut loosens_default: Option<(usize, Dimension)> = None;
     let mut overridden = false;
     fed.for_each_matched_tuple(&rule.matches, |region, cell| {
         let Some(v) = verdict(region) else { return };
@@ -182,6 +183,11 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
             && looser.is_none_or(|(first, _)| cell < first)
         {
             looser = Some((cell, d));
+        }
+        if let Some(d) = v.loosens_default
+            && loosens_default.is_none_or(|(first, _)| cell < first)
+        {
+            loosens_default = Some((cell, d));
         }
     });
     // Where federal law overrides the rule, the cell to show is the first one whose
@@ -230,6 +236,9 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     if tightens || !rule.excepts.is_empty() {
         return None;
     }
+    if let Some((cell, dim)) = loosens_default {
+        return loosens_only_defaults(model, rule, fed, cell, dim);
+    }
     let (cell, dim) = looser?;
     let fed_rule = deciding_rule(model, fed, cell, dim);
     // Preemption is the test for a state's law; an organization's policy is no law, and
@@ -261,6 +270,42 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     Some(d)
 }
 
+/// A state rule stricter than federal law nowhere it applies, whose only effect is to
+/// loosen a default federal law leaves to state law (a self-consented minor's parent,
+/// 164.502(g)(3)(ii)). State law may do that, so the rule's answer stands there; but a rule
+/// that is otherwise preempted everywhere reaches the parent by accident as often as by
+/// law: it must say which law permits the loosening (docs/semantics.md, "Chains", step 4).
+fn loosens_only_defaults(
+    model: &Model,
+    rule: &RuleModel,
+    fed: &ChainResult,
+    cell: usize,
+    dim: Dimension,
+) -> Option<Diagnostic> {
+    let layer = model.layers.get(rule.layer)?;
+    if rule.justification.is_some() || LayerKind::of(&layer.id) != LayerKind::State {
+        return None;
+    }
+    let mut d = Diagnostic::new(
+        Code::LoosensOnlyDefaults,
+        format!("rule `{}` is stricter than federal law nowhere, and loosens what federal law leaves to state law", rule.id),
+    )
+    .at(Location::new(&rule.file, rule.id_span).labelled(format!("less strict in `{}` for {}", dim.as_str(), cell_name(model, cell))))
+    .with_help(
+        "federal law leaves a disclosure to a minor's parent to state law (45 CFR 164.502(g)(3)(ii)), so there this rule's \
+         answer replaces the stricter federal default; everywhere else it is preempted (160.203(b)). If a statute permits \
+         the loosening, say which in `justification \"…\"`; otherwise narrow or remove the rule",
+    );
+    if let Some(f) = deciding_rule(model, fed, cell, dim) {
+        d = d.with_related(Location::new(&f.file, f.id_span).labelled(format!(
+            "the federal default, rule `{}` ({})",
+            f.id,
+            f.citations.join("; ")
+        )));
+    }
+    Some(d)
+}
+
 /// How a rule compares with the federal result of one federal region.
 #[derive(Debug, Clone, Copy)]
 struct Verdict {
@@ -270,11 +315,14 @@ struct Verdict {
     tightens: bool,
     /// The first dimension in which the rule is looser than federal law.
     looser: Option<Dimension>,
+    /// The first dimension the federal layer defers there in which the rule is not at
+    /// least as strict as the federal default it replaces.
+    loosens_default: Option<Dimension>,
 }
 
 impl Verdict {
     fn new(rule: &RuleModel, fed: &ChainResult, region: usize) -> Self {
-        let mut v = Verdict { overridden: false, tightens: false, looser: None };
+        let mut v = Verdict { overridden: false, tightens: false, looser: None, loosens_default: None };
         let Some(r) = fed.regions.get(region) else { return v };
         let Some(federal) = fed.requirements.get(r.requirement as usize) else { return v };
         // Where the rule sets a dimension the federal layer defers there, the deferring
@@ -285,7 +333,15 @@ impl Verdict {
             return v;
         }
         for d in rule.sets.iter() {
-            if r.deferred.has(d) || !federal.at_least_as_strict_in(d, &rule.requirement) {
+            // Where federal law defers, the rule replaces the default: it is judged against
+            // the default, and a rule less strict than it (or not comparable) loosens.
+            if r.deferred.has(d) {
+                if !federal.at_least_as_strict_in(d, &rule.requirement) {
+                    v.tightens = true;
+                } else if !rule.requirement.at_least_as_strict_in(d, federal) && v.loosens_default.is_none() {
+                    v.loosens_default = Some(d);
+                }
+            } else if !federal.at_least_as_strict_in(d, &rule.requirement) {
                 v.tightens = true;
             } else if !federal.same_in(d, &rule.requirement) && v.looser.is_none() {
                 v.looser = Some(d);

@@ -85,6 +85,8 @@ codes! {
     ByteOrderMark = "W0006", Warning, "a rule file starts with a byte-order mark";
     WithdrawsUngranted = "W0007", Warning, "a rule withdraws a basis that no layer above grants where it applies";
     OldSpelling = "W0008", Warning, "a word is spelt as an earlier version of the language spelt it";
+    LoosensOnlyDefaults = "W0009", Warning, "a state rule stricter than federal law nowhere loosens a default federal law leaves to state law";
+    LoosensDefault = "W0009", Warning, "a state rule loosens a federal default deferred to state law and names no law that permits it";
 }
 
 impl Serialize for Code {

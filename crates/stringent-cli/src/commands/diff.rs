@@ -80,6 +80,10 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
             errln!("an answer loosened without a justification");
             fail = true;
         }
+        for l in d.new_layers.iter().filter(|l| l.unjustified_loosening()) {
+            errln!("the new jurisdiction {} loosens an answer of {} without a justification", l.jurisdiction, l.parent);
+            fail = true;
+        }
         for l in d.later.iter().filter(|l| l.unjustified_loosening()) {
             errln!("an answer loosens without a justification as of {}", l.as_of);
             fail = true;
