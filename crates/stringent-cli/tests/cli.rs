@@ -293,6 +293,28 @@ fn fmt_check_shows_a_diff_and_fmt_rewrites_only_what_it_can_parse() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A rule file that is a link is formatted where it points: the link stays a link, and the
+/// file it points to gets the canonical text (it used to be replaced by a formatted copy,
+/// leaving the target unformatted and the link gone).
+#[cfg(unix)]
+#[test]
+fn fmt_formats_a_linked_rule_file_in_place_and_keeps_the_link() {
+    let dir = scratch("fmt-link");
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    let target = dir.join("shared/federal.stringent");
+    let messy = "jurisdiction US \"F\"\nrule a.b \"t\" { cite \"x\"  confidence verified effective 2020-01-01 }\n";
+    std::fs::write(&target, messy).unwrap();
+    let link = dir.join("federal.stringent");
+    std::os::unix::fs::symlink("shared/federal.stringent", &link).unwrap();
+    assert_eq!(stringent(&["fmt", link.to_str().unwrap()]).status.code(), Some(0));
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link is kept");
+    let formatted = std::fs::read_to_string(&target).unwrap();
+    assert_ne!(formatted, messy, "the file the link points to is formatted");
+    assert!(formatted.contains("\n  confidence verified\n"), "{formatted}");
+    assert_eq!(stringent(&["fmt", "--check", link.to_str().unwrap()]).status.code(), Some(0));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `fmt --check` prints a diff (stdout) and the syntax errors of files it cannot format
 /// (stderr); under NO_COLOR neither holds an escape sequence, on a terminal too.
 #[test]

@@ -18,7 +18,10 @@ pub(crate) fn run(paths: &[PathBuf], check: bool) -> u8 {
                 out!("{}", format_diff(&f.text, &out, &f.display));
             }
             Ok(out) => {
-                if let Err(e) = write_atomically(&f.path, out.as_bytes()) {
+                // A rule file reached through a link is formatted where it lives: the link
+                // stays a link (discovery refused any that leads out of the root, E0005).
+                let target = std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone());
+                if let Err(e) = write_atomically(&target, out.as_bytes()) {
                     errln!("error: cannot write `{}`: {e}", f.display);
                     return USAGE;
                 }
