@@ -86,6 +86,7 @@ codes! {
     WithdrawsUngranted = "W0007", Warning, "a rule withdraws a basis that no layer above grants where it applies";
     OldSpelling = "W0008", Warning, "a word is spelt as an earlier version of the language spelt it";
     LoosensOnlyDefaults = "W0009", Warning, "a state rule stricter than federal law nowhere loosens a default federal law leaves to state law";
+    InvisibleCharacter = "W0010", Warning, "the text contains an invisible character";
     LoosensDefault = "W0009", Warning, "a state rule loosens a federal default deferred to state law and names no law that permits it";
 }
 

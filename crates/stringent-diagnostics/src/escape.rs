@@ -38,7 +38,7 @@ pub fn is_control(c: char) -> bool {
 /// Khmer fillers, the Mongolian vowel separator and free variation selectors, variation
 /// selectors, tag characters (which can spell hidden text), and the Unicode line and
 /// paragraph separators.
-fn is_invisible(c: char) -> bool {
+pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
         | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{3164}'

@@ -13,7 +13,7 @@ mod machine;
 mod source;
 
 pub use codes::Code;
-pub use escape::{bidi_name, escape_for_terminal, is_control};
+pub use escape::{bidi_name, escape_for_terminal, is_control, is_invisible};
 pub use human::{HumanStyle, render_human};
 pub use lines::LineIndex;
 pub use machine::{

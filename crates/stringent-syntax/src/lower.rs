@@ -4,7 +4,7 @@ use crate::ast::*;
 use crate::{Date, Rule, StringentParser, messages};
 use pest::Parser;
 use pest::iterators::Pair;
-use stringent_diagnostics::{Code, Diagnostic, Location, Span, bidi_name, is_control, nearest};
+use stringent_diagnostics::{Code, Diagnostic, Location, Span, bidi_name, is_control, is_invisible, nearest};
 
 /// Bidirectional controls reported one by one in a file; past this, one more warning
 /// counts the rest, so a hostile file cannot bury the report.
@@ -56,6 +56,7 @@ pub fn parse(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
         );
     }
     lower.bidi_controls(text);
+    lower.invisible_characters(text);
     let file = match StringentParser::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
             Some(file) => lower.file(file, text),
@@ -211,6 +212,31 @@ impl Lower<'_> {
             )
             .at(Location::new(self.path, Span::new(at, at + c.len_utf8())).labelled("the next one"))
             .with_help("remove them: each changes the order in which the text around it is displayed"),
+        );
+    }
+
+    /// W0010 for an invisible character in a name, string or comment (a zero-width space, a
+    /// soft hyphen, a tag character): text that holds one looks like other text, so a
+    /// reviewer cannot see what the file says. The line and paragraph separators are E0103
+    /// in strings and comments instead. One warning per file, at the first, with the count.
+    fn invisible_characters(&mut self, text: &str) {
+        let mut found = text.char_indices().filter(|(_, c)| is_invisible(*c) && !matches!(c, '\u{2028}' | '\u{2029}'));
+        let Some((at, c)) = found.next() else { return };
+        let more = found.count();
+        let point = format!("U+{:04X}", u32::from(c));
+        let message = if more == 0 {
+            "the text contains an invisible character".to_owned()
+        } else {
+            format!("the text contains {} invisible characters", more + 1)
+        };
+        self.diags.push(
+            Diagnostic::new(Code::InvisibleCharacter, message)
+                .at(Location::new(self.path, Span::new(at, at + c.len_utf8()))
+                    .labelled(format!("{point}, shown as nothing")))
+                .with_help(
+                    "an invisible character makes text look like other text, so a review cannot see what the file \
+                     says; remove it (stringent's output shows each as `\\u{…}`)",
+                ),
         );
     }
 
