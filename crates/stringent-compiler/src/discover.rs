@@ -89,6 +89,22 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
                         continue;
                     }
                     Ok(target) if target.is_file() && is_rule_file => {}
+                    // A link named like a rule file to a FIFO, socket or device: not read (it
+                    // could block), and not skipped in silence either, as below.
+                    Ok(target) if is_rule_file && !target.is_dir() => {
+                        diags.push(
+                            file_error(
+                                Code::NotRuleFileOrDirectory,
+                                &slash(path),
+                                format!(
+                                    "`{}` links to neither a regular file nor a directory; it is not read",
+                                    slash(path)
+                                ),
+                            )
+                            .with_help("replace the link with the rule file it stands for, or rename it"),
+                        );
+                        continue;
+                    }
                     Ok(_) => continue,
                     Err(err) => {
                         diags.push(file_error(

@@ -71,6 +71,25 @@ fn e0009_a_root_that_is_a_device_is_reported_without_reading_it() {
     assert_eq!(codes(&c), ["E0009"]);
 }
 
+/// A link named like a rule file that leads to a device (or a FIFO, a socket) inside the
+/// tree is never opened, and never skipped in silence: rules may be missing.
+#[cfg(unix)]
+#[test]
+fn e0009_a_rule_file_link_to_a_device_is_reported_without_reading_it() {
+    let (_scratch, root) = Scratch::tree("e0009-link");
+    std::os::unix::fs::symlink("/dev/zero", root.join("us-xx.stringent")).unwrap();
+    let c = check(&root);
+    // The device lies outside the root: the link is refused as leading out of it.
+    assert_eq!(codes(&c), ["E0005"]);
+    // A FIFO inside the root, reached through a link named like a rule file.
+    std::fs::remove_file(root.join("us-xx.stringent")).unwrap();
+    let fifo = root.join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("pipe", root.join("us-xx.stringent")).unwrap();
+    assert_eq!(codes(&check(&root)), ["E0009"]);
+}
+
 #[test]
 fn e0001_is_not_followed_by_a_cascade() {
     let scratch = Scratch::new("e0001-once");
