@@ -83,7 +83,9 @@ fn answer(p: &LoadedPolicy, q: &Value) -> Value {
         Err(e) => {
             let axis = match &e {
                 stringent_policy::QuestionError::UnknownValue { axis, .. } => json!(axis),
-                stringent_policy::QuestionError::NoCategory => Value::Null,
+                stringent_policy::QuestionError::NoCategory | stringent_policy::QuestionError::TooManyWays => {
+                    Value::Null
+                }
             };
             json!({ "error": { "axis": axis, "message": e.to_string() } })
         }

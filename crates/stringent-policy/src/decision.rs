@@ -276,6 +276,11 @@ impl LoadedPolicy {
             let for_category = several.then_some(category_id);
             provenance.extend(involvements.iter().filter_map(|inv| self.provenance_entry(inv, for_category)));
         }
+        // A meet past the bound keeps fewer ways than the law's: stricter, but not the
+        // answer, and the compiler's E0400 guards only the cells of one category.
+        if met.as_ref().is_some_and(|m| m.permission.overflowed()) {
+            return Err(QuestionError::TooManyWays);
+        }
         let record: Cow<'_, RequirementRecord> = match one {
             Some(record) => Cow::Borrowed(record),
             None => Cow::Owned(RequirementRecord::new(&met.unwrap_or_default(), conditions)),

@@ -577,6 +577,45 @@ mod tests {
         assert!(!both.admits(Basis::CourtOrder) && !both.admits(Basis::Authorization));
     }
 
+    /// Whoever satisfies `kept` satisfies both sides: each of its ways covers the union of
+    /// one way of `a` and one of `b` (a way of the exact meet, before minimising).
+    fn within_the_exact_meet(kept: &Permission, a: &Permission, b: &Permission) -> bool {
+        kept.ways().iter().all(|w| a.ways().iter().any(|x| b.ways().iter().any(|y| w.covers(x.and(*y)))))
+    }
+
+    /// Sides of `n` ways: two unconditional ones and the rest each on its own condition.
+    fn many_ways(n: usize, first_condition: usize) -> Permission {
+        let mut ways = vec![Basis::Authorization.way(), Basis::CourtOrder.way()];
+        ways.extend((0..n - 2).map(|i| Way::new(&[], &[first_condition + i])));
+        Permission::from_ways(ways)
+    }
+
+    #[test]
+    fn an_overflowing_meet_is_marked_and_never_looser_than_the_exact_one() {
+        let (a, b) = (many_ways(34, 0), many_ways(34, 24));
+        assert!(a.ways().len() * b.ways().len() > MAX_WAY_PRODUCTS, "the sides must overflow the bound");
+        let met = a.meet(&b);
+        assert!(met.overflowed(), "the meet is marked");
+        assert!(!met.is_prohibited(), "the unconditional ways still combine");
+        assert!(within_the_exact_meet(&met, &a, &b), "every kept way is a way of the exact meet");
+        assert!(met.at_least_as_strict_as(&a) && met.at_least_as_strict_as(&b));
+        // The mark survives further meets, and an unmarked meet carries none.
+        assert!(met.meet(&Permission::any()).overflowed());
+        let small = many_ways(4, 0).meet(&many_ways(4, 24));
+        assert!(!small.overflowed() && within_the_exact_meet(&small, &many_ways(4, 0), &many_ways(4, 24)));
+    }
+
+    #[test]
+    fn a_permission_past_the_ways_bound_keeps_fewer_ways_and_is_marked() {
+        // Pairs of distinct conditions: no way covers another, so none is minimised away.
+        let ways: Vec<Way> = (0..MAX_WAYS + 10).map(|i| Way::new(&[], &[i % 37, 37 + i / 37])).collect();
+        let all = ways.len();
+        let p = Permission::from_ways(ways.clone());
+        assert!(all > MAX_WAYS && p.ways().len() == MAX_WAYS && p.overflowed());
+        // Fewer ways: whoever satisfies it satisfies the permission of every way.
+        assert!(p.ways().iter().all(|w| ways.contains(w)));
+    }
+
     #[test]
     fn a_conditional_way_stays_beside_the_unconditional_one_and_never_sets_the_level() {
         let threat = Way::new(&[], &[0]);

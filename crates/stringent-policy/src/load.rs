@@ -309,6 +309,14 @@ pub enum QuestionError {
     /// `categories` was empty: there is no record to answer for.
     #[error("a question needs at least one category")]
     NoCategory,
+    /// The requirements of the categories asked together combine into more ways to
+    /// disclose than one meet enumerates ([`crate::lattice::MAX_WAY_PRODUCTS`]): the answer
+    /// would keep fewer ways than the law's, so none is given.
+    #[error(
+        "the requirements of these categories combine into more than {} ways to disclose; ask about fewer categories at once",
+        crate::lattice::MAX_WAY_PRODUCTS
+    )]
+    TooManyWays,
 }
 
 impl QuestionError {
@@ -317,6 +325,7 @@ impl QuestionError {
         match self {
             QuestionError::UnknownValue { .. } => "unknown_value",
             QuestionError::NoCategory => "no_category",
+            QuestionError::TooManyWays => "too_many_ways",
         }
     }
 }

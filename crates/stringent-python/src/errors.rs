@@ -18,7 +18,7 @@ create_exception!(
     stringent,
     QuestionError,
     Error,
-    "A question names something the policy's vocabulary lacks. `code` is `unknown_value` (with `axis` and `value`, and `valid`: the axis's value ids) or `no_category`."
+    "A question names something the policy's vocabulary lacks. `code` is `unknown_value` (with `axis` and `value`, and `valid`: the axis's value ids), `no_category` or `too_many_ways` (categories asked together whose requirements combine past the bound)."
 );
 create_exception!(
     stringent,
@@ -59,7 +59,7 @@ pub(crate) fn question_error(py: Python<'_>, e: &sp::QuestionError) -> PyErr {
                 Err(err) => return err,
             },
         ),
-        sp::QuestionError::NoCategory => (none(), none(), none()),
+        sp::QuestionError::NoCategory | sp::QuestionError::TooManyWays => (none(), none(), none()),
     };
     raise(
         py,

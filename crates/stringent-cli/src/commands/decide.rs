@@ -119,7 +119,7 @@ pub(crate) fn question(q: &QuestionArgs, prose: bool) -> u8 {
         Err(e) => {
             let hint = match &e {
                 QuestionError::UnknownValue { value, valid, .. } => did_you_mean(value, valid),
-                QuestionError::NoCategory => String::new(),
+                QuestionError::NoCategory | QuestionError::TooManyWays => String::new(),
             };
             errln!("error: {e}{hint}");
             return USAGE;

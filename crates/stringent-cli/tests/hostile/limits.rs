@@ -533,10 +533,16 @@ fn shipped_conditions() -> Vec<String> {
 
 /// `n` rules on one cell, each with `ways` ways of three conditions apiece, all distinct.
 fn rules_of_many_ways(n: usize, ways: usize) -> String {
+    rules_of_many_ways_on(&vec!["hiv"; n], ways)
+}
+
+/// One rule per category given, on purpose employment, each with `ways` ways of three
+/// conditions apiece, all distinct.
+fn rules_of_many_ways_on(categories: &[&str], ways: usize) -> String {
     let conditions = shipped_conditions();
     let mut k = 0;
     let mut body = String::from(HEADER);
-    for r in 0..n {
+    for (r, category) in categories.iter().enumerate() {
         let permission: Vec<String> = (0..ways)
             .map(|_| {
                 let at = k;
@@ -547,7 +553,7 @@ fn rules_of_many_ways(n: usize, ways: usize) -> String {
             .collect();
         body.push_str(&rule(
             &format!("us.w{r}"),
-            &format!("  category hiv\n  purpose employment\n  permission {}\n", permission.join(" or ")),
+            &format!("  category {}\n  purpose employment\n  permission {}\n", category, permission.join(" or ")),
         ));
     }
     body
@@ -573,4 +579,31 @@ fn rules_whose_ways_multiply_past_the_limit_are_one_e0400_quickly() {
     let stderr = assert_refused(&out, &["E0400", "combine into more than", "category hiv, purpose employment"]);
     assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
     assert_within("check, eight rules of sixteen ways on one cell", &usage, 10, 512);
+}
+
+/// Two categories whose cells each hold a rule of sixteen conditional ways: each cell is
+/// within the bounds (the tree compiles), but a record carrying both meets them into 256
+/// minimal ways, past the bound a permission keeps. `decide` refuses that question rather
+/// than give an answer that keeps fewer ways than the law's, unflagged.
+#[test]
+fn a_question_whose_categories_multiply_past_the_bound_is_refused() {
+    let (_s, root) = Scratch::tree("ways-categories");
+    let rules = rules_of_many_ways_on(&["hiv", "genetic"], limits::MAX_WAYS_PER_RULE);
+    write(&root.join("us/federal.stringent"), rules.as_bytes());
+    let (out, _) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(60), 1024);
+    assert_eq!(count(&String::from_utf8_lossy(&out.stderr), "E0400"), 0, "each cell is within the bounds");
+    let ask = |categories: &[&str]| {
+        let mut args = vec!["decide", "--rules", p(&root), "--as-of", AS_OF, "--jurisdiction", "US"];
+        for c in categories {
+            args.extend(["--category", c]);
+        }
+        args.extend(["--purpose", "employment", "--recipient", "employer"]);
+        run_bounded(&args, Duration::from_secs(60), 1024).0
+    };
+    let one = ask(&["hiv"]);
+    assert_eq!(one.status.code(), Some(0), "{}", String::from_utf8_lossy(&one.stderr));
+    let both = ask(&["hiv", "genetic"]);
+    let stderr = String::from_utf8_lossy(&both.stderr);
+    assert_eq!(both.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("combine into more than") && stderr.contains("fewer categories"), "{stderr}");
 }

@@ -30,7 +30,8 @@ class LoadError(Error):
 
 class QuestionError(Error):
     """A question names something the vocabulary lacks: `code` is `unknown_value` (then
-    `axis`, `value` and `valid` say which) or `no_category` (they are None)."""
+    `axis`, `value` and `valid` say which), `no_category`, or `too_many_ways` (categories
+    asked together whose requirements combine past the bound; they are None)."""
 
     axis: Optional[str]
     value: Optional[str]
