@@ -23,7 +23,7 @@ pub mod timeline;
 
 use rayon::prelude::*;
 use std::path::PathBuf;
-use stringent_diagnostics::{Diagnostic, SourceMap, sort_diagnostics};
+use stringent_diagnostics::{Diagnostic, SourceMap, collapse_repeated_unknown_names, sort_diagnostics};
 use stringent_policy::{LoadedPolicy, Policy};
 use stringent_syntax::Date;
 
@@ -243,7 +243,7 @@ fn compile_discovered(
     if files.is_empty() && diagnostics.iter().any(Diagnostic::is_error) {
         // Nothing was read: what discovery said is the whole story (a missing or empty root
         // would otherwise be followed by "no axis declared" for every axis).
-        sort_diagnostics(&mut diagnostics);
+        in_order(&mut diagnostics);
         return Compilation { sources, diagnostics, model: model::Model::default(), chains: Vec::new(), as_of };
     }
     // Files parse independently: one per thread, collected in file order.
@@ -293,7 +293,7 @@ fn compile_discovered(
     diagnostics.extend(test_diags);
 
     if over_limit {
-        sort_diagnostics(&mut diagnostics);
+        in_order(&mut diagnostics);
         return Compilation { sources, diagnostics, model, chains: Vec::new(), as_of };
     }
     let resolver = resolve::Resolver::new(&model, as_of);
@@ -303,8 +303,15 @@ fn compile_discovered(
     let chains: Vec<resolve::ChainResult> = order.par_iter().map(|l| resolver.chain(*l)).collect();
     let stats = resolve::Stats::merge(model.rules.len(), chains.iter().map(|c| &c.stats));
     diagnostics.extend(trusted_lints(&model, &diagnostics, lints::lints(&model, &stats, &chains, as_of)));
-    sort_diagnostics(&mut diagnostics);
+    in_order(&mut diagnostics);
     Compilation { sources, diagnostics, model, chains, as_of }
+}
+
+/// The diagnostics in their stable order, each unknown name reported once (at its first
+/// use, with the count of the others): one mistake, one diagnostic.
+fn in_order(diagnostics: &mut Vec<Diagnostic>) {
+    sort_diagnostics(diagnostics);
+    collapse_repeated_unknown_names(diagnostics);
 }
 
 /// What resolution found, without what an error already reported may have caused: none of

@@ -145,6 +145,41 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
     diags.dedup_by(|a, b| a.sort_key() == b.sort_key());
 }
 
+/// One "unknown name" diagnostic per name: a misspelt declaration (`value mental_helth`)
+/// leaves every use of the name it meant unknown, a thousand errors for one mistake. The
+/// first use (in sorted order) is kept and says how many more there are; the others go.
+pub fn collapse_repeated_unknown_names(diags: &mut Vec<Diagnostic>) {
+    let mut uses: std::collections::HashMap<String, (usize, std::collections::BTreeSet<String>)> =
+        std::collections::HashMap::new();
+    for d in diags.iter().filter(|d| d.code == Code::UnknownName) {
+        let entry = uses.entry(d.message.clone()).or_default();
+        entry.0 += 1;
+        if let Some(at) = &d.primary {
+            entry.1.insert(at.file.clone());
+        }
+    }
+    let mut kept = std::collections::HashSet::new();
+    diags.retain_mut(|d| {
+        if d.code != Code::UnknownName {
+            return true;
+        }
+        let Some((count, files)) = uses.get(&d.message).filter(|(n, _)| *n > 1) else { return true };
+        if !kept.insert(d.message.clone()) {
+            return false;
+        }
+        let more = format!(
+            "the name is used {count} times in {} file{}; only this first use is shown",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" }
+        );
+        d.help = Some(match d.help.take() {
+            Some(h) => format!("{h} ({more})"),
+            None => more,
+        });
+        true
+    });
+}
+
 /// "did you mean" for an unknown name: the closest candidate within a small edit distance.
 /// Case is ignored, and two swapped neighbours cost half of a wrong letter, so `US-YN`
 /// suggests `US-NY` (New York), not `US-IN` (Indiana), and `us-ca` suggests `US-CA`.
