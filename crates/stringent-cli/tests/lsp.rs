@@ -321,6 +321,10 @@ fn an_editor_session_on_a_shipped_state_file() {
     c.raw(b"{\"jsonrpc\": \"2.0\", \"result\": 1}");
     let r = c.response(&Value::Null);
     assert_eq!(r["error"]["code"], -32600, "{r}");
+    // An id that is an object: no request can be answered under it, so the error goes to null.
+    c.raw(b"{\"jsonrpc\": \"2.0\", \"id\": {\"a\": 1}, \"method\": \"textDocument/hover\", \"params\": {}}");
+    let r = c.response(&Value::Null);
+    assert_eq!(r["error"]["code"], -32600, "{r}");
     let r = c.request("stringent/unknown", json!({}));
     assert_eq!(r["error"]["code"], -32601, "{r}");
     let r = c.request("textDocument/hover", json!({"nothing": true}));

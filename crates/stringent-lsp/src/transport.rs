@@ -51,6 +51,13 @@ pub fn stdio() -> std::io::Result<(Connection, Threads)> {
                 Frame::Broken(why) => write_error(&out, -32700, &why),
                 Frame::Body(body) => match serde_json::from_slice::<serde_json::Value>(&body) {
                     Err(e) => write_error(&out, -32700, &format!("not JSON: {e}")),
+                    // JSON-RPC 2.0: an id is a number, a string or null. Any other would be
+                    // read as a notification (its id dropped) and the request never answered.
+                    Ok(value)
+                        if value.get("id").is_some_and(|id| !(id.is_number() || id.is_string() || id.is_null())) =>
+                    {
+                        write_error(&out, -32600, "the id of a request must be a number or a string")
+                    }
                     Ok(value) => match serde_json::from_value::<Message>(value) {
                         Err(e) => write_error(&out, -32600, &format!("not a JSON-RPC message: {e}")),
                         Ok(message) => {
