@@ -1042,6 +1042,38 @@ fn a_topic_declared_in_the_vocabulary_is_covered_like_the_shipped_ones() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A combination (`US-CA+US-NV`) is several chains: `explain` lists its layers without
+/// chaining them (US-NV does not stand under US-CA), and `timeline`, which follows one
+/// chain, refuses it with a hint instead of calling it unknown.
+#[test]
+fn a_combination_is_explained_as_several_chains_and_timeline_refuses_it() {
+    let rules = repo().join("rules");
+    let rules = rules.to_str().unwrap();
+    let out = stringent(&[
+        "explain",
+        "--rules",
+        rules,
+        "--jurisdiction",
+        "US-CA+US-NV",
+        "--category",
+        "hiv",
+        "--purpose",
+        "employment",
+        "--recipient",
+        "employer",
+    ]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("\nChains: US-CA and US-NV (a disclosure that must satisfy each; layers US, US-CA, US-NV)"),
+        "{shown}"
+    );
+    assert!(!shown.contains("US → US-CA → US-NV"), "{shown}");
+    let out = stringent(&["timeline", "--rules", rules, "US-CA+US-NV"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{said}");
+    assert!(said.contains("is a combination; a timeline follows one chain") && said.contains("US-CA, US-NV"), "{said}");
+}
+
 /// A new state whose broad rule is looser than federal law is preempted wherever federal law
 /// decides, but replaces the federal default where federal law leaves a self-consented
 /// minor's parent to state law: `check` warns (W0009) and `diff --fail-on loosened` fails,

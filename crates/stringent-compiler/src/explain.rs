@@ -129,7 +129,17 @@ fn answer(d: &Decision<'_>) -> Vec<String> {
 /// Explain a decision in prose.
 pub fn explain(d: &Decision<'_>) -> String {
     let e = explanation(d);
-    let mut out = format!("Question: {}\nChain: {} (as of {})\n\n", e.question, e.chain.join(" → "), e.as_of);
+    // A combination (`US-CA+US-NV`) is several chains, not one: its layers are listed, not
+    // chained, lest US-NV read as standing under US-CA.
+    let chain = match e.decision.jurisdiction.split_once('+') {
+        Some(_) => format!(
+            "Chains: {} (a disclosure that must satisfy each; layers {})",
+            e.decision.jurisdiction.split('+').collect::<Vec<_>>().join(" and "),
+            e.chain.join(", ")
+        ),
+        None => format!("Chain: {}", e.chain.join(" → ")),
+    };
+    let mut out = format!("Question: {}\n{chain} (as of {})\n\n", e.question, e.as_of);
     for l in &e.layers {
         out.push_str(&format!("{}:\n", l.layer));
         for line in &l.lines {

@@ -32,6 +32,11 @@ pub(crate) fn run(rules: &str, jurisdiction: &str, from: Option<Date>, to: Optio
         Err(code) => return code,
     };
     let c = compile(&roots, from.unwrap_or_else(Date::today));
+    if jurisdiction.contains('+') {
+        errln!("error: `{jurisdiction}` is a combination; a timeline follows one chain");
+        errln!("  help: run it for each of {}", jurisdiction.split('+').collect::<Vec<_>>().join(", "));
+        return USAGE;
+    }
     if c.model.layer(jurisdiction).is_none() {
         let ids = c.jurisdictions();
         let hint = stringent_diagnostics::nearest(jurisdiction, ids.iter().map(String::as_str))
