@@ -1015,17 +1015,26 @@ fn an_expired_rule_inside_the_declared_history_does_not_warn() {
 #[test]
 fn a_topic_declared_in_the_vocabulary_is_covered_like_the_shipped_ones() {
     let dir = copy_of_rules("topic-added");
+    // A recipient no rule can name yet, so that California misses it whatever its law says.
+    let axes = dir.join("vocabulary/axes.stringent");
+    let vocabulary = std::fs::read_to_string(&axes).unwrap().replacen(
+        "axis recipient \"Who receives the information\" {\n",
+        "axis recipient \"Who receives the information\" {\n  value archive \"A historical archive\"\n",
+        1,
+    );
+    assert!(vocabulary.contains("value archive"), "the recipient axis header moved");
+    std::fs::write(&axes, vocabulary).unwrap();
     let topics = dir.join("vocabulary/topics.stringent");
     let mut text = std::fs::read_to_string(&topics).unwrap();
     text.push_str("\ntopic reproductive \"Reproductive health care\" {\n  category reproductive, abortion\n}\n");
-    text.push_str("\ntopic employment \"Records sent to employers\" {\n  recipient employer\n}\n");
+    text.push_str("\ntopic archives \"Records sent to archives\" {\n  recipient archive\n}\n");
     std::fs::write(&topics, text).unwrap();
     let out = stringent(&["coverage", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let header: Vec<&str> = stdout.lines().next().unwrap().split_whitespace().collect();
-    assert_eq!(header[header.len() - 2..], ["reproductive", "employment"], "{stdout}");
+    assert_eq!(header[header.len() - 2..], ["reproductive", "archives"], "{stdout}");
     let row = stdout.lines().find(|l| l.starts_with("US-CA")).unwrap();
-    // California's rules name reproductive records; none names an employer as recipient.
+    // California's rules name reproductive records; none can name the new recipient.
     assert!(row.trim_end().ends_with("MISSING"), "{row}");
     assert_eq!(row.matches("covered").count(), header.len() - 2, "{row}");
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -1033,12 +1042,12 @@ fn a_topic_declared_in_the_vocabulary_is_covered_like_the_shipped_ones() {
     // A dated silence on the new topic covers it.
     let ca = dir.join("us-ca/california.stringent");
     let mut text = std::fs::read_to_string(&ca).unwrap();
-    text.push_str("\nsilent employment \"Nothing stricter for employers\" {\n  searched \"Example search; 2026-12-04\"\n  confidence unverified\n}\n");
+    text.push_str("\nsilent archives \"Nothing stricter for archives\" {\n  searched \"Example search; 2026-12-04\"\n  confidence unverified\n}\n");
     std::fs::write(&ca, text).unwrap();
     let out = stringent(&["coverage", dir.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("0 missing cells"), "{stdout}");
-    assert!(stdout.contains("US-CA employment"), "the silence is listed as unverified: {stdout}");
+    assert!(stdout.contains("US-CA archives"), "the silence is listed as unverified: {stdout}");
     let _ = std::fs::remove_dir_all(dir);
 }
 
