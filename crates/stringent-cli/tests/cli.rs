@@ -1051,6 +1051,40 @@ fn a_topic_declared_in_the_vocabulary_is_covered_like_the_shipped_ones() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The gate looks at every date the law changes on, not only the date asked: a new state
+/// whose loosening of a deferred default takes effect next year, and a federal rule moved
+/// later (which rewrites every past answer it gave), both fail `diff --fail-on loosened`.
+#[test]
+fn diff_gates_later_dates_of_a_new_layer_and_past_dates() {
+    let (base, future) = (copy_of_rules("dates-base"), copy_of_rules("dates-future-state"));
+    std::fs::create_dir_all(future.join("us-zz")).unwrap();
+    std::fs::write(
+        future.join("us-zz/zz.stringent"),
+        "jurisdiction US-ZZ \"A state\" under US history from 2026-01-01\n\n\
+         rule zz.parent \"A self-consented minor's record goes to the parent\" {\n  cite \"ZZ Code 1\"\n  \
+         confidence unverified\n  effective 2099-01-01\n  category general\n  recipient parent\n  \
+         subject minor_self_consented\n  permission none\n}\n",
+    )
+    .unwrap();
+    let out = stringent(&["diff", base.to_str().unwrap(), future.to_str().unwrap(), "--fail-on", "loosened"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("an answer loosens without a justification as of 2099-01-01"), "{said}");
+
+    let past = copy_of_rules("dates-past");
+    let federal = past.join("us/federal.stringent");
+    let text = std::fs::read_to_string(&federal).unwrap();
+    let notes = "  confidence verified\n  effective 2003-04-14\n  category psychotherapy_notes";
+    assert!(text.contains(notes), "the federal psychotherapy-notes rule moved");
+    std::fs::write(&federal, text.replacen(notes, &notes.replace("2003-04-14", "2025-01-01"), 1)).unwrap();
+    let out = stringent(&["diff", base.to_str().unwrap(), past.to_str().unwrap(), "--fail-on", "loosened"]);
+    let (shown, said) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("a past answer loosened without a justification: as of "), "{said}");
+    assert!(shown.contains("(before the date asked):"), "{shown}");
+    let _ = [base, future, past].map(std::fs::remove_dir_all);
+}
+
 /// A combination (`US-CA+US-NV`) is several chains: `explain` lists its layers without
 /// chaining them (US-NV does not stand under US-CA), and `timeline`, which follows one
 /// chain, refuses it with a hint instead of calling it unknown.

@@ -99,6 +99,11 @@ pub struct Diff {
     /// Later dates on which a rule of either tree takes effect or expires and the
     /// difference is not the one of the date before: the groups as of each.
     pub later: Vec<LaterDiff>,
+    /// Earlier dates, from the earliest `history from` of either tree, whose difference is
+    /// not the one of the date before nor the one of the date asked: past answers are law
+    /// an audit asks about, so a loosening there fails the gate too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<LaterDiff>,
     /// What each added jurisdiction changes, compared with its parent chain in the new
     /// tree: the answers the same questions got before the layer existed. Gated like the
     /// rest: a new state can loosen its parent chain only where federal law defers to
@@ -214,13 +219,14 @@ impl Diff {
     pub fn loosened(&self) -> bool {
         self.groups
             .iter()
-            .chain(self.later.iter().flat_map(|l| &l.groups))
+            .chain(self.later.iter().chain(&self.earlier).flat_map(|l| &l.groups))
             .any(|g| g.changes.iter().any(|c| c.direction == Direction::Loosened))
     }
     /// An answer loosened without a justification, as of the date asked or a later one.
     pub fn unjustified_loosening(&self) -> bool {
         self.groups.iter().any(ChangeGroup::unjustified_loosening)
             || self.later.iter().any(LaterDiff::unjustified_loosening)
+            || self.earlier.iter().any(LaterDiff::unjustified_loosening)
             || self.new_layers.iter().any(NewLayer::unjustified_loosening)
     }
     /// A jurisdiction, value or term that answers used is gone: questions that named it
@@ -320,6 +326,7 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         vocabulary: Vec::new(),
         history: Vec::new(),
         later: Vec::new(),
+        earlier: Vec::new(),
         new_layers: Vec::new(),
         topics: Vec::new(),
     };
@@ -376,71 +383,146 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
     let mut out = diff(&old.policies(), &new.policies());
     out.topics = topic_changes(&old.model, &new.model);
     let as_of = new.as_of;
-    // Later date → the ids of the layers whose rules change on it.
-    let mut dates: BTreeMap<Date, BTreeSet<&str>> = BTreeMap::new();
+    // The answers of past dates are law too (an audit asks about 2016): from the earliest
+    // date either tree declares its history complete, every date before the one asked.
+    let start = [old, new]
+        .iter()
+        .flat_map(|c| c.model.layers.iter().filter_map(|l| l.history_from))
+        .min()
+        .filter(|d| *d < as_of);
+    // Date → the ids of the layers whose rules change on it.
+    let mut later: BTreeMap<Date, BTreeSet<&str>> = BTreeMap::new();
+    let mut earlier: BTreeMap<Date, BTreeSet<&str>> = BTreeMap::new();
     for c in [old, new] {
         for r in &c.model.rules {
             let Some(layer) = c.model.layers.get(r.layer) else { continue };
-            for d in r.change_dates().filter(|d| *d > as_of) {
-                dates.entry(d).or_default().insert(layer.id.as_str());
+            for d in r.change_dates() {
+                if d > as_of {
+                    later.entry(d).or_default().insert(layer.id.as_str());
+                } else if start.is_some_and(|s| d > s && d < as_of) {
+                    earlier.entry(d).or_default().insert(layer.id.as_str());
+                }
             }
         }
     }
-    if dates.is_empty() {
-        return Ok(out);
-    }
-    if dates.len() > crate::limits::MAX_LATER_DATES {
+    if later.len() > crate::limits::MAX_LATER_DATES {
         return Err(format!(
             "the two trees change on {} dates after {as_of}; at most {} are compared (README.md, \"Limits\"): give a later first date (`diff --as-of`, `prove --from`)",
-            dates.len(),
+            later.len(),
             crate::limits::MAX_LATER_DATES
         ));
     }
-    // Jurisdictions in both trees, with the ids of the layers of their chain in either.
-    let chain_ids = |c: &'_ Compilation, l: usize| -> Vec<String> {
-        c.model.chain(l).iter().filter_map(|x| c.model.layers.get(*x)).map(|x| x.id.clone()).collect()
-    };
-    let common: Vec<(String, usize, usize, BTreeSet<String>)> = new
-        .model
-        .layers
-        .iter()
-        .enumerate()
-        .filter_map(|(nl, layer)| {
-            let ol = old.model.layer(&layer.id)?;
-            let ids = chain_ids(old, ol).into_iter().chain(chain_ids(new, nl)).collect();
-            Some((layer.id.clone(), ol, nl, ids))
-        })
-        .collect();
-    let mut current: BTreeMap<String, Vec<ChangeGroup>> = common.iter().map(|c| (c.0.clone(), Vec::new())).collect();
+    if earlier.len() > crate::limits::MAX_LATER_DATES {
+        return Err(format!(
+            "the two trees change on {} dates before {as_of} (their history is complete from {}); at most {} are compared (README.md, \"Limits\")",
+            earlier.len(),
+            start.map(|s| s.to_string()).unwrap_or_default(),
+            crate::limits::MAX_LATER_DATES
+        ));
+    }
+    let compared = Compared::new(old, new);
+    // The date asked: the groups already computed, for the jurisdictions in both trees and
+    // for each added one against its parent chain.
+    let mut current: BTreeMap<String, Vec<ChangeGroup>> = compared.keys().map(|k| (k, Vec::new())).collect();
     for g in &out.groups {
         if let Some(gs) = current.get_mut(&g.jurisdiction) {
             gs.push(g.clone());
         }
     }
-    let mut previous = out.groups.clone();
-    for (date, layers) in dates {
-        let affected: Vec<&(String, usize, usize, BTreeSet<String>)> =
-            common.iter().filter(|c| c.3.iter().any(|id| layers.contains(id.as_str()))).collect();
-        let resolve = |c: &Compilation, ends: Vec<usize>| -> Vec<Policy> {
-            let resolver = crate::resolve::Resolver::for_chains(&c.model, date, &ends);
-            ends.par_iter().map(|l| crate::emit::policy(&c.model, &resolver.chain(*l), date)).collect()
-        };
-        let (olds, news) = rayon::join(
-            || resolve(old, affected.iter().map(|c| c.1).collect()),
-            || resolve(new, affected.iter().map(|c| c.2).collect()),
-        );
-        let fresh: Vec<Vec<ChangeGroup>> =
-            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n).0).collect();
-        for (c, groups) in affected.iter().zip(fresh) {
-            current.insert(c.0.clone(), groups);
-        }
+    for l in &out.new_layers {
+        current.insert(l.jurisdiction.clone(), l.groups.clone());
+    }
+    let at_as_of = current.clone();
+    let mut previous: Vec<ChangeGroup> = current.values().flatten().cloned().collect();
+    for (date, layers) in later {
+        compared.update(&mut current, date, Some(&layers));
         let groups: Vec<ChangeGroup> = current.values().flatten().cloned().collect();
         if groups != previous {
             out.later.push(LaterDiff { as_of: date.to_string(), groups: groups.clone() });
             previous = groups;
         }
     }
+    // Before the date asked: every chain on the first date, then forward. A date is shown
+    // where its groups differ from the date before's and from the date asked's (a change
+    // in force throughout is shown once, as of the date asked).
+    if let Some(first) = start {
+        let mut current: BTreeMap<String, Vec<ChangeGroup>> = compared.keys().map(|k| (k, Vec::new())).collect();
+        compared.update(&mut current, first, None);
+        let mut previous = Vec::new();
+        let asked: Vec<ChangeGroup> = at_as_of.values().flatten().cloned().collect();
+        for (date, layers) in std::iter::once((first, None)).chain(earlier.iter().map(|(d, l)| (*d, Some(l)))) {
+            if date != first {
+                compared.update(&mut current, date, layers);
+            }
+            let groups: Vec<ChangeGroup> = current.values().flatten().cloned().collect();
+            if groups != previous && groups != asked {
+                out.earlier.push(LaterDiff { as_of: date.to_string(), groups: groups.clone() });
+            }
+            previous = groups;
+        }
+    }
     Ok(out)
+}
+
+/// The chains `diff_over_time` compares on each date: the jurisdictions in both trees, and
+/// each jurisdiction only the new tree has, against its parent chain there.
+struct Compared<'c> {
+    old: &'c Compilation,
+    new: &'c Compilation,
+    /// Jurisdiction, its layer in the old and in the new tree, and the ids of the layers
+    /// of its chain in either.
+    common: Vec<(String, usize, usize, BTreeSet<String>)>,
+    /// Jurisdiction, its layer and its parent's in the new tree, and its chain's layer ids.
+    added: Vec<(String, usize, usize, BTreeSet<String>)>,
+}
+
+impl<'c> Compared<'c> {
+    fn new(old: &'c Compilation, new: &'c Compilation) -> Self {
+        let chain_ids = |c: &Compilation, l: usize| -> Vec<String> {
+            c.model.chain(l).iter().filter_map(|x| c.model.layers.get(*x)).map(|x| x.id.clone()).collect()
+        };
+        let mut common = Vec::new();
+        let mut added = Vec::new();
+        for (nl, layer) in new.model.layers.iter().enumerate() {
+            if let Some(ol) = old.model.layer(&layer.id) {
+                let ids = chain_ids(old, ol).into_iter().chain(chain_ids(new, nl)).collect();
+                common.push((layer.id.clone(), ol, nl, ids));
+            } else if let Some(parent) = new.model.chain(nl).iter().rev().nth(1).copied() {
+                added.push((layer.id.clone(), nl, parent, chain_ids(new, nl).into_iter().collect()));
+            }
+        }
+        Compared { old, new, common, added }
+    }
+
+    fn keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.common.iter().chain(&self.added).map(|c| c.0.clone())
+    }
+
+    /// Resolve, as of `date`, the chains holding a layer of `layers` (every chain for
+    /// `None`) and put their groups in `current`.
+    fn update(&self, current: &mut BTreeMap<String, Vec<ChangeGroup>>, date: Date, layers: Option<&BTreeSet<&str>>) {
+        let touched = |ids: &BTreeSet<String>| layers.is_none_or(|ls| ids.iter().any(|id| ls.contains(id.as_str())));
+        let common: Vec<_> = self.common.iter().filter(|c| touched(&c.3)).collect();
+        let added: Vec<_> = self.added.iter().filter(|c| touched(&c.3)).collect();
+        let resolve = |c: &Compilation, ends: Vec<usize>| -> Vec<Policy> {
+            let resolver = crate::resolve::Resolver::for_chains(&c.model, date, &ends);
+            ends.par_iter().map(|l| crate::emit::policy(&c.model, &resolver.chain(*l), date)).collect()
+        };
+        let new_ends: Vec<usize> = common.iter().map(|c| c.2).chain(added.iter().flat_map(|a| [a.1, a.2])).collect();
+        let (olds, news) =
+            rayon::join(|| resolve(self.old, common.iter().map(|c| c.1).collect()), || resolve(self.new, new_ends));
+        let fresh: Vec<Vec<ChangeGroup>> =
+            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n).0).collect();
+        for (c, groups) in common.iter().zip(fresh) {
+            current.insert(c.0.clone(), groups);
+        }
+        let pairs: Vec<&[Policy]> = news.get(common.len()..).unwrap_or_default().chunks(2).collect();
+        for (a, pair) in added.iter().zip(pairs) {
+            if let [layer, parent] = pair {
+                current.insert(a.0.clone(), diff_policy(parent, layer).0);
+            }
+        }
+    }
 }
 
 /// How a new value is compared with the old vocabulary.

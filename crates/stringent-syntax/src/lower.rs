@@ -220,7 +220,11 @@ impl Lower<'_> {
     /// reviewer cannot see what the file says. The line and paragraph separators are E0103
     /// in strings and comments instead. One warning per file, at the first, with the count.
     fn invisible_characters(&mut self, text: &str) {
-        let mut found = text.char_indices().filter(|(_, c)| is_invisible(*c) && !matches!(c, '\u{2028}' | '\u{2029}'));
+        // A byte-order mark is W0006 at the start of the file; anywhere else it is a
+        // zero-width no-break space.
+        let mut found = text.char_indices().filter(|(at, c)| {
+            (is_invisible(*c) && !matches!(c, '\u{2028}' | '\u{2029}')) || (*c == '\u{FEFF}' && *at > 0)
+        });
         let Some((at, c)) = found.next() else { return };
         let more = found.count();
         let point = format!("U+{:04X}", u32::from(c));
@@ -437,7 +441,9 @@ impl Lower<'_> {
     /// blank one is reported (E0214) and kept, so nothing else is reported for it.
     fn required(&mut self, pair: Option<Pair<'_, Rule>>, what: &str, example: &str) -> Option<Text> {
         let t = self.text(pair)?;
-        if t.value.trim().is_empty() {
+        // Blank is what shows as nothing: white space and invisible characters alike (a
+        // justification of one U+2800 would otherwise pass for a reason).
+        if t.value.chars().all(|c| c.is_whitespace() || is_invisible(c) || c == '\u{FEFF}') {
             self.diags.push(
                 Diagnostic::new(Code::EmptyText, format!("the {what} is empty"))
                     .at(Location::new(self.path, t.span).labelled(format!("an empty {what}")))

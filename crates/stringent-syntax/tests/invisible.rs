@@ -28,3 +28,21 @@ fn text_without_invisible_characters_and_the_separators_are_not_counted() {
     // The line and paragraph separators are E0103 in comments and strings, not W0010.
     assert!(invisible_warnings("jurisdiction US \"U\"\n// a\u{2028}b\n").is_empty());
 }
+
+#[test]
+fn a_braille_blank_a_mid_file_byte_order_mark_and_musical_format_characters_count() {
+    let text = "jurisdiction US \"U\"\n// a\u{2800}b \u{FEFF} \u{1D173}\n";
+    let found = invisible_warnings(text);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "the text contains 3 invisible characters");
+}
+
+#[test]
+fn a_text_of_invisible_characters_is_blank() {
+    for blank in ["\u{2800}", "\u{FEFF}", "\u{200B} \u{00AD}"] {
+        let text =
+            format!("jurisdiction US \"U\"\n\nrule us.a \"A\" {{\n  cite \"{blank}\"\n  effective 2020-01-01\n}}\n");
+        let (_, diags) = stringent_syntax::parse("t.stringent", &text);
+        assert!(diags.iter().any(|d| d.code == Code::EmptyText), "{blank:?}: {diags:?}");
+    }
+}

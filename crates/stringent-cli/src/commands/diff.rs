@@ -69,6 +69,10 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
             "jurisdictions in both trees".to_owned()
         };
         print_groups(&d.groups, &scope);
+        for l in &d.earlier {
+            outln!("as of {} (before the date asked):", l.as_of);
+            print_groups(&l.groups, &format!("as of {}", l.as_of));
+        }
         for l in &d.later {
             outln!("as of {}:", l.as_of);
             print_groups(&l.groups, &format!("as of {}", l.as_of));
@@ -86,6 +90,10 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
         for l in d.later.iter().filter(|l| l.unjustified_loosening()) {
             errln!("an answer loosens without a justification as of {}", l.as_of);
+            fail = true;
+        }
+        for l in d.earlier.iter().filter(|l| l.unjustified_loosening()) {
+            errln!("a past answer loosened without a justification: as of {}", l.as_of);
             fail = true;
         }
         if d.coverage_narrowed() {
