@@ -14,6 +14,10 @@
 //! later: [`diff_over_time`] also compares them on every later date on which a rule of
 //! either tree takes effect or expires.
 
+mod vouched;
+
+pub use vouched::{SilenceChange, TopicChange, silence_changes, topic_changes};
+
 use crate::Compilation;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -71,17 +75,44 @@ pub struct ChangeGroup {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compared_with: Vec<String>,
     pub changes: Vec<DimensionChange>,
+    /// Whether a rule in force reaches these cells changed ([`GovernedChange`]). Set also
+    /// where no dimension changed: the same `allowed` that no law reached before and a rule
+    /// decides now is a different claim (docs/semantics.md, "Governed answers").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governed: Option<GovernedChange>,
+}
+
+/// A cell that no rule in force reached before and one reaches now, or the reverse. An
+/// ungoverned `allowed` tells its reader that no law was found and the answer needs review;
+/// a governed one says a law permits it. A rule that makes cells governed without changing
+/// their answer removes that warning, so it is reported, and gated like a loosening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GovernedChange {
+    /// Governed in the new tree (it was not in the old), or the reverse.
+    pub now: bool,
+    /// The rules that reach the cells on the governed side: now if `now`, before otherwise.
+    pub rules: Vec<RuleRef>,
 }
 
 impl ChangeGroup {
     /// Loosened, or changed in a way the order cannot rank (an authorization element swapped
     /// for another: no proof it is not looser), and no rule deciding the new answer says why.
     pub fn unjustified_loosening(&self) -> bool {
-        self.changes
-            .iter()
-            .filter(|c| c.direction != Direction::Tightened)
-            .any(|c| c.new_rules.is_empty() || c.new_rules.iter().all(|r| r.justification.is_none()))
+        let loosened =
+            self.changes.iter().filter(|c| c.direction != Direction::Tightened).any(|c| unjustified(&c.new_rules));
+        loosened || self.unjustified_governance()
     }
+
+    /// The same answer, no longer flagged as one no law reaches, and no rule that reaches the
+    /// cells now says why: only a rule that says which law permits it may take the warning away.
+    pub fn unjustified_governance(&self) -> bool {
+        self.changes.is_empty() && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
+    }
+}
+
+/// No rule credited, or none of them carries a `justification`.
+fn unjustified(rules: &[RuleRef]) -> bool {
+    rules.is_empty() || rules.iter().all(|r| r.justification.is_none())
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -114,67 +145,11 @@ pub struct Diff {
     /// and every `silent` declaration on them then vouch for less. Fails the gate.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<TopicChange>,
-}
-
-/// A coverage topic of the old tree that the new tree removed, or whose values it narrowed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TopicChange {
-    pub topic: String,
-    /// The topic is gone from the new tree.
-    pub removed: bool,
-    /// Values the topic counted and no longer does, as `axis value`.
-    pub values_dropped: Vec<String>,
-}
-
-/// The coverage topics `new` removed or narrowed against `old` (docs/semantics.md,
-/// "Coverage"). A value is dropped when the new topic no longer names it or a value above
-/// it on the same axis.
-pub fn topic_changes(old: &crate::model::Model, new: &crate::model::Model) -> Vec<TopicChange> {
-    let names = |m: &crate::model::Model, t: &crate::model::TopicModel| -> BTreeSet<(String, String)> {
-        t.values
-            .iter()
-            .filter_map(|(a, vs)| {
-                let axis = m.axes.get(*a)?;
-                Some(
-                    vs.iter()
-                        .filter_map(|v| Some((axis.id.clone(), axis.values.get(*v)?.id.clone())))
-                        .collect::<Vec<_>>(),
-                )
-            })
-            .flatten()
-            .collect()
-    };
-    let mut out = Vec::new();
-    for ot in &old.topics {
-        let Some(nt) = new.topics.iter().find(|t| t.id == ot.id) else {
-            out.push(TopicChange { topic: ot.id.clone(), removed: true, values_dropped: Vec::new() });
-            continue;
-        };
-        let kept = names(new, nt);
-        // A value still counts when the new topic names it or one of its ancestors.
-        let counted = |axis: &str, value: &str| {
-            let Some(ax) = new.axes.iter().find(|a| a.id == axis) else { return false };
-            let mut at = ax.values.iter().position(|v| v.id == value);
-            let mut steps = 0;
-            while let Some(i) = at
-                && steps <= ax.values.len()
-            {
-                let Some(v) = ax.values.get(i) else { break };
-                if kept.contains(&(axis.to_owned(), v.id.clone())) {
-                    return true;
-                }
-                at = v.parent;
-                steps += 1;
-            }
-            false
-        };
-        let dropped: Vec<String> =
-            names(old, ot).into_iter().filter(|(a, v)| !counted(a, v)).map(|(a, v)| format!("{a} {v}")).collect();
-        if !dropped.is_empty() {
-            out.push(TopicChange { topic: ot.id.clone(), removed: false, values_dropped: dropped });
-        }
-    }
-    out
+    /// `silent` declarations added, removed or whose confidence changed. No answer changes
+    /// with them, but a gap that becomes a claim takes the answers' `law_unread` warning
+    /// away: that fails the gate unless the new claim names a later `searched` date.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub silences: Vec<SilenceChange>,
 }
 
 /// An added jurisdiction's answers against its parent chain's, as of the date asked.
@@ -238,6 +213,12 @@ impl Diff {
     /// A coverage topic was removed or narrowed: the audit vouches for less.
     pub fn coverage_narrowed(&self) -> bool {
         !self.topics.is_empty()
+    }
+
+    /// A gap became a claim that nothing stricter exists without a later `searched` date:
+    /// answers stopped warning that the law was not read, and nothing says it was read since.
+    pub fn gap_closed_unchecked(&self) -> bool {
+        self.silences.iter().any(|s| s.unchecked)
     }
 }
 
@@ -329,6 +310,7 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         earlier: Vec::new(),
         new_layers: Vec::new(),
         topics: Vec::new(),
+        silences: Vec::new(),
     };
     // An added layer is compared with the chain it stands under, in the same tree.
     for j in &out.added {
@@ -382,6 +364,7 @@ fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyCha
 pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, String> {
     let mut out = diff(&old.policies(), &new.policies());
     out.topics = topic_changes(&old.model, &new.model);
+    out.silences = silence_changes(&old.model, &new.model);
     let as_of = new.as_of;
     // The answers of past dates are law too (an audit asks about 2016): from the earliest
     // date either tree declares its history complete, every date before the one asked.
@@ -1013,6 +996,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
     if maps.len() != grid.axes() {
         return (Vec::new(), changes);
     }
+    let (old_governed, new_governed) = (governed_provenance(old), governed_provenance(new));
     let mut old_point = vec![0u32; grid.axes()];
     // Substitutions are few and shared by many cells: each distinct one is stored once and
     // named by its position, so no cell allocates.
@@ -1034,7 +1018,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         let equal = *same.entry((or, nr)).or_insert_with(|| {
             old_reqs.get(or as usize).is_some_and(|o| new_reqs.get(nr as usize).is_some_and(|n| o == n))
         });
-        if equal {
+        if equal && old_governed.get(opv as usize) == new_governed.get(npv as usize) {
             return;
         }
         let sub = match sub_ids.get(subs.as_slice()) {
@@ -1095,6 +1079,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
                 examples: examples.iter().map(|c| cell_name(new, &grid, *c)).collect(),
                 compared_with: compared_with(old, new, &maps, subs),
                 changes,
+                governed: governed_change(old, opv, new, npv),
             })
         })
         .collect();
@@ -1102,7 +1087,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
     let mut merged: Vec<ChangeGroup> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for g in fine {
-        let key = serde_json::to_string(&(&g.changes, &g.compared_with)).unwrap_or_default();
+        let key = serde_json::to_string(&(&g.changes, &g.compared_with, &g.governed)).unwrap_or_default();
         match index.get(&key).and_then(|i| merged.get_mut(*i)) {
             Some(m) => {
                 m.cells += g.cells;
@@ -1151,6 +1136,33 @@ fn direction(old: &Requirement<String>, new: &Requirement<String>, d: Dimension)
         Direction::Loosened
     } else {
         Direction::Changed
+    }
+}
+
+/// Per provenance entry, whether a rule in force reaches the cells it describes: any
+/// involvement but `inactive` (the loader's `governed`, docs/semantics.md, "Governed answers").
+fn governed_provenance(p: &Policy) -> Vec<bool> {
+    p.provenance.iter().map(|invs| invs.iter().any(|i| i.role != Role::Inactive)).collect()
+}
+
+/// Whether the cells went from ungoverned to governed or back, with the rules that reach them
+/// on the governed side.
+fn governed_change(old: &Policy, opv: u32, new: &Policy, npv: u32) -> Option<GovernedChange> {
+    let reach = |p: &Policy, prov: u32| -> Option<Vec<RuleRef>> {
+        let invs = p.provenance.get(prov as usize)?;
+        let mut rules: Vec<RuleRef> = Vec::new();
+        for r in invs.iter().filter(|i| i.role != Role::Inactive).filter_map(|i| rule_ref(p, i.rule)) {
+            if !rules.contains(&r) {
+                rules.push(r);
+            }
+        }
+        Some(rules)
+    };
+    let (was, now) = (reach(old, opv)?, reach(new, npv)?);
+    match (was.is_empty(), now.is_empty()) {
+        (true, false) => Some(GovernedChange { now: true, rules: now }),
+        (false, true) => Some(GovernedChange { now: false, rules: was }),
+        _ => None,
     }
 }
 
@@ -1616,6 +1628,35 @@ mod tests {
         }
         let d = diff(&[federal_default()], &[rehashed(new)]);
         assert!(d.loosened() && !d.unjustified_loosening(), "{:?}", d.groups);
+    }
+
+    #[test]
+    fn a_rule_that_governs_cells_no_law_reached_without_changing_them_must_say_why() {
+        // Before: no rule reaches the cells (only an inactive one); after: a rule answers the
+        // same `allowed`, so the answer stops warning that no law was found.
+        let allowed = || requirement("none", "allowed", &[]);
+        let old = cells_answering(allowed(), serde_json::json!([{"rule": 2, "role": "inactive", "dimensions": []}]));
+        let new =
+            cells_answering(allowed(), serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission"]}]));
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        let g = d.groups.iter().find(|g| g.governed.is_some());
+        assert!(g.is_some_and(|g| g.changes.is_empty() && g.unjustified_governance()), "{:?}", d.groups);
+        let rules: Vec<String> = g
+            .and_then(|g| g.governed.clone())
+            .map(|x| x.rules.into_iter().map(|r| r.rule).collect())
+            .unwrap_or_default();
+        assert_eq!(rules, vec!["tiny.xx_hiv".to_owned()]);
+        assert!(d.unjustified_loosening() && !d.loosened());
+        // A justification on the rule that reaches them now lets it pass.
+        let mut justified = new.clone();
+        if let Some(r) = justified.rules.get_mut(2) {
+            r.justification = Some("The statute permits it".to_owned());
+        }
+        assert!(!diff(std::slice::from_ref(&old), &[rehashed(justified)]).unjustified_loosening());
+        // The reverse is reported and never fails the gate.
+        let back = diff(&[new], &[old]);
+        assert!(back.groups.iter().any(|g| g.governed.as_ref().is_some_and(|x| !x.now)), "{:?}", back.groups);
+        assert!(!back.unjustified_loosening());
     }
 
     #[test]

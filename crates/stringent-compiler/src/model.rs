@@ -418,6 +418,15 @@ impl LayerKind {
 /// layer has no parent, a state stands under `US`, an organization under a state or another
 /// organization (docs/semantics.md, "Chains"). A layer placed otherwise is refused here, before
 /// its rules could be resolved without federal law.
+/// The first segment of the rule ids of a layer: `us` for `US`, `wy` for `US-WY`, `org`
+/// for an organization (`org.example_clinic.…`).
+pub fn layer_prefix(layer_id: &str) -> String {
+    match LayerKind::of(layer_id) {
+        LayerKind::Organization => "org".to_owned(),
+        _ => layer_id.rsplit('-').next().unwrap_or(layer_id).to_ascii_lowercase(),
+    }
+}
+
 /// The jurisdiction a file's folder is named after (`us/` → `US`, `us-wa/` → `US-WA`), as the
 /// shipped tree lays files out: what a file whose header cannot be read most likely declares.
 pub fn folder_jurisdiction(path: &str) -> Option<String> {
@@ -1063,6 +1072,10 @@ impl Builder {
             if header.is_some() && layer.is_none() {
                 continue;
             }
+            // The first rule of the file whose id names another layer, and how many do (E0220,
+            // reported once per file: a copied file misnames all its rules in one mistake).
+            let mut misnamed: Option<(&ast::Name, String)> = None;
+            let mut misnamed_count = 0usize;
             for item in &f.ast.items {
                 if let Item::Test(t) = item {
                     // A test of a file whose header could not be read asks about nothing known.
@@ -1138,6 +1151,10 @@ impl Builder {
                     }
                     continue;
                 }
+                if let Some(other) = self.layer_id_named_by(&r.id.text, layer) {
+                    misnamed_count += 1;
+                    misnamed.get_or_insert((&r.id, other));
+                }
                 if let Some(mut rule) = self.rule(r, layer, f.display) {
                     rule.line = u32::try_from(lines.line_col(f.text, r.span.start).0).unwrap_or(u32::MAX);
                     let index = self.model.rules.len();
@@ -1147,7 +1164,42 @@ impl Builder {
                     self.model.rules.push(rule);
                 }
             }
+            if let (Some((name, other)), Some(own)) = (misnamed, header.map(|j| j.id.text.as_str())) {
+                let more = match misnamed_count {
+                    0 | 1 => String::new(),
+                    2 => " (and 1 more rule of this file)".to_owned(),
+                    n => format!(" (and {} more rules of this file)", n - 1),
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::RuleIdOfAnotherLayer,
+                        format!("rule `{}` of {own} has an id that names {other}{more}", name.text),
+                    )
+                    .at(loc(f.display, name.span).labelled(format!("reads as a rule of {other}")))
+                    .with_help(format!(
+                        "begin the id with `{}.`: a rule's id names the layer it stands in, so that a reviewer reading it in `diff` or `explain` knows whose law it is",
+                        layer_prefix(own)
+                    )),
+                );
+            }
         }
+    }
+
+    /// The id of another layer of the tree (or the federal layer, or organizations as a
+    /// kind) whose prefix `rule_id` begins with, if not its own layer's (E0220).
+    fn layer_id_named_by(&self, rule_id: &str, layer: usize) -> Option<String> {
+        let own = self.model.layers.get(layer)?;
+        let first = rule_id.split('.').next()?;
+        if first == layer_prefix(&own.id) {
+            return None;
+        }
+        if first == "us" {
+            return Some(FEDERAL.to_owned());
+        }
+        if first == "org" {
+            return Some("an organization".to_owned());
+        }
+        self.model.layers.iter().find(|l| l.id != own.id && layer_prefix(&l.id) == first).map(|l| l.id.clone())
     }
 
     fn silence(&mut self, sd: &ast::SilentDecl, layer: Option<usize>, file: &str) {

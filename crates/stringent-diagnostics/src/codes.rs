@@ -68,6 +68,7 @@ codes! {
     UndatedSilence = "E0217", Error, "a silence does not say what was searched and when";
     EmptyAssertion = "E0218", Error, "an assertion speaks of no chain, cell or date, or requires nothing";
     UncheckableBound = "E0219", Error, "an assertion states a bound the language does not check";
+    RuleIdOfAnotherLayer = "E0220", Error, "a rule's id begins with another layer's prefix";
     // Resolution.
     MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
@@ -87,7 +88,6 @@ codes! {
     OldSpelling = "W0008", Warning, "a word is spelt as an earlier version of the language spelt it";
     LoosensOnlyDefaults = "W0009", Warning, "a state rule stricter than federal law nowhere loosens a default federal law leaves to state law";
     InvisibleCharacter = "W0010", Warning, "the text contains an invisible character";
-    LoosensDefault = "W0009", Warning, "a state rule loosens a federal default deferred to state law and names no law that permits it";
 }
 
 impl Serialize for Code {

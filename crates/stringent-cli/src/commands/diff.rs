@@ -25,6 +25,7 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
     let compared = if two_dates {
         let mut d = stringent_compiler::diff::diff(&old_c.policies(), &new_c.policies());
         d.topics = stringent_compiler::diff::topic_changes(&old_c.model, &new_c.model);
+        d.silences = stringent_compiler::diff::silence_changes(&old_c.model, &new_c.model);
         Ok(d)
     } else {
         stringent_compiler::diff::diff_over_time(old_c, new_c)
@@ -59,6 +60,9 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
                 outln!("coverage topic {} narrowed: no longer counts {}", t.topic, t.values_dropped.join(", "));
             }
         }
+        for c in &d.silences {
+            outln!("{}", silence_line(c));
+        }
         for h in &d.history {
             let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
             outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
@@ -79,21 +83,46 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
     }
     if fail_on == Some(FailOn::Loosened) {
+        use stringent_compiler::diff::ChangeGroup;
+        // Loosened dimensions here; cells newly governed at the same answer are counted below.
+        let loosened = |gs: &[ChangeGroup]| gs.iter().any(|g| g.unjustified_loosening() && !g.unjustified_governance());
         let mut fail = false;
-        if d.groups.iter().any(stringent_compiler::diff::ChangeGroup::unjustified_loosening) {
+        if loosened(&d.groups) {
             errln!("an answer loosened without a justification");
             fail = true;
         }
-        for l in d.new_layers.iter().filter(|l| l.unjustified_loosening()) {
+        for l in d.new_layers.iter().filter(|l| loosened(&l.groups)) {
             errln!("the new jurisdiction {} loosens an answer of {} without a justification", l.jurisdiction, l.parent);
             fail = true;
         }
-        for l in d.later.iter().filter(|l| l.unjustified_loosening()) {
+        for l in d.later.iter().filter(|l| loosened(&l.groups)) {
             errln!("an answer loosens without a justification as of {}", l.as_of);
             fail = true;
         }
-        for l in d.earlier.iter().filter(|l| l.unjustified_loosening()) {
+        for l in d.earlier.iter().filter(|l| loosened(&l.groups)) {
             errln!("a past answer loosened without a justification: as of {}", l.as_of);
+            fail = true;
+        }
+        let groups = d
+            .groups
+            .iter()
+            .chain(d.new_layers.iter().flat_map(|l| &l.groups))
+            .chain(d.later.iter().chain(&d.earlier).flat_map(|l| &l.groups));
+        let unflagged: usize = groups.filter(|g| g.unjustified_governance()).map(|g| g.cells).sum();
+        if unflagged > 0 {
+            errln!(
+                "{unflagged} cells that no law reached keep their answer but are now governed (`now governed by`): \
+                 the answer no longer warns that no law was found, so a rule that reaches them must carry a \
+                 `justification` saying which law permits it"
+            );
+            fail = true;
+        }
+        if d.gap_closed_unchecked() {
+            errln!(
+                "a `silent` that said the law was not read now claims that nothing stricter exists, and its \
+                 `searched` notes name no later date: answers stop warning `law_unread` with nothing saying the \
+                 law was read since; date the reading in `searched`"
+            );
             fail = true;
         }
         if d.coverage_narrowed() {
@@ -154,6 +183,20 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
         outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
         for c in &g.compared_with {
             outln!("  compared with the old tree as {c}");
+        }
+        if let Some(gov) = &g.governed {
+            let rules = gov.rules.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ");
+            if gov.now {
+                outln!("  now governed by: {rules}");
+                if g.changes.is_empty() {
+                    outln!("    the same answer, no longer flagged as one no law reaches");
+                }
+            } else {
+                outln!("  no longer governed: no rule in force reaches these cells (was: {rules})");
+            }
+            for r in gov.rules.iter().filter(|r| gov.now && r.justification.is_some()) {
+                outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
+            }
         }
         for c in &g.changes {
             let label = match c.direction {
@@ -226,6 +269,27 @@ pub(crate) fn vocabulary_line(v: &stringent_compiler::diff::VocabularyChange) ->
     }
     if v.breaking {
         line.push_str(" [breaking]");
+    }
+    line
+}
+
+/// One silence change in words: `US-AR silent hiv_sti: unverified -> verified (gap closed; searched 2026-12-07)`.
+fn silence_line(c: &stringent_compiler::diff::SilenceChange) -> String {
+    let what = format!("{} silent {}", c.layer, c.topic);
+    let mut line = match (&c.old, &c.new) {
+        (None, Some(n)) => format!("{what}: added ({n})"),
+        (Some(o), None) => format!("{what}: removed (was {o})"),
+        (Some(o), Some(n)) => format!("{what}: {o} -> {n}"),
+        (None, None) => what,
+    };
+    if c.gap_closed {
+        let searched = c.searched.as_deref().unwrap_or("no date");
+        line.push_str(&format!(
+            " (a gap closed: answers no longer warn that the law was not read; searched {searched})"
+        ));
+    }
+    if c.unchecked {
+        line.push_str(" [no later searched date]");
     }
     line
 }

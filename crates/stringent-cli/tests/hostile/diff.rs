@@ -521,3 +521,90 @@ fn a_changed_notice_text_or_term_hl7_code_fails_the_gate_and_a_title_does_not() 
     assert!(text.contains("obligation minimum_necessary: title changed from \"Limit"), "{text}");
     assert!(!text.contains("[breaking]"), "{text}");
 }
+
+// ------------------------------------------------------------------ governed cells
+
+/// A made-up rule that reaches consumer health apps and permits what no law reached before:
+/// every answer stays `allowed`, but the warning that no law was found goes away.
+fn apps_rule(justification: &str) -> String {
+    rule("us.apps", &format!("  holder consumer_health_app\n  purpose treatment\n  permission none\n{justification}"))
+}
+
+#[test]
+fn a_rule_that_takes_the_ungoverned_warning_away_fails_the_gate_unless_it_says_why() {
+    let (_a, old) = base();
+    let (_b, new) = vocabulary_tree("diff-governed", same, same, &federal("sti", "prohibited", &apps_rule("")));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("now governed by: us.apps") && text.contains("no longer flagged"), "{text}");
+    assert!(text.contains("cells that no law reached keep their answer but are now governed"), "{text}");
+    assert!(!text.contains("an answer loosened"), "no dimension loosened: {text}");
+    let v = diff_json(&old, &new);
+    let groups = v["groups"].as_array().unwrap();
+    assert!(
+        groups.iter().any(|g| g["governed"]["now"] == true
+            && g["changes"].as_array().unwrap().is_empty()
+            && g["governed"]["rules"][0]["rule"] == "us.apps"),
+        "{v:#}"
+    );
+
+    let (_c, justified) = vocabulary_tree(
+        "diff-governed-justified",
+        same,
+        same,
+        &federal("sti", "prohibited", &apps_rule("  justification \"The act permits it for treatment\"\n")),
+    );
+    let out = diff_gate(&old, &justified);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+
+    // Taking the rule away brings the warning back: reported, never a failure.
+    let out = diff_gate(&new, &old);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("no longer governed: no rule in force reaches these cells (was: us.apps"), "{text}");
+}
+
+// ------------------------------------------------------------------ silences
+
+/// A copy of the shipped tree with a jurisdiction `US-XX` whose only content is a silence on
+/// HIV and STI information of confidence `confidence`, searched as `searched` says.
+fn with_silence(name: &str, confidence: &str, searched: &str) -> (Scratch, PathBuf) {
+    let (s, root) = shipped(name);
+    let text = format!(
+        "jurisdiction US-XX \"Xanadu\" under US history from 2016-01-01\n\n\
+         silent hiv_sti \"Xanadu's HIV statute\" {{\n  cite \"X. Code 1-1\"\n  searched \"{searched}\"\n  confidence {confidence}\n}}\n"
+    );
+    write(&root.join("us-xx/xanadu.stringent"), text.as_bytes());
+    (s, root)
+}
+
+#[test]
+fn a_gap_turned_into_a_silence_without_a_later_reading_fails_the_gate() {
+    let (_a, old) = with_silence("diff-gap", "unverified", "2026-12-01: X. Code 1-1 not reached");
+    let (_b, new) = with_silence("diff-gap-closed", "verified", "2026-12-01: X. Code 1-1 not reached");
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("US-XX silent hiv_sti: unverified -> verified (a gap closed"), "{text}");
+    assert!(text.contains("[no later searched date]") && text.contains("date the reading in `searched`"), "{text}");
+    let v = diff_json(&old, &new);
+    assert_eq!(v["silences"][0]["gap_closed"], true, "{v:#}");
+    assert_eq!(v["silences"][0]["unchecked"], true, "{v:#}");
+
+    // A claim that names a later reading passes, and says when.
+    let (_c, read) = with_silence("diff-gap-read", "verified", "2026-12-08: X. Code 1-1 read whole");
+    let out = diff_gate(&old, &read);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("a gap closed: answers no longer warn that the law was not read; searched 2026-12-08"),
+        "{text}"
+    );
+
+    // Opening a gap again is reported and passes.
+    let out = diff_gate(&read, &old);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("US-XX silent hiv_sti: verified -> unverified"), "{text}");
+}

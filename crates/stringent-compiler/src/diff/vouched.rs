@@ -1,0 +1,129 @@
+//! What a tree vouches for without any answer changing: its coverage topics and its
+//! `silent` declarations. `coverage` and every silence on a topic speak for the values the
+//! topic counts; a silence that is a gap makes the answers it reaches warn that the law was
+//! not read (docs/semantics.md, "Silences and gaps"). Changing either changes what a
+//! reader may trust, so `diff` reports it.
+
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// A coverage topic of the old tree that the new tree removed, or whose values it narrowed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TopicChange {
+    pub topic: String,
+    /// The topic is gone from the new tree.
+    pub removed: bool,
+    /// Values the topic counted and no longer does, as `axis value`.
+    pub values_dropped: Vec<String>,
+}
+
+/// The coverage topics `new` removed or narrowed against `old` (docs/semantics.md,
+/// "Coverage"). A value is dropped when the new topic no longer names it or a value above
+/// it on the same axis.
+pub fn topic_changes(old: &crate::model::Model, new: &crate::model::Model) -> Vec<TopicChange> {
+    let names = |m: &crate::model::Model, t: &crate::model::TopicModel| -> BTreeSet<(String, String)> {
+        t.values
+            .iter()
+            .filter_map(|(a, vs)| {
+                let axis = m.axes.get(*a)?;
+                Some(
+                    vs.iter()
+                        .filter_map(|v| Some((axis.id.clone(), axis.values.get(*v)?.id.clone())))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .flatten()
+            .collect()
+    };
+    let mut out = Vec::new();
+    for ot in &old.topics {
+        let Some(nt) = new.topics.iter().find(|t| t.id == ot.id) else {
+            out.push(TopicChange { topic: ot.id.clone(), removed: true, values_dropped: Vec::new() });
+            continue;
+        };
+        let kept = names(new, nt);
+        // A value still counts when the new topic names it or one of its ancestors.
+        let counted = |axis: &str, value: &str| {
+            let Some(ax) = new.axes.iter().find(|a| a.id == axis) else { return false };
+            let mut at = ax.values.iter().position(|v| v.id == value);
+            let mut steps = 0;
+            while let Some(i) = at
+                && steps <= ax.values.len()
+            {
+                let Some(v) = ax.values.get(i) else { break };
+                if kept.contains(&(axis.to_owned(), v.id.clone())) {
+                    return true;
+                }
+                at = v.parent;
+                steps += 1;
+            }
+            false
+        };
+        let dropped: Vec<String> =
+            names(old, ot).into_iter().filter(|(a, v)| !counted(a, v)).map(|(a, v)| format!("{a} {v}")).collect();
+        if !dropped.is_empty() {
+            out.push(TopicChange { topic: ot.id.clone(), removed: false, values_dropped: dropped });
+        }
+    }
+    out
+}
+
+/// A `silent` declaration added, removed, or whose confidence changed. Its note and
+/// `searched` text are the author's claim; a reviewer sees them beside the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SilenceChange {
+    pub layer: String,
+    pub topic: String,
+    /// The confidence before and after; `None` where there was, or is, no such silence.
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// A gap (the law not read) became a claim that nothing stricter exists: the answers it
+    /// reaches stop warning `law_unread`.
+    pub gap_closed: bool,
+    /// The newest date the new silence's `searched` notes name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub searched: Option<String>,
+    /// A closed gap whose new `searched` notes name no date later than the old ones: the
+    /// warning went away without the claim saying it was checked again. Fails the gate.
+    pub unchecked: bool,
+}
+
+/// The silences `new` added, removed or changed the confidence of, against `old`, by layer
+/// id and topic (docs/semantics.md, "Silences and gaps").
+pub fn silence_changes(old: &crate::model::Model, new: &crate::model::Model) -> Vec<SilenceChange> {
+    type Key = (String, String);
+    let index = |m: &crate::model::Model| -> std::collections::BTreeMap<Key, crate::model::Silence> {
+        m.silences
+            .iter()
+            .filter_map(|s| {
+                let layer = m.layers.get(s.layer)?.id.clone();
+                let topic = m.topics.get(s.topic)?.id.clone();
+                Some(((layer, topic), s.clone()))
+            })
+            .collect()
+    };
+    let (olds, news) = (index(old), index(new));
+    let keys: BTreeSet<&Key> = olds.keys().chain(news.keys()).collect();
+    let mut out = Vec::new();
+    for key in keys {
+        let (o, n) = (olds.get(key), news.get(key));
+        let confidence = |s: Option<&crate::model::Silence>| s.map(|s| s.confidence.as_str().to_owned());
+        if o.map(|s| s.confidence) == n.map(|s| s.confidence) {
+            continue;
+        }
+        let gap_closed = o.is_some_and(crate::model::Silence::is_gap) && n.is_some_and(|s| !s.is_gap());
+        let searched = n.and_then(|s| s.searched_on()).map(str::to_owned);
+        let before = o.and_then(|s| s.searched_on());
+        let unchecked = gap_closed && searched.as_deref().is_none_or(|now| before.is_some_and(|b| now <= b));
+        out.push(SilenceChange {
+            layer: key.0.clone(),
+            topic: key.1.clone(),
+            old: confidence(o),
+            new: confidence(n),
+            gap_closed,
+            searched,
+            unchecked,
+        });
+    }
+    out
+}
