@@ -185,7 +185,7 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
             outln!("  compared with the old tree as {c}");
         }
         if let Some(gov) = &g.governed {
-            let rules = gov.rules.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ");
+            let rules = rule_refs(&gov.rules);
             if gov.now {
                 outln!("  now governed by: {rules}");
                 if g.changes.is_empty() {
@@ -205,9 +205,7 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
                 Direction::Changed => "changed",
             };
             outln!("  {label} {}: {} -> {}", c.dimension.as_str(), c.old, c.new);
-            let refs = |rs: &[stringent_compiler::diff::RuleRef]| {
-                rs.iter().map(|r| format!("{} ({})", r.rule, r.citation)).collect::<Vec<_>>().join("; ")
-            };
+            let refs = rule_refs;
             outln!("    before: {}", if c.old_rules.is_empty() { "no rule".to_owned() } else { refs(&c.old_rules) });
             outln!("    after:  {}", if c.new_rules.is_empty() { "no rule".to_owned() } else { refs(&c.new_rules) });
             if let Some(r) = &c.deferral {
@@ -271,6 +269,20 @@ pub(crate) fn vocabulary_line(v: &stringent_compiler::diff::VocabularyChange) ->
         line.push_str(" [breaking]");
     }
     line
+}
+
+/// Rules as `id (citation)`; a rule whose id does not begin with its layer's prefix also
+/// names its layer (`hipaa.x in US-WY (…)`), so that no id passes for another layer's law.
+fn rule_refs(rules: &[stringent_compiler::diff::RuleRef]) -> String {
+    let named = |r: &stringent_compiler::diff::RuleRef| {
+        let own = stringent_compiler::model::layer_prefix(&r.layer);
+        if r.rule.split('.').next() == Some(own.as_str()) {
+            format!("{} ({})", r.rule, r.citation)
+        } else {
+            format!("{} in {} ({})", r.rule, r.layer, r.citation)
+        }
+    };
+    rules.iter().map(named).collect::<Vec<_>>().join("; ")
 }
 
 /// One silence change in words: `US-AR silent hiv_sti: unverified -> verified (gap closed; searched 2026-12-07)`.

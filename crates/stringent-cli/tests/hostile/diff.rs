@@ -608,3 +608,36 @@ fn a_gap_turned_into_a_silence_without_a_later_reading_fails_the_gate() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("US-XX silent hiv_sti: verified -> unverified"), "{text}");
 }
+
+// ------------------------------------------------------------------ rule ids
+
+#[test]
+fn a_rule_whose_id_lacks_its_layers_prefix_is_shown_with_its_layer() {
+    let (_a, old) = base();
+    let (_b, new) = base();
+    write(
+        &new.join("us-xx/xx.stringent"),
+        format!(
+            "jurisdiction US-XX \"Xanadu\" under US\n\n{}",
+            rule("hipaa.hiv", "  category hiv\n  permission specific_authorization\n")
+        )
+        .as_bytes(),
+    );
+    let out = run(&["diff", p(&old), p(&new), "--as-of", AS_OF]);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("after:  hipaa.hiv in US-XX (45 CFR 164.508(a)(1))"), "{text}");
+    // One whose id begins with another layer's prefix is refused outright (E0220).
+    write(
+        &new.join("us-xx/xx.stringent"),
+        format!(
+            "jurisdiction US-XX \"Xanadu\" under US\n\n{}",
+            rule("us.hiv", "  category hiv\n  permission specific_authorization\n")
+        )
+        .as_bytes(),
+    );
+    let out = run(&["diff", p(&old), p(&new), "--as-of", AS_OF]);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("E0220") && text.contains("has an id that names US"), "{text}");
+}
