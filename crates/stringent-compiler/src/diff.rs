@@ -98,15 +98,21 @@ impl ChangeGroup {
     /// Loosened, or changed in a way the order cannot rank (an authorization element swapped
     /// for another: no proof it is not looser), and no rule deciding the new answer says why.
     pub fn unjustified_loosening(&self) -> bool {
-        let loosened =
-            self.changes.iter().filter(|c| c.direction != Direction::Tightened).any(|c| unjustified(&c.new_rules));
-        loosened || self.unjustified_governance()
+        self.unjustified_dimension_loosening() || self.unjustified_governance()
     }
 
-    /// The same answer, no longer flagged as one no law reaches, and no rule that reaches the
-    /// cells now says why: only a rule that says which law permits it may take the warning away.
+    /// A dimension loosened or changed, and no rule deciding the new answer says why.
+    pub fn unjustified_dimension_loosening(&self) -> bool {
+        self.changes.iter().filter(|c| c.direction != Direction::Tightened).any(|c| unjustified(&c.new_rules))
+    }
+
+    /// No longer flagged as an answer no law reaches, with the disclosure as open as before
+    /// (permission and mandate unchanged: at most a duty added), and no rule that reaches the
+    /// cells now says why: only a rule that says which law permits it may take the warning
+    /// away. A made-up rule that "permits" a health app's sale and adds a notice must not pass.
     pub fn unjustified_governance(&self) -> bool {
-        self.changes.is_empty() && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
+        let restricts = self.changes.iter().any(|c| matches!(c.dimension, Dimension::Permission | Dimension::Mandate));
+        !restricts && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
     }
 }
 
@@ -1647,6 +1653,20 @@ mod tests {
             .unwrap_or_default();
         assert_eq!(rules, vec!["tiny.xx_hiv".to_owned()]);
         assert!(d.unjustified_loosening() && !d.loosened());
+        // A duty added beside it does not make the made-up permission a restriction.
+        let with_duty = cells_answering(
+            requirement("none", "allowed", &["minimum_necessary"]),
+            serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission", "obligations"]}]),
+        );
+        let d = diff(std::slice::from_ref(&old), &[with_duty]);
+        assert!(d.groups.iter().any(ChangeGroup::unjustified_governance), "{:?}", d.groups);
+        // A rule that restricts the disclosure where no law reached is no such case.
+        let restricts = cells_answering(
+            requirement("authorization", "authorization", &[]),
+            serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission"]}]),
+        );
+        let d = diff(std::slice::from_ref(&old), &[restricts]);
+        assert!(d.groups.iter().any(|g| g.governed.is_some()) && !d.unjustified_loosening(), "{:?}", d.groups);
         // A justification on the rule that reaches them now lets it pass.
         let mut justified = new.clone();
         if let Some(r) = justified.rules.get_mut(2) {

@@ -4,6 +4,7 @@ use crate::git_tree;
 use crate::output::{FINDINGS, USAGE, report};
 use crate::{DiffFormat, FailOn};
 use stringent_compiler::{Compilation, compile};
+use stringent_policy::Dimension;
 use stringent_syntax::Date;
 
 pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>, format: DiffFormat) -> u8 {
@@ -85,7 +86,7 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
     if fail_on == Some(FailOn::Loosened) {
         use stringent_compiler::diff::ChangeGroup;
         // Loosened dimensions here; cells newly governed at the same answer are counted below.
-        let loosened = |gs: &[ChangeGroup]| gs.iter().any(|g| g.unjustified_loosening() && !g.unjustified_governance());
+        let loosened = |gs: &[ChangeGroup]| gs.iter().any(ChangeGroup::unjustified_dimension_loosening);
         let mut fail = false;
         if loosened(&d.groups) {
             errln!("an answer loosened without a justification");
@@ -111,9 +112,9 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         let unflagged: usize = groups.filter(|g| g.unjustified_governance()).map(|g| g.cells).sum();
         if unflagged > 0 {
             errln!(
-                "{unflagged} cells that no law reached keep their answer but are now governed (`now governed by`): \
-                 the answer no longer warns that no law was found, so a rule that reaches them must carry a \
-                 `justification` saying which law permits it"
+                "{unflagged} cells that no law reached are now governed (`now governed by`) with the disclosure as \
+                 open as before: the answer no longer warns that no law was found, so a rule that reaches them \
+                 must carry a `justification` saying which law permits it"
             );
             fail = true;
         }
@@ -188,8 +189,8 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
             let rules = rule_refs(&gov.rules);
             if gov.now {
                 outln!("  now governed by: {rules}");
-                if g.changes.is_empty() {
-                    outln!("    the same answer, no longer flagged as one no law reaches");
+                if !g.changes.iter().any(|c| matches!(c.dimension, Dimension::Permission | Dimension::Mandate)) {
+                    outln!("    the disclosure as open as before, no longer flagged as one no law reaches");
                 }
             } else {
                 outln!("  no longer governed: no rule in force reaches these cells (was: {rules})");
