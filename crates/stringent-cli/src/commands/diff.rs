@@ -120,9 +120,10 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
         if d.gap_closed_unchecked() {
             errln!(
-                "a `silent` that said the law was not read now claims that nothing stricter exists, and its \
-                 `searched` notes name no later date: answers stop warning `law_unread` with nothing saying the \
-                 law was read since; date the reading in `searched`"
+                "a `silent` that said the law was not read was removed, or now claims that nothing stricter \
+                 exists without a later, past `searched` date: answers stop warning `law_unread` with nothing \
+                 saying the law was read since; date the reading in `searched`, or review it and run without \
+                 --fail-on to accept a gap replaced by rules"
             );
             fail = true;
         }
@@ -301,8 +302,8 @@ fn silence_line(c: &stringent_compiler::diff::SilenceChange) -> String {
             " (a gap closed: answers no longer warn that the law was not read; searched {searched})"
         ));
     }
-    if c.unchecked {
-        line.push_str(" [no later searched date]");
+    if let Some(why) = &c.reason {
+        line.push_str(&format!(" [{why}]"));
     }
     line
 }

@@ -588,17 +588,30 @@ fn a_gap_turned_into_a_silence_without_a_later_reading_fails_the_gate() {
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("US-XX silent hiv_sti: unverified -> verified (a gap closed"), "{text}");
     assert!(text.contains("[no later searched date]") && text.contains("date the reading in `searched`"), "{text}");
+    // A date still to come vouches for nothing.
+    let (_d, future) = with_silence("diff-gap-future", "verified", "2099-01-01: X. Code 1-1 read");
+    let out = diff_gate(&old, &future);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("[the searched date 2099-01-01 is still to come]"), "{text}");
+    // Removing the gap outright takes the warning away too.
+    let (_e, removed) = shipped("diff-gap-removed");
+    write(&removed.join("us-xx/xanadu.stringent"), b"jurisdiction US-XX \"Xanadu\" under US history from 2016-01-01\n");
+    let out = diff_gate(&old, &removed);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("US-XX silent hiv_sti: removed (was unverified) [a gap removed"), "{text}");
     let v = diff_json(&old, &new);
     assert_eq!(v["silences"][0]["gap_closed"], true, "{v:#}");
     assert_eq!(v["silences"][0]["unchecked"], true, "{v:#}");
 
     // A claim that names a later reading passes, and says when.
-    let (_c, read) = with_silence("diff-gap-read", "verified", "2026-12-08: X. Code 1-1 read whole");
+    let (_c, read) = with_silence("diff-gap-read", "verified", "2026-12-05: X. Code 1-1 read whole");
     let out = diff_gate(&old, &read);
     let text = text_of(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
-        text.contains("a gap closed: answers no longer warn that the law was not read; searched 2026-12-08"),
+        text.contains("a gap closed: answers no longer warn that the law was not read; searched 2026-12-05"),
         "{text}"
     );
 

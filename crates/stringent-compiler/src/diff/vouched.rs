@@ -83,9 +83,13 @@ pub struct SilenceChange {
     /// The newest date the new silence's `searched` notes name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub searched: Option<String>,
-    /// A closed gap whose new `searched` notes name no date later than the old ones: the
-    /// warning went away without the claim saying it was checked again. Fails the gate.
+    /// The `law_unread` warning went away with nothing vouching for it: a gap closed whose new
+    /// `searched` notes name no date later than the old ones (or a date still to come), or a
+    /// gap removed outright. Fails the gate.
     pub unchecked: bool,
+    /// Why it is unchecked, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// The silences `new` added, removed or changed the confidence of, against `old`, by layer
@@ -114,7 +118,19 @@ pub fn silence_changes(old: &crate::model::Model, new: &crate::model::Model) -> 
         let gap_closed = o.is_some_and(crate::model::Silence::is_gap) && n.is_some_and(|s| !s.is_gap());
         let searched = n.and_then(|s| s.searched_on()).map(str::to_owned);
         let before = o.and_then(|s| s.searched_on());
-        let unchecked = gap_closed && searched.as_deref().is_none_or(|now| before.is_some_and(|b| now <= b));
+        let today = stringent_syntax::Date::today().to_string();
+        let reason = if o.is_some_and(crate::model::Silence::is_gap) && n.is_none() {
+            Some("a gap removed: answers no longer warn that the law was not read, and no claim replaces it".to_owned())
+        } else if !gap_closed {
+            None
+        } else if searched.as_deref().is_some_and(|now| now > today.as_str()) {
+            Some(format!("the searched date {} is still to come", searched.as_deref().unwrap_or_default()))
+        } else if searched.as_deref().is_none_or(|now| before.is_some_and(|b| now <= b)) {
+            Some("no later searched date".to_owned())
+        } else {
+            None
+        };
+        let unchecked = reason.is_some();
         out.push(SilenceChange {
             layer: key.0.clone(),
             topic: key.1.clone(),
@@ -123,6 +139,7 @@ pub fn silence_changes(old: &crate::model::Model, new: &crate::model::Model) -> 
             gap_closed,
             searched,
             unchecked,
+            reason,
         });
     }
     out
