@@ -108,6 +108,7 @@ pub fn silence_changes(old: &crate::model::Model, new: &crate::model::Model) -> 
     };
     let (olds, news) = (index(old), index(new));
     let keys: BTreeSet<&Key> = olds.keys().chain(news.keys()).collect();
+    let today = stringent_syntax::Date::today().to_string();
     let mut out = Vec::new();
     for key in keys {
         let (o, n) = (olds.get(key), news.get(key));
@@ -118,7 +119,6 @@ pub fn silence_changes(old: &crate::model::Model, new: &crate::model::Model) -> 
         let gap_closed = o.is_some_and(crate::model::Silence::is_gap) && n.is_some_and(|s| !s.is_gap());
         let searched = n.and_then(|s| s.searched_on()).map(str::to_owned);
         let before = o.and_then(|s| s.searched_on());
-        let today = stringent_syntax::Date::today().to_string();
         let reason = if o.is_some_and(crate::model::Silence::is_gap) && n.is_none() {
             Some("a gap removed: answers no longer warn that the law was not read, and no claim replaces it".to_owned())
         } else if !gap_closed {
