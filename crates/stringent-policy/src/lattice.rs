@@ -61,7 +61,7 @@ impl Basis {
     /// The way that holding this instrument alone makes up: the instrument and every
     /// instrument it implies (docs/semantics.md, "Permission as ways").
     pub fn way(self) -> Way {
-        let bit = |b: Basis| 1u64 << (b as u64 - 1);
+        let bit = |b: Basis| (1 as Bits) << (b as u32 - 1);
         Way(match self {
             Basis::None => 0,
             Basis::NoObjection => bit(Basis::NoObjection),
@@ -87,17 +87,21 @@ impl Basis {
     }
 }
 
-/// How many conditions a vocabulary may declare: a way keeps its instruments in one
-/// 64-bit word, the bases in the low bits and the conditions above them.
-pub const MAX_CONDITIONS: usize = 56;
-const BASIS_BITS: u64 = 8;
-const BASIS_MASK: u64 = (1 << BASIS_BITS) - 1;
+/// The word a way keeps its instruments in: the bases in the low bits and the conditions
+/// above them.
+type Bits = u128;
+
+/// How many conditions a vocabulary may declare: as many as the bits of [`Bits`] above the
+/// bases.
+pub const MAX_CONDITIONS: usize = Bits::BITS as usize - BASIS_BITS as usize;
+const BASIS_BITS: u32 = 8;
+const BASIS_MASK: Bits = (1 << BASIS_BITS) - 1;
 
 /// One way to make a disclosure lawful: instruments that together suffice. Bases are kept
 /// closed under implication, so one way needs no more than another exactly when its set
 /// is a subset. Condition `i` is the `i`-th condition of the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Way(u64);
+pub struct Way(Bits);
 
 impl Way {
     /// Nothing needed.
@@ -109,7 +113,7 @@ impl Way {
     pub fn new(bases: &[Basis], conditions: &[usize]) -> Way {
         let bases = bases.iter().fold(0, |acc, b| acc | b.way().0);
         let conditions =
-            conditions.iter().fold(0, |acc, c| acc | 1u64 << (BASIS_BITS + (*c).min(MAX_CONDITIONS - 1) as u64));
+            conditions.iter().fold(0, |acc, c| acc | (1 as Bits) << (BASIS_BITS + (*c).min(MAX_CONDITIONS - 1) as u32));
         Way(bases | conditions)
     }
 
@@ -127,7 +131,7 @@ impl Way {
     /// `authorization, no_objection`); `[none]` for the empty way.
     pub fn bases(self) -> Vec<Basis> {
         let held: Vec<Basis> =
-            Basis::ALL.iter().skip(1).copied().filter(|b| self.0 & (1 << (*b as u64 - 1)) != 0).collect();
+            Basis::ALL.iter().skip(1).copied().filter(|b| self.0 & (1 << (*b as u32 - 1)) != 0).collect();
         let named: Vec<Basis> =
             held.iter().copied().filter(|b| !held.iter().any(|o| o != b && o.way().covers(b.way()))).collect();
         if named.is_empty() { vec![Basis::None] } else { named }
@@ -135,7 +139,7 @@ impl Way {
 
     /// The indices of the conditions this way needs, ascending.
     pub fn conditions(self) -> impl Iterator<Item = usize> {
-        (0..MAX_CONDITIONS).filter(move |c| self.0 & (1 << (BASIS_BITS + *c as u64)) != 0)
+        (0..MAX_CONDITIONS).filter(move |c| self.0 & (1 << (BASIS_BITS + *c as u32)) != 0)
     }
 
     /// The same way with its conditions dropped: the instruments alone.
@@ -552,6 +556,22 @@ impl<T: Ord + Clone> Requirement<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_condition_up_to_the_limit_has_its_own_bit_and_one_past_it_is_kept() {
+        assert_eq!(MAX_CONDITIONS, 120);
+        for c in [0, 55, 56, 63, 64, MAX_CONDITIONS - 1] {
+            let w = Way::new(&[Basis::Authorization], &[c]);
+            assert_eq!(w.conditions().collect::<Vec<_>>(), vec![c], "condition {c}");
+            assert_eq!(w.bases(), vec![Basis::Authorization], "condition {c}");
+            assert!(w.is_conditional() && w.without_conditions() == Basis::Authorization.way());
+        }
+        // Conditions on both sides of the old 64-bit word's edge stay apart.
+        let both = Way::new(&[], &[55, 56]);
+        assert!(both.covers(Way::new(&[], &[55])) && !Way::new(&[], &[55]).covers(both));
+        // An index past the limit is kept as the last condition, never dropped.
+        assert_eq!(Way::new(&[], &[MAX_CONDITIONS + 7]).conditions().collect::<Vec<_>>(), vec![MAX_CONDITIONS - 1]);
+    }
 
     #[test]
     fn upward_closure_follows_instrument_strength() {

@@ -607,3 +607,69 @@ fn a_question_whose_categories_multiply_past_the_bound_is_refused() {
     assert_eq!(both.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("combine into more than") && stderr.contains("fewer categories"), "{stderr}");
 }
+
+/// The shipped vocabulary with conditions `extra_000` … appended until the tree declares
+/// `total`, and a federal layer whose one rule needs the last of them (its name returned).
+fn tree_with_conditions(name: &str, total: usize) -> (Scratch, PathBuf, String) {
+    let (s, root) = Scratch::tree(name);
+    let terms = root.join("vocabulary/terms.stringent");
+    let mut text = std::fs::read_to_string(&terms).unwrap();
+    let shipped = text.lines().filter(|l| l.starts_with("condition ")).count();
+    assert!(shipped < total, "the shipped vocabulary already declares {shipped} conditions");
+    for i in 0..total - shipped {
+        text.push_str(&format!("condition extra_{i:03} \"Fact number {i}\"\n"));
+    }
+    write(&terms, text.as_bytes());
+    let last = format!("extra_{:03}", total - shipped - 1);
+    write(
+        &root.join("us/federal.stringent"),
+        format!(
+            "{HEADER}{}",
+            rule("us.hiv", &format!("  category hiv\n  permission authorization or none if {last}\n"))
+        )
+        .as_bytes(),
+    );
+    (s, root, last)
+}
+
+#[test]
+fn conditions_up_to_the_limit_are_kept_apart_and_one_more_is_one_e0400() {
+    let max = stringent_policy::MAX_CONDITIONS;
+    let (_a, root, last) = tree_with_conditions("conditions-at-limit", max);
+    let out = run(&["check", p(&root), "--as-of", AS_OF]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&[
+        "decide",
+        "--rules",
+        p(&root),
+        "--as-of",
+        AS_OF,
+        "--jurisdiction",
+        "US",
+        "--category",
+        "hiv",
+        "--purpose",
+        "treatment",
+        "--recipient",
+        "provider",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let conditions: Vec<&str> = v["ways"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|w| w["conditions"].as_array().into_iter().flatten())
+        .filter_map(|c| c.as_str())
+        .collect();
+    // The last condition the word holds is itself, not folded into another.
+    assert_eq!(conditions, vec![last.as_str()], "{v:#}");
+
+    let (_b, over, _) = tree_with_conditions("conditions-past-limit", max + 1);
+    let out = run(&["check", p(&over), "--as-of", AS_OF]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
+    assert!(stderr.contains(&format!("at most {max} are allowed")), "{stderr}");
+}

@@ -130,6 +130,8 @@
   }
 
   var BASIS_MASK = 255n;
+  /* lattice::MAX_CONDITIONS: the conditions a way can hold above the eight basis bits. */
+  var MAX_CONDITIONS = 120;
 
   /* Way::covers */
   function covers(self, other) {
@@ -148,7 +150,7 @@
     var w = record[0].reduce(function (acc, b) { return acc | basisWay(b); }, 0n);
     record[1].forEach(function (c) {
       var k = policy.conditions.indexOf(c);
-      w |= 1n << BigInt(8 + (k < 0 ? 55 : k));
+      w |= 1n << BigInt(8 + (k < 0 ? MAX_CONDITIONS - 1 : k));
     });
     return w;
   }
@@ -166,7 +168,7 @@
 
   function wayConditions(policy, w) {
     var out = [];
-    for (var k = 0; k < 56; k++) {
+    for (var k = 0; k < MAX_CONDITIONS; k++) {
       if ((w & (1n << BigInt(8 + k))) !== 0n) out.push(policy.conditions[k] || "condition_" + k);
     }
     return out;
