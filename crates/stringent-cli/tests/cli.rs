@@ -1805,6 +1805,32 @@ fn diff_fails_on_a_narrowed_coverage_topic() {
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(narrowed));
 }
 
+/// A topic widened to name a value below another topic's named value takes it over: a gap
+/// declared on the other topic stops warning there although that topic's own text did not
+/// change. `diff` judges topics by what they reach, so this narrows the other topic.
+#[test]
+fn diff_fails_when_a_widened_topic_takes_values_from_another() {
+    let (base, widened) = (copy_of_rules("topic-steal-base"), copy_of_rules("topic-steal-widened"));
+    let mental = "  category behavioral_health, mental_health, psychotherapy_notes\n";
+    for tree in [&base, &widened] {
+        let topics = tree.join("vocabulary/topics.stringent");
+        let text = std::fs::read_to_string(&topics).unwrap();
+        assert!(text.contains(mental));
+        std::fs::write(&topics, text.replace(mental, "  category behavioral_health\n")).unwrap();
+    }
+    let topics = widened.join("vocabulary/topics.stringent");
+    let text = std::fs::read_to_string(&topics).unwrap();
+    assert!(text.contains("  category genetic\n"));
+    std::fs::write(&topics, text.replace("  category genetic\n", "  category genetic, mental_health\n")).unwrap();
+    let (b, w) = (base.to_str().unwrap(), widened.to_str().unwrap());
+    let out = stringent(&["diff", b, w, "--as-of", "2026-11-24", "--fail-on", "loosened"]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("coverage topic mental_health narrowed: no longer counts category mental_health, category psychotherapy_notes\n"), "{shown}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a coverage topic was removed or narrowed"));
+    let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(widened));
+}
+
 /// `prove --refines OLD NEW` passes when NEW is as strict everywhere and fails with the
 /// loosened cells otherwise; a justification explains a loosening, it does not prove NEW
 /// refines OLD.
@@ -2075,7 +2101,7 @@ fn an_assertion_is_checked_on_every_date_it_names_and_no_other() {
         format!(
             "assert \"Employers get genetic results only with an authorization\" {{\n  jurisdiction US-CA\n{dates}  \
              category genetic\n  purpose employment\n  recipient employer\n  holder non_hipaa_entity\n  \
-             require level at_least authorization\n}}\n"
+             require level at_least authorization unless not_cmia_health_app\n}}\n"
         )
     };
     std::fs::create_dir_all(dir.join("assertions")).unwrap();
@@ -2162,7 +2188,7 @@ fn timeline_and_refines_read_git_revisions() {
 
 /// A way that needs a condition is a way the disclosure can go: `level at_least` fails on it
 /// (a wrong PASS once), `unless` sets it aside by name, and `not basis` sees it too. A title
-/// holding `\n` cannot forge a verdict line.
+/// holding `\n`, which could forge a verdict line, is refused (E0103).
 #[test]
 fn conditional_ways_count_unless_set_aside() {
     let dir = copy_of_rules("prove-conditional");
@@ -2179,7 +2205,7 @@ fn conditional_ways_count_unless_set_aside() {
     let at = dir.join("assertions/threat.stringent");
     let assertion = |require: &str| {
         format!(
-            "assert \"ok\\nPASS: forged\" {{\n  jurisdiction org:strict\n  as_of 2025-06-01\n  purpose marketing\n  \
+            "assert \"ok\" {{\n  jurisdiction org:strict\n  as_of 2025-06-01\n  purpose marketing\n  \
              recipient employer\n  holder provider\n  category general\n  subject adult\n  require {require}\n}}\n"
         )
     };
@@ -2193,16 +2219,19 @@ fn conditional_ways_count_unless_set_aside() {
         std::fs::write(&at, assertion(require)).unwrap();
         let out = stringent(&["prove", d]);
         let shown = String::from_utf8_lossy(&out.stdout);
-        assert!(!shown.lines().any(|l| l.starts_with("PASS: forged")), "{shown}");
         if fails {
-            assert!(
-                shown.contains("\nFAIL: ok\\nPASS: forged") && shown.contains(" if imminent_threat"),
-                "{require}: {shown}"
-            );
+            assert!(shown.contains("\nFAIL: ok (") && shown.contains(" if imminent_threat"), "{require}: {shown}");
         } else {
-            assert!(shown.contains("\nPASS: ok\\nPASS: forged"), "{require}: {shown}");
+            assert!(shown.contains("\nPASS: ok ("), "{require}: {shown}");
         }
     }
+    let forged = assertion("level at_least court_order_only").replace("assert \"ok\"", "assert \"ok\\nPASS: forged\"");
+    std::fs::write(&at, forged).unwrap();
+    let out = stringent(&["prove", d]);
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(!shown.lines().any(|l| l.starts_with("PASS: forged")), "{shown}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0103"), "{}", String::from_utf8_lossy(&out.stderr));
     let _ = std::fs::remove_dir_all(dir);
 }
 

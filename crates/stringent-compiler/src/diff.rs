@@ -106,12 +106,16 @@ impl ChangeGroup {
         self.changes.iter().filter(|c| c.direction != Direction::Tightened).any(|c| unjustified(&c.new_rules))
     }
 
-    /// No longer flagged as an answer no law reaches, with the disclosure as open as before
-    /// (permission and mandate unchanged: at most a duty added), and no rule that reaches the
-    /// cells now says why: only a rule that says which law permits it may take the warning
-    /// away. A made-up rule that "permits" a health app's sale and adds a notice must not pass.
+    /// No longer flagged as an answer no law reaches, with the disclosure no harder to make
+    /// than before (the permission not tightened: at most a duty or a mandate added), and no
+    /// rule that reaches the cells now says why: only a rule that says which law permits it
+    /// may take the warning away. A made-up rule that "permits" a health app's sale and adds
+    /// a notice must not pass, nor one that makes the disclosure mandatory: a mandate ranks
+    /// stricter in the order (it adds a duty) but compels the disclosure, which protects the
+    /// patient less, not more.
     pub fn unjustified_governance(&self) -> bool {
-        let restricts = self.changes.iter().any(|c| matches!(c.dimension, Dimension::Permission | Dimension::Mandate));
+        let restricts =
+            self.changes.iter().any(|c| c.dimension == Dimension::Permission && c.direction == Direction::Tightened);
         !restricts && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
     }
 }
@@ -1597,7 +1601,7 @@ mod tests {
         assert_eq!(o.as_ref().and_then(|c| c.deferral.as_deref()), Some("tiny.parent_default"));
         // Credited to the state rule that set the permission.
         let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
-        assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(credited, vec!["xx.hiv".to_owned()]);
         assert_eq!(change(&d, Dimension::Permission).map(|c| c.direction), Some(Direction::Tightened));
     }
 
@@ -1625,7 +1629,7 @@ mod tests {
             let c = change(&d, dim);
             assert_eq!(c.as_ref().map(|c| c.direction), Some(Direction::Loosened), "{dim:?}");
             let rules: Vec<String> = c.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
-            assert_eq!(rules, vec!["tiny.xx_hiv".to_owned()], "{dim:?}");
+            assert_eq!(rules, vec!["xx.hiv".to_owned()], "{dim:?}");
         }
         // The state rule's justification covers both.
         let mut new = state_sets("none", "allowed");
@@ -1651,7 +1655,7 @@ mod tests {
             .and_then(|g| g.governed.clone())
             .map(|x| x.rules.into_iter().map(|r| r.rule).collect())
             .unwrap_or_default();
-        assert_eq!(rules, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(rules, vec!["xx.hiv".to_owned()]);
         assert!(d.unjustified_loosening() && !d.loosened());
         // A duty added beside it does not make the made-up permission a restriction.
         let with_duty = cells_answering(
@@ -1659,6 +1663,16 @@ mod tests {
             serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["permission", "obligations"]}]),
         );
         let d = diff(std::slice::from_ref(&old), &[with_duty]);
+        assert!(d.groups.iter().any(ChangeGroup::unjustified_governance), "{:?}", d.groups);
+        // Nor does a mandate: it ranks stricter, but it compels the disclosure.
+        let mut mandate = requirement("none", "allowed", &[]);
+        if let Some(m) = mandate.get_mut("mandatory") {
+            *m = serde_json::json!(true);
+        }
+        let mandated =
+            cells_answering(mandate, serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["mandate"]}]));
+        let d = diff(std::slice::from_ref(&old), &[mandated]);
+        assert_eq!(change(&d, Dimension::Mandate).map(|c| c.direction), Some(Direction::Tightened), "{:?}", d.groups);
         assert!(d.groups.iter().any(ChangeGroup::unjustified_governance), "{:?}", d.groups);
         // A rule that restricts the disclosure where no law reached is no such case.
         let restricts = cells_answering(
@@ -1695,7 +1709,7 @@ mod tests {
         assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
         assert_eq!(o.as_ref().and_then(|c| c.deferral.clone()), None);
         let before: Vec<String> = o.map(|c| c.old_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
-        assert_eq!(before, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(before, vec!["xx.hiv".to_owned()]);
         assert!(change(&d, Dimension::Permission).is_none());
     }
 
@@ -1724,7 +1738,7 @@ mod tests {
         assert_eq!(o.as_ref().map(|c| c.direction), Some(Direction::Loosened));
         // Credited to the state rule whose demand made the default step aside.
         let credited: Vec<String> = o.map(|c| c.new_rules.into_iter().map(|r| r.rule).collect()).unwrap_or_default();
-        assert_eq!(credited, vec!["tiny.xx_hiv".to_owned()]);
+        assert_eq!(credited, vec!["xx.hiv".to_owned()]);
     }
 
     #[test]

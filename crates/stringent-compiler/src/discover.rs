@@ -6,6 +6,9 @@ use walkdir::WalkDir;
 
 /// The largest rule file stringent reads; a state's rules are far below it.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// The most bytes of rule files one run reads, all roots together: memory grows with the
+/// text (about 40 times its size while checking), and the shipped tree holds under 5 MiB.
+pub const MAX_TREE_BYTES: u64 = 64 * 1024 * 1024;
 /// The file extension of rule files.
 pub const EXTENSION: &str = "stringent";
 
@@ -40,6 +43,9 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
     // A file reached twice (a root given twice, a root inside another, a link inside the
     // root) is read once.
     let mut read_already: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    // Bytes read so far; past MAX_TREE_BYTES nothing more is read (one E0006).
+    let mut total: u64 = 0;
+    let mut over = false;
     for root in roots {
         if !root.exists() {
             diags.push(
@@ -61,7 +67,14 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
         }
         let mut found_here = 0usize;
         let diags_before = diags.len();
-        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+        // A file given as the root is bounded by its folder: a link given as the root is then
+        // held to what a link inside the folder would be (`fmt FILE` must not write through a
+        // link to a file elsewhere).
+        let bound = match std::fs::metadata(root) {
+            Ok(m) if !m.is_dir() => root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")),
+            _ => root.as_path(),
+        };
+        let canonical_root = bound.canonicalize().unwrap_or_else(|_| bound.to_path_buf());
         let walker = WalkDir::new(root).follow_links(false).sort_by_file_name();
         for entry in walker {
             let entry = match entry {
@@ -136,6 +149,25 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
             }
             let relative = path.strip_prefix(root).map_or_else(|_| slash(path), slash);
             let relative = if relative.is_empty() { slash(path.file_name().map_or(path, Path::new)) } else { relative };
+            if over {
+                continue;
+            }
+            total = total.saturating_add(std::fs::metadata(path).map_or(0, |m| m.len()));
+            if total > MAX_TREE_BYTES {
+                over = true;
+                diags.push(
+                    file_error(
+                        Code::TooLarge,
+                        &slash(path),
+                        format!(
+                            "the rule files given hold more than {MAX_TREE_BYTES} bytes (reached at `{}`); none is read",
+                            slash(path)
+                        ),
+                    )
+                    .with_help("a tree of rules may hold at most 64 MiB (README.md, \"Limits\"); check only the folders you need"),
+                );
+                continue;
+            }
             match read(path) {
                 Ok(text) => files.push(RuleFile { display: slash(path), path: path.to_path_buf(), relative, text }),
                 Err((d, text)) => {
@@ -152,6 +184,12 @@ pub fn discover(roots: &[PathBuf]) -> Discovered {
                     .with_help("give the directory that holds the rule files, e.g. `rules`, or a `.stringent` file"),
             );
         }
+    }
+    if over {
+        // Past the limit the tree is not read at all: a part of it would report every name
+        // the rest declares as unknown.
+        files.clear();
+        unparsed.clear();
     }
     files.sort_by(|a, b| a.relative.cmp(&b.relative).then_with(|| a.display.cmp(&b.display)));
     Discovered { files, diagnostics: diags, unparsed }

@@ -110,7 +110,7 @@ pub fn policy(model: &Model, chain: &ChainResult, as_of: Date) -> Policy {
 
 /// The topics a layer declares it has not read: its `silent` declarations of confidence
 /// `unverified` or `recalled`, which state a gap rather than a finding (docs/semantics.md,
-/// "Silences and gaps"), with every value their topics reach.
+/// "Silences and gaps"), with every value their topics reach ([`Model::topic_reach`]).
 fn unread_topics(model: &Model, layer: usize) -> Vec<UnreadTopic> {
     model
         .silences
@@ -118,31 +118,13 @@ fn unread_topics(model: &Model, layer: usize) -> Vec<UnreadTopic> {
         .filter(|s| s.layer == layer && s.is_gap())
         .filter_map(|s| {
             let topic = model.topics.get(s.topic)?;
-            let reaches = topic
-                .values
-                .iter()
+            let reaches = model
+                .topic_reach(s.topic)
+                .into_iter()
                 .filter_map(|(axis, values)| {
-                    let a = model.axes.get(*axis)?;
-                    let covers = |v: usize, w: usize| a.covers.get(v).and_then(|c| c.get(w)) == Some(&true);
-                    // Values another topic names, and this one does not: a value under
-                    // them belongs to that topic (mental-health records lie under
-                    // `behavioral_health`, which the substance-use topic names too).
-                    let others: Vec<usize> = model
-                        .topics
-                        .iter()
-                        .filter(|t| t.id != topic.id)
-                        .flat_map(|t| t.values.iter().filter(|(x, _)| x == axis).flat_map(|(_, vs)| vs.iter().copied()))
-                        .filter(|u| !values.contains(u))
-                        .collect();
-                    let reached = (0..a.values.len())
-                        .filter(|w| {
-                            values.iter().any(|v| {
-                                covers(*v, *w) && !others.iter().any(|u| u != v && covers(*v, *u) && covers(*u, *w))
-                            })
-                        })
-                        .filter_map(|w| a.values.get(w).map(|x| x.id.clone()))
-                        .collect();
-                    Some(AxisValues { axis: a.id.clone(), values: reached })
+                    let a = model.axes.get(axis)?;
+                    let values = values.iter().filter_map(|w| a.values.get(*w).map(|x| x.id.clone())).collect();
+                    Some(AxisValues { axis: a.id.clone(), values })
                 })
                 .collect();
             Some(UnreadTopic { topic: topic.id.clone(), note: s.note.clone(), reaches })

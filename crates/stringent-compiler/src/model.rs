@@ -202,6 +202,38 @@ impl Model {
     pub fn topic_ids(&self) -> Vec<&str> {
         self.topics.iter().map(|t| t.id.as_str()).collect()
     }
+
+    /// The values a topic speaks for, per axis (ascending indices): those it names and every
+    /// value under them, except values under a more specific value another topic names
+    /// (mental-health records lie under `behavioral_health`, which the substance-use topic
+    /// names too; they belong to the mental-health topic). A `silent` on the topic, and a
+    /// gap's `law_unread` warning, reach exactly these (docs/semantics.md, "Silences and gaps").
+    pub fn topic_reach(&self, topic: usize) -> Vec<(usize, Vec<usize>)> {
+        let Some(topic) = self.topics.get(topic) else { return Vec::new() };
+        topic
+            .values
+            .iter()
+            .filter_map(|(axis, values)| {
+                let a = self.axes.get(*axis)?;
+                let covers = |v: usize, w: usize| a.covers.get(v).and_then(|c| c.get(w)) == Some(&true);
+                let others: Vec<usize> = self
+                    .topics
+                    .iter()
+                    .filter(|t| t.id != topic.id)
+                    .flat_map(|t| t.values.iter().filter(|(x, _)| x == axis).flat_map(|(_, vs)| vs.iter().copied()))
+                    .filter(|u| !values.contains(u))
+                    .collect();
+                let reached = (0..a.values.len())
+                    .filter(|w| {
+                        values.iter().any(|v| {
+                            covers(*v, *w) && !others.iter().any(|u| u != v && covers(*v, *u) && covers(*u, *w))
+                        })
+                    })
+                    .collect();
+                Some((*axis, reached))
+            })
+            .collect()
+    }
 }
 
 /// `silent TOPIC "note" { … }` of one layer.
@@ -1151,7 +1183,7 @@ impl Builder {
                     }
                     continue;
                 }
-                if let Some(other) = self.layer_id_named_by(&r.id.text, layer) {
+                if let Some(other) = self.layer_claimed_by(&r.id.text, layer) {
                     misnamed_count += 1;
                     misnamed.get_or_insert((&r.id, other));
                 }
@@ -1185,21 +1217,26 @@ impl Builder {
         }
     }
 
-    /// The id of another layer of the tree (or the federal layer, or organizations as a
-    /// kind) whose prefix `rule_id` begins with, if not its own layer's (E0220).
-    fn layer_id_named_by(&self, rule_id: &str, layer: usize) -> Option<String> {
+    /// The layer `rule_id` claims when that is not its own `layer` (E0220): its first part,
+    /// in any case, is another layer's prefix, `org`, or a word that reads as federal law
+    /// (`us`, `usa`, `federal`, `hipaa`, `cfr`). An id of its own layer's prefix, or of none a
+    /// reader would take for a layer (`tiny.x`), claims nothing.
+    fn layer_claimed_by(&self, rule_id: &str, layer: usize) -> Option<String> {
+        const FEDERAL_WORDS: [&str; 5] = ["us", "usa", "federal", "hipaa", "cfr"];
         let own = self.model.layers.get(layer)?;
-        let first = rule_id.split('.').next()?;
-        if first == layer_prefix(&own.id) {
+        let prefix = layer_prefix(&own.id);
+        let first = rule_id.split('.').next()?.to_ascii_lowercase();
+        if first == prefix {
             return None;
         }
-        if first == "us" {
-            return Some(FEDERAL.to_owned());
-        }
-        if first == "org" {
-            return Some("an organization".to_owned());
-        }
-        self.model.layers.iter().find(|l| l.id != own.id && layer_prefix(&l.id) == first).map(|l| l.id.clone())
+        let claimed = if FEDERAL_WORDS.contains(&first.as_str()) {
+            FEDERAL.to_owned()
+        } else if first == "org" {
+            "an organization".to_owned()
+        } else {
+            self.model.layers.iter().find(|l| l.id != own.id && layer_prefix(&l.id) == first)?.id.clone()
+        };
+        (claimed != own.id).then_some(claimed)
     }
 
     fn silence(&mut self, sd: &ast::SilentDecl, layer: Option<usize>, file: &str) {

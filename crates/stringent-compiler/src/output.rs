@@ -2,9 +2,10 @@
 //! a temporary file created exclusively (never through a planted link), and a failed
 //! write leaves nothing behind.
 
+use std::collections::BTreeSet;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The suffix of every temporary file and directory the tool creates: `.NAME.XXXXXX` and
 /// this, `XXXXXX` six random letters and digits.
@@ -42,6 +43,37 @@ pub fn is_own_temp(entry: &str, name: &str) -> bool {
 /// over it. An existing file keeps its permissions; a link at `path` is replaced, and
 /// what it pointed to is left alone. On failure the temporary file is removed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (staged, dir) = stage(path, bytes)?;
+    staged.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// Replace several files of a directory the caller holds locked as one set (a report's
+/// pages): every file is staged as [`write_atomically`] stages it, and only when all are
+/// written and synced are they renamed over the old ones, in the order given. A run that
+/// fails or is killed while writing leaves every old file as it was; only a kill during the
+/// renames, which take no more than a rename each, can leave files of both runs. Temporary
+/// files of these names that a killed run left are removed first: under the lock they are
+/// nobody's.
+pub fn write_files_together(_held: &DirLock, files: &[(PathBuf, Vec<u8>)]) -> io::Result<()> {
+    for (path, _) in files {
+        remove_own_temps(path);
+    }
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        staged.push((stage(path, bytes)?, path));
+    }
+    let mut dirs = BTreeSet::new();
+    for ((file, dir), path) in staged {
+        file.persist(path).map_err(|e| e.error)?;
+        dirs.insert(dir);
+    }
+    dirs.into_iter().try_for_each(sync_dir)
+}
+
+/// `bytes` in a new temporary file beside `path`, synced, with the permissions of the file
+/// it will replace; and the directory both are in.
+fn stage<'a>(path: &'a Path, bytes: &[u8]) -> io::Result<(tempfile::NamedTempFile, &'a Path)> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?
@@ -59,8 +91,21 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if let Some(meta) = existing {
         tmp.as_file().set_permissions(meta.permissions())?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
-    sync_dir(dir)
+    Ok((tmp, dir))
+}
+
+/// Remove the temporary files this tool made for `path` ([`is_own_temp`]) and left behind.
+/// Best effort: what cannot be removed stays for the next run.
+fn remove_own_temps(path: &Path) {
+    let (Some(name), Some(dir)) = (path.file_name(), path.parent()) else { return };
+    let name = name.to_string_lossy();
+    let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        if is_own_temp(&e.file_name().to_string_lossy(), &name) && e.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// A new, empty directory beside `dir/NAME`, named `.NAME.XXXXXX.stringent.tmp`;
@@ -143,5 +188,48 @@ mod tests {
         ] {
             assert!(!is_own_temp(other, "index.json"), "{other}");
         }
+    }
+
+    /// Entries of `dir`, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_set_that_cannot_be_staged_whole_changes_no_file() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (a, b) = (dir.path().join("a.html"), dir.path().join("missing/b.html"));
+        std::fs::write(&a, "old")?;
+        let held = lock_dir(dir.path(), || {})?;
+        let err = write_files_together(&held, &[(a.clone(), b"new".to_vec()), (b, b"new".to_vec())]);
+        assert!(err.is_err());
+        // The first file was staged, never renamed; its temporary file is gone.
+        assert_eq!(std::fs::read_to_string(&a)?, "old");
+        assert_eq!(names(dir.path()), vec![LOCK_FILE.to_owned(), "a.html".to_owned()]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_set_replaces_every_file_and_removes_only_its_own_leftovers() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let (a, b) = (dir.path().join("a.html"), dir.path().join("b.html"));
+        std::fs::write(&a, "old")?;
+        // A killed run's temporary file of `a.html`, and files that only look like one.
+        for name in [".a.html.Xy12Z9.stringent.tmp", ".a.html.notmine", ".c.html.Xy12Z9.stringent.tmp"] {
+            std::fs::write(dir.path().join(name), "")?;
+        }
+        let held = lock_dir(dir.path(), || {})?;
+        write_files_together(&held, &[(a.clone(), b"new a".to_vec()), (b.clone(), b"new b".to_vec())])?;
+        assert_eq!((std::fs::read_to_string(&a)?, std::fs::read_to_string(&b)?), ("new a".into(), "new b".into()));
+        let expected = [".a.html.notmine", ".c.html.Xy12Z9.stringent.tmp", LOCK_FILE, "a.html", "b.html"];
+        assert_eq!(names(dir.path()), expected.map(str::to_owned).to_vec());
+        Ok(())
     }
 }

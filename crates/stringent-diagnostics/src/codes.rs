@@ -45,12 +45,12 @@ codes! {
     Syntax = "E0100", Error, "the text does not follow the stringent grammar";
     InvalidDate = "E0101", Error, "a date is not a real calendar date written YYYY-MM-DD";
     InvalidNumber = "E0102", Error, "a number is out of range";
-    ControlCharacter = "E0103", Error, "a string or comment contains a control character";
+    ControlCharacter = "E0103", Error, "a string or comment contains a control character or a line break";
     UnknownWord = "E0104", Error, "a word is not one of the closed words the language knows there";
     // Names and structure.
     UnknownName = "E0200", Error, "a name is not declared";
     DuplicateName = "E0201", Error, "a name is declared twice";
-    DuplicateField = "E0202", Error, "a rule states the same field twice";
+    DuplicateField = "E0202", Error, "a rule, test, assertion or silence states the same field twice";
     MissingField = "E0203", Error, "a rule lacks a required field";
     RuleOutsideLayer = "E0204", Error, "a rule stands in a file with no jurisdiction header";
     ExceptionAcrossLayers = "E0205", Error, "a rule is an exception to a rule of another layer";

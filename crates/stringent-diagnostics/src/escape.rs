@@ -34,16 +34,18 @@ pub fn is_control(c: char) -> bool {
 
 /// Characters that show as nothing or as a line break on a terminal or a page, so that
 /// text holding them looks like other text: zero-width spaces and joiners, the soft hyphen,
-/// the combining grapheme joiner, the word joiner and invisible operators, the Hangul and
-/// Khmer fillers, the Mongolian vowel separator and free variation selectors, the braille
-/// blank, variation selectors, the musical-symbol format characters, tag characters (which
-/// can spell hidden text), and the Unicode line and paragraph separators.
+/// the combining grapheme joiner, the word joiner and invisible operators, the deprecated
+/// format characters (U+206A to U+206F), the Hangul and Khmer fillers, the Mongolian vowel
+/// separator and free variation selectors, the braille blank, variation selectors, the
+/// interlinear annotation characters (U+FFF9 to U+FFFB), the shorthand format controls
+/// (U+1BCA0 to U+1BCA3), the musical-symbol format characters, tag characters (which can
+/// spell hidden text), and the Unicode line and paragraph separators.
 pub fn is_invisible(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{180B}'..='\u{180F}'
-        | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{3164}'
-        | '\u{2800}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFA0}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}'
-        | '\u{E0100}'..='\u{E01EF}')
+        | '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}'
+        | '\u{3164}' | '\u{2800}' | '\u{FE00}'..='\u{FE0F}' | '\u{FFA0}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E007F}' | '\u{E0100}'..='\u{E01EF}')
 }
 
 /// Whether `c` is shown escaped by [`escape_for_terminal`].
@@ -156,6 +158,12 @@ mod tests {
         assert_eq!(
             escape_for_terminal("a\u{200B}b\u{2028}c\u{00AD}d\u{2060}"),
             "a\\u{200B}b\\u{2028}c\\u{00AD}d\\u{2060}"
+        );
+        // The deprecated format characters, the interlinear annotation characters and the
+        // shorthand format controls show as nothing too.
+        assert_eq!(
+            escape_for_terminal("35-32-10\u{206B}4\u{FFFB}X\u{1BCA0}"),
+            "35-32-10\\u{206B}4\\u{FFFB}X\\u{1BCA0}"
         );
     }
 

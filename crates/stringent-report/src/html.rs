@@ -45,6 +45,10 @@ pub fn is_web_link(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
+/// The element naming the report as a page's generator: a later report overwrites only pages
+/// that carry it (`replaceable`).
+pub const GENERATOR: &str = r#"<meta name="generator" content="stringent report">"#;
+
 /// The page around `main`. `root` is the relative path to the report's root (`""` or
 /// `"../"`); `scripts` are extra elements placed at the end of the body.
 pub fn page(title: &str, root: &str, main: &str, scripts: &str) -> String {
@@ -53,6 +57,7 @@ pub fn page(title: &str, root: &str, main: &str, scripts: &str) -> String {
 <html lang="en">
 <head>
 <meta charset="utf-8">
+{GENERATOR}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
 <title>{title}</title>

@@ -8,7 +8,7 @@
 //! - `jurisdictions/<id>.html`: every rule of a jurisdiction's chain, grouped by layer,
 //!   and a question form answered in the browser from the compiled policy embedded in the
 //!   page (`<script type="application/json">`), exactly as `LoadedPolicy::decide` answers;
-//! - `assets/report.css` and `assets/question.js`.
+//! - `assets/report.css`, `assets/question.js` and `assets/filter.js`.
 //!
 //! Nothing is loaded from the network: no CDN, no web fonts, no fetches. The pages work
 //! from `file://`.
@@ -22,7 +22,7 @@ mod pages;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use stringent_policy::{LoadedPolicy, Policy};
 
 /// The stylesheet shared by every page.
@@ -108,20 +108,22 @@ pub fn question_data(policy: &Policy) -> io::Result<String> {
 pub fn write_report(
     policies: &[Policy],
     out: &Path,
-    write: impl FnMut(&Path, &[u8]) -> io::Result<()>,
+    write: impl FnOnce(&[(PathBuf, Vec<u8>)]) -> io::Result<()>,
 ) -> io::Result<()> {
     write_report_with(policies, &BTreeMap::new(), out, write)
 }
 
 /// Write the report of `policies` into `out` (created if missing), each layer's page with
-/// its `notes` (by jurisdiction id). Each file is handed to `write` with its bytes (the CLI
-/// replaces it atomically, never through a link); existing report files are overwritten and
-/// nothing else in `out` is touched.
+/// its `notes` (by jurisdiction id). Every page is rendered before anything is written; then
+/// the whole set — assets, pages, `index.html` last — is handed to `write` at once, so that
+/// the pages of one report are never mixed with another's (the CLI stages them all under a
+/// lock on `out` before renaming any, `output::write_files_together`). Existing report files
+/// are overwritten and nothing else in `out` is touched.
 pub fn write_report_with(
     policies: &[Policy],
     notes: &BTreeMap<String, LayerNotes>,
     out: &Path,
-    mut write: impl FnMut(&Path, &[u8]) -> io::Result<()>,
+    write: impl FnOnce(&[(PathBuf, Vec<u8>)]) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut sorted: Vec<&Policy> = policies.iter().collect();
     sorted.sort_by(|a, b| (a.chain.len(), a.jurisdiction()).cmp(&(b.chain.len(), b.jurisdiction())));
@@ -137,19 +139,51 @@ pub fn write_report_with(
 
     let assets = out.join("assets");
     let pages_dir = out.join("jurisdictions");
+    let mut files = vec![
+        (assets.join("report.css"), CSS.as_bytes().to_vec()),
+        (assets.join("question.js"), QUESTION_JS.as_bytes().to_vec()),
+        (assets.join("filter.js"), FILTER_JS.as_bytes().to_vec()),
+    ];
+    for site in &sites {
+        let html = pages::jurisdiction_page(site, &sites, notes.get(site.policy.policy().jurisdiction()))?;
+        files.push((pages_dir.join(&site.page), html.into_bytes()));
+    }
+    files.push((out.join("index.html"), pages::index_page(&sites, notes).into_bytes()));
+
     std::fs::create_dir_all(out)?;
     for dir in [&assets, &pages_dir] {
         own_directory(dir)?;
     }
-    write(&assets.join("report.css"), CSS.as_bytes())?;
-    write(&assets.join("question.js"), QUESTION_JS.as_bytes())?;
-    write(&assets.join("filter.js"), FILTER_JS.as_bytes())?;
-    for site in &sites {
-        let html = pages::jurisdiction_page(site, &sites, notes.get(site.policy.policy().jurisdiction()))?;
-        write(&pages_dir.join(&site.page), html.as_bytes())?;
+    if let Some((path, _)) = files.iter().find(|(path, bytes)| !replaceable(path, bytes)) {
+        return Err(io::Error::other(format!(
+            "`{}` is in the way and was not written by stringent; move it away",
+            path.display()
+        )));
     }
-    write(&out.join("index.html"), pages::index_page(&sites, notes).as_bytes())?;
-    Ok(())
+    write(&files)
+}
+
+/// Whether the report may write `bytes` at `path`: nothing is there, or a regular file an
+/// earlier report wrote — a page naming its generator (or, from reports before the name was
+/// added, the report's own header), an asset whose first line is the asset's. Anything else
+/// is someone's file, and a report never overwrites what it did not create.
+fn replaceable(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
+    let Ok(meta) = std::fs::symlink_metadata(path) else { return true };
+    if !meta.is_file() {
+        return false;
+    }
+    let mut head = Vec::with_capacity(4096);
+    if std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)).is_err() {
+        return false;
+    }
+    let head = String::from_utf8_lossy(&head);
+    if bytes.starts_with(b"<!doctype html>") {
+        head.contains(html::GENERATOR) || head.contains("\">stringent report</a></p>")
+    } else {
+        let first_line = |b: &[u8]| b.split(|c| *c == b'\n').next().map(<[u8]>::to_vec);
+        first_line(head.as_bytes()) == first_line(bytes)
+    }
 }
 
 /// A file name for a jurisdiction's page: lower-case letters, digits and `-`, unique.

@@ -43,7 +43,7 @@ fn built() -> &'static Built {
         if site.exists() {
             std::fs::remove_dir_all(&site).unwrap();
         }
-        stringent_report::write_report(&policies, &site, stringent_compiler::output::write_atomically).unwrap();
+        stringent_report::write_report(&policies, &site, write_each).unwrap();
         Built { site, policies }
     })
 }
@@ -585,8 +585,7 @@ fn synthetic() -> &'static (PathBuf, LoadedPolicy) {
         if site.exists() {
             std::fs::remove_dir_all(&site).unwrap();
         }
-        stringent_report::write_report(&[us, policy.clone()], &site, stringent_compiler::output::write_atomically)
-            .unwrap();
+        stringent_report::write_report(&[us, policy.clone()], &site, write_each).unwrap();
         (site.join("jurisdictions").join("us-zz.html"), LoadedPolicy::new(policy).unwrap())
     })
 }
@@ -884,10 +883,14 @@ fn pages_show_what_a_layer_changes_and_its_topics() {
     if site.exists() {
         std::fs::remove_dir_all(&site).unwrap();
     }
-    stringent_report::write_report_with(&b.policies, &notes, &site, stringent_compiler::output::write_atomically)
-        .unwrap();
+    stringent_report::write_report_with(&b.policies, &notes, &site, write_each).unwrap();
     let ut = read(&site.join("jurisdictions/us-ut.html"));
     assert_eq!(values(&ut, "silence"), ["hiv_sti"]);
     assert!(ut.contains("Nothing beyond HIPAA &lt;found&gt;") && ut.contains("2026-12-04: read"));
     assert!(read(&site.join("index.html")).contains("topics: 0 covered, 1 silent, 0 missing"));
+}
+
+/// Each file of a report written on its own (the tests write into fresh directories).
+fn write_each(files: &[(std::path::PathBuf, Vec<u8>)]) -> std::io::Result<()> {
+    files.iter().try_for_each(|(path, bytes)| stringent_compiler::output::write_atomically(path, bytes))
 }

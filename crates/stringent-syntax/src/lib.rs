@@ -12,6 +12,11 @@ pub mod shape;
 mod unread;
 
 pub use date::Date;
+
+/// The longest string a rule file may hold, in bytes (E0400 past it): ten times the longest
+/// `searched` note of the shipped rules. A citation or title is copied into every artifact
+/// and report page that names its rule, so a huge one would multiply the output.
+pub const MAX_STRING_BYTES: usize = 64 * 1024;
 pub use lower::parse;
 pub use unread::{UnreadDecl, declared_in_chunk, declared_names};
 

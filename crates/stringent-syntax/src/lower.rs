@@ -275,8 +275,28 @@ impl Lower<'_> {
                     } else {
                         "an editor or a review page may start a new line there, so that what follows looks like a rule while it is not"
                     },
-                    if what == "string" { " (write `\\n` or `\\t` for a line break or a tab)" } else { "" }
+                    if what == "string" { " (write `\\t` for a tab)" } else { "" }
                 )),
+        );
+    }
+
+    /// E0103 for a `\n` escape in a string (`more` others in it): titles, citations, notes
+    /// and justifications are printed on one line in `decide`, `explain`, `diff` and `test`,
+    /// where a line break would start a line that reads as the tool's own output (a forged
+    /// `decided by` line under a real answer). One diagnostic per string, at the first.
+    fn line_break_escape(&mut self, at: usize, more: usize) {
+        let also = match more {
+            0 => String::new(),
+            1 => " (and 1 more)".to_owned(),
+            n => format!(" (and {n} more)"),
+        };
+        self.diags.push(
+            Diagnostic::new(Code::ControlCharacter, format!("a string contains a line break{also}"))
+                .at(Location::new(self.path, Span::new(at, at + 2)).labelled("`\\n`"))
+                .with_help(
+                    "stringent prints a string on one line, and a line break would start a line that reads as its \
+                     output rather than the file's text; write it on one line (a `;` or ` - ` separates parts)",
+                ),
         );
     }
 
@@ -419,20 +439,37 @@ impl Lower<'_> {
         let raw = body.as_ref().map_or("", |b| b.as_str());
         if let Some(b) = &body {
             self.control_characters("string", raw, b.as_span().start());
+            if raw.len() > crate::MAX_STRING_BYTES {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::LimitExceeded,
+                        format!("a string of {} bytes; at most {} are allowed", raw.len(), crate::MAX_STRING_BYTES),
+                    )
+                    .at(Location::new(self.path, Span::new(span.start, span.start + 1)).labelled("this string"))
+                    .with_help("a string is copied into every artifact and page that names its rule: shorten it; see README.md, \"Limits\""),
+                );
+            }
         }
         let mut value = String::with_capacity(raw.len());
-        let mut chars = raw.chars();
-        while let Some(c) = chars.next() {
+        let mut chars = raw.char_indices();
+        let mut line_breaks = Vec::new();
+        while let Some((at, c)) = chars.next() {
             if c == '\\' {
                 match chars.next() {
-                    Some('n') => value.push('\n'),
-                    Some('t') => value.push('\t'),
-                    Some(other) => value.push(other),
+                    Some((_, 'n')) => {
+                        line_breaks.push(at);
+                        value.push('\n');
+                    }
+                    Some((_, 't')) => value.push('\t'),
+                    Some((_, other)) => value.push(other),
                     None => {}
                 }
             } else {
                 value.push(c);
             }
+        }
+        if let (Some(first), Some(b)) = (line_breaks.first(), &body) {
+            self.line_break_escape(b.as_span().start() + first, line_breaks.len() - 1);
         }
         Some(Text { value, span })
     }
@@ -711,8 +748,18 @@ impl Lower<'_> {
         let topic = self.name(it.next())?;
         let note = self.required(it.next(), "note", "\"No state statute on genetic information\"")?;
         let mut decl = SilentDecl { topic, note, citations: Vec::new(), searched: Vec::new(), confidence: None, span };
+        let mut confidence_at: Option<Span> = None;
         for f in it {
             let fspan = span_of(&f);
+            // A second confidence would decide the silence's weight unseen: a gap's
+            // `unverified` read first, a `verified` below it taking the warning away.
+            if f.as_rule() == Rule::confidence
+                && let Some(first) = confidence_at
+            {
+                let owner = format!("silent {}", decl.topic.text);
+                self.repeated_field(&owner, "confidence", first, fspan, "");
+                continue;
+            }
             match f.as_rule() {
                 Rule::cite => {
                     decl.citations.push(self.required(parts(f).next(), "citation", "\"Cal. Civ. Code 56.10\"")?)
@@ -723,6 +770,7 @@ impl Lower<'_> {
                 // A misspelt confidence is reported; the silence stays, so that its topic is
                 // not also reported as missing.
                 Rule::confidence => {
+                    confidence_at = Some(fspan);
                     decl.confidence = self.word(parts(f).next()).map(|value| Spanned { value, span: fspan })
                 }
                 _ => return None,
@@ -743,12 +791,30 @@ impl Lower<'_> {
             expectations: Vec::new(),
             span,
         };
+        let (mut jurisdiction_at, mut as_of_at): (Option<Span>, Option<Span>) = (None, None);
         for f in it {
+            let fspan = span_of(&f);
+            // A second `jurisdiction` or `as_of` is one error; the first stands, so that the
+            // test asks what a reader sees first.
+            let repeated = match f.as_rule() {
+                Rule::test_jurisdiction => jurisdiction_at.map(|first| ("jurisdiction", first)),
+                Rule::test_as_of => as_of_at.map(|first| ("as_of", first)),
+                _ => None,
+            };
+            if let Some((what, first)) = repeated {
+                let owner = format!("test \"{}\"", test.title.value);
+                self.repeated_field(&owner, what, first, fspan, "");
+                continue;
+            }
             match f.as_rule() {
                 Rule::test_jurisdiction => {
+                    jurisdiction_at = Some(fspan);
                     test.jurisdictions = parts(f).filter_map(|p| self.jurisdiction_id(Some(p))).collect()
                 }
-                Rule::test_as_of => test.as_of = self.date(parts(f).next()),
+                Rule::test_as_of => {
+                    as_of_at = Some(fspan);
+                    test.as_of = self.date(parts(f).next())
+                }
                 Rule::pattern => test.axes.push(self.pattern(f)?),
                 Rule::expect => {
                     if let Some(e) = self.expectation(f) {
@@ -759,6 +825,18 @@ impl Lower<'_> {
             }
         }
         Some(test)
+    }
+
+    /// E0202 for a field a block states twice where only one can stand (`owner` names the
+    /// block, `what` the field): the first stands and the second is skipped, so that what a
+    /// reader sees first is what is checked.
+    fn repeated_field(&mut self, owner: &str, what: &str, first: Span, second: Span, hint: &str) {
+        let (line, _) = stringent_diagnostics::LineIndex::new(self.text).line_col(self.text, first.start);
+        self.diags.push(
+            Diagnostic::new(Code::DuplicateField, format!("{owner} says its {what} twice"))
+                .at(Location::new(self.path, second).labelled(format!("a second {what}")))
+                .with_help(format!("the first, on line {line}, stands; write one{hint}")),
+        );
     }
 
     fn assertion(&mut self, pair: Pair<'_, Rule>) -> Option<AssertDecl> {
@@ -785,17 +863,8 @@ impl Lower<'_> {
                 _ => None,
             };
             if let Some((what, first)) = repeated {
-                let (line, _) = stringent_diagnostics::LineIndex::new(self.text).line_col(self.text, first.start);
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::DuplicateField,
-                        format!("assertion \"{}\" says its {what} twice", a.title.value),
-                    )
-                    .at(Location::new(self.path, fspan).labelled(format!("a second {what}")))
-                    .with_help(format!(
-                        "the first, on line {line}, stands; write one (`as_of D` is `dates from D to D`)"
-                    )),
-                );
+                let owner = format!("assertion \"{}\"", a.title.value);
+                self.repeated_field(&owner, what, first, fspan, " (`as_of D` is `dates from D to D`)");
                 continue;
             }
             match f.as_rule() {

@@ -2,14 +2,19 @@
 
 use super::{checked_for_writing, written};
 use crate::{DiagFormat, TreeArgs};
-use stringent_compiler::output::write_atomically;
+use stringent_compiler::output::{lock_dir, write_files_together};
 
 pub(crate) fn run(tree: &TreeArgs, out: &std::path::Path) -> u8 {
     let c = match checked_for_writing(tree, DiagFormat::Human) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let result = stringent_report::write_report_with(&c.policies(), &report_notes(&c), out, write_atomically);
+    // Another report writing into the same directory is waited for, never interleaved.
+    let waiting = || errln!("waiting for another report into `{}` to finish", crate::output::shown(out));
+    let result = stringent_report::write_report_with(&c.policies(), &report_notes(&c), out, |files| {
+        let held = lock_dir(out, waiting)?;
+        write_files_together(&held, files)
+    });
     written(result, out, &format!("the report to {}/index.html", crate::output::shown(out)))
 }
 

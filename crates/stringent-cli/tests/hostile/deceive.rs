@@ -229,3 +229,57 @@ fn control_characters_in_file_names_are_shown_escaped() {
     assert!(!stderr.contains('\x1b'), "an escape reached the terminal");
     assert!(!stderr.lines().any(|l| l.trim() == "0 errors, 0 warnings"), "a forged line:\n{stderr}");
 }
+
+/// A `\n` escape in a citation would print a line of its own under a real answer: a forged
+/// `decided by` line of federal law in `decide`, a forged `tightened` group in `diff`. One
+/// E0103 per string, at the escape.
+#[test]
+fn a_line_break_escape_in_a_string_is_e0103() {
+    let (_s, root) = Scratch::tree("line-break");
+    let forged = "Clinic Policy 9\\n    us.hipaa.164_508_a_3 [US] 45 CFR 164.508(a)(3) (permission)\\nnote: reviewed";
+    let text = format!(
+        "{HEADER}{}",
+        rule("us.a", "  category hiv\n  permission authorization\n").replace("45 CFR 164.508(a)(1)", forged)
+    );
+    assert!(text.contains(forged), "the rule helper's citation changed");
+    write(&root.join("us/federal.stringent"), text.as_bytes());
+    let err = assert_refused(&check(&root), &["E0103", "a string contains a line break (and 1 more)"]);
+    assert_eq!(err.matches("E0103").count(), 1, "one error per string:\n{err}");
+    // Nothing is answered from the tree, so no forged line is printed either.
+    let out = run(&["decide", "--rules", p(&root), "--as-of", AS_OF, "--jurisdiction", "US", "--category", "hiv"]);
+    assert!(!stdout(&out).contains("note: reviewed"), "{}", stdout(&out));
+}
+
+/// A silence saying its confidence twice: the first stands (a gap's `unverified`, which a
+/// reader sees first) and the second is E0202, so the answers keep warning that the law was
+/// not read.
+#[test]
+fn a_silence_stating_its_confidence_twice_is_e0202_and_the_first_stands() {
+    let (_s, root) = Scratch::tree("silence-twice");
+    let state = "jurisdiction US-XX \"Xanadu\" under US history from 2016-01-01\n\n\
+                 silent hiv_sti \"Gap: X. Code 1-1 was not read\" {\n  cite \"X. Code 1-1\"\n  \
+                 searched \"2026-12-01: not reached\"\n  confidence unverified\n  confidence verified\n}\n";
+    write(&root.join("us-xx/xanadu.stringent"), state.as_bytes());
+    let err = assert_refused(&check(&root), &["E0202", "silent hiv_sti says its confidence twice", "line 6"]);
+    assert_eq!(err.matches("E0202").count(), 1, "{err}");
+}
+
+/// A test saying its jurisdiction or its date twice would check the second while a reader
+/// takes the first: each is E0202 and the first stands.
+#[test]
+fn a_test_stating_its_jurisdiction_or_date_twice_is_e0202() {
+    let (_s, root) = Scratch::tree("test-twice");
+    let text = format!(
+        "{HEADER}{}test \"Two jurisdictions\" {{\n  jurisdiction US\n  category hiv purpose marketing recipient data_broker\n  \
+         expect level authorization\n  jurisdiction US-CA\n}}\n\n\
+         test \"Two dates\" {{\n  jurisdiction US\n  as_of 2012-01-01\n  category hiv purpose marketing recipient data_broker\n  \
+         expect level authorization\n  as_of 2005-01-01\n}}\n",
+        rule("us.a", "  category hiv\n  permission authorization\n")
+    );
+    write(&root.join("us/federal.stringent"), text.as_bytes());
+    let err = assert_refused(
+        &check(&root),
+        &["test \"Two jurisdictions\" says its jurisdiction twice", "test \"Two dates\" says its as_of twice"],
+    );
+    assert_eq!(err.matches("E0202").count(), 2, "{err}");
+}

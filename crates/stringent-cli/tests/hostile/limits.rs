@@ -673,3 +673,50 @@ fn conditions_up_to_the_limit_are_kept_apart_and_one_more_is_one_e0400() {
     assert_eq!(count(&stderr, "E0400"), 1, "{stderr}");
     assert!(stderr.contains(&format!("at most {max} are allowed")), "{stderr}");
 }
+
+/// Rule files past 64 MiB together: one E0006 at the first file past the limit, and the tree
+/// is not read (a part of it would report what the rest declares as unknown), so memory stays
+/// bounded however many files a tree holds.
+#[test]
+fn rule_files_past_the_tree_limit_are_one_e0006_and_not_read() {
+    let (_s, root) = Scratch::tree("tree-bytes");
+    let mut padding = String::from("// padding\n");
+    padding.push_str(&" ".repeat(15 * 1024 * 1024));
+    padding.push('\n');
+    for i in 0..5 {
+        write(&root.join(format!("pad/p{i}.stringent")), padding.as_bytes());
+    }
+    let (out, usage) = run_bounded(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(120), 4096);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr.chars().take(2000).collect::<String>());
+    assert_eq!(count(&stderr, "E0006"), 1, "{stderr}");
+    assert!(stderr.contains("the rule files given hold more than 67108864 bytes"), "{stderr}");
+    assert!(stderr.contains("p4.stringent`); none is read"), "the fifth file is the one past the limit: {stderr}");
+    assert!(stderr.contains("1 error, 0 warnings"), "one mistake, one diagnostic: {stderr}");
+    assert_within("check, five files of 15 MiB", &usage, 60, 2048);
+}
+
+/// A string past 64 KiB (a citation copied into every artifact and page naming its rule) is
+/// one E0400 at the string.
+#[test]
+fn a_string_past_the_limit_is_one_e0400() {
+    let (_s, root) = Scratch::tree("long-string");
+    let long = "x".repeat(stringent_syntax::MAX_STRING_BYTES + 1);
+    write(
+        &root.join("us/federal.stringent"),
+        format!(
+            "{HEADER}{}",
+            rule("us.hiv", "  category hiv\n  permission authorization\n").replace("45 CFR 164.508(a)(1)", &long)
+        )
+        .as_bytes(),
+    );
+    let out = run(&["check", p(&root), "--as-of", AS_OF]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr.chars().take(2000).collect::<String>());
+    assert_eq!(count(&stderr, "E0400"), 1, "{}", stderr.chars().take(2000).collect::<String>());
+    assert!(
+        stderr.contains(&format!("a string of {} bytes; at most 65536 are allowed", long.len())),
+        "{}",
+        stderr.chars().take(2000).collect::<String>()
+    );
+}

@@ -196,6 +196,68 @@ fn concurrent_compiles_into_one_directory_leave_one_whole_set() {
     assert!(waited > 0, "the compiles never overlapped: the lock was not exercised");
 }
 
+/// A tree of the federal layer (`cite` on its rule) and a state under it.
+fn cited_tree_with_state(name: &str, cite: &str) -> (Scratch, PathBuf) {
+    let (s, root) = cited_tree(name, cite);
+    let state = "jurisdiction US-XX \"State X\" under US\n\nrule xx.hiv \"HIV records\" {\n  cite \"X. Code 1\"\n  \
+                 confidence verified\n  effective 2003-04-14\n  category hiv\n  purpose research\n  permission authorization\n}\n";
+    write(&root.join("us-xx/state.stringent"), state.as_bytes());
+    (s, root)
+}
+
+/// Two reports of different trees into one directory at the same moment, and leftovers of a
+/// report killed while staging: afterwards the directory holds, byte for byte, one of the
+/// two reports, every page of it from the same run, and no temporary file.
+#[test]
+fn concurrent_reports_into_one_directory_leave_one_whole_report() {
+    let (_a, root_a) = cited_tree_with_state("report-race-a", "45 CFR 164.508(a)(1)");
+    let (_b, root_b) = cited_tree_with_state("report-race-b", "45 CFR 164.508(a)(2)");
+    let s = Scratch::new("report-race");
+    let report = |root: &Path, out: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_stringent"))
+            .args(["report", p(root), "--as-of", AS_OF, "--out", p(out)])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let expected: Vec<Vec<(String, Vec<u8>)>> = [&root_a, &root_b]
+        .iter()
+        .enumerate()
+        .map(|(i, root)| {
+            let dir = s.path.join(format!("alone-{i}"));
+            assert_ok(&report(root, &dir).wait_with_output().unwrap());
+            snapshot(&dir)
+        })
+        .collect();
+    // The two reports differ in more than one page, so a mix of them would show.
+    let differing = expected[0].iter().zip(&expected[1]).filter(|(x, y)| x != y).count();
+    assert!(differing >= 2, "{differing} pages differ");
+    let site = s.path.join("shared");
+    // A report killed while staging left its temporary pages behind.
+    for leftover in [".index.html.Kq3x9Z.stringent.tmp", "jurisdictions/.us-xx.html.Kq3x9Z.stringent.tmp"] {
+        write(&site.join(leftover), b"half a page");
+    }
+    let mut waited = 0;
+    for round in 0..10 {
+        let (first, second) = if round % 2 == 0 { (&root_a, &root_b) } else { (&root_b, &root_a) };
+        let children = [report(first, &site), report(second, &site)];
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert_ok(&out);
+            waited += usize::from(String::from_utf8_lossy(&out.stderr).contains("waiting for another report"));
+        }
+        let found = snapshot(&site);
+        assert!(
+            expected.contains(&found),
+            "round {round}: the report is neither run's whole report: {:?}",
+            found.iter().map(|(n, _)| n).collect::<Vec<_>>()
+        );
+    }
+    eprintln!("concurrent reports: one waited for the other in {waited} of 10 rounds");
+}
+
 // ------------------------------------------------------------------ files of others
 
 /// Files and directories beside the output that the tool did not create survive
@@ -251,7 +313,60 @@ fn a_report_removes_nothing_it_did_not_create() {
     assert!(out_dir.join("index.html").is_file());
 }
 
+/// A report refuses to overwrite a page or an asset it did not write, at any of its names,
+/// and changes nothing then; its own earlier pages it replaces.
+#[test]
+fn a_report_overwrites_no_file_it_did_not_write() {
+    let (s, root) = cited_tree("report-foreign", "45 CFR 164.508(a)(1)");
+    for foreign in ["index.html", "jurisdictions/us.html", "assets/report.css"] {
+        let out_dir = s.path.join(format!("site-{}", foreign.replace('/', "-")));
+        write(&out_dir.join(foreign), b"MY OWN HOMEPAGE\n");
+        let out = run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{foreign}: {stderr}");
+        assert!(stderr.contains("is in the way and was not written by stringent"), "{foreign}: {stderr}");
+        assert_eq!(std::fs::read(out_dir.join(foreign)).unwrap(), b"MY OWN HOMEPAGE\n", "{foreign}");
+        let written: Vec<String> = ["index.html", "jurisdictions/us.html", "assets/report.css"]
+            .into_iter()
+            .filter(|f| *f != foreign && out_dir.join(f).exists())
+            .map(str::to_owned)
+            .collect();
+        assert!(written.is_empty(), "{foreign}: wrote {written:?} although it refused");
+    }
+    // Its own report it writes again, and again.
+    let own = s.path.join("site-own");
+    for _ in 0..2 {
+        assert_ok(&run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&own)]));
+    }
+}
+
 // ------------------------------------------------------------------ planted links
+
+/// `fmt FILE` where FILE is a link to a rule file outside its folder: refused as a link out of
+/// the root (E0005), as `fmt DIR` refuses it, and the file it leads to is left as it was.
+#[cfg(unix)]
+#[test]
+fn fmt_of_a_file_given_as_a_link_out_of_its_folder_writes_nothing() {
+    let (s, root) = cited_tree("fmt-link", "45 CFR 164.508(a)(1)");
+    let outside = s.path.join("outside.stringent");
+    let messy = std::fs::read_to_string(root.join("us/federal.stringent")).unwrap().replace("\n  cite", "\n      cite");
+    write(&outside, messy.as_bytes());
+    let link = root.join("us/linked.stringent");
+    std::os::unix::fs::symlink(&outside, &link).unwrap();
+    let out = run(&["fmt", p(&link)]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("E0005") && stderr.contains("links outside"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), messy, "fmt wrote through the link");
+    // A link to a file in the same folder is formatted where that file lives.
+    let inside = root.join("us/messy.stringent");
+    write(&inside, messy.replace("jurisdiction US", "// a copy\njurisdiction US").as_bytes());
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(&inside, &link).unwrap();
+    let out = run(&["fmt", p(&link)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!std::fs::read_to_string(&inside).unwrap().contains("\n      cite"));
+}
 
 /// Symbolic links at every name a writer could predict (`.NAME.PID.tmp` for the next
 /// process ids) and at the report's files: every writer must leave the victim alone.
@@ -300,9 +415,11 @@ fn planted_links_do_not_redirect_any_writer() {
     std::fs::create_dir_all(site.join("assets")).unwrap();
     std::os::unix::fs::symlink(&victim, site.join("index.html")).unwrap();
     std::os::unix::fs::symlink(&victim, site.join("assets/report.css")).unwrap();
-    assert_ok(&run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&site)]));
+    // Links at the report's names are someone's: refused, neither followed nor replaced.
+    let out = run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&site)]);
+    assert_refused(&out, &["is in the way and was not written by stringent"]);
     assert_eq!(std::fs::read(&victim).unwrap(), b"precious\n", "report wrote through a link");
-    assert!(!site.join("index.html").symlink_metadata().unwrap().file_type().is_symlink());
+    assert!(site.join("index.html").symlink_metadata().unwrap().file_type().is_symlink());
 
     // A report's directory planted as a link to another directory: refused, nothing written there.
     let elsewhere = s.path.join("elsewhere");

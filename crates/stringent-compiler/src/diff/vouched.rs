@@ -4,31 +4,35 @@
 //! not read (docs/semantics.md, "Silences and gaps"). Changing either changes what a
 //! reader may trust, so `diff` reports it.
 
+use crate::model::Model;
 use serde::Serialize;
 use std::collections::BTreeSet;
 
-/// A coverage topic of the old tree that the new tree removed, or whose values it narrowed.
+/// A coverage topic of the old tree that the new tree removed, or whose reach it narrowed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TopicChange {
     pub topic: String,
     /// The topic is gone from the new tree.
     pub removed: bool,
-    /// Values the topic counted and no longer does, as `axis value`.
+    /// Values the topic spoke for and no longer does, as `axis value`: taken out of it, or
+    /// claimed by another topic that now names a value between them.
     pub values_dropped: Vec<String>,
 }
 
 /// The coverage topics `new` removed or narrowed against `old` (docs/semantics.md,
-/// "Coverage"). A value is dropped when the new topic no longer names it or a value above
-/// it on the same axis.
-pub fn topic_changes(old: &crate::model::Model, new: &crate::model::Model) -> Vec<TopicChange> {
-    let names = |m: &crate::model::Model, t: &crate::model::TopicModel| -> BTreeSet<(String, String)> {
-        t.values
-            .iter()
+/// "Coverage"). A value is dropped when it is no longer in the topic's reach
+/// ([`Model::topic_reach`]): the new topic names neither it nor a value above it, or another
+/// topic widened to name a value between them and took it over, so that a gap declared on
+/// this topic no longer warns on it.
+pub fn topic_changes(old: &Model, new: &Model) -> Vec<TopicChange> {
+    let reach = |m: &Model, t: usize| -> BTreeSet<(String, String)> {
+        m.topic_reach(t)
+            .into_iter()
             .filter_map(|(a, vs)| {
-                let axis = m.axes.get(*a)?;
+                let axis = m.axes.get(a)?;
                 Some(
-                    vs.iter()
-                        .filter_map(|v| Some((axis.id.clone(), axis.values.get(*v)?.id.clone())))
+                    vs.into_iter()
+                        .filter_map(|v| Some((axis.id.clone(), axis.values.get(v)?.id.clone())))
                         .collect::<Vec<_>>(),
                 )
             })
@@ -36,31 +40,14 @@ pub fn topic_changes(old: &crate::model::Model, new: &crate::model::Model) -> Ve
             .collect()
     };
     let mut out = Vec::new();
-    for ot in &old.topics {
-        let Some(nt) = new.topics.iter().find(|t| t.id == ot.id) else {
+    for (oi, ot) in old.topics.iter().enumerate() {
+        let Some(ni) = new.topics.iter().position(|t| t.id == ot.id) else {
             out.push(TopicChange { topic: ot.id.clone(), removed: true, values_dropped: Vec::new() });
             continue;
         };
-        let kept = names(new, nt);
-        // A value still counts when the new topic names it or one of its ancestors.
-        let counted = |axis: &str, value: &str| {
-            let Some(ax) = new.axes.iter().find(|a| a.id == axis) else { return false };
-            let mut at = ax.values.iter().position(|v| v.id == value);
-            let mut steps = 0;
-            while let Some(i) = at
-                && steps <= ax.values.len()
-            {
-                let Some(v) = ax.values.get(i) else { break };
-                if kept.contains(&(axis.to_owned(), v.id.clone())) {
-                    return true;
-                }
-                at = v.parent;
-                steps += 1;
-            }
-            false
-        };
+        let kept = reach(new, ni);
         let dropped: Vec<String> =
-            names(old, ot).into_iter().filter(|(a, v)| !counted(a, v)).map(|(a, v)| format!("{a} {v}")).collect();
+            reach(old, oi).into_iter().filter(|v| !kept.contains(v)).map(|(a, v)| format!("{a} {v}")).collect();
         if !dropped.is_empty() {
             out.push(TopicChange { topic: ot.id.clone(), removed: false, values_dropped: dropped });
         }
@@ -94,9 +81,9 @@ pub struct SilenceChange {
 
 /// The silences `new` added, removed or changed the confidence of, against `old`, by layer
 /// id and topic (docs/semantics.md, "Silences and gaps").
-pub fn silence_changes(old: &crate::model::Model, new: &crate::model::Model) -> Vec<SilenceChange> {
+pub fn silence_changes(old: &Model, new: &Model) -> Vec<SilenceChange> {
     type Key = (String, String);
-    let index = |m: &crate::model::Model| -> std::collections::BTreeMap<Key, crate::model::Silence> {
+    let index = |m: &Model| -> std::collections::BTreeMap<Key, crate::model::Silence> {
         m.silences
             .iter()
             .filter_map(|s| {
