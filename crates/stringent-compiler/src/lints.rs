@@ -24,7 +24,11 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
             Diagnostic::new(Code::MandateMeetsProhibition, format!("rule `{}` requires a disclosure that rule `{}` prohibits", m.id, p.id))
                 .at(Location::new(&m.file, m.id_span).labelled(format!("requires it, e.g. for {}", cell_name(model, c.cell))))
                 .with_related(Location::new(&p.file, p.id_span).labelled("prohibits it"))
-                .with_help("within one layer a disclosure cannot be both mandatory and prohibited; narrow one rule's pattern or make one an exception to the other"),
+                .with_help(if m.layer == p.layer {
+                    "within one layer a disclosure cannot be both mandatory and prohibited; narrow one rule's pattern or make one an exception to the other"
+                } else {
+                    "a policy cannot require a disclosure that the law of a layer above it prohibits; narrow the mandate's pattern to where that law allows the disclosure"
+                }),
         );
     }
     if let Some(o) = &stats.overflow {

@@ -252,7 +252,8 @@ impl ChainResult {
     }
 }
 
-/// A mandate met a prohibition inside one layer (E0300): the rules on each side.
+/// A mandate met a prohibition inside one layer, or a prohibition of a layer between it and
+/// federal law (E0300): the rules on each side.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Conflict {
     pub mandate: usize,
@@ -1002,6 +1003,23 @@ impl<'m> Resolver<'m> {
             }
             if !kept.is_empty() {
                 self.conflict_check(&kept, &layer_result, cell, stats);
+                // A layer under a state (an organization) mandating what a layer between it
+                // and federal law prohibits: no layer's policy can require what the law
+                // above it forbids, so it is the same error as within one layer (federal
+                // prohibitions preempt instead, above).
+                if pos >= 2 && layer_result.mandatory && result.permission.is_prohibited() {
+                    let prohibiting: Vec<usize> = effective
+                        .iter()
+                        .skip(1)
+                        .flat_map(|e| e.iter().copied())
+                        .filter(|r| self.rule(*r).is_some_and(|x| x.requirement.permission.is_prohibited()))
+                        .collect();
+                    for m in kept.iter().copied().filter(|r| self.rule(*r).is_some_and(|x| x.requirement.mandatory)) {
+                        for p in &prohibiting {
+                            stats.conflicts.push(Conflict { mandate: m, prohibition: *p, cell });
+                        }
+                    }
+                }
                 result = result.meet(&layer_result);
             }
             effective.push(kept);

@@ -70,7 +70,7 @@ codes! {
     UncheckableBound = "E0219", Error, "an assertion states a bound the language does not check";
     RuleIdOfAnotherLayer = "E0220", Error, "a rule's id begins with another layer's prefix";
     // Resolution.
-    MandateMeetsProhibition = "E0300", Error, "a layer both requires and prohibits a disclosure";
+    MandateMeetsProhibition = "E0300", Error, "a disclosure is both required and prohibited, by one layer or by a layer and one above it";
     RestrictsMandatedAccess = "E0301", Error, "a rule restricts a disclosure federal law requires";
     // Proofs (`stringent prove`).
     AssertionFails = "E0500", Error, "an assertion fails on some chain, cell or date";

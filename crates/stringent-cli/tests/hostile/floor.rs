@@ -300,3 +300,34 @@ fn a_combination_is_written_with_plus_and_a_comma_warns() {
     assert!(warnings[0].contains("--combine US+US-XX"), "the warning does not name the `+` spelling:\n{stderr}");
     assert!(policy_file(&out_dir, "US+US-XX").is_file());
 }
+
+/// An organization mandating a disclosure its state prohibits would answer `prohibited` and
+/// `mandatory` at once, and a consumer releasing on `mandatory` would break state law: it is
+/// E0300 at the mandate, naming the state's rule, as a clash within one layer is.
+#[test]
+fn an_organization_cannot_mandate_what_its_state_prohibits() {
+    let state = "jurisdiction US-XX \"Xanadu\" under US history from 2016-01-01\n\n\
+                 rule xx.genetic_insurers \"Genetic data never to insurers\" {\n  cite \"X. Code 2\"\n  \
+                 source \"https://example.org\"\n  confidence verified\n  effective 2016-01-01\n  category genetic\n  \
+                 recipient insurer\n  permission prohibited\n}\n";
+    let org = |mandate: &str| {
+        format!(
+            "jurisdiction org:acme \"Acme\" under US-XX history from 2025-01-01\n\n\
+             rule org.acme.genetic \"Genetic data to insurers, always\" {{\n  cite \"Acme Policy 1\"\n  \
+             source \"https://example.org\"\n  confidence verified\n  effective 2025-01-01\n  category genetic\n  \
+             recipient {mandate}\n  mandatory\n}}\n"
+        )
+    };
+    let (_s, root) =
+        federal_tree("org-mandate", &[("us-xx/xx.stringent", state), ("org/acme.stringent", &org("insurer"))]);
+    let err = assert_refused(
+        &check(&root),
+        &["E0300", "rule `org.acme.genetic` requires a disclosure that rule `xx.genetic_insurers`"],
+    );
+    assert!(err.contains("a policy cannot require a disclosure that the law of a"), "{err}");
+    // Where the state allows the disclosure, the mandate stands.
+    let (_t, fine) =
+        federal_tree("org-mandate-ok", &[("us-xx/xx.stringent", state), ("org/acme.stringent", &org("provider"))]);
+    let out = check(&fine);
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("E0300"), "{}", String::from_utf8_lossy(&out.stderr));
+}
