@@ -372,15 +372,14 @@ pub fn build(files: &[ParsedFile<'_>], unread_elsewhere: &[String]) -> (Model, V
 }
 
 /// Drop "unknown name" errors for names that text already reported as unreadable may
-/// declare: the broken declaration is the one mistake (docs/semantics.md, "One mistake,
-/// one diagnostic"). The name is read at the error's own span.
+/// declare, and for names already reported as too long: the broken declaration, or the
+/// long name, is the one mistake (docs/semantics.md, "One mistake, one diagnostic"). The
+/// name is read at the error's own span.
 pub fn spare_unread(diags: &mut Vec<Diagnostic>, unread: &BTreeSet<String>, texts: &HashMap<&str, &str>) {
-    if unread.is_empty() {
-        return;
-    }
     diags.retain(|d| {
         let named = d.primary.as_ref().and_then(|at| texts.get(at.file.as_str())?.get(at.span.start..at.span.end));
-        d.code != Code::UnknownName || !named.is_some_and(|n| unread.contains(n))
+        d.code != Code::UnknownName
+            || !named.is_some_and(|n| unread.contains(n) || n.len() > stringent_syntax::MAX_NAME_BYTES)
     });
 }
 

@@ -17,6 +17,10 @@ pub use date::Date;
 /// `searched` note of the shipped rules. A citation or title is copied into every artifact
 /// and report page that names its rule, so a huge one would multiply the output.
 pub const MAX_STRING_BYTES: usize = 64 * 1024;
+/// The longest name a rule file may hold — a rule id, a value, a term — in bytes (E0400 past
+/// it): about four times the longest shipped one. A rule id is copied into every answer,
+/// artifact cell table and page that its rule decides, so a huge one would multiply them.
+pub const MAX_NAME_BYTES: usize = 256;
 pub use lower::parse;
 pub use unread::{UnreadDecl, declared_in_chunk, declared_names};
 

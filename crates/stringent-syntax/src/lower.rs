@@ -398,9 +398,25 @@ impl Lower<'_> {
         }
     }
 
+    /// A name as written; one past [`crate::MAX_NAME_BYTES`] is reported here, once per place
+    /// it is written, and kept, so that nothing else is reported for it.
     fn name(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Name> {
         let p = pair?;
-        Some(Name { text: p.as_str().to_owned(), span: span_of(&p) })
+        let span = span_of(&p);
+        let text = p.as_str();
+        if text.len() > crate::MAX_NAME_BYTES {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::LimitExceeded,
+                    format!("a name of {} bytes; at most {} are allowed", text.len(), crate::MAX_NAME_BYTES),
+                )
+                .at(Location::new(self.path, Span::new(span.start, span.start + 1)).labelled("this name"))
+                .with_help(
+                    "a name is copied into every answer and page that uses it: shorten it; see README.md, \"Limits\"",
+                ),
+            );
+        }
+        Some(Name { text: text.to_owned(), span })
     }
 
     /// A jurisdiction id, written in its one spelling: `US` and `US-NY` upper case, `org:name`
@@ -429,7 +445,7 @@ impl Lower<'_> {
     }
 
     fn names(&mut self, pair: Pair<'_, Rule>) -> Vec<Name> {
-        parts(pair).map(|p| Name { text: p.as_str().to_owned(), span: span_of(&p) }).collect()
+        parts(pair).filter_map(|p| self.name(Some(p))).collect()
     }
 
     fn text(&mut self, pair: Option<Pair<'_, Rule>>) -> Option<Text> {

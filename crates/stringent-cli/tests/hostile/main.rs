@@ -432,7 +432,7 @@ fn five_thousand_unclosed_rules_are_each_reported() {
 }
 
 #[test]
-fn one_megabyte_identifiers_and_strings() {
+fn one_megabyte_identifiers_and_strings_are_one_e0400_each() {
     let (_s, root) = Scratch::tree("long");
     let long_id = format!("a{}", "b".repeat(1 << 20));
     let long_string = "s".repeat(1 << 20);
@@ -442,20 +442,24 @@ fn one_megabyte_identifiers_and_strings() {
     ));
     write(&root.join("us/federal.stringent"), text.as_bytes());
     let (out, took) = run_for(&["check", p(&root), "--as-of", AS_OF], Duration::from_secs(120));
-    let stderr = assert_refused(&out, &["E0200"]);
-    // Reported, not asserted: each diagnostic repeats the identifier and its whole line.
+    let stderr = assert_refused(&out, &["E0400", "4 errors"]);
     eprintln!("1 MB identifiers: {took:?}, {} bytes of diagnostics", stderr.len());
+    // The rule id, the title, the citation and the category: one each, and the long
+    // category is not also reported as unknown (one mistake, one diagnostic).
+    assert_eq!(stderr.matches("E0400").count(), 4, "{stderr}");
+    assert!(!stderr.contains("E0200"), "{stderr}");
+    // No diagnostic repeats the megabyte it is about.
+    assert!(stderr.len() < 8 * 1024, "{} bytes of diagnostics", stderr.len());
 }
 
 #[test]
-fn a_one_megabyte_rule_id_compiles_and_answers() {
-    let (s, root) = Scratch::tree("long-ok");
-    let long_id = format!("us.a{}", "b".repeat(1 << 20));
-    let text = format!("{HEADER}{}", rule(&long_id, "  category hiv\n  permission authorization\n"));
+fn a_rule_id_at_the_name_limit_answers_and_one_byte_more_is_refused() {
+    let (s, root) = Scratch::tree("long-id");
+    let at_limit = format!("us.{}", "a".repeat(256 - 3));
+    let text = format!("{HEADER}{}", rule(&at_limit, "  category hiv\n  permission authorization\n"));
     write(&root.join("us/federal.stringent"), text.as_bytes());
     let out_dir = s.path.join("out");
-    let (out, took) = run_for(&["compile", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)], Duration::from_secs(120));
-    eprintln!("compile with a 1 MB rule id: {took:?}");
+    let out = run(&["compile", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(&[
         "decide",
@@ -469,6 +473,18 @@ fn a_one_megabyte_rule_id_compiles_and_answers() {
         "employer",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&at_limit));
+
+    let past_limit = format!("{at_limit}a");
+    let text = format!("{HEADER}{}", rule(&past_limit, "  category hiv\n  permission authorization\n"));
+    write(&root.join("us/federal.stringent"), text.as_bytes());
+    let refused_dir = s.path.join("refused");
+    let out = run(&["compile", p(&root), "--as-of", AS_OF, "--out", p(&refused_dir)]);
+    let stderr = assert_refused(&out, &["E0400"]);
+    let words = stderr.split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ");
+    assert!(words.contains("a name of 257 bytes; at most 256 are allowed"), "{stderr}");
+    assert_eq!(stderr.matches("error[").count(), 1, "{stderr}");
+    assert!(!refused_dir.exists(), "a refused compile wrote {}", refused_dir.display());
 }
 
 // ------------------------------------------------------------------ look-alike names
