@@ -37,6 +37,13 @@ fn opt_string(s: Option<&str>) -> Value {
     s.map_or(Value::Null, Value::from)
 }
 
+/// Text the form shows as written: with bidirectional controls and invisible characters
+/// escaped as on the static pages ([`crate::html::esc`]), so that the form and the page
+/// beside it read the same, and neither hides or reorders what the rule file holds.
+fn shown(text: &str) -> Value {
+    Value::from(stringent_diagnostics::escape_for_terminal(text).as_ref())
+}
+
 /// The position of `item` in `table`, added if new.
 fn intern<T: PartialEq + Clone>(table: &mut Vec<T>, item: &T) -> usize {
     match table.iter().position(|x| x == item) {
@@ -66,7 +73,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                 .map(|l| {
                     Value::Array(vec![
                         Value::from(l.id.as_str()),
-                        Value::from(l.name.as_str()),
+                        shown(&l.name),
                         l.history_from.as_deref().map_or(Value::Null, Value::from),
                         // The topics the layer declares it has not read, with what they
                         // reach (artifact.rs, UnreadTopic).
@@ -86,7 +93,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                                         .collect();
                                     Value::Array(vec![
                                         Value::from(u.topic.as_str()),
-                                        Value::from(u.note.as_str()),
+                                        shown(&u.note),
                                         Value::Array(reaches),
                                     ])
                                 })
@@ -111,7 +118,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                         .map(|v| {
                             Value::Array(vec![
                                 Value::from(v.id.as_str()),
-                                Value::from(v.title.as_str()),
+                                shown(&v.title),
                                 opt_string(v.parent.as_deref()),
                             ])
                         })
@@ -163,8 +170,8 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                     Value::Array(vec![
                         Value::from(r.id.as_str()),
                         Value::from(r.layer.as_str()),
-                        Value::from(r.title.as_str()),
-                        strings(r.citations.iter().map(String::as_str)),
+                        shown(&r.title),
+                        Value::Array(r.citations.iter().map(|c| shown(c)).collect()),
                         Value::from(r.confidence.as_str()),
                         opt_string(r.source.as_deref()),
                     ])
@@ -174,7 +181,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
     );
     let vocab = &policy.vocabulary;
     let titles = |terms: &[stringent_policy::artifact::Term]| {
-        Value::Object(terms.iter().map(|t| (t.id.clone(), Value::from(t.title.as_str()))).collect())
+        Value::Object(terms.iter().map(|t| (t.id.clone(), shown(&t.title))).collect())
     };
     let mut terms = Map::new();
     terms.insert("authorization_elements".into(), titles(&vocab.authorization_elements));
@@ -186,7 +193,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                 .obligations
                 .iter()
                 .map(|o| {
-                    (o.id.clone(), Value::Array(vec![Value::from(o.title.as_str()), opt_string(o.text.as_deref())]))
+                    (o.id.clone(), Value::Array(vec![shown(&o.title), o.text.as_deref().map_or(Value::Null, shown)]))
                 })
                 .collect(),
         ),

@@ -91,6 +91,38 @@ fn explain_decide_test_and_diff_show_rule_text_escaped() {
 }
 
 #[test]
+fn the_report_and_its_question_form_show_rule_text_escaped() {
+    let (s, root) = Scratch::tree("bidi-report");
+    write(&root.join("us/federal.stringent"), bidi_layer().as_bytes());
+    let out_dir = s.path.join("report");
+    let out = run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut pages = 0;
+    let mut folders = vec![out_dir];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // The static page and the JSON its question form reads alike: no raw control.
+            assert_no_raw(&path.display().to_string(), &text);
+            if text.contains("us.auth") {
+                pages += 1;
+                assert!(
+                    text.contains("No disclosure \\u{202E}without"),
+                    "{} shows the title unescaped",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(pages > 0, "no page names the rule");
+}
+
+#[test]
 fn control_characters_in_strings_and_comments_are_e0103() {
     let (_s, root) = Scratch::tree("controls");
     let text = format!(
