@@ -963,8 +963,10 @@ fn coverage_fails_on_an_undated_history_and_an_unsourced_rule() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// A layer's `history from` changes no answer, so `diff` passes the gate, but it says the
-/// date moved: earlier answers are no longer vouched for (docs/semantics.md, "History").
+/// A layer's `history from` changes no answer. Moved later, `diff` passes the gate and says
+/// the date moved: earlier answers are no longer vouched for. Moved earlier, answers before
+/// the old date stop warning that they may miss law: that fails the gate
+/// (docs/semantics.md, "History").
 #[test]
 fn diff_shows_a_layers_history_date_moving() {
     let (base, moved) = (copy_of_rules("history-base"), copy_of_rules("history-moved"));
@@ -985,7 +987,26 @@ fn diff_shows_a_layers_history_date_moving() {
     ]);
     let shown = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{shown}");
-    assert!(shown.contains(&format!("US-CA: history complete from 2024-01-01 (was {old_date})")), "{shown}");
+    assert!(shown.contains(&format!("US-CA: history complete from 2024-01-01 (was {old_date})\n")), "{shown}");
+    let back = stringent(&[
+        "diff",
+        moved.to_str().unwrap(),
+        base.to_str().unwrap(),
+        "--fail-on",
+        "loosened",
+        "--as-of",
+        "2026-11-24",
+    ]);
+    let shown = String::from_utf8_lossy(&back.stdout);
+    let words = String::from_utf8_lossy(&back.stderr).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert_eq!(back.status.code(), Some(1), "{shown}{words}");
+    assert!(
+        shown.contains(&format!(
+            "US-CA: history complete from {old_date} (was 2024-01-01) [earlier answers no longer warn `history_incomplete`]"
+        )),
+        "{shown}"
+    );
+    assert!(words.contains("`history from` moved earlier or was removed"), "{words}");
     let _ = (std::fs::remove_dir_all(base), std::fs::remove_dir_all(moved));
 }
 

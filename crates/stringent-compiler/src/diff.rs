@@ -133,8 +133,9 @@ pub struct Diff {
     /// Values and terms added, removed, renamed, moved or edited, over all jurisdictions.
     pub vocabulary: Vec<VocabularyChange>,
     /// Layers whose `history from` changed: from which date their answers are complete
-    /// (docs/semantics.md, "History"). No answer changes with it, so it never fails the gate,
-    /// but a later date means earlier answers are no longer vouched for.
+    /// (docs/semantics.md, "History"). No answer changes with it, but an earlier date (or
+    /// none) takes the `history_incomplete` warning away from answers before the old one:
+    /// that fails the gate ([`HistoryChange::vouches_for_more`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryChange>,
     /// Later dates on which a rule of either tree takes effect or expires and the
@@ -184,6 +185,9 @@ pub struct HistoryChange {
     pub layer: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// The new tree vouches for answers the old one warned about: its date is earlier, or
+    /// it declares none (an undeclared layer is not named in `history_incomplete`).
+    pub vouches_for_more: bool,
 }
 
 /// The changed cells as of a date after the one asked.
@@ -219,6 +223,11 @@ impl Diff {
     /// of the public contract, for a reviewer to accept by running without the gate.
     pub fn breaking(&self) -> bool {
         !self.removed.is_empty() || self.vocabulary.iter().any(|v| v.breaking)
+    }
+    /// A layer's history now reaches further back (or is no longer declared): answers
+    /// before the old date stop warning that they may miss law then in force.
+    pub fn history_widened(&self) -> bool {
+        self.history.iter().any(|h| h.vouches_for_more)
     }
     /// A coverage topic was removed or narrowed: the audit vouches for less.
     pub fn coverage_narrowed(&self) -> bool {
@@ -343,10 +352,15 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
             if let Some(ol) = op.chain.iter().find(|l| l.id == nl.id)
                 && ol.history_from != nl.history_from
             {
+                let vouches_for_more = match (&ol.history_from, &nl.history_from) {
+                    (Some(old), Some(new)) => new < old,
+                    (old, new) => old.is_some() && new.is_none(),
+                };
                 history.insert(HistoryChange {
                     layer: nl.id.clone(),
                     old: ol.history_from.clone(),
                     new: nl.history_from.clone(),
+                    vouches_for_more,
                 });
             }
         }

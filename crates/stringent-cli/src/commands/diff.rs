@@ -66,7 +66,8 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         }
         for h in &d.history {
             let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
-            outln!("{}: history complete from {} (was {})", h.layer, date(&h.new), date(&h.old));
+            let note = if h.vouches_for_more { " [earlier answers no longer warn `history_incomplete`]" } else { "" };
+            outln!("{}: history complete from {} (was {}){note}", h.layer, date(&h.new), date(&h.old));
         }
         let scope = if two_dates {
             format!("jurisdictions in both trees, as of {old_date} against {new_date}")
@@ -124,6 +125,14 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
                  exists without a later, past `searched` date: answers stop warning `law_unread` with nothing \
                  saying the law was read since; date the reading in `searched`, or review it and run without \
                  --fail-on to accept a gap replaced by rules"
+            );
+            fail = true;
+        }
+        if d.history_widened() {
+            errln!(
+                "a layer's `history from` moved earlier or was removed: answers before the old date no longer warn \
+                 that they may miss law then in force (`history_incomplete`); review the history encoded for those \
+                 years and run without --fail-on to accept it"
             );
             fail = true;
         }
