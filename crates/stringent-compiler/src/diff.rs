@@ -94,11 +94,27 @@ pub struct GovernedChange {
     pub rules: Vec<RuleRef>,
 }
 
+impl DimensionChange {
+    /// The disclosure became mandatory. The order ranks it stricter (a duty added), but it
+    /// compels the disclosure, which protects the patient less: gated like a loosening.
+    pub fn adds_mandate(&self) -> bool {
+        self.dimension == Dimension::Mandate && self.direction == Direction::Tightened
+    }
+}
+
 impl ChangeGroup {
     /// Loosened, or changed in a way the order cannot rank (an authorization element swapped
-    /// for another: no proof it is not looser), and no rule deciding the new answer says why.
+    /// for another: no proof it is not looser), or made mandatory, and no rule deciding the
+    /// new answer says why.
     pub fn unjustified_loosening(&self) -> bool {
-        self.unjustified_dimension_loosening() || self.unjustified_governance()
+        self.unjustified_dimension_loosening() || self.unjustified_governance() || self.unjustified_mandate()
+    }
+
+    /// A disclosure made mandatory where it was not, and no rule that made it so says why
+    /// ([`DimensionChange::adds_mandate`]): a made-up duty to disclose to a data broker must
+    /// not pass for a tightening, on cells some rule reached before as on the others.
+    pub fn unjustified_mandate(&self) -> bool {
+        self.changes.iter().any(|c| c.adds_mandate() && unjustified(&c.new_rules))
     }
 
     /// A dimension loosened or changed, and no rule deciding the new answer says why.
@@ -116,7 +132,10 @@ impl ChangeGroup {
     pub fn unjustified_governance(&self) -> bool {
         let restricts =
             self.changes.iter().any(|c| c.dimension == Dimension::Permission && c.direction == Direction::Tightened);
-        !restricts && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
+        // A mandate that did it is reported once, as a mandate (`unjustified_mandate`).
+        !restricts
+            && !self.unjustified_mandate()
+            && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
     }
 }
 
@@ -1655,6 +1674,37 @@ mod tests {
     }
 
     #[test]
+    fn a_mandate_added_where_a_rule_already_decides_must_say_why() {
+        // Before: the federal rule decides an `allowed`; after, a state rule makes the
+        // disclosure mandatory. The order ranks it stricter; the gate asks why.
+        let governed = |mandatory: bool| {
+            let mut req = requirement("none", "allowed", &[]);
+            if let Some(m) = req.get_mut("mandatory") {
+                *m = serde_json::json!(mandatory);
+            }
+            let mut prov = vec![serde_json::json!({"rule": 0, "role": "won", "dimensions": ["permission"]})];
+            if mandatory {
+                prov.push(serde_json::json!({"rule": 2, "role": "won", "dimensions": ["mandate"]}));
+            }
+            cells_answering(req, serde_json::Value::Array(prov))
+        };
+        let (old, new) = (governed(false), governed(true));
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        let c = change(&d, Dimension::Mandate);
+        assert!(c.as_ref().is_some_and(DimensionChange::adds_mandate), "{:?}", d.groups);
+        assert!(d.groups.iter().all(|g| g.governed.is_none()), "{:?}", d.groups);
+        assert!(!d.loosened() && d.unjustified_loosening(), "{:?}", d.groups);
+        let mut justified = new.clone();
+        if let Some(r) = justified.rules.get_mut(2) {
+            r.justification = Some("The statute requires the disclosure".to_owned());
+        }
+        assert!(!diff(std::slice::from_ref(&old), &[rehashed(justified)]).unjustified_loosening());
+        // Taking a mandate away is a loosening of its own kind, judged as before.
+        let back = diff(&[new], &[old]);
+        assert_eq!(change(&back, Dimension::Mandate).map(|c| c.direction), Some(Direction::Loosened));
+    }
+
+    #[test]
     fn a_rule_that_governs_cells_no_law_reached_without_changing_them_must_say_why() {
         // Before: no rule reaches the cells (only an inactive one); after: a rule answers the
         // same `allowed`, so the answer stops warning that no law was found.
@@ -1687,7 +1737,8 @@ mod tests {
             cells_answering(mandate, serde_json::json!([{"rule": 2, "role": "won", "dimensions": ["mandate"]}]));
         let d = diff(std::slice::from_ref(&old), &[mandated]);
         assert_eq!(change(&d, Dimension::Mandate).map(|c| c.direction), Some(Direction::Tightened), "{:?}", d.groups);
-        assert!(d.groups.iter().any(ChangeGroup::unjustified_governance), "{:?}", d.groups);
+        assert!(d.groups.iter().any(ChangeGroup::unjustified_mandate), "{:?}", d.groups);
+        assert!(!d.groups.iter().any(ChangeGroup::unjustified_governance), "reported once: {:?}", d.groups);
         // A rule that restricts the disclosure where no law reached is no such case.
         let restricts = cells_answering(
             requirement("authorization", "authorization", &[]),

@@ -110,7 +110,17 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
             .iter()
             .chain(d.new_layers.iter().flat_map(|l| &l.groups))
             .chain(d.later.iter().chain(&d.earlier).flat_map(|l| &l.groups));
-        let unflagged: usize = groups.filter(|g| g.unjustified_governance()).map(|g| g.cells).sum();
+        let groups: Vec<&ChangeGroup> = groups.collect();
+        let compelled: usize = groups.iter().filter(|g| g.unjustified_mandate()).map(|g| g.cells).sum();
+        if compelled > 0 {
+            errln!(
+                "{compelled} cells became `mandatory` without a justification: a mandate ranks stricter but compels \
+                 the disclosure, so the rule that makes it mandatory must carry a `justification` naming the law that \
+                 requires it"
+            );
+            fail = true;
+        }
+        let unflagged: usize = groups.iter().filter(|g| g.unjustified_governance()).map(|g| g.cells).sum();
         if unflagged > 0 {
             errln!(
                 "{unflagged} cells that no law reached are now governed (`now governed by`) with the disclosure as \

@@ -565,6 +565,38 @@ fn a_rule_that_takes_the_ungoverned_warning_away_fails_the_gate_unless_it_says_w
     assert!(text.contains("no longer governed: no rule in force reaches these cells (was: us.apps"), "{text}");
 }
 
+/// A made-up duty to disclose health information for marketing to a data broker, on cells
+/// `us.marketing` already decides: the order ranks a mandate stricter, but it compels the
+/// disclosure.
+fn broker_mandate(justification: &str) -> String {
+    rule(
+        "us.broker_duty",
+        &format!("  category general\n  purpose marketing\n  recipient data_broker\n  mandatory\n{justification}"),
+    )
+}
+
+#[test]
+fn a_mandate_added_where_a_rule_already_decides_fails_the_gate_unless_it_says_why() {
+    let (_a, old) = base();
+    let (_b, new) = vocabulary_tree("diff-mandate", same, same, &federal("sti", "prohibited", &broker_mandate("")));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("tightened mandate: not mandatory -> mandatory"), "{text}");
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("cells became `mandatory` without a justification"), "{text}");
+    assert!(!text.contains("now governed by"), "the cells were governed before: {text}");
+
+    let (_c, justified) = vocabulary_tree(
+        "diff-mandate-justified",
+        same,
+        same,
+        &federal("sti", "prohibited", &broker_mandate("  justification \"Example Code 1 requires it\"\n")),
+    );
+    let out = diff_gate(&old, &justified);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
 // ------------------------------------------------------------------ silences
 
 /// A copy of the shipped tree with a jurisdiction `US-XX` whose only content is a silence on
