@@ -14,6 +14,7 @@
 //! later: [`diff_over_time`] also compares them on every later date on which a rule of
 //! either tree takes effect or expires.
 
+mod justification;
 mod vouched;
 
 pub use vouched::{SilenceChange, TopicChange, silence_changes, topic_changes};
@@ -61,6 +62,11 @@ pub struct RuleRef {
     pub citation: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub justification: Option<String>,
+    /// The rule decides something else than in the old tree and its justification was
+    /// left as it was: written for the rule as it stood, it does not count here
+    /// ([`justification::stale`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stale: bool,
 }
 
 /// Cells of one jurisdiction that changed the same way.
@@ -141,7 +147,7 @@ impl ChangeGroup {
 
 /// No rule credited, or none of them carries a `justification`.
 fn unjustified(rules: &[RuleRef]) -> bool {
-    rules.is_empty() || rules.iter().all(|r| r.justification.is_none())
+    rules.is_empty() || rules.iter().all(|r| r.justification.is_none() || r.stale)
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -485,6 +491,24 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
                 out.earlier.push(LaterDiff { as_of: date.to_string(), groups: groups.clone() });
             }
             previous = groups;
+        }
+    }
+    let stale = justification::stale(&old.model, &new.model);
+    if !stale.is_empty() {
+        let groups = out
+            .groups
+            .iter_mut()
+            .chain(out.later.iter_mut().chain(out.earlier.iter_mut()).flat_map(|l| l.groups.iter_mut()))
+            .chain(out.new_layers.iter_mut().flat_map(|l| l.groups.iter_mut()));
+        for g in groups {
+            let refs = g
+                .changes
+                .iter_mut()
+                .flat_map(|c| c.new_rules.iter_mut())
+                .chain(g.governed.iter_mut().flat_map(|x| x.rules.iter_mut()));
+            for r in refs {
+                r.stale = stale.contains(&r.rule);
+            }
         }
     }
     Ok(out)
@@ -1215,6 +1239,7 @@ fn rule_ref(p: &Policy, rule: u32) -> Option<RuleRef> {
         layer: r.layer.clone(),
         citation: r.citations.join("; "),
         justification: r.justification.clone(),
+        stale: false,
     })
 }
 

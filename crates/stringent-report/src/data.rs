@@ -173,7 +173,7 @@ pub fn policy_json(policy: &Policy, sites: &[Site]) -> io::Result<String> {
                         shown(&r.title),
                         Value::Array(r.citations.iter().map(|c| shown(c)).collect()),
                         Value::from(r.confidence.as_str()),
-                        opt_string(r.source.as_deref()),
+                        r.source.as_deref().map_or(Value::Null, shown),
                     ])
                 })
                 .collect(),

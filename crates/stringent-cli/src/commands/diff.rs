@@ -216,7 +216,12 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
                 outln!("  no longer governed: no rule in force reaches these cells (was: {rules})");
             }
             for r in gov.rules.iter().filter(|r| gov.now && r.justification.is_some()) {
-                outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
+                outln!(
+                    "    justification ({}){}: {}",
+                    r.rule,
+                    stale_note(r),
+                    r.justification.clone().unwrap_or_default()
+                );
             }
         }
         for c in &g.changes {
@@ -235,7 +240,12 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
                 );
             }
             for r in c.new_rules.iter().filter(|r| r.justification.is_some()) {
-                outln!("    justification ({}): {}", r.rule, r.justification.clone().unwrap_or_default());
+                outln!(
+                    "    justification ({}){}: {}",
+                    r.rule,
+                    stale_note(r),
+                    r.justification.clone().unwrap_or_default()
+                );
             }
         }
     }
@@ -325,4 +335,10 @@ fn silence_line(c: &stringent_compiler::diff::SilenceChange) -> String {
         line.push_str(&format!(" [{why}]"));
     }
     line
+}
+
+/// Said beside a justification the gate does not count: the rule changed and its
+/// justification was left as it was (`diff::RuleRef::stale`).
+fn stale_note(r: &stringent_compiler::diff::RuleRef) -> &'static str {
+    if r.stale { " [not restated after the rule changed: does not count]" } else { "" }
 }

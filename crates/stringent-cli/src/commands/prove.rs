@@ -33,12 +33,15 @@ struct Counterexample {
 
 /// Only the dimensions where NEW is not at least as strict: loosened, and changed in a way
 /// the order cannot rank (an authorization element swapped for another, a deadline in other
-/// units), which is no proof of refinement either. Groups left with none are dropped.
+/// units), which is no proof of refinement either; and a disclosure made mandatory, which
+/// the order ranks stricter but which compels the disclosure (as `diff`'s gate counts it,
+/// `DimensionChange::adds_mandate`). Groups left with none are dropped.
 fn loosened(groups: &[ChangeGroup]) -> Vec<ChangeGroup> {
     groups
         .iter()
         .filter_map(|g| {
-            let changes: Vec<_> = g.changes.iter().filter(|c| c.direction != Direction::Tightened).cloned().collect();
+            let changes: Vec<_> =
+                g.changes.iter().filter(|c| c.direction != Direction::Tightened || c.adds_mandate()).cloned().collect();
             (!changes.is_empty()).then(|| ChangeGroup { changes, ..g.clone() })
         })
         .collect()

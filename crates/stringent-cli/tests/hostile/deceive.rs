@@ -93,7 +93,13 @@ fn explain_decide_test_and_diff_show_rule_text_escaped() {
 #[test]
 fn the_report_and_its_question_form_show_rule_text_escaped() {
     let (s, root) = Scratch::tree("bidi-report");
-    write(&root.join("us/federal.stringent"), bidi_layer().as_bytes());
+    // A source the form's JSON carries too, though the form does not show it.
+    let layer = bidi_layer().replacen(
+        "  confidence verified",
+        "  source \"https://example.org/\u{202E}x\"\n  confidence verified",
+        1,
+    );
+    write(&root.join("us/federal.stringent"), layer.as_bytes());
     let out_dir = s.path.join("report");
     let out = run(&["report", p(&root), "--as-of", AS_OF, "--out", p(&out_dir)]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -565,6 +565,33 @@ fn a_rule_that_takes_the_ungoverned_warning_away_fails_the_gate_unless_it_says_w
     assert!(text.contains("no longer governed: no rule in force reaches these cells (was: us.apps"), "{text}");
 }
 
+#[test]
+fn a_justified_rule_widened_with_its_justification_left_as_it_was_fails_the_gate() {
+    // An exception to `us.marketing`, which reaches none of its cells until widened.
+    let reason = "  obligations minimum_necessary\n  excepts us.marketing\n  justification \"The act permits it for treatment\"\n";
+    let (_a, old) = vocabulary_tree("diff-stale-old", same, same, &federal("sti", "prohibited", &apps_rule(reason)));
+    // The same rule, its justification untouched, now also reaches marketing, which
+    // `us.marketing` asked an authorization for.
+    let widened = apps_rule(reason).replace("purpose treatment", "purpose treatment, marketing");
+    let (_b, new) = vocabulary_tree("diff-stale-new", same, same, &federal("sti", "prohibited", &widened));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("LOOSENED permission"), "{text}");
+    assert!(text.contains("justification (us.apps) [not restated after the rule changed: does not count]"), "{text}");
+    assert!(text.contains("an answer loosened without a justification"), "{text}");
+    let v = diff_json(&old, &new);
+    assert!(v.to_string().contains("\"stale\":true"), "{v:#}");
+    // Restating why the law permits what the rule now does lets it pass.
+    let restated = widened.replace("for treatment", "for treatment and for marketing");
+    let (_c, justified) = vocabulary_tree("diff-stale-restated", same, same, &federal("sti", "prohibited", &restated));
+    let out = diff_gate(&old, &justified);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    // A justified rule left exactly as it was keeps its justification.
+    let out = diff_gate(&old, &old);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
 /// A made-up duty to disclose health information for marketing to a data broker, on cells
 /// `us.marketing` already decides: the order ranks a mandate stricter, but it compels the
 /// disclosure.
@@ -595,6 +622,11 @@ fn a_mandate_added_where_a_rule_already_decides_fails_the_gate_unless_it_says_wh
     );
     let out = diff_gate(&old, &justified);
     assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+    // Nor does `prove --refines` count the mandate as a proof that NEW is as strict.
+    let out = run(&["prove", "--refines", p(&old), p(&new), "--from", AS_OF]);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("mandate: not mandatory -> mandatory") && text.contains("\nFAIL: "), "{text}");
 }
 
 // ------------------------------------------------------------------ silences
