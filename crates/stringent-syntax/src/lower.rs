@@ -404,19 +404,21 @@ impl Lower<'_> {
         let p = pair?;
         let span = span_of(&p);
         let text = p.as_str();
-        if text.len() > crate::MAX_NAME_BYTES {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::LimitExceeded,
-                    format!("a name of {} bytes; at most {} are allowed", text.len(), crate::MAX_NAME_BYTES),
-                )
-                .at(Location::new(self.path, Span::new(span.start, span.start + 1)).labelled("this name"))
-                .with_help(
-                    "a name is copied into every answer and page that uses it: shorten it; see README.md, \"Limits\"",
-                ),
-            );
-        }
+        self.too_long("name", text.len(), crate::MAX_NAME_BYTES, span.start, "every answer and page that uses it");
         Some(Name { text: text.to_owned(), span })
+    }
+
+    /// One E0400 at `start` for a `what` of `len` bytes past `max`: it would be copied into
+    /// `copied_into`, multiplying the output (README.md, "Limits").
+    fn too_long(&mut self, what: &str, len: usize, max: usize, start: usize, copied_into: &str) {
+        if len <= max {
+            return;
+        }
+        self.diags.push(
+            Diagnostic::new(Code::LimitExceeded, format!("a {what} of {len} bytes; at most {max} are allowed"))
+                .at(Location::new(self.path, Span::new(start, start + 1)).labelled(format!("this {what}")))
+                .with_help(format!("a {what} is copied into {copied_into}: shorten it; see README.md, \"Limits\"")),
+        );
     }
 
     /// A jurisdiction id, written in its one spelling: `US` and `US-NY` upper case, `org:name`
@@ -455,16 +457,13 @@ impl Lower<'_> {
         let raw = body.as_ref().map_or("", |b| b.as_str());
         if let Some(b) = &body {
             self.control_characters("string", raw, b.as_span().start());
-            if raw.len() > crate::MAX_STRING_BYTES {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::LimitExceeded,
-                        format!("a string of {} bytes; at most {} are allowed", raw.len(), crate::MAX_STRING_BYTES),
-                    )
-                    .at(Location::new(self.path, Span::new(span.start, span.start + 1)).labelled("this string"))
-                    .with_help("a string is copied into every artifact and page that names its rule: shorten it; see README.md, \"Limits\""),
-                );
-            }
+            self.too_long(
+                "string",
+                raw.len(),
+                crate::MAX_STRING_BYTES,
+                span.start,
+                "every artifact and page that names its rule",
+            );
         }
         let mut value = String::with_capacity(raw.len());
         let mut chars = raw.char_indices();
