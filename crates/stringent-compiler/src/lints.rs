@@ -2,8 +2,9 @@
 //! nothing (warnings). Each is reported once per rule, at the rule.
 
 use crate::model::{LayerKind, Model, RuleModel};
-use crate::resolve::{ChainResult, Stats, for_each_matched_point, grid, overridden};
+use crate::resolve::{ChainResult, Resolver, Stats, for_each_matched_point, grid, overridden};
 use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use stringent_diagnostics::{Code, Diagnostic, Location};
 use stringent_policy::Dimension;
 use stringent_syntax::Date;
@@ -69,6 +70,7 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
     let per_rule: Vec<Option<Diagnostic>> =
         model.rules.par_iter().enumerate().map(|(ri, rule)| rule_lint(model, stats, chains, as_of, ri, rule)).collect();
     out.extend(per_rule.into_iter().flatten());
+    out.extend(out_of_date(model, as_of));
     out.extend(
         model
             .rules
@@ -128,8 +130,7 @@ fn rule_lint(
 ) -> Option<Diagnostic> {
     // An expired rule is the law's history when it expired inside the history its layer
     // declares complete (docs/semantics.md, "History"): `--as-of` answers need it.
-    let history_from = model.layers.get(rule.layer).and_then(|l| l.history_from);
-    if rule.expires.is_some_and(|e| e <= as_of && history_from.is_none_or(|h| e <= h)) {
+    if expired_unkept(model, rule, as_of) {
         return Some(
             Diagnostic::new(
                 Code::Expired,
@@ -163,6 +164,71 @@ fn rule_lint(
         );
     }
     None
+}
+
+/// Whether a rule expired on or before `as_of` and before the history its layer declares
+/// complete: no date a question may be asked about needs it (W0003).
+fn expired_unkept(model: &Model, rule: &RuleModel, as_of: Date) -> bool {
+    let history_from = model.layers.get(rule.layer).and_then(|l| l.history_from);
+    rule.expires.is_some_and(|e| e <= as_of && history_from.is_none_or(|h| e <= h))
+}
+
+/// The rules not in force on the check date that a question may still reach — history a
+/// layer keeps (`history from`), or law still to take effect — judged against federal law
+/// on the dates they are in force: their first day, and each later day inside their window
+/// on which a federal rule starts or ends (docs/semantics.md, "History"). Judged on the
+/// check date alone, an old rule that loosened a minor's parent default would warn only
+/// under an `--as-of` of its own years.
+fn out_of_date(model: &Model, as_of: Date) -> Vec<Diagnostic> {
+    let idle: Vec<(&RuleModel, usize)> = model
+        .rules
+        .iter()
+        .filter(|r| !r.damaged && !r.active_on(as_of) && !expired_unkept(model, r, as_of))
+        .filter_map(|r| Some((r, model.chain(r.layer).first().copied().filter(|root| *root != r.layer)?)))
+        .collect();
+    if idle.is_empty() {
+        return Vec::new();
+    }
+    // Per federal layer: the days its rules start or end. Between two of them its answers
+    // are the same on every day, so one resolution serves each such epoch.
+    let mut changes: BTreeMap<usize, BTreeSet<Date>> = BTreeMap::new();
+    for (_, root) in &idle {
+        changes.entry(*root).or_insert_with(|| {
+            model.layers.get(*root).map_or_else(BTreeSet::new, |l| {
+                l.rules.iter().filter_map(|r| model.rules.get(*r)).flat_map(RuleModel::change_dates).collect()
+            })
+        });
+    }
+    let epoch = |root: usize, day: Date| changes.get(&root).and_then(|c| c.range(..=day).next_back().copied());
+    let days_of = |rule: &RuleModel, root: usize| -> Vec<Date> {
+        let later = changes.get(&root).into_iter().flatten().copied();
+        std::iter::once(rule.effective)
+            .chain(later.filter(|d| *d > rule.effective && rule.expires.is_none_or(|e| *d < e)))
+            .collect()
+    };
+    // One day to resolve each (federal layer, epoch) on: any day of the epoch will do.
+    let mut wanted: BTreeMap<(usize, Option<Date>), Date> = BTreeMap::new();
+    for (rule, root) in &idle {
+        for day in days_of(rule, *root) {
+            wanted.entry((*root, epoch(*root, day))).or_insert(day);
+        }
+    }
+    let federal: BTreeMap<(usize, Option<Date>), ChainResult> = wanted
+        .into_par_iter()
+        .map(|(key, day)| (key, Resolver::for_chains(model, day, &[key.0]).chain(key.0)))
+        .collect();
+    idle.par_iter()
+        .filter_map(|(rule, root)| {
+            days_of(rule, *root).into_iter().find_map(|day| {
+                let fed = federal.get(&(*root, epoch(*root, day)))?;
+                let d = against_federal(model, rule, fed)?;
+                let help = d.help.clone().unwrap_or_default();
+                Some(d.with_help(format!(
+                    "{help}. Judged on {day}, a day the rule is in force; on {as_of}, the date checked, it is not"
+                )))
+            })
+        })
+        .collect()
 }
 
 /// Compare a state or organization rule with the federal result in every cell it matches:
