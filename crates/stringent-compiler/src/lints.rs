@@ -306,14 +306,17 @@ fn against_federal(model: &Model, rule: &RuleModel, fed: &ChainResult) -> Option
     if tightens || !rule.excepts.is_empty() {
         return None;
     }
-    if let Some((cell, dim)) = loosens_default {
-        return loosens_only_defaults(model, rule, fed, cell, dim);
-    }
-    let (cell, dim) = looser?;
+    let organization = model.layers.get(rule.layer).is_some_and(|l| LayerKind::of(&l.id) == LayerKind::Organization);
+    // Where federal law defers to state law, an organization's policy is no state law: it
+    // replaces no default there, so a looser answer there is one more place it changes nothing.
+    let (cell, dim) = match loosens_default {
+        Some(first) if organization => looser.filter(|(cell, _)| *cell < first.0).unwrap_or(first),
+        Some((cell, dim)) => return loosens_only_defaults(model, rule, fed, cell, dim),
+        None => looser?,
+    };
     let fed_rule = deciding_rule(model, fed, cell, dim);
     // Preemption is the test for a state's law; an organization's policy is no law, and
     // answers to federal law as a covered entity's own policies and procedures do.
-    let organization = model.layers.get(rule.layer).is_some_and(|l| LayerKind::of(&l.id) == LayerKind::Organization);
     let help = if organization {
         "an organization policy cannot loosen federal law; it can only add to what the law requires \
          (a covered entity's policies must comply with the Privacy Rule, 45 CFR 164.530(i)(1)); this rule changes no answer"
