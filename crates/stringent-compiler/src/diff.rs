@@ -76,6 +76,13 @@ pub struct ChangeGroup {
     pub cells: usize,
     /// A few of the cells, as `category hiv, purpose treatment, …` (`cell_label`).
     pub examples: Vec<String>,
+    /// Every value each axis takes among the group's cells, in vocabulary order: what a
+    /// reviewer reads to see every question the change reaches, not only the examples
+    /// (a rule widened to `data_broker` shows it here whatever the examples pick).
+    pub span: Vec<AxisSpan>,
+    /// The group holds every combination of the span's values (`cells` is their product):
+    /// the span is then the group exactly, else a bound around it.
+    pub span_exact: bool,
     /// Where the vocabulary changed, the new values of these cells compared with other
     /// old ones: `category: std as sti (renamed)`. Empty when every id is unchanged.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -86,6 +93,58 @@ pub struct ChangeGroup {
     /// decides now is a different claim (docs/semantics.md, "Governed answers").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub governed: Option<GovernedChange>,
+}
+
+/// The values one axis takes among the cells of a change group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AxisSpan {
+    pub axis: String,
+    /// The values, in vocabulary order.
+    pub values: Vec<String>,
+    /// Every value of the axis is among them.
+    pub all: bool,
+}
+
+/// The per-axis values met among a group's cells, built cell by cell.
+#[derive(Debug, Clone)]
+struct SpanSeen(Vec<Vec<bool>>);
+
+impl SpanSeen {
+    fn new(sizes: &[usize]) -> Self {
+        SpanSeen(sizes.iter().map(|n| vec![false; *n]).collect())
+    }
+
+    fn add(&mut self, point: &[u32]) {
+        for (seen, v) in self.0.iter_mut().zip(point) {
+            if let Some(slot) = seen.get_mut(*v as usize) {
+                *slot = true;
+            }
+        }
+    }
+
+    fn merge(&mut self, other: &SpanSeen) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x |= *y;
+            }
+        }
+    }
+
+    /// In words, with whether `cells` fill it.
+    fn spans(&self, p: &Policy, cells: usize) -> (Vec<AxisSpan>, bool) {
+        let spans: Vec<AxisSpan> = self
+            .0
+            .iter()
+            .zip(&p.vocabulary.axes)
+            .map(|(seen, axis)| AxisSpan {
+                axis: axis.id.clone(),
+                values: seen.iter().zip(&axis.values).filter(|(s, _)| **s).map(|(_, v)| v.id.clone()).collect(),
+                all: seen.iter().all(|s| *s),
+            })
+            .collect();
+        let product = spans.iter().try_fold(1usize, |acc, s| acc.checked_mul(s.values.len()));
+        (spans, product == Some(cells))
+    }
 }
 
 /// A cell that no rule in force reached before and one reaches now, or the reverse. An
@@ -1052,11 +1111,11 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
     let new_reqs: Vec<Requirement<String>> = new.requirements.iter().map(|r| r.requirement(&conditions)).collect();
     let sizes_new: Vec<usize> = axes_new.iter().map(|a| a.values.len()).collect();
     // (old requirement, new requirement, old provenance, new provenance, substitutions) → cells, examples
-    let mut groups: HashMap<CellKey, (usize, Vec<usize>)> = HashMap::new();
+    let mut groups: HashMap<CellKey, (usize, Vec<usize>, SpanSeen)> = HashMap::new();
     let mut same: HashMap<(u32, u32), bool> = HashMap::new();
     let mut order = Vec::new();
     let (Some(grid), Some(old_index), Some(new_index)) =
-        (Grid::new(sizes_new), RegionIndex::new(&old.regions), RegionIndex::new(&new.regions))
+        (Grid::new(sizes_new.clone()), RegionIndex::new(&old.regions), RegionIndex::new(&new.regions))
     else {
         return (Vec::new(), changes);
     };
@@ -1100,17 +1159,18 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
         let key = (or, nr, opv, npv, sub);
         let entry = groups.entry(key).or_insert_with(|| {
             order.push(key);
-            (0, Vec::new())
+            (0, Vec::new(), SpanSeen::new(&sizes_new))
         });
         entry.0 += 1;
         if entry.1.len() < 3 {
             entry.1.push(cell);
         }
+        entry.2.add(point);
     });
-    let fine: Vec<ChangeGroup> = order
+    let fine: Vec<(ChangeGroup, &SpanSeen)> = order
         .into_iter()
         .filter_map(|key| {
-            let (count, examples) = groups.get(&key)?;
+            let (count, examples, seen) = groups.get(&key)?;
             let (or, nr, opv, npv, sub) = key;
             let subs = sub_list.get(sub as usize)?;
             let oreq = old_reqs.get(or as usize)?;
@@ -1140,36 +1200,50 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
                     change
                 })
                 .collect();
-            Some(ChangeGroup {
-                jurisdiction: new.jurisdiction().to_owned(),
-                cells: *count,
-                examples: examples.iter().map(|c| cell_name(new, &grid, *c)).collect(),
-                compared_with: compared_with(old, new, &maps, subs),
-                changes,
-                governed: governed_change(old, opv, new, npv),
-            })
+            let (span, span_exact) = seen.spans(new, *count);
+            Some((
+                ChangeGroup {
+                    jurisdiction: new.jurisdiction().to_owned(),
+                    cells: *count,
+                    examples: examples.iter().map(|c| cell_name(new, &grid, *c)).collect(),
+                    span,
+                    span_exact,
+                    compared_with: compared_with(old, new, &maps, subs),
+                    changes,
+                    governed: governed_change(old, opv, new, npv),
+                },
+                seen,
+            ))
         })
         .collect();
     // Cells whose changes read the same (values and deciding rules) are one group.
-    let mut merged: Vec<ChangeGroup> = Vec::new();
+    let mut merged: Vec<(ChangeGroup, SpanSeen)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for g in fine {
+    for (g, seen) in fine {
         let key = serde_json::to_string(&(&g.changes, &g.compared_with, &g.governed)).unwrap_or_default();
         match index.get(&key).and_then(|i| merged.get_mut(*i)) {
-            Some(m) => {
+            Some((m, m_seen)) => {
                 m.cells += g.cells;
                 for e in g.examples {
                     if m.examples.len() < 3 {
                         m.examples.push(e);
                     }
                 }
+                m_seen.merge(seen);
             }
             None => {
                 index.insert(key, merged.len());
-                merged.push(g);
+                merged.push((g, seen.clone()));
             }
         }
     }
+    let merged = merged
+        .into_iter()
+        .map(|(mut g, seen)| {
+            (g.span, g.span_exact) = seen.spans(new, g.cells);
+            g
+        })
+        .collect();
     (merged, changes)
 }
 

@@ -193,6 +193,23 @@ pub(crate) fn compiled_pair(old: (&str, Date), new: (&str, Date)) -> Result<(Com
     }
 }
 
+/// Every value each axis takes in a group, so that the cells beyond the examples are
+/// read too: `across: category hiv, sti; purpose any; … (every combination)`.
+fn span_line(g: &stringent_compiler::diff::ChangeGroup) -> String {
+    let axes: Vec<String> = g
+        .span
+        .iter()
+        .map(|a| if a.all { format!("{} any", a.axis) } else { format!("{} {}", a.axis, a.values.join(", ")) })
+        .collect();
+    let combinations = g.span.iter().try_fold(1usize, |n, a| n.checked_mul(a.values.len())).unwrap_or(usize::MAX);
+    let fill = if g.span_exact {
+        "every combination of these".to_owned()
+    } else {
+        format!("{} of their {combinations} combinations", g.cells)
+    };
+    format!("across: {} ({fill})", axes.join("; "))
+}
+
 /// Change groups in words, then their count, labelled with what was compared (`scope`), since
 /// one diff prints a count per new layer, one for the jurisdictions in both trees and one per
 /// later date.
@@ -202,6 +219,9 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
         let more = g.cells.saturating_sub(g.examples.len());
         let more = if more > 0 { format!(", and {more} more cells") } else { String::new() };
         outln!("{}: {}{more}", g.jurisdiction, g.examples.join("; "));
+        if g.cells > g.examples.len() {
+            outln!("  {}", span_line(g));
+        }
         for c in &g.compared_with {
             outln!("  compared with the old tree as {c}");
         }

@@ -582,6 +582,17 @@ fn a_justified_rule_widened_with_its_justification_left_as_it_was_fails_the_gate
     assert!(text.contains("an answer loosened without a justification"), "{text}");
     let v = diff_json(&old, &new);
     assert!(v.to_string().contains("\"stale\":true"), "{v:#}");
+    // Every value the loosened cells take is listed, not only the three examples: the
+    // reviewer sees that the widening reached marketing.
+    let loosened = v["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["changes"].as_array().unwrap().iter().any(|c| c["direction"] == "loosened"))
+        .unwrap();
+    let purposes = loosened["span"].as_array().unwrap().iter().find(|a| a["axis"] == "purpose").unwrap();
+    assert_eq!(purposes["values"], serde_json::json!(["marketing"]), "{loosened:#}");
+    assert!(text.contains("across: ") && text.contains("; purpose marketing;"), "{text}");
     // Restating why the law permits what the rule now does lets it pass.
     let restated = widened.replace("for treatment", "for treatment and for marketing");
     let (_c, justified) = vocabulary_tree("diff-stale-restated", same, same, &federal("sti", "prohibited", &restated));
