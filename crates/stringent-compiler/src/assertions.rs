@@ -27,11 +27,11 @@ pub enum DateRange {
 pub enum Check {
     /// The level, and the conditions (a set of condition indices, as a mask) whose ways are
     /// set aside.
-    LevelAtLeast(Level, u64),
+    LevelAtLeast(Level, u128),
     LevelAtMost(Level),
     Mandatory(bool),
     DeadlineAtMost(Deadline),
-    NotBasis(Basis, u64),
+    NotBasis(Basis, u128),
     /// Every way to disclose needs condition `i` of the model.
     Condition(usize),
     Obligations(Vec<u32>),
@@ -290,12 +290,12 @@ fn term(
 
 /// The conditions an `unless` names, as a mask of condition indices; `None` when one is
 /// unknown (reported).
-fn set_aside(model: &Model, case: &AssertCase, names: &[ast::Name], diags: &mut Vec<Diagnostic>) -> Option<u64> {
+fn set_aside(model: &Model, case: &AssertCase, names: &[ast::Name], diags: &mut Vec<Diagnostic>) -> Option<u128> {
     let found = term(&model.conditions, "condition", case, names, &model.unread_names, diags);
     if found.len() != names.len() {
         return None;
     }
-    Some(found.iter().fold(0u64, |m, c| m | 1u64.checked_shl(*c).unwrap_or(0)))
+    Some(found.iter().fold(0u128, |m, c| m | 1u128.checked_shl(*c).unwrap_or(0)))
 }
 
 fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut Vec<Diagnostic>) -> Option<Check> {
@@ -340,8 +340,8 @@ fn check(model: &Model, case: &AssertCase, b: &ast::Spanned<Bound>, diags: &mut 
 }
 
 /// Whether a way needs one of the conditions in `aside` (a mask of condition indices).
-fn set_aside_in(way: stringent_policy::Way, aside: u64) -> bool {
-    way.conditions().any(|c| aside & 1u64.checked_shl(c as u32).unwrap_or(0) != 0)
+fn set_aside_in(way: stringent_policy::Way, aside: u128) -> bool {
+    way.conditions().any(|c| aside & 1u128.checked_shl(c as u32).unwrap_or(0) != 0)
 }
 
 impl Check {
@@ -389,6 +389,23 @@ impl Check {
             Check::MaxValidityAtMost(d) => r.max_validity_days.is_some_and(|v| v <= *d),
             Check::MaxValidityAtLeast(d) => r.max_validity_days.is_none_or(|v| v >= *d),
             Check::Governed => provenance.iter().any(|i| i.role != Role::Inactive),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Conditions are numbered by id up to `MAX_CONDITIONS` (120): an `unless` must set
+    /// aside a way whose condition sorts past the 64th as surely as one before it. With a
+    /// 64-bit mask the shipped Maine assertion failed once the vocabulary held 66.
+    #[test]
+    fn unless_sets_aside_conditions_past_the_sixty_fourth() {
+        for c in [0usize, 15, 63, 64, 65, stringent_policy::MAX_CONDITIONS - 1] {
+            let way = stringent_policy::Way::new(&[], &[c]);
+            assert!(set_aside_in(way, 1u128 << c), "condition {c}");
+            assert!(!set_aside_in(way, 1u128 << ((c + 1) % stringent_policy::MAX_CONDITIONS)), "condition {c}");
         }
     }
 }

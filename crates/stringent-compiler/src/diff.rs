@@ -88,6 +88,14 @@ pub struct ChangeGroup {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub compared_with: Vec<String>,
     pub changes: Vec<DimensionChange>,
+    /// The rules in these cells, on either side, whose definition differs between the trees
+    /// (changed, added or removed): what made the answer change. Only their justifications
+    /// count for the gate: a rule left as it was decides what it decided before, and its
+    /// reason does not speak for what another rule's change (an `excepts` added, a stricter
+    /// rule narrowed or removed) made of these cells. `None` when the trees' rules are not
+    /// known (policies compared alone), where the rules credited with the new answer count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<Vec<RuleRef>>,
     /// Whether a rule in force reaches these cells changed ([`GovernedChange`]). Set also
     /// where no dimension changed: the same `allowed` that no law reached before and a rule
     /// decides now is a different claim (docs/semantics.md, "Governed answers").
@@ -179,12 +187,21 @@ impl ChangeGroup {
     /// ([`DimensionChange::adds_mandate`]): a made-up duty to disclose to a data broker must
     /// not pass for a tightening, on cells some rule reached before as on the others.
     pub fn unjustified_mandate(&self) -> bool {
-        self.changes.iter().any(|c| c.adds_mandate() && unjustified(&c.new_rules))
+        self.changes.iter().any(|c| c.adds_mandate() && unjustified(self.vouchers(&c.new_rules)))
+    }
+
+    /// The rules whose justification may count here: those that changed in these cells
+    /// when the trees' rules are known ([`ChangeGroup::changed_by`]), else `credited`.
+    pub fn vouchers<'a>(&'a self, credited: &'a [RuleRef]) -> &'a [RuleRef] {
+        self.changed_by.as_deref().unwrap_or(credited)
     }
 
     /// A dimension loosened or changed, and no rule deciding the new answer says why.
     pub fn unjustified_dimension_loosening(&self) -> bool {
-        self.changes.iter().filter(|c| c.direction != Direction::Tightened).any(|c| unjustified(&c.new_rules))
+        self.changes
+            .iter()
+            .filter(|c| c.direction != Direction::Tightened)
+            .any(|c| unjustified(self.vouchers(&c.new_rules)))
     }
 
     /// No longer flagged as an answer no law reaches, with the disclosure no harder to make
@@ -200,7 +217,44 @@ impl ChangeGroup {
         // A mandate that did it is reported once, as a mandate (`unjustified_mandate`).
         !restricts
             && !self.unjustified_mandate()
-            && self.governed.as_ref().is_some_and(|g| g.now && unjustified(&g.rules))
+            && self.governed.as_ref().is_some_and(|g| g.now && unjustified(self.vouchers(&g.rules)))
+    }
+}
+
+/// What the whole of both trees says of their rules, for judging a change's justification:
+/// which rules changed, whose justification is stale, and each new rule's justification.
+pub struct Judged {
+    changed: BTreeSet<String>,
+    stale: BTreeSet<String>,
+    justifications: HashMap<String, Option<String>>,
+}
+
+impl Judged {
+    pub fn new(old: &crate::model::Model, new: &crate::model::Model) -> Self {
+        Judged {
+            changed: justification::changed(old, new),
+            stale: justification::stale(old, new),
+            justifications: new.rules.iter().map(|r| (r.id.clone(), r.justification.clone())).collect(),
+        }
+    }
+
+    /// The rules of two provenance lists whose definition changed, with the justification
+    /// the new tree gives them (none for a rule it removed), in id order.
+    fn movers(&self, old: &Policy, opv: u32, new: &Policy, npv: u32) -> Vec<RuleRef> {
+        let mut out: Vec<RuleRef> = Vec::new();
+        for (p, prov) in [(new, npv), (old, opv)] {
+            for inv in p.provenance.get(prov as usize).into_iter().flatten() {
+                let Some(mut r) = rule_ref(p, inv.rule) else { continue };
+                if !self.changed.contains(&r.rule) || out.iter().any(|o| o.rule == r.rule) {
+                    continue;
+                }
+                r.justification = self.justifications.get(&r.rule).cloned().flatten();
+                r.stale = self.stale.contains(&r.rule);
+                out.push(r);
+            }
+        }
+        out.sort_by(|a, b| a.rule.cmp(&b.rule));
+        out
     }
 }
 
@@ -399,6 +453,11 @@ pub struct VocabularyChange {
 
 /// Compare the policies of two trees, jurisdiction by jurisdiction.
 pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
+    diff_judged(old, new, None)
+}
+
+/// [`diff`], with the justifications judged against the trees' rules when they are known.
+fn diff_judged(old: &[Policy], new: &[Policy], judged: Option<&Judged>) -> Diff {
     let by_id = |ps: &[Policy]| -> BTreeMap<String, usize> {
         ps.iter().enumerate().map(|(i, p)| (p.jurisdiction().to_owned(), i)).collect()
     };
@@ -420,14 +479,14 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
         let Some(np) = n.get(j).and_then(|i| new.get(*i)) else { continue };
         let Some(parent) = np.chain.len().checked_sub(2).and_then(|i| np.chain.get(i)) else { continue };
         let Some(pp) = n.get(&parent.id).and_then(|i| new.get(*i)) else { continue };
-        let (groups, _) = diff_policy(pp, np);
+        let (groups, _) = diff_policy(pp, np, judged);
         out.new_layers.push(NewLayer { jurisdiction: j.clone(), parent: parent.id.clone(), groups });
     }
     let mut vocabulary = BTreeSet::new();
     let mut history = BTreeSet::new();
     for (j, ni) in &n {
         let (Some(op), Some(np)) = (o.get(j).and_then(|i| old.get(*i)), new.get(*ni)) else { continue };
-        let (groups, changes) = diff_pair(op, np);
+        let (groups, changes) = diff_pair(op, np, judged);
         out.groups.extend(groups);
         vocabulary.extend(changes);
         // Every layer of the chain, so a parent's change shows even where only a child's
@@ -454,9 +513,9 @@ pub fn diff(old: &[Policy], new: &[Policy]) -> Diff {
     out
 }
 
-fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
+fn diff_pair(old: &Policy, new: &Policy, judged: Option<&Judged>) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
     if old.content_hash != new.content_hash || old.provenance != new.provenance {
-        diff_policy(old, new)
+        diff_policy(old, new, judged)
     } else {
         (Vec::new(), Vec::new())
     }
@@ -470,7 +529,8 @@ fn diff_pair(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyCha
 /// dates than [`crate::limits::MAX_LATER_DATES`] are refused rather than compared in part:
 /// a gate that cannot look at every date must not pass.
 pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, String> {
-    let mut out = diff(&old.policies(), &new.policies());
+    let judged = Judged::new(&old.model, &new.model);
+    let mut out = diff_judged(&old.policies(), &new.policies(), Some(&judged));
     out.topics = topic_changes(&old.model, &new.model);
     out.silences = silence_changes(&old.model, &new.model);
     let as_of = new.as_of;
@@ -583,6 +643,8 @@ struct Compared<'c> {
     common: Vec<(String, usize, usize, BTreeSet<String>)>,
     /// Jurisdiction, its layer and its parent's in the new tree, and its chain's layer ids.
     added: Vec<(String, usize, usize, BTreeSet<String>)>,
+    /// The two trees' rules, judged once for every date.
+    judged: Judged,
 }
 
 impl<'c> Compared<'c> {
@@ -600,7 +662,7 @@ impl<'c> Compared<'c> {
                 added.push((layer.id.clone(), nl, parent, chain_ids(new, nl).into_iter().collect()));
             }
         }
-        Compared { old, new, common, added }
+        Compared { old, new, common, added, judged: Judged::new(&old.model, &new.model) }
     }
 
     fn keys(&self) -> impl Iterator<Item = String> + '_ {
@@ -621,14 +683,14 @@ impl<'c> Compared<'c> {
         let (olds, news) =
             rayon::join(|| resolve(self.old, common.iter().map(|c| c.1).collect()), || resolve(self.new, new_ends));
         let fresh: Vec<Vec<ChangeGroup>> =
-            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n).0).collect();
+            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n, Some(&self.judged)).0).collect();
         for (c, groups) in common.iter().zip(fresh) {
             current.insert(c.0.clone(), groups);
         }
         let pairs: Vec<&[Policy]> = news.get(common.len()..).unwrap_or_default().chunks(2).collect();
         for (a, pair) in added.iter().zip(pairs) {
             if let [layer, parent] = pair {
-                current.insert(a.0.clone(), diff_policy(parent, layer).0);
+                current.insert(a.0.clone(), diff_policy(parent, layer, Some(&self.judged)).0);
             }
         }
     }
@@ -1088,7 +1150,7 @@ fn renamed_terms(r: &RequirementRecord, t: &TermRenames, conditions: &[Term]) ->
 /// compared with another id, else `u32::MAX`) in the list of distinct ones.
 type CellKey = (u32, u32, u32, u32, u32);
 
-fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
+fn diff_policy(old: &Policy, new: &Policy, judged: Option<&Judged>) -> (Vec<ChangeGroup>, Vec<VocabularyChange>) {
     let axes_new = &new.vocabulary.axes;
     let mut changes = Vec::new();
     // Map each new value to the old value it is compared with.
@@ -1209,6 +1271,7 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
                     span,
                     span_exact,
                     compared_with: compared_with(old, new, &maps, subs),
+                    changed_by: judged.map(|j| j.movers(old, opv, new, npv)),
                     changes,
                     governed: governed_change(old, opv, new, npv),
                 },
@@ -1220,7 +1283,8 @@ fn diff_policy(old: &Policy, new: &Policy) -> (Vec<ChangeGroup>, Vec<VocabularyC
     let mut merged: Vec<(ChangeGroup, SpanSeen)> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (g, seen) in fine {
-        let key = serde_json::to_string(&(&g.changes, &g.compared_with, &g.governed)).unwrap_or_default();
+        let key =
+            serde_json::to_string(&(&g.changes, &g.compared_with, &g.governed, &g.changed_by)).unwrap_or_default();
         match index.get(&key).and_then(|i| merged.get_mut(*i)) {
             Some((m, m_seen)) => {
                 m.cells += g.cells;

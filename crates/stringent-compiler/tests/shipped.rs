@@ -159,6 +159,19 @@ fn every_rule_cites_the_law_and_says_how_sure_it_is() {
     }
 }
 
+/// What CI's `stringent prove --from 2003-01-01 rules` checks: every assertion of the
+/// shipped tree holds on every chain, cell and date it names, no rule in force on some date
+/// is dead, and no mandate meets a prohibition. A law merge that breaks an assertion (or an
+/// engine change that misreads one) fails here, not only when someone runs `prove`.
+#[test]
+fn the_shipped_assertions_hold_on_every_date_from_2003() {
+    let c = everything();
+    let proof = stringent_compiler::proof::prove(&c, Some(Date::parse("2003-01-01").unwrap())).unwrap();
+    let failing: Vec<String> = proof.diagnostics().iter().map(|d| d.message.clone()).collect();
+    assert!(proof.holds(), "{failing:#?}");
+    assert!(proof.assertions.len() > 400, "{} assertions", proof.assertions.len());
+}
+
 /// `prove` resolves a chain again on a date some rule of its layers starts or ends from its
 /// result on the date before, reusing the regions where no rule that matches changed
 /// (docs/semantics.md, "Proofs"). On every such date of the shipped rules from 2003 on,

@@ -239,7 +239,7 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
                 outln!(
                     "    justification ({}){}: {}",
                     r.rule,
-                    stale_note(r),
+                    stale_note(g, r),
                     r.justification.clone().unwrap_or_default()
                 );
             }
@@ -263,11 +263,12 @@ pub(crate) fn print_groups(groups: &[stringent_compiler::diff::ChangeGroup], sco
                 outln!(
                     "    justification ({}){}: {}",
                     r.rule,
-                    stale_note(r),
+                    stale_note(g, r),
                     r.justification.clone().unwrap_or_default()
                 );
             }
         }
+        print_changed_by(g);
     }
     let cells: usize = groups.iter().map(|g| g.cells).sum();
     let plural = |n: usize, word: &str| if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") };
@@ -359,6 +360,39 @@ fn silence_line(c: &stringent_compiler::diff::SilenceChange) -> String {
 
 /// Said beside a justification the gate does not count: the rule changed and its
 /// justification was left as it was (`diff::RuleRef::stale`).
-fn stale_note(r: &stringent_compiler::diff::RuleRef) -> &'static str {
-    if r.stale { " [not restated after the rule changed: does not count]" } else { "" }
+fn stale_note(g: &stringent_compiler::diff::ChangeGroup, r: &stringent_compiler::diff::RuleRef) -> &'static str {
+    let unchanged = g.changed_by.as_ref().is_some_and(|m| !m.iter().any(|x| x.rule == r.rule));
+    if r.stale {
+        " [not restated after the rule changed, or another rule's: does not count]"
+    } else if unchanged {
+        " [the rule did not change: this speaks for what it decided before, and does not count here]"
+    } else {
+        ""
+    }
+}
+
+/// Where a group's answer loosened, became mandatory or became governed: the rules whose
+/// change did it, and the justifications of those not already shown with the answer.
+fn print_changed_by(g: &stringent_compiler::diff::ChangeGroup) {
+    use stringent_compiler::diff::Direction;
+    let Some(movers) = &g.changed_by else { return };
+    let gated = g.changes.iter().any(|c| c.direction != Direction::Tightened || c.adds_mandate())
+        || g.governed.as_ref().is_some_and(|x| x.now);
+    if !gated {
+        return;
+    }
+    if movers.is_empty() {
+        outln!(
+            "  changed by: no rule of either tree (the vocabulary or the chain changed): no justification can count"
+        );
+        return;
+    }
+    outln!("  changed by: {}", rule_refs(movers));
+    let shown = |r: &stringent_compiler::diff::RuleRef| {
+        g.changes.iter().any(|c| c.new_rules.iter().any(|x| x.rule == r.rule))
+            || g.governed.as_ref().is_some_and(|x| x.now && x.rules.iter().any(|y| y.rule == r.rule))
+    };
+    for r in movers.iter().filter(|r| r.justification.is_some() && !shown(r)) {
+        outln!("    justification ({}){}: {}", r.rule, stale_note(g, r), r.justification.clone().unwrap_or_default());
+    }
 }

@@ -578,7 +578,12 @@ fn a_justified_rule_widened_with_its_justification_left_as_it_was_fails_the_gate
     let text = text_of(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(text.contains("LOOSENED permission"), "{text}");
-    assert!(text.contains("justification (us.apps) [not restated after the rule changed: does not count]"), "{text}");
+    assert!(
+        text.contains(
+            "justification (us.apps) [not restated after the rule changed, or another rule's: does not count]"
+        ),
+        "{text}"
+    );
     assert!(text.contains("an answer loosened without a justification"), "{text}");
     let v = diff_json(&old, &new);
     assert!(v.to_string().contains("\"stale\":true"), "{v:#}");
@@ -741,4 +746,101 @@ fn a_rule_whose_id_does_not_begin_with_its_layers_prefix_is_e0220() {
     let text = text_of(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("after:  xx.hiv (45 CFR 164.508(a)(1))"), "{text}");
+}
+
+// ------------------------------------------------------------------ who may justify a change
+
+/// `us.open` lets a health app market health information freely, justified, but
+/// `us.marketing` is stricter there and wins. `extra` is added to the federal layer.
+fn set_aside_tree(name: &str, extra: &str) -> (Scratch, PathBuf) {
+    let open = rule(
+        "us.open",
+        "  holder consumer_health_app\n  purpose marketing\n  permission none\n  justification \"The act lets apps market\"\n",
+    );
+    vocabulary_tree(name, same, same, &federal("sti", "prohibited", &format!("{open}{extra}")))
+}
+
+#[test]
+fn a_loosening_caused_by_setting_a_stricter_rule_aside_needs_the_cause_to_say_why() {
+    let (_a, old) = set_aside_tree("diff-aside-old", "");
+    // An unjustified rule that only adds a duty, and sets `us.marketing` aside: the
+    // justified `us.open`, unchanged, now wins and the answer loosens.
+    let aside = |justification: &str| {
+        rule(
+            "us.aside",
+            &format!(
+                "  holder consumer_health_app\n  purpose marketing\n  obligations minimum_necessary\n  excepts us.marketing\n{justification}"
+            ),
+        )
+    };
+    let (_b, new) = set_aside_tree("diff-aside-new", &aside(""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("LOOSENED permission"), "{text}");
+    assert!(text.contains("justification (us.open) [the rule did not change"), "{text}");
+    assert!(text.contains("changed by: us.aside"), "{text}");
+    let v = diff_json(&old, &new);
+    let changed_by = &v["groups"][0]["changed_by"];
+    assert_eq!(changed_by.as_array().map(Vec::len), Some(1), "{v:#}");
+    assert_eq!(changed_by[0]["rule"], "us.aside", "{v:#}");
+    // The rule that set it aside says why: the gate passes, and shows its reason.
+    let (_c, justified) = set_aside_tree(
+        "diff-aside-justified",
+        &aside("  justification \"The act sets the marketing rule aside for apps\"\n"),
+    );
+    let out = diff_gate(&old, &justified);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("justification (us.aside): The act sets the marketing rule aside for apps"), "{text}");
+}
+
+#[test]
+fn a_justification_renamed_respaced_or_copied_onto_a_widened_rule_does_not_count() {
+    let reason = "  obligations minimum_necessary\n  excepts us.marketing\n  justification \"The act permits it for treatment\"\n";
+    let (_a, old) = vocabulary_tree("diff-copy-old", same, same, &federal("sti", "prohibited", &apps_rule(reason)));
+    let widened = apps_rule(reason).replace("purpose treatment", "purpose treatment, marketing");
+    let variants = [
+        ("renamed", widened.replace("rule us.apps ", "rule us.apps_wider ")),
+        ("respaced", widened.replace("permits it for", "permits  it for")),
+        (
+            "copied",
+            // Another rule of the old tree carries the reason; the widened rule takes its words.
+            widened.replace("The act permits it for treatment", "The act lets apps market"),
+        ),
+    ];
+    for (how, text) in variants {
+        let extra = if how == "copied" {
+            rule(
+                "us.open",
+                "  holder consumer_health_app\n  purpose research\n  permission none\n  justification \"The act lets apps market\"\n",
+            )
+        } else {
+            String::new()
+        };
+        let old_tree = if how == "copied" {
+            let (s, root) = vocabulary_tree(
+                &format!("diff-copy-old-{how}"),
+                same,
+                same,
+                &federal("sti", "prohibited", &format!("{}{extra}", apps_rule(reason))),
+            );
+            (Some(s), root)
+        } else {
+            (None, old.clone())
+        };
+        let (_b, new) = vocabulary_tree(
+            &format!("diff-copy-{how}"),
+            same,
+            same,
+            &federal("sti", "prohibited", &format!("{text}{extra}")),
+        );
+        let out = diff_gate(&old_tree.1, &new);
+        let shown = text_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{how}: {shown}");
+        assert!(
+            shown.contains("[not restated after the rule changed, or another rule's: does not count]"),
+            "{how}: {shown}"
+        );
+    }
 }

@@ -54,15 +54,36 @@ fn definition(model: &Model, r: &RuleModel) -> String {
     s
 }
 
-/// The rules of `new` that carry the same justification as in `old` but decide something
-/// else: their justification no longer counts for the gate.
+/// The ids of the rules whose definition differs between the trees: changed, added or
+/// removed. Only such a rule can have caused a cell's answer to change; a rule found in both
+/// with the same definition decides what it decided before.
+pub fn changed(old: &Model, new: &Model) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = new
+        .rules
+        .iter()
+        .filter(|r| old.rules.iter().find(|o| o.id == r.id).is_none_or(|o| definition(old, o) != definition(new, r)))
+        .map(|r| r.id.clone())
+        .collect();
+    out.extend(old.rules.iter().filter(|o| !new.rules.iter().any(|r| r.id == o.id)).map(|o| o.id.clone()));
+    out
+}
+
+/// A justification's words, whatever the spacing: one added space restates nothing.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The rules of `new` whose justification was not written for what they now decide: a rule
+/// changed or added (by id, [`changed`]) whose justification reads, word for word, as one
+/// the old tree already had — its own left as it was, another rule's copied, or its own under
+/// a new id. Such a justification no longer counts for the gate.
 pub fn stale(old: &Model, new: &Model) -> BTreeSet<String> {
+    let said: BTreeSet<String> = old.rules.iter().filter_map(|o| o.justification.as_deref()).map(words).collect();
+    let changed = changed(old, new);
     new.rules
         .iter()
-        .filter(|r| r.justification.is_some())
-        .filter_map(|r| {
-            let was = old.rules.iter().find(|o| o.id == r.id)?;
-            (was.justification == r.justification && definition(old, was) != definition(new, r)).then(|| r.id.clone())
-        })
+        .filter(|r| changed.contains(&r.id))
+        .filter(|r| r.justification.as_deref().is_some_and(|j| said.contains(&words(j))))
+        .map(|r| r.id.clone())
         .collect()
 }
