@@ -80,8 +80,8 @@ fn resolve(rev: &str) -> Result<String, String> {
 /// The files under `path` at `commit`, read as blobs (`git ls-tree`, `git cat-file`) and
 /// written below `dir`. Blobs are taken as committed: `git archive` would apply the
 /// repository's own `.gitattributes` (`export-subst`, `export-ignore`, filters), so that the
-/// tree compared could differ from the tree checked out. A symbolic link is refused, as is
-/// a file over the rule-file size limit.
+/// tree compared could differ from the tree checked out. A symbolic link is refused, as are
+/// a submodule and a file over the rule-file size limit.
 fn unpack(commit: &str, path: &Path, dir: &Path) -> Result<(), String> {
     let listing = Command::new("git")
         .args(["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-tree", commit, "--"])
@@ -108,8 +108,14 @@ fn unpack(commit: &str, path: &Path, dir: &Path) -> Result<(), String> {
             ("120000", _) => {
                 return Err(format!("`{name}` is a symbolic link in the revision; links would read files outside it"));
             }
-            // A submodule holds no rules of this repository.
-            (_, "commit") => {}
+            // A submodule's files are another repository's: `check` reads them in a working
+            // tree where it is checked out, so leaving them out would compare less than what
+            // is compiled, and the gate would pass what it never saw.
+            (_, "commit") => {
+                return Err(format!(
+                    "`{name}` is a git submodule in the revision; its rules are another repository's and are not read from a revision: compare checked-out directories instead"
+                ));
+            }
             _ => return Err(format!("`{name}` is neither a file nor a directory in the revision")),
         }
     }

@@ -310,6 +310,20 @@ fn a_path_that_is_a_symbolic_link_in_the_revision_is_refused() {
     assert_tmp_empty(&repo);
 }
 
+/// A submodule under the rules is read by `check` where it is checked out, but its files
+/// are not in the revision: a gate that skipped it would pass rules it never compared.
+#[test]
+fn a_submodule_in_the_revision_is_refused() {
+    let (_s, repo) = repository("git-submodule");
+    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(&repo).output().unwrap();
+    let head = String::from_utf8(head.stdout).unwrap();
+    git(&repo, &["update-index", "--add", "--cacheinfo", &format!("160000,{},rules/org/acme", head.trim())]);
+    git(&repo, &["commit", "-q", "-m", "submodule"]);
+    let out = run_in(&repo, &["diff", "git:loose", "git:HEAD", "--as-of", AS_OF]);
+    assert_refused(&out, &["rules/org/acme", "submodule"]);
+    assert_tmp_empty(&repo);
+}
+
 #[test]
 fn no_temporary_directory_is_left_after_an_error() {
     let (_s, repo) = repository("git-cleanup");
