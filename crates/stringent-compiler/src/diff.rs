@@ -367,6 +367,18 @@ impl Diff {
     pub fn history_widened(&self) -> bool {
         self.history.iter().any(|h| h.vouches_for_more)
     }
+    /// A value was added to an axis with no ancestor the old vocabulary knew (a new root):
+    /// its cells have no old answer to be compared with, so whatever the rules answer there,
+    /// a loosening or a mandate included, no group shows it.
+    pub fn values_uncompared(&self) -> Vec<&VocabularyChange> {
+        self.vocabulary
+            .iter()
+            .filter(|v| {
+                v.kind == TermKind::Value && v.change == VocabularyChangeKind::Added && v.compared_with.is_none()
+            })
+            .collect()
+    }
+
     /// A coverage topic was removed or narrowed: the audit vouches for less.
     pub fn coverage_narrowed(&self) -> bool {
         !self.topics.is_empty()

@@ -146,6 +146,18 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
             );
             fail = true;
         }
+        let uncompared = d.values_uncompared();
+        if !uncompared.is_empty() {
+            let names: Vec<String> = uncompared
+                .iter()
+                .map(|v| format!("{} {}", v.axis.as_deref().unwrap_or("?"), v.new.as_deref().unwrap_or("?")))
+                .collect();
+            errln!(
+                "a value was added with no ancestor in the old vocabulary ({}): its answers have nothing to be                  compared with, so no loosening or mandate there is shown; place it under the value whose                  answers it had (`under`), or review them (`stringent decide`) and run without --fail-on to accept it",
+                names.join(", ")
+            );
+            fail = true;
+        }
         if d.coverage_narrowed() {
             errln!(
                 "a coverage topic was removed or narrowed: `coverage` and the `silent` declarations on it now vouch \

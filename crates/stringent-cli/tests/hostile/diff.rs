@@ -157,6 +157,26 @@ fn an_added_value_is_compared_with_its_parent() {
     assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
 }
 
+/// A value added at the root of an axis has no old answer to be compared with: a federal
+/// rule widened to it answers `allowed` there, and no change group could show it. The gate
+/// asks for a review instead of passing what it cannot compare.
+#[test]
+fn a_value_added_with_no_ancestor_fails_the_gate() {
+    let (_a, old) = base();
+    let root = "  value out_of_state_attorney ";
+    let add = |t: &str| {
+        assert!(t.contains(root), "the shipped vocabulary no longer declares out_of_state_attorney");
+        t.replacen(root, &format!("  value ai_vendor \"A vendor that trains AI models on the data\"\n{root}"), 1)
+    };
+    let open = rule("us.vendor", "  recipient ai_vendor\n  permission none\n");
+    let (_b, new) = vocabulary_tree("diff-root-value", add, same, &federal("sti", "prohibited", &open));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("value recipient ai_vendor added (no ancestor"), "{text}");
+    assert!(text.contains("a value was added with no ancestor in the old vocabulary (recipient ai_vendor)"), "{text}");
+}
+
 #[test]
 fn a_renamed_obligation_is_reported_and_fails_the_gate() {
     let (_a, old) = base();
