@@ -276,6 +276,9 @@ pub struct Diff {
     /// that fails the gate ([`HistoryChange::vouches_for_more`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryChange>,
+    /// Jurisdictions whose chain of layers changed: fails the gate, for a review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chains: Vec<ChainChange>,
     /// Later dates on which a rule of either tree takes effect or expires and the
     /// difference is not the one of the date before: the groups as of each.
     pub later: Vec<LaterDiff>,
@@ -328,6 +331,17 @@ pub struct HistoryChange {
     pub vouches_for_more: bool,
 }
 
+/// A jurisdiction in both trees whose chain of layers differs: it moved under another
+/// parent, or a layer was put in or taken out between. Its cells show what changed in the
+/// answers, but not what a layer taken out vouched for (its `history from`, its silences).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ChainChange {
+    pub jurisdiction: String,
+    /// The layers, federal first.
+    pub old: Vec<String>,
+    pub new: Vec<String>,
+}
+
 /// The changed cells as of a date after the one asked.
 #[derive(Debug, Clone, Serialize)]
 pub struct LaterDiff {
@@ -364,6 +378,11 @@ impl Diff {
     }
     /// A layer's history now reaches further back (or is no longer declared): answers
     /// before the old date stop warning that they may miss law then in force.
+    /// A jurisdiction's chain of layers changed ([`ChainChange`]).
+    pub fn chain_changed(&self) -> bool {
+        !self.chains.is_empty()
+    }
+
     pub fn history_widened(&self) -> bool {
         self.history.iter().any(|h| h.vouches_for_more)
     }
@@ -480,6 +499,7 @@ fn diff_judged(old: &[Policy], new: &[Policy], judged: Option<&Judged>) -> Diff 
         groups: Vec::new(),
         vocabulary: Vec::new(),
         history: Vec::new(),
+        chains: Vec::new(),
         later: Vec::new(),
         earlier: Vec::new(),
         new_layers: Vec::new(),
@@ -498,6 +518,10 @@ fn diff_judged(old: &[Policy], new: &[Policy], judged: Option<&Judged>) -> Diff 
     let mut history = BTreeSet::new();
     for (j, ni) in &n {
         let (Some(op), Some(np)) = (o.get(j).and_then(|i| old.get(*i)), new.get(*ni)) else { continue };
+        let ids = |p: &Policy| -> Vec<String> { p.chain.iter().map(|l| l.id.clone()).collect() };
+        if ids(op) != ids(np) {
+            out.chains.push(ChainChange { jurisdiction: j.clone(), old: ids(op), new: ids(np) });
+        }
         let (groups, changes) = diff_pair(op, np, judged);
         out.groups.extend(groups);
         vocabulary.extend(changes);

@@ -64,6 +64,9 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         for c in &d.silences {
             outln!("{}", silence_line(c));
         }
+        for c in &d.chains {
+            outln!("{}: chain {} (was {})", c.jurisdiction, c.new.join(" -> "), c.old.join(" -> "));
+        }
         for h in &d.history {
             let date = |d: &Option<String>| d.clone().unwrap_or_else(|| "not declared".to_owned());
             let note = if h.vouches_for_more { " [earlier answers no longer warn `history_incomplete`]" } else { "" };
@@ -155,6 +158,14 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
             errln!(
                 "a value was added with no ancestor in the old vocabulary ({}): its answers have nothing to be                  compared with, so no loosening or mandate there is shown; place it under the value whose                  answers it had (`under`), or review them (`stringent decide`) and run without --fail-on to accept it",
                 names.join(", ")
+            );
+            fail = true;
+        }
+        if d.chain_changed() {
+            errln!(
+                "a jurisdiction's chain of layers changed (it moved under another parent, or a layer was put in or \
+                 taken out): what a layer taken out vouched for (its `history from`, its silences) no longer shows in \
+                 its answers; review it and run without --fail-on to accept it"
             );
             fail = true;
         }

@@ -177,6 +177,36 @@ fn a_value_added_with_no_ancestor_fails_the_gate() {
     assert!(text.contains("a value was added with no ancestor in the old vocabulary (recipient ai_vendor)"), "{text}");
 }
 
+/// An organization moved under another state keeps its rules and may keep every answer,
+/// but the layer it left no longer vouches for it: its `history from` stops warning. The
+/// chain change is shown and fails the gate, for a review.
+#[test]
+fn a_jurisdiction_moved_under_another_parent_fails_the_gate() {
+    let tree = |name: &str, parent: &str| {
+        let (s, root) = base_named(name);
+        write(&root.join("xx/state.stringent"), b"jurisdiction US-XX \"State X\" under US history from 2024-01-01\n");
+        write(&root.join("yy/state.stringent"), b"jurisdiction US-YY \"State Y\" under US history from 2016-01-01\n");
+        write(
+            &root.join("org/clinic.stringent"),
+            format!("jurisdiction org:clinic \"Clinic\" under {parent} history from 2016-01-01\n").as_bytes(),
+        );
+        (s, root)
+    };
+    let (_a, old) = tree("diff-chain-old", "US-XX");
+    let (_b, new) = tree("diff-chain-new", "US-YY");
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("org:clinic: chain US -> US-YY -> org:clinic (was US -> US-XX -> org:clinic)"), "{text}");
+    assert!(text.contains("a jurisdiction's chain of layers changed"), "{text}");
+    let out = diff_gate(&old, &old);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
+fn base_named(name: &str) -> (Scratch, PathBuf) {
+    vocabulary_tree(name, same, same, &federal("sti", "prohibited", ""))
+}
+
 #[test]
 fn a_renamed_obligation_is_reported_and_fails_the_gate() {
     let (_a, old) = base();
