@@ -70,7 +70,7 @@ pub fn lints(model: &Model, stats: &Stats, chains: &[ChainResult], as_of: Date) 
     let per_rule: Vec<Option<Diagnostic>> =
         model.rules.par_iter().enumerate().map(|(ri, rule)| rule_lint(model, stats, chains, as_of, ri, rule)).collect();
     out.extend(per_rule.into_iter().flatten());
-    out.extend(out_of_date(model, as_of));
+    out.extend(out_of_date(model, chains, as_of));
     out.extend(
         model
             .rules
@@ -179,7 +179,7 @@ fn expired_unkept(model: &Model, rule: &RuleModel, as_of: Date) -> bool {
 /// on which a federal rule starts or ends (docs/semantics.md, "History"). Judged on the
 /// check date alone, an old rule that loosened a minor's parent default would warn only
 /// under an `--as-of` of its own years.
-fn out_of_date(model: &Model, as_of: Date) -> Vec<Diagnostic> {
+fn out_of_date(model: &Model, chains: &[ChainResult], as_of: Date) -> Vec<Diagnostic> {
     let idle: Vec<(&RuleModel, usize)> = model
         .rules
         .iter()
@@ -206,21 +206,31 @@ fn out_of_date(model: &Model, as_of: Date) -> Vec<Diagnostic> {
             .chain(later.filter(|d| *d > rule.effective && rule.expires.is_none_or(|e| *d < e)))
             .collect()
     };
-    // One day to resolve each (federal layer, epoch) on: any day of the epoch will do.
+    // One day to resolve each (federal layer, epoch) on: any day of the epoch will do. The
+    // epoch of the date checked was resolved already, with every chain.
     let mut wanted: BTreeMap<(usize, Option<Date>), Date> = BTreeMap::new();
     for (rule, root) in &idle {
         for day in days_of(rule, *root) {
-            wanted.entry((*root, epoch(*root, day))).or_insert(day);
+            if epoch(*root, day) != epoch(*root, as_of) {
+                wanted.entry((*root, epoch(*root, day))).or_insert(day);
+            }
         }
     }
-    let federal: BTreeMap<(usize, Option<Date>), ChainResult> = wanted
+    let resolved: BTreeMap<(usize, Option<Date>), ChainResult> = wanted
         .into_par_iter()
         .map(|(key, day)| (key, Resolver::for_chains(model, day, &[key.0]).chain(key.0)))
         .collect();
+    let federal_on = |root: usize, day: Date| -> Option<&ChainResult> {
+        if epoch(root, day) == epoch(root, as_of) {
+            chains.iter().find(|c| c.chain == [root])
+        } else {
+            resolved.get(&(root, epoch(root, day)))
+        }
+    };
     idle.par_iter()
         .filter_map(|(rule, root)| {
             days_of(rule, *root).into_iter().find_map(|day| {
-                let fed = federal.get(&(*root, epoch(*root, day)))?;
+                let fed = federal_on(*root, day)?;
                 let d = against_federal(model, rule, fed)?;
                 let help = d.help.clone().unwrap_or_default();
                 Some(d.with_help(format!(
