@@ -231,9 +231,10 @@ pub struct Judged {
 
 impl Judged {
     pub fn new(old: &crate::model::Model, new: &crate::model::Model) -> Self {
+        let changed = justification::changed(old, new);
         Judged {
-            changed: justification::changed(old, new),
-            stale: justification::stale(old, new),
+            stale: justification::stale(old, new, &changed),
+            changed,
             justifications: new.rules.iter().map(|r| (r.id.clone(), r.justification.clone())).collect(),
         }
     }
@@ -607,7 +608,7 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
             crate::limits::MAX_LATER_DATES
         ));
     }
-    let compared = Compared::new(old, new);
+    let compared = Compared::new(old, new, &judged);
     // The date asked: the groups already computed, for the jurisdictions in both trees and
     // for each added one against its parent chain.
     let mut current: BTreeMap<String, Vec<ChangeGroup>> = compared.keys().map(|k| (k, Vec::new())).collect();
@@ -648,7 +649,7 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
             previous = groups;
         }
     }
-    let stale = justification::stale(&old.model, &new.model);
+    let stale = &judged.stale;
     if !stale.is_empty() {
         let groups = out
             .groups
@@ -680,11 +681,11 @@ struct Compared<'c> {
     /// Jurisdiction, its layer and its parent's in the new tree, and its chain's layer ids.
     added: Vec<(String, usize, usize, BTreeSet<String>)>,
     /// The two trees' rules, judged once for every date.
-    judged: Judged,
+    judged: &'c Judged,
 }
 
 impl<'c> Compared<'c> {
-    fn new(old: &'c Compilation, new: &'c Compilation) -> Self {
+    fn new(old: &'c Compilation, new: &'c Compilation, judged: &'c Judged) -> Self {
         let chain_ids = |c: &Compilation, l: usize| -> Vec<String> {
             c.model.chain(l).iter().filter_map(|x| c.model.layers.get(*x)).map(|x| x.id.clone()).collect()
         };
@@ -698,7 +699,7 @@ impl<'c> Compared<'c> {
                 added.push((layer.id.clone(), nl, parent, chain_ids(new, nl).into_iter().collect()));
             }
         }
-        Compared { old, new, common, added, judged: Judged::new(&old.model, &new.model) }
+        Compared { old, new, common, added, judged }
     }
 
     fn keys(&self) -> impl Iterator<Item = String> + '_ {
@@ -719,14 +720,14 @@ impl<'c> Compared<'c> {
         let (olds, news) =
             rayon::join(|| resolve(self.old, common.iter().map(|c| c.1).collect()), || resolve(self.new, new_ends));
         let fresh: Vec<Vec<ChangeGroup>> =
-            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n, Some(&self.judged)).0).collect();
+            olds.par_iter().zip(news.par_iter()).map(|(o, n)| diff_pair(o, n, Some(self.judged)).0).collect();
         for (c, groups) in common.iter().zip(fresh) {
             current.insert(c.0.clone(), groups);
         }
         let pairs: Vec<&[Policy]> = news.get(common.len()..).unwrap_or_default().chunks(2).collect();
         for (a, pair) in added.iter().zip(pairs) {
             if let [layer, parent] = pair {
-                current.insert(a.0.clone(), diff_policy(parent, layer, Some(&self.judged)).0);
+                current.insert(a.0.clone(), diff_policy(parent, layer, Some(self.judged)).0);
             }
         }
     }
@@ -1298,14 +1299,14 @@ fn diff_policy(old: &Policy, new: &Policy, judged: Option<&Judged>) -> (Vec<Chan
                     change
                 })
                 .collect();
-            let (span, span_exact) = seen.spans(new, *count);
             Some((
                 ChangeGroup {
                     jurisdiction: new.jurisdiction().to_owned(),
                     cells: *count,
                     examples: examples.iter().map(|c| cell_name(new, &grid, *c)).collect(),
-                    span,
-                    span_exact,
+                    // Filled once the groups that read the same are merged, below.
+                    span: Vec::new(),
+                    span_exact: false,
                     compared_with: compared_with(old, new, &maps, subs),
                     changed_by: judged.map(|j| j.movers(old, opv, new, npv)),
                     changes,

@@ -156,7 +156,9 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
                 .map(|v| format!("{} {}", v.axis.as_deref().unwrap_or("?"), v.new.as_deref().unwrap_or("?")))
                 .collect();
             errln!(
-                "a value was added with no ancestor in the old vocabulary ({}): its answers have nothing to be                  compared with, so no loosening or mandate there is shown; place it under the value whose                  answers it had (`under`), or review them (`stringent decide`) and run without --fail-on to accept it",
+                "a value was added with no ancestor in the old vocabulary ({}): its answers have nothing to be \
+                 compared with, so no loosening or mandate there is shown; place it under the value whose \
+                 answers it had (`under`), or review them (`stringent decide`) and run without --fail-on to accept it",
                 names.join(", ")
             );
             fail = true;
@@ -382,7 +384,8 @@ fn silence_line(c: &stringent_compiler::diff::SilenceChange) -> String {
 }
 
 /// Said beside a justification the gate does not count: the rule changed and its
-/// justification was left as it was (`diff::RuleRef::stale`).
+/// justification reads as one the old tree had (`diff::RuleRef::stale`), or the rule did not
+/// change in these cells (`diff::ChangeGroup::changed_by`).
 fn stale_note(g: &stringent_compiler::diff::ChangeGroup, r: &stringent_compiler::diff::RuleRef) -> &'static str {
     let unchanged = g.changed_by.as_ref().is_some_and(|m| !m.iter().any(|x| x.rule == r.rule));
     if r.stale {

@@ -46,8 +46,13 @@ fn same(text: &str) -> String {
     text.to_owned()
 }
 
+/// The shipped vocabulary under the federal rules of [`federal`], in a scratch tree `name`.
+fn base_named(name: &str) -> (Scratch, PathBuf) {
+    vocabulary_tree(name, same, same, &federal("sti", "prohibited", ""))
+}
+
 fn base() -> (Scratch, PathBuf) {
-    vocabulary_tree("diff-base", same, same, &federal("sti", "prohibited", ""))
+    base_named("diff-base")
 }
 
 fn diff_gate(old: &Path, new: &Path) -> Output {
@@ -201,10 +206,6 @@ fn a_jurisdiction_moved_under_another_parent_fails_the_gate() {
     assert!(text.contains("a jurisdiction's chain of layers changed"), "{text}");
     let out = diff_gate(&old, &old);
     assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
-}
-
-fn base_named(name: &str) -> (Scratch, PathBuf) {
-    vocabulary_tree(name, same, same, &federal("sti", "prohibited", ""))
 }
 
 #[test]
@@ -629,14 +630,18 @@ fn a_rule_that_takes_the_ungoverned_warning_away_fails_the_gate_unless_it_says_w
     assert!(text.contains("no longer governed: no rule in force reaches these cells (was: us.apps"), "{text}");
 }
 
+/// A justified exception to `us.marketing` that reaches none of its cells until widened.
+const APPS_REASON: &str =
+    "  obligations minimum_necessary\n  excepts us.marketing\n  justification \"The act permits it for treatment\"\n";
+
 #[test]
 fn a_justified_rule_widened_with_its_justification_left_as_it_was_fails_the_gate() {
     // An exception to `us.marketing`, which reaches none of its cells until widened.
-    let reason = "  obligations minimum_necessary\n  excepts us.marketing\n  justification \"The act permits it for treatment\"\n";
-    let (_a, old) = vocabulary_tree("diff-stale-old", same, same, &federal("sti", "prohibited", &apps_rule(reason)));
+    let (_a, old) =
+        vocabulary_tree("diff-stale-old", same, same, &federal("sti", "prohibited", &apps_rule(APPS_REASON)));
     // The same rule, its justification untouched, now also reaches marketing, which
     // `us.marketing` asked an authorization for.
-    let widened = apps_rule(reason).replace("purpose treatment", "purpose treatment, marketing");
+    let widened = apps_rule(APPS_REASON).replace("purpose treatment", "purpose treatment, marketing");
     let (_b, new) = vocabulary_tree("diff-stale-new", same, same, &federal("sti", "prohibited", &widened));
     let out = diff_gate(&old, &new);
     let text = text_of(&out);
@@ -861,45 +866,24 @@ fn a_loosening_caused_by_setting_a_stricter_rule_aside_needs_the_cause_to_say_wh
 
 #[test]
 fn a_justification_renamed_respaced_or_copied_onto_a_widened_rule_does_not_count() {
-    let reason = "  obligations minimum_necessary\n  excepts us.marketing\n  justification \"The act permits it for treatment\"\n";
-    let (_a, old) = vocabulary_tree("diff-copy-old", same, same, &federal("sti", "prohibited", &apps_rule(reason)));
-    let widened = apps_rule(reason).replace("purpose treatment", "purpose treatment, marketing");
+    // `us.open`, in both trees and unchanged, carries the reason the "copied" variant takes.
+    let open = rule(
+        "us.open",
+        "  holder consumer_health_app\n  purpose research\n  permission none\n  justification \"The act lets apps market\"\n",
+    );
+    let tree = |name: &str, apps: &str| {
+        vocabulary_tree(name, same, same, &federal("sti", "prohibited", &format!("{apps}{open}")))
+    };
+    let (_a, old) = tree("diff-copy-old", &apps_rule(APPS_REASON));
+    let widened = apps_rule(APPS_REASON).replace("purpose treatment", "purpose treatment, marketing");
     let variants = [
         ("renamed", widened.replace("rule us.apps ", "rule us.apps_wider ")),
         ("respaced", widened.replace("permits it for", "permits  it for")),
-        (
-            "copied",
-            // Another rule of the old tree carries the reason; the widened rule takes its words.
-            widened.replace("The act permits it for treatment", "The act lets apps market"),
-        ),
+        ("copied", widened.replace("The act permits it for treatment", "The act lets apps market")),
     ];
     for (how, text) in variants {
-        let extra = if how == "copied" {
-            rule(
-                "us.open",
-                "  holder consumer_health_app\n  purpose research\n  permission none\n  justification \"The act lets apps market\"\n",
-            )
-        } else {
-            String::new()
-        };
-        let old_tree = if how == "copied" {
-            let (s, root) = vocabulary_tree(
-                &format!("diff-copy-old-{how}"),
-                same,
-                same,
-                &federal("sti", "prohibited", &format!("{}{extra}", apps_rule(reason))),
-            );
-            (Some(s), root)
-        } else {
-            (None, old.clone())
-        };
-        let (_b, new) = vocabulary_tree(
-            &format!("diff-copy-{how}"),
-            same,
-            same,
-            &federal("sti", "prohibited", &format!("{text}{extra}")),
-        );
-        let out = diff_gate(&old_tree.1, &new);
+        let (_b, new) = tree(&format!("diff-copy-{how}"), &text);
+        let out = diff_gate(&old, &new);
         let shown = text_of(&out);
         assert_eq!(out.status.code(), Some(1), "{how}: {shown}");
         assert!(

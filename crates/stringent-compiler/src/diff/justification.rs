@@ -8,7 +8,7 @@
 //! restated why the law permits what the rule now does.
 
 use crate::model::{Model, RuleModel, TermModel};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// What a rule decides, by names: the same text in two trees when the rule is in force on
@@ -58,13 +58,15 @@ fn definition(model: &Model, r: &RuleModel) -> String {
 /// removed. Only such a rule can have caused a cell's answer to change; a rule found in both
 /// with the same definition decides what it decided before.
 pub fn changed(old: &Model, new: &Model) -> BTreeSet<String> {
+    let was: HashMap<&str, &RuleModel> = old.rules.iter().map(|o| (o.id.as_str(), o)).collect();
+    let now: HashSet<&str> = new.rules.iter().map(|r| r.id.as_str()).collect();
     let mut out: BTreeSet<String> = new
         .rules
         .iter()
-        .filter(|r| old.rules.iter().find(|o| o.id == r.id).is_none_or(|o| definition(old, o) != definition(new, r)))
+        .filter(|r| was.get(r.id.as_str()).is_none_or(|o| definition(old, o) != definition(new, r)))
         .map(|r| r.id.clone())
         .collect();
-    out.extend(old.rules.iter().filter(|o| !new.rules.iter().any(|r| r.id == o.id)).map(|o| o.id.clone()));
+    out.extend(old.rules.iter().filter(|o| !now.contains(o.id.as_str())).map(|o| o.id.clone()));
     out
 }
 
@@ -77,9 +79,8 @@ fn words(text: &str) -> String {
 /// changed or added (by id, [`changed`]) whose justification reads, word for word, as one
 /// the old tree already had — its own left as it was, another rule's copied, or its own under
 /// a new id. Such a justification no longer counts for the gate.
-pub fn stale(old: &Model, new: &Model) -> BTreeSet<String> {
+pub fn stale(old: &Model, new: &Model, changed: &BTreeSet<String>) -> BTreeSet<String> {
     let said: BTreeSet<String> = old.rules.iter().filter_map(|o| o.justification.as_deref()).map(words).collect();
-    let changed = changed(old, new);
     new.rules
         .iter()
         .filter(|r| changed.contains(&r.id))
