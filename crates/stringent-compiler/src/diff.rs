@@ -14,9 +14,11 @@
 //! later: [`diff_over_time`] also compares them on every later date on which a rule of
 //! either tree takes effect or expires.
 
+mod assertions;
 mod justification;
 mod vouched;
 
+pub use assertions::{AssertionChange, AssertionChangeKind, assertion_changes};
 pub use vouched::{SilenceChange, TopicChange, silence_changes, topic_changes};
 
 use crate::Compilation;
@@ -303,6 +305,10 @@ pub struct Diff {
     /// away: that fails the gate unless the new claim names a later `searched` date.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub silences: Vec<SilenceChange>,
+    /// Assertions of the old tree that no assertion of the new tree implies (removed or
+    /// weakened: fails the gate), and assertions added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assertions: Vec<AssertionChange>,
 }
 
 /// An added jurisdiction's answers against its parent chain's, as of the date asked.
@@ -397,6 +403,12 @@ impl Diff {
                 v.kind == TermKind::Value && v.change == VocabularyChangeKind::Added && v.compared_with.is_none()
             })
             .collect()
+    }
+
+    /// An assertion of the old tree was removed or weakened, and no assertion of the new
+    /// tree implies it: a guarantee `prove` held the rules to is gone.
+    pub fn assertions_weakened(&self) -> bool {
+        self.assertions.iter().any(|a| a.change.weakens())
     }
 
     /// A coverage topic was removed or narrowed: the audit vouches for less.
@@ -506,6 +518,7 @@ fn diff_judged(old: &[Policy], new: &[Policy], judged: Option<&Judged>) -> Diff 
         new_layers: Vec::new(),
         topics: Vec::new(),
         silences: Vec::new(),
+        assertions: Vec::new(),
     };
     // An added layer is compared with the chain it stands under, in the same tree.
     for j in &out.added {
@@ -570,6 +583,7 @@ pub fn diff_over_time(old: &Compilation, new: &Compilation) -> Result<Diff, Stri
     let mut out = diff_judged(&old.policies(), &new.policies(), Some(&judged));
     out.topics = topic_changes(&old.model, &new.model);
     out.silences = silence_changes(&old.model, &new.model);
+    out.assertions = assertion_changes(&old.model, &new.model);
     let as_of = new.as_of;
     // The answers of past dates are law too (an audit asks about 2016): from the earliest
     // date either tree declares its history complete, every date before the one asked.

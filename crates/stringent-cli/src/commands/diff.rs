@@ -64,6 +64,9 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
         for c in &d.silences {
             outln!("{}", silence_line(c));
         }
+        for a in &d.assertions {
+            outln!("{}", assertion_line(a));
+        }
         for c in &d.chains {
             outln!("{}: chain {} (was {})", c.jurisdiction, c.new.join(" -> "), c.old.join(" -> "));
         }
@@ -171,6 +174,13 @@ pub(crate) fn run(old: &str, new: &str, as_of: &[Date], fail_on: Option<FailOn>,
             );
             fail = true;
         }
+        if d.assertions_weakened() {
+            errln!(
+                "an assertion was removed or weakened and no assertion of the new tree implies it: a bound \
+                 `prove` held the rules to is gone; review it and run without --fail-on to accept it"
+            );
+            fail = true;
+        }
         if d.coverage_narrowed() {
             errln!(
                 "a coverage topic was removed or narrowed: `coverage` and the `silent` declarations on it now vouch \
@@ -216,6 +226,19 @@ pub(crate) fn compiled_pair(old: (&str, Date), new: (&str, Date)) -> Result<(Com
         (Some(o), Some(n)) => Ok((o, n)),
         _ => Err(USAGE),
     }
+}
+
+/// An assertion removed, weakened or added, with its bounds.
+fn assertion_line(a: &stringent_compiler::diff::AssertionChange) -> String {
+    use stringent_compiler::diff::AssertionChangeKind;
+    let what = match a.change {
+        AssertionChangeKind::Removed => "removed (no assertion of the new tree implies it)",
+        AssertionChangeKind::Weakened => {
+            "weakened (it speaks of less or bounds less, and no assertion implies the old one)"
+        }
+        AssertionChangeKind::Added => "added",
+    };
+    format!("assertion \"{}\" {what}: {}", a.title, a.requires.join("; "))
 }
 
 /// Every value each axis takes in a group, so that the cells beyond the examples are

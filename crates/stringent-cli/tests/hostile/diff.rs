@@ -224,6 +224,92 @@ fn a_renamed_obligation_is_reported_and_fails_the_gate() {
 
 // ------------------------------------------------------------------ git:REV[:PATH]
 
+// ------------------------------------------------------------------ assertions
+
+/// An assertion over the base tree's marketing rule: `level` at least, `unless` conditions,
+/// over `purposes`.
+fn marketing_assertion(title: &str, purposes: &str, level: &str, unless: &str) -> String {
+    format!(
+        "assert \"{title}\" {{\n  jurisdiction all\n  dates from 2003-04-14\n  purpose {purposes}\n  \
+         recipient any except patient, personal_representative\n  require level at_least {level}{unless}\n}}\n"
+    )
+}
+
+/// The base tree with `assertions` as its only assertion file.
+fn asserted(name: &str, assertions: &str) -> (Scratch, PathBuf) {
+    let (s, root) = base_named(name);
+    write(&root.join("assertions/floor.stringent"), assertions.as_bytes());
+    (s, root)
+}
+
+/// Taking away the assertion that would have caught a loosening must not pass as an edit of
+/// rules alone: an assertion removed, narrowed or given an `unless`, with every answer the
+/// same, fails the gate and is named with its bounds.
+#[test]
+fn an_assertion_removed_or_weakened_fails_the_gate() {
+    let signed = marketing_assertion("Marketing needs an authorization", "marketing", "authorization", "");
+    let (_a, old) = asserted("diff-assert-old", &signed);
+    let out = run(&["prove", p(&old)]);
+    assert_eq!(out.status.code(), Some(0), "the base tree proves its assertion: {}", text_of(&out));
+    for (name, new_text, kind) in [
+        (
+            "diff-assert-removed",
+            "assert \"STI information is never used\" {\n  jurisdiction all\n  category sti\n  require level at_least prohibited\n}\n"
+                .to_owned(),
+            "removed",
+        ),
+        (
+            "diff-assert-lowered",
+            marketing_assertion("Marketing needs an authorization", "marketing", "allowed", ""),
+            "weakened",
+        ),
+        (
+            "diff-assert-excused",
+            marketing_assertion("Marketing needs an authorization", "marketing", "authorization", " unless imminent_threat"),
+            "weakened",
+        ),
+        (
+            "diff-assert-renamed-and-narrowed",
+            marketing_assertion("Marketing to adults needs an authorization", "marketing", "authorization", "")
+                .replace("  require", "  subject adult\n  require"),
+            "removed",
+        ),
+    ] {
+        let (_b, new) = asserted(name, &new_text);
+        let out = diff_gate(&old, &new);
+        let text = text_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {text}");
+        assert!(
+            text.contains(&format!("assertion \"Marketing needs an authorization\" {kind}")),
+            "{name}: {text}"
+        );
+        assert!(text.contains("level at_least authorization"), "the old bound is shown: {text}");
+        assert!(text.contains("an assertion was removed or weakened"), "{name}: {text}");
+        assert!(text.contains("0 cells changed"), "no answer changed, only the guarantee: {text}");
+        let json = diff_json(&old, &new);
+        assert_eq!(json["assertions"][0]["change"], kind, "{name}: {json}");
+    }
+}
+
+/// An assertion that still implies the old one passes: retitled, widened to every recipient
+/// and given one more bound. The added title is reported, the old one is not.
+#[test]
+fn an_assertion_strengthened_or_retitled_passes_the_gate() {
+    let signed = marketing_assertion("Marketing needs an authorization", "marketing", "authorization", "");
+    let (_a, old) = asserted("diff-assert-base", &signed);
+    let wider = marketing_assertion("Marketing to anyone needs an authorization", "marketing", "authorization", "")
+        .replace("  recipient any except patient, personal_representative\n", "")
+        .replace("}\n", "  require not basis subpoena\n}\n");
+    let (_b, new) = asserted("diff-assert-wider", &wider);
+    let out = run(&["prove", p(&new)]);
+    assert_eq!(out.status.code(), Some(0), "the wider assertion holds on the base rules: {}", text_of(&out));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("assertion \"Marketing to anyone needs an authorization\" added"), "{text}");
+    assert!(!text.contains("Marketing needs an authorization"), "the old one is implied: {text}");
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git").args(args).current_dir(dir).stdin(Stdio::null()).output().unwrap();
     assert!(out.status.success(), "git {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
