@@ -558,7 +558,7 @@ fn diff_judged(old: &[Policy], new: &[Policy], judged: Option<&Judged>) -> Diff 
             }
         }
     }
-    out.vocabulary = vocabulary.into_iter().collect();
+    out.vocabulary = once_each(vocabulary);
     out.history = history.into_iter().collect();
     out
 }
@@ -1102,6 +1102,20 @@ fn match_terms(
     map
 }
 
+/// Each chain reports the changes of the vocabulary it carries, and the same change is
+/// breaking only in the chains whose answers used the term: listed once, breaking if any
+/// chain says so. `breaking` is the last field, so the set holds such twins side by side.
+fn once_each(changes: BTreeSet<VocabularyChange>) -> Vec<VocabularyChange> {
+    let mut out: Vec<VocabularyChange> = Vec::new();
+    for v in changes {
+        match out.last_mut() {
+            Some(last) if VocabularyChange { breaking: v.breaking, ..last.clone() } == v => last.breaking |= v.breaking,
+            _ => out.push(v),
+        }
+    }
+    out
+}
+
 /// Renames of authorization elements, forms and obligations, each kind on its own.
 struct TermRenames {
     elements: HashMap<String, String>,
@@ -1610,6 +1624,31 @@ fn cell_name(p: &Policy, grid: &Grid, cell: usize) -> String {
 mod tests {
     use super::*;
     use stringent_policy::grid::Regions;
+
+    /// A condition removed is breaking in the chain whose answers needed it and not in the
+    /// others: one entry, breaking. A different change stays its own entry.
+    #[test]
+    fn a_change_reported_by_several_chains_is_listed_once_breaking_if_any_is() {
+        let removed = |id: &str, breaking: bool| VocabularyChange {
+            kind: TermKind::Condition,
+            axis: None,
+            change: VocabularyChangeKind::Removed,
+            old: Some(id.to_owned()),
+            new: None,
+            old_parent: None,
+            new_parent: None,
+            evidence: Vec::new(),
+            compared_with: None,
+            field: None,
+            was: None,
+            now: None,
+            breaking,
+        };
+        let set: BTreeSet<VocabularyChange> =
+            [removed("wy_not_hmo", false), removed("wy_not_hmo", true), removed("other", false)].into_iter().collect();
+        let listed = once_each(set);
+        assert_eq!(listed, vec![removed("other", false), removed("wy_not_hmo", true)]);
+    }
 
     fn fixture() -> Policy {
         let text = include_str!("../../stringent-policy/tests/data/tiny-US-XX.json");
