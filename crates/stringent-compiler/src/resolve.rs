@@ -1052,6 +1052,7 @@ impl<'m> Resolver<'m> {
                 }
             }
         }
+        self.credit_exceptions(&matches, &effective, &result, stats);
         if result.permission.overflowed() && stats.overflow.is_none() {
             let rules = effective.iter().flat_map(|e| e.iter().copied()).collect();
             stats.overflow = Some(Overflow { cell, rules });
@@ -1059,6 +1060,30 @@ impl<'m> Resolver<'m> {
         self.credit_joint_permission(&effective, &result, &mut invs, stats);
         invs.sort_by_key(|(pos, i)| (*pos, self.rank.get(i.rule).copied().unwrap_or(usize::MAX), i.role));
         (result, invs.into_iter().map(|(_, i)| i).collect(), root.deferred)
+    }
+
+    /// A rule in effect whose `excepts` sets aside a rule that would have made the answer
+    /// stricter has decided by setting it aside: it is no dead rule (W0002, `prove`), though
+    /// its own requirement is met by stricter ones (a state's exception to its closed list,
+    /// where federal law asks as much as the exception leaves). The answer still cites the
+    /// rules whose requirements it holds.
+    fn credit_exceptions(
+        &self,
+        matches: &[&LayerMatch],
+        effective: &[Cow<'_, [usize]>],
+        result: &Requirement<u32>,
+        stats: &mut RegionStats,
+    ) {
+        let excepted: Vec<usize> = matches.iter().flat_map(|m| m.excepted.iter().copied()).collect();
+        if excepted.is_empty() {
+            return;
+        }
+        let stricter = |s: &usize| self.rule(*s).is_some_and(|x| &result.meet(&x.requirement) != result);
+        for r in effective.iter().flat_map(|e| e.iter()) {
+            if self.rule(*r).is_some_and(|x| x.excepts.iter().any(|s| excepted.contains(s) && stricter(s))) {
+                stats.won.push(*r);
+            }
+        }
     }
 
     /// The meet of several rules' ways can equal no one rule's permission (authorization,
