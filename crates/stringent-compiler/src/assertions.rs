@@ -54,6 +54,9 @@ pub struct Assertion {
     /// The layers whose chains it speaks of, in model order.
     pub chains: Vec<usize>,
     pub dates: DateRange,
+    /// Written without `dates`: it speaks of the dates its layer vouches for, whatever
+    /// `history from` says (`dates` holds that date resolved).
+    pub follows_history: bool,
     /// Per axis, per value: whether the assertion speaks of it.
     pub matches: Vec<Vec<bool>>,
     pub checks: Vec<Check>,
@@ -177,6 +180,7 @@ fn one(model: &Model, case: &AssertCase, line: usize, diags: &mut Vec<Diagnostic
         span: a.title.span,
         chains,
         dates,
+        follows_history: a.dates.is_none(),
         matches,
         checks,
         requires: a.requirements.iter().map(|b| b.value.to_string()).collect(),

@@ -55,6 +55,12 @@ pub struct DimensionChange {
     /// the state spoke to ([`Deferral`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deferral: Option<String>,
+    /// The rules whose justification may count for this change ([`Judged::vouchers`]):
+    /// changed rules that decide this dimension on either side, or that set aside through
+    /// `excepts` a rule that decided it before. `None` when the trees' rules are not known:
+    /// then `new_rules` vouch.
+    #[serde(skip)]
+    pub vouchers: Option<Vec<RuleRef>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -167,9 +173,18 @@ pub struct GovernedChange {
     pub now: bool,
     /// The rules that reach the cells on the governed side: now if `now`, before otherwise.
     pub rules: Vec<RuleRef>,
+    /// The changed rules among `rules` ([`Judged`]), whose justification may count; `None`
+    /// when the trees' rules are not known: then `rules` vouch.
+    #[serde(skip)]
+    pub vouchers: Option<Vec<RuleRef>>,
 }
 
 impl DimensionChange {
+    /// The rules whose justification may count for this change.
+    pub fn vouchers(&self) -> &[RuleRef] {
+        self.vouchers.as_deref().unwrap_or(&self.new_rules)
+    }
+
     /// The disclosure became mandatory. The order ranks it stricter (a duty added), but it
     /// compels the disclosure, which protects the patient less: gated like a loosening.
     pub fn adds_mandate(&self) -> bool {
@@ -189,21 +204,12 @@ impl ChangeGroup {
     /// ([`DimensionChange::adds_mandate`]): a made-up duty to disclose to a data broker must
     /// not pass for a tightening, on cells some rule reached before as on the others.
     pub fn unjustified_mandate(&self) -> bool {
-        self.changes.iter().any(|c| c.adds_mandate() && unjustified(self.vouchers(&c.new_rules)))
-    }
-
-    /// The rules whose justification may count here: those that changed in these cells
-    /// when the trees' rules are known ([`ChangeGroup::changed_by`]), else `credited`.
-    pub fn vouchers<'a>(&'a self, credited: &'a [RuleRef]) -> &'a [RuleRef] {
-        self.changed_by.as_deref().unwrap_or(credited)
+        self.changes.iter().any(|c| c.adds_mandate() && unjustified(c.vouchers()))
     }
 
     /// A dimension loosened or changed, and no rule deciding the new answer says why.
     pub fn unjustified_dimension_loosening(&self) -> bool {
-        self.changes
-            .iter()
-            .filter(|c| c.direction != Direction::Tightened)
-            .any(|c| unjustified(self.vouchers(&c.new_rules)))
+        self.changes.iter().filter(|c| c.direction != Direction::Tightened).any(|c| unjustified(c.vouchers()))
     }
 
     /// No longer flagged as an answer no law reaches, with the disclosure no harder to make
@@ -219,7 +225,7 @@ impl ChangeGroup {
         // A mandate that did it is reported once, as a mandate (`unjustified_mandate`).
         !restricts
             && !self.unjustified_mandate()
-            && self.governed.as_ref().is_some_and(|g| g.now && unjustified(self.vouchers(&g.rules)))
+            && self.governed.as_ref().is_some_and(|g| g.now && unjustified(g.vouchers.as_deref().unwrap_or(&g.rules)))
     }
 }
 
@@ -229,6 +235,8 @@ pub struct Judged {
     changed: BTreeSet<String>,
     stale: BTreeSet<String>,
     justifications: HashMap<String, Option<String>>,
+    /// The new tree's rules: the ids each sets aside.
+    excepts: HashMap<String, Vec<String>>,
 }
 
 impl Judged {
@@ -238,15 +246,38 @@ impl Judged {
             stale: justification::stale(old, new, &changed),
             changed,
             justifications: new.rules.iter().map(|r| (r.id.clone(), r.justification.clone())).collect(),
+            excepts: new
+                .rules
+                .iter()
+                .map(|r| {
+                    let ids = r.excepts.iter().filter_map(|e| new.rules.get(*e)).map(|e| e.id.clone()).collect();
+                    (r.id.clone(), ids)
+                })
+                .collect(),
         }
     }
 
-    /// The rules of two provenance lists whose definition changed, with the justification
-    /// the new tree gives them (none for a rule it removed), in id order.
+    /// Of the rules that changed in a group's cells (`movers`), those that can have made
+    /// this dimension change: a rule that decides it on either side (`old_rules`,
+    /// `new_rules`, with a deferral's causes), or that sets aside through `excepts` a rule
+    /// that decided it before. A changed rule that states another dimension, or that is
+    /// not in force in these cells, did not make the change and does not vouch for it.
+    fn vouchers(&self, movers: &[RuleRef], change: &DimensionChange) -> Vec<RuleRef> {
+        let decided: BTreeSet<&str> =
+            change.old_rules.iter().chain(&change.new_rules).map(|r| r.rule.as_str()).collect();
+        let set_aside = |r: &RuleRef| {
+            self.excepts.get(&r.rule).is_some_and(|ex| ex.iter().any(|e| change.old_rules.iter().any(|o| &o.rule == e)))
+        };
+        movers.iter().filter(|r| decided.contains(r.rule.as_str()) || set_aside(r)).cloned().collect()
+    }
+
+    /// The rules of two provenance lists, in force there, whose definition changed, with the
+    /// justification the new tree gives them (none for a rule it removed), in id order.
     fn movers(&self, old: &Policy, opv: u32, new: &Policy, npv: u32) -> Vec<RuleRef> {
         let mut out: Vec<RuleRef> = Vec::new();
         for (p, prov) in [(new, npv), (old, opv)] {
-            for inv in p.provenance.get(prov as usize).into_iter().flatten() {
+            // A rule not in force in these cells on this side decided nothing there.
+            for inv in p.provenance.get(prov as usize).into_iter().flatten().filter(|i| i.role != Role::Inactive) {
                 let Some(mut r) = rule_ref(p, inv.rule) else { continue };
                 if !self.changed.contains(&r.rule) || out.iter().any(|o| o.rule == r.rule) {
                     continue;
@@ -1314,6 +1345,7 @@ fn diff_policy(old: &Policy, new: &Policy, judged: Option<&Judged>) -> (Vec<Chan
                         old_rules: deciders(old, opv, d),
                         new_rules: deciders(new, npv, d),
                         deferral: None,
+                        vouchers: None,
                     };
                     if let Some(s) = deferral(old, opv, new, npv, d) {
                         change.direction = s.direction(oreq, nreq, change.direction);
@@ -1326,7 +1358,18 @@ fn diff_policy(old: &Policy, new: &Policy, judged: Option<&Judged>) -> (Vec<Chan
                     }
                     change
                 })
-                .collect();
+                .collect::<Vec<DimensionChange>>();
+            let movers = judged.map(|j| j.movers(old, opv, new, npv));
+            let mut changes = changes;
+            let mut governed = governed_change(old, opv, new, npv);
+            if let (Some(j), Some(m)) = (judged, &movers) {
+                for c in &mut changes {
+                    c.vouchers = Some(j.vouchers(m, c));
+                }
+                if let Some(g) = &mut governed {
+                    g.vouchers = Some(m.iter().filter(|r| g.rules.iter().any(|x| x.rule == r.rule)).cloned().collect());
+                }
+            }
             Some((
                 ChangeGroup {
                     jurisdiction: new.jurisdiction().to_owned(),
@@ -1336,9 +1379,9 @@ fn diff_policy(old: &Policy, new: &Policy, judged: Option<&Judged>) -> (Vec<Chan
                     span: Vec::new(),
                     span_exact: false,
                     compared_with: compared_with(old, new, &maps, subs),
-                    changed_by: judged.map(|j| j.movers(old, opv, new, npv)),
+                    changed_by: movers,
                     changes,
-                    governed: governed_change(old, opv, new, npv),
+                    governed,
                 },
                 seen,
             ))
@@ -1430,8 +1473,8 @@ fn governed_change(old: &Policy, opv: u32, new: &Policy, npv: u32) -> Option<Gov
     };
     let (was, now) = (reach(old, opv)?, reach(new, npv)?);
     match (was.is_empty(), now.is_empty()) {
-        (true, false) => Some(GovernedChange { now: true, rules: now }),
-        (false, true) => Some(GovernedChange { now: false, rules: was }),
+        (true, false) => Some(GovernedChange { now: true, rules: now, vouchers: None }),
+        (false, true) => Some(GovernedChange { now: false, rules: was, vouchers: None }),
         _ => None,
     }
 }

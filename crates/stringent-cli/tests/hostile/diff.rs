@@ -224,6 +224,47 @@ fn a_renamed_obligation_is_reported_and_fails_the_gate() {
 
 // ------------------------------------------------------------------ git:REV[:PATH]
 
+// ------------------------------------------------------------------ who vouches
+
+/// The base tree's STI rule narrowed to leave research out (research of STI information then
+/// falls to no rule: `allowed`), with `justification` on it when given, and `extra` rules.
+fn narrowed(name: &str, justification: &str, extra: &str) -> (Scratch, PathBuf) {
+    let narrowed = federal("sti", "prohibited", "")
+        .replace("  category sti\n", &format!("  category sti\n  purpose any except research\n{justification}"));
+    vocabulary_tree(name, same, same, &(narrowed + extra))
+}
+
+/// A justification counts only on a rule that made the change: one that decides the
+/// loosened dimension on either side, or sets aside the rule that did. A rule added beside
+/// it that states another dimension, or is in force one day long ago, does not vouch for
+/// the loosening, however well it reads.
+#[test]
+fn a_justification_on_a_rule_that_did_not_make_the_change_does_not_count() {
+    let (_a, old) = base_named("vouch-base");
+    let bystander = |expires: &str| {
+        rule(
+            "us.sti_note",
+            &format!(
+                "  category sti\n  purpose research\n  obligations minimum_necessary\n{expires}  \
+                 justification \"Restating the research route for clarity\"\n"
+            ),
+        )
+        .replace("effective 2003-04-14", "effective 2004-01-01")
+    };
+    for (name, expires) in [("vouch-in-force", ""), ("vouch-one-day", "  expires 2004-01-02\n")] {
+        let (_b, new) = narrowed(name, "", &bystander(expires));
+        let out = diff_gate(&old, &new);
+        let text = text_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{name}: {text}");
+        assert!(text.contains("LOOSENED permission"), "{name}: {text}");
+        assert!(text.contains("an answer loosened without a justification"), "{name}: {text}");
+    }
+    // The narrowed rule itself says why: that counts.
+    let (_c, new) = narrowed("vouch-own", "  justification \"Research use is permitted by Example Law 2\"\n", "");
+    let out = diff_gate(&old, &new);
+    assert_eq!(out.status.code(), Some(0), "{}", text_of(&out));
+}
+
 // ------------------------------------------------------------------ assertions
 
 /// An assertion over the base tree's marketing rule: `level` at least, `unless` conditions,

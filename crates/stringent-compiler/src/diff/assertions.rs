@@ -6,7 +6,9 @@
 //!
 //! Implication is judged by names, so that two trees with different vocabularies compare:
 //! a new assertion implies an old one when it speaks of at least the same jurisdictions,
-//! values and dates, and each old bound is implied by one of its bounds (a level at least
+//! values and dates (two written without `dates` both speak of their layer's history,
+//! whatever `history from` says: moving it is judged as history, not here), and each old
+//! bound is implied by one of its bounds (a level at least
 //! as high with no more ways set aside, a deadline that dominates, a superset of
 //! obligations, …). It is sound, not complete: an assertion split in two is reported as
 //! weakened, and a reviewer accepts it by running without the gate.
@@ -92,6 +94,8 @@ struct Named {
     /// Per axis id, the value ids it speaks of.
     values: BTreeMap<String, BTreeSet<String>>,
     dates: DateRange,
+    /// Written without `dates`: it speaks of its layer's history, whatever date that is.
+    follows_history: bool,
     bounds: Vec<Bound>,
 }
 
@@ -165,6 +169,7 @@ impl Named {
             jurisdictions: a.chains.iter().filter_map(|l| model.layers.get(*l)).map(|l| l.id.clone()).collect(),
             values,
             dates: a.dates,
+            follows_history: a.follows_history,
             bounds,
         }
     }
@@ -174,7 +179,7 @@ impl Named {
     fn implies(&self, old: &Named) -> bool {
         self.jurisdictions.is_superset(&old.jurisdictions)
             && old.values.iter().all(|(axis, vs)| self.values.get(axis).is_some_and(|n| n.is_superset(vs)))
-            && dates_cover(self.dates, old.dates)
+            && ((self.follows_history && old.follows_history) || dates_cover(self.dates, old.dates))
             && old.bounds.iter().all(|o| self.bounds.iter().any(|n| n.implies(o)))
     }
 }
