@@ -68,12 +68,21 @@ impl<'m> Naive<'m> {
         let deferred =
             deferring.iter().filter_map(|r| self.rule(*r)).fold(Dims::default(), |acc, r| Dims(acc.0 | r.defers.0));
         let mut replaced = Dims::default();
-        let mut result = firm;
+        let mut result = firm.clone();
         for eff in effective.iter().skip(1) {
+            // A rule that sets a dimension federal law defers makes the deferring rules step
+            // aside, so only the firm federal rules can override it: a state may keep from a
+            // parent the access the federal default grants (45 CFR 164.502(g)(3)(ii)(B);
+            // docs/semantics.md, "Resolution").
             let kept: Vec<usize> = eff
                 .iter()
                 .copied()
-                .filter(|r| self.rule(*r).is_none_or(|rule| !overridden(rule, &root_alone)))
+                .filter(|r| {
+                    self.rule(*r).is_none_or(|rule| {
+                        let federal = if rule.sets.0 & deferred.0 != 0 { &firm } else { &root_alone };
+                        !overridden(rule, federal)
+                    })
+                })
                 .collect();
             for rule in kept.iter().filter_map(|r| self.rule(*r)) {
                 replaced = Dims(replaced.0 | (rule.sets.0 & deferred.0));
