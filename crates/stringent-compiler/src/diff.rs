@@ -895,10 +895,12 @@ impl Edit<'_> {
         }
     }
 
-    /// A changed title is reported; it is not part of any answer.
-    fn title(&self, was: &str, now: &str, changes: &mut Vec<VocabularyChange>) {
+    /// A changed title is reported. A term's title is all that says what it demands (an
+    /// element `signature_and_date`, a duty `minimum_necessary`): where answers used it,
+    /// redefining it changes what they require, so it is breaking there, as a condition's.
+    fn title(&self, was: &str, now: &str, used: bool, changes: &mut Vec<VocabularyChange>) {
         if was != now {
-            changes.push(self.change("title", was.to_owned(), now.to_owned(), false));
+            changes.push(self.change("title", was.to_owned(), now.to_owned(), used));
         }
     }
 
@@ -1081,7 +1083,8 @@ fn match_axis(axis: &str, old: &[AxisValue], new: &[AxisValue], changes: &mut Ve
             && let Some(ov) = old.get(*o)
         {
             let edit = Edit { kind: TermKind::Value, axis: Some(axis), old: &ov.id, new: &nv.id };
-            edit.title(&ov.title, &nv.title, changes);
+            // A value's title describes a question, not what an answer requires.
+            edit.title(&ov.title, &nv.title, false, changes);
             edit.hl7(&ov.hl7, &nv.hl7, changes);
         }
     }
@@ -1159,20 +1162,22 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
         old.requirements.iter().flat_map(|r| f(r).iter().map(String::as_str)).collect()
     };
     let (ov, nv) = (&old.vocabulary, &new.vocabulary);
+    let (used_elements, used_form, used_obligations) =
+        (used(|r| &r.authorization_elements), used(|r| &r.form), used(|r| &r.obligations));
     let renames = TermRenames {
         elements: match_terms(
             TermKind::AuthorizationElement,
             &terms(&ov.authorization_elements),
             &terms(&nv.authorization_elements),
-            &used(|r| &r.authorization_elements),
+            &used_elements,
             changes,
         ),
-        form: match_terms(TermKind::Form, &terms(&ov.form), &terms(&nv.form), &used(|r| &r.form), changes),
+        form: match_terms(TermKind::Form, &terms(&ov.form), &terms(&nv.form), &used_form, changes),
         obligations: match_terms(
             TermKind::Obligation,
             &obligations(&ov.obligations),
             &obligations(&nv.obligations),
-            &used(|r| &r.obligations),
+            &used_obligations,
             changes,
         ),
     };
@@ -1201,14 +1206,21 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
         }
     }
     // Terms kept or renamed: what their fields say now.
-    for (kind, olds, news, map) in [
-        (TermKind::AuthorizationElement, &ov.authorization_elements, &nv.authorization_elements, &renames.elements),
-        (TermKind::Form, &ov.form, &nv.form, &renames.form),
+    for (kind, olds, news, map, used) in [
+        (
+            TermKind::AuthorizationElement,
+            &ov.authorization_elements,
+            &nv.authorization_elements,
+            &renames.elements,
+            &used_elements,
+        ),
+        (TermKind::Form, &ov.form, &nv.form, &renames.form, &used_form),
     ] {
         let by_id: HashMap<&str, &Term> = news.iter().map(|t| (t.id.as_str(), t)).collect();
         for o in olds {
             if let Some(n) = by_id.get(map.get(&o.id).map_or(o.id.as_str(), String::as_str)) {
-                Edit { kind, axis: None, old: &o.id, new: &n.id }.title(&o.title, &n.title, changes);
+                let edit = Edit { kind, axis: None, old: &o.id, new: &n.id };
+                edit.title(&o.title, &n.title, used.contains(o.id.as_str()), changes);
             }
         }
     }
@@ -1216,7 +1228,7 @@ fn match_all_terms(old: &Policy, new: &Policy, changes: &mut Vec<VocabularyChang
     for o in &ov.obligations {
         if let Some(n) = by_id.get(renames.obligations.get(&o.id).map_or(o.id.as_str(), String::as_str)) {
             let edit = Edit { kind: TermKind::Obligation, axis: None, old: &o.id, new: &n.id };
-            edit.title(&o.title, &n.title, changes);
+            edit.title(&o.title, &n.title, used_obligations.contains(o.id.as_str()), changes);
             edit.hl7(&o.hl7, &n.hl7, changes);
             edit.text(o.text.as_deref(), n.text.as_deref(), changes);
         }

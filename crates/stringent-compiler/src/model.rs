@@ -1265,6 +1265,23 @@ impl Builder {
                     .with_help("add `searched \"<the statutes, chapters and session laws read>; YYYY-MM-DD\"`: what was read and the day it was read"),
             );
         }
+        // One layer says once whether it found law on a topic: a second silence (a claim
+        // beside a gap) would leave answers warning `law_unread` while `diff` read the claim.
+        if let Some(first) = self.model.silences.iter().find(|s| s.layer == layer && s.topic == topic) {
+            let first = (first.file.clone(), first.span);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("`silent {}` is declared twice for one jurisdiction", sd.topic.text),
+                )
+                .at(loc(file, sd.topic.span).labelled("declared again here"))
+                .with_related(loc(&first.0, first.1).labelled("first declared here"))
+                .with_help(
+                    "keep one silence per topic: a gap while the law is unread, or one claim with what was read",
+                ),
+            );
+            return;
+        }
         self.model.silences.push(Silence {
             layer,
             topic,

@@ -222,6 +222,24 @@ fn a_renamed_obligation_is_reported_and_fails_the_gate() {
     assert!(text.contains("jurisdictions in both trees: 0 change groups"), "{text}");
 }
 
+/// A term's title is all that says what it demands: redefined where answers use it, the
+/// answers ask less with every cell unchanged, so the gate fails as for a condition.
+#[test]
+fn a_redefined_obligation_fails_the_gate() {
+    let (_a, old) = base();
+    let terms = |t: &str| {
+        let at = t.find("obligation minimum_necessary \"").unwrap() + "obligation minimum_necessary \"".len();
+        let end = at + t[at..].find('"').unwrap();
+        format!("{}Disclose whatever is convenient{}", &t[..at], &t[end..])
+    };
+    let (_b, new) = vocabulary_tree("diff-term-redefined", same, terms, &federal("sti", "prohibited", ""));
+    let out = diff_gate(&old, &new);
+    let text = text_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("Disclose whatever is convenient"), "{text}");
+    assert!(text.contains("a breaking change of the public contract"), "{text}");
+}
+
 // ------------------------------------------------------------------ git:REV[:PATH]
 
 // ------------------------------------------------------------------ who vouches
