@@ -1858,7 +1858,7 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_notice_text_is_breaking_and_a_changed_title_is_not() {
+    fn a_changed_notice_text_or_used_term_title_is_breaking_and_a_value_title_is_not() {
         let mut new = fixture();
         for o in &mut new.vocabulary.obligations {
             o.text = Some("Use it as you like.".to_owned());
@@ -1875,8 +1875,12 @@ mod tests {
         }
         let (d, e) = edits(&rehashed(new));
         assert_eq!(e.len(), 2, "{e:?}");
-        assert!(e.iter().all(|x| x.0 == "title" && !x.3), "{e:?}");
-        assert!(!d.breaking());
+        assert!(e.iter().all(|x| x.0 == "title"), "{e:?}");
+        // The fixture's answers carry its obligation: redefining it changes what they ask.
+        assert!(e.iter().any(|x| x.2 == "A notice" && x.3), "{e:?}");
+        // A value's title describes the question, not what an answer requires.
+        assert!(e.iter().any(|x| x.2 == "General record" && !x.3), "{e:?}");
+        assert!(d.breaking());
     }
 
     /// The fixture with a deferring federal rule `tiny.parent_default` (rule 3), and the
